@@ -1,0 +1,50 @@
+"""Project-wide pytest set-up: browser tests in Debian's Chromium through Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls
+# from such a thread unless told it is safe (it is: the test owns that loop).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def chromium_available() -> bool:
+    return os.path.exists(CHROMIUM) or shutil.which("chromium") is not None
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    if chromium_available():
+        return
+    reason = f"Chromium not found at {CHROMIUM}: browser tests need Debian's chromium package"
+    skip = pytest.mark.skip(reason=reason)
+    browser_items = [item for item in items if "browser" in item.keywords]
+    for item in browser_items:
+        item.add_marker(skip)
+    if browser_items:
+        print(f"\nSKIPPING {len(browser_items)} browser tests: {reason}")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"],
+    }
+
+
+@pytest.fixture(autouse=True)
+def _clear_caches():
+    """Rate limits and cached city settings must not leak from one test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

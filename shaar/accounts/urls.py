@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("verify/", views.verify, name="verify"),
+    path("staff/verify-in-person/", views.verify_in_person, name="verify-in-person"),
+]

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shaar.settings")
+
+app = Celery("shaar")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# Every periodic job of every app, in one place (see STYLE.md, Celery).
+app.conf.beat_schedule = {}

@@ -1,0 +1,145 @@
+"""The city itself: its settings, districts, departments and organisations."""
+
+from __future__ import annotations
+
+import contextlib
+import zoneinfo
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from shaar.lib.i18n import localized
+
+
+class SampleDataMixin(models.Model):
+    """Rows created by `seed_demo` carry is_sample, so pages can say they are invented."""
+
+    is_sample = models.BooleanField(_("sample data"), default=False, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class NamedMixin(models.Model):
+    """A city-authored name in each interface language."""
+
+    name_ky = models.CharField(_("name (Kyrgyz)"), max_length=200)
+    name_ru = models.CharField(_("name (Russian)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value})
+
+
+class City(NamedMixin, SampleDataMixin):
+    """The one city this installation serves; edited in the admin."""
+
+    CACHE_KEY = "city:current"
+
+    default_language = models.CharField(
+        _("default language"), max_length=5, choices=settings.LANGUAGES, default="ky"
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="KGS")
+    population = models.PositiveIntegerField(_("population"), default=0)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Asia/Bishkek", validators=[validate_time_zone]
+    )
+    map_center_lat = models.FloatField(_("map centre latitude"), default=42.8746)
+    map_center_lon = models.FloatField(_("map centre longitude"), default=74.5698)
+    map_zoom = models.PositiveSmallIntegerField(_("map zoom"), default=12)
+    emergency_phone = models.CharField(_("emergency number"), max_length=30, default="112")
+    hotline_phone = models.CharField(_("city hotline"), max_length=30, blank=True)
+    demo_data_loaded = models.BooleanField(_("demo data loaded"), default=False)
+
+    class Meta:
+        verbose_name = _("city")
+        verbose_name_plural = _("city")
+        constraints = [
+            # One row only: the installation's city.
+            models.CheckConstraint(condition=models.Q(id=1), name="city_singleton"),
+        ]
+
+    def save(self, *args, **kwargs) -> None:
+        self.id = 1
+        super().save(*args, **kwargs)
+        cache.delete(self.CACHE_KEY)
+
+    @classmethod
+    def current(cls) -> City:
+        """The city row, cached; an unsaved default when the database is still empty."""
+        try:
+            city = cache.get(cls.CACHE_KEY)
+        except Exception:  # a cache outage must not take the site down with it
+            city = None
+        if city is None:
+            city = cls.objects.filter(id=1).first() or cls(
+                id=1, name_ky="Шаар", name_ru="Город", name_en="City"
+            )
+            with contextlib.suppress(Exception):
+                cache.set(cls.CACHE_KEY, city, 300)
+        return city
+
+
+class District(NamedMixin, SampleDataMixin):
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    population = models.PositiveIntegerField(_("population"), default=0)
+    # GeoJSON geometry (Polygon or MultiPolygon) in WGS 84 longitude/latitude order.
+    boundary = models.JSONField(_("boundary (GeoJSON)"), null=True, blank=True)
+    boundary_is_approximate = models.BooleanField(_("boundary is approximate"), default=True)
+
+    class Meta:
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        ordering = ["code"]
+
+    def clean(self) -> None:
+        from .geo import validate_geometry
+
+        if self.boundary is not None:
+            validate_geometry(self.boundary)
+
+
+class Department(NamedMixin, SampleDataMixin):
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["name_en"]
+
+
+class Organisation(NamedMixin, SampleDataMixin):
+    class Kind(models.TextChoices):
+        PROVIDER = "provider", _("municipal service provider")
+        CONTRACTOR = "contractor", _("contractor")
+        NGO = "ngo", _("non-governmental organisation")
+        COMMUNITY = "community", _("community group")
+        OTHER = "other", _("other")
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name_en"]

@@ -1,0 +1,100 @@
+"""Test helpers: typed make_* factories and a base test case with personas."""
+
+from __future__ import annotations
+
+import itertools
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.test import TestCase
+from django.utils import timezone
+
+from shaar.accounts.models import Role, RoleAssignment, User, Verification, voter_key_for_pin
+from shaar.city.models import City, Department, District, Organisation
+
+_counter = itertools.count(1)
+PASSWORD = "correct horse battery staple"  # noqa: S105
+
+
+def make_city() -> City:
+    city, _created = City.objects.update_or_create(
+        id=1, defaults={"name_ky": "Бишкек", "name_ru": "Бишкек", "name_en": "Bishkek",
+                        "population": 1_300_000})
+    return city
+
+
+def make_district(code: str | None = None, **fields) -> District:
+    code = code or f"district-{next(_counter)}"
+    west = 74.0 + next(_counter) * 0.01
+    ring = [[west, 42.0], [west + 0.005, 42.0], [west + 0.005, 42.1], [west, 42.1], [west, 42.0]]
+    defaults = {"name_ky": f"{code} ky", "name_ru": f"{code} ru", "name_en": f"{code} en",
+                "population": 100_000, "boundary": {"type": "Polygon", "coordinates": [ring]}}
+    return District.objects.create(code=code, **{**defaults, **fields})
+
+
+def make_department(code: str | None = None) -> Department:
+    code = code or f"dept-{next(_counter)}"
+    return Department.objects.create(code=code, name_ky=code, name_ru=code, name_en=code)
+
+
+def make_organisation(code: str | None = None,
+                      kind: str = Organisation.Kind.PROVIDER) -> Organisation:
+    code = code or f"org-{next(_counter)}"
+    return Organisation.objects.create(code=code, kind=kind, name_ky=code, name_ru=code,
+                                       name_en=code)
+
+
+def make_user(name: str | None = None, *, phone: str | None = None, **fields) -> User:
+    name = name or f"user{next(_counter)}"
+    user = User.objects.create_user(username=name, email=f"{name}@example.org",
+                                    password=PASSWORD, phone=phone, **fields)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+def make_pin(n: int | None = None) -> str:
+    return f"2{(n if n is not None else next(_counter)):013d}"
+
+
+def make_resident(name: str | None = None, *, district: District | None = None,
+                  pin: str | None = None) -> User:
+    """A resident verified in person, with a voter_key from a PIN."""
+    user = make_user(name)
+    Verification.objects.create(user=user, method=Verification.Method.IN_PERSON,
+                                district=district or make_district(),
+                                voter_key=voter_key_for_pin(pin or make_pin()),
+                                verified_at=timezone.now())
+    return user
+
+
+def give_totp(user: User) -> None:
+    """Staff must have two-factor authentication; tests give them a TOTP authenticator."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    TOTP.activate(user, generate_totp_secret())
+    assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def make_staff(role: Role, name: str | None = None, *, department: Department | None = None,
+               organisation: Organisation | None = None, totp: bool = True) -> User:
+    user = make_user(name)
+    RoleAssignment.objects.create(user=user, role=role, department=department,
+                                  organisation=organisation)
+    if totp:
+        give_totp(user)
+    return user
+
+
+class BaseTestCase(TestCase):
+    """Personas: a verified resident, a moderator, department staff, an outsider."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.city = make_city()
+        self.district = make_district("pervomaisky")
+        self.department = make_department("urban")
+        self.resident = make_resident("alice", district=self.district)
+        self.moderator = make_staff(Role.MODERATOR, "mona")
+        self.official = make_staff(Role.DEPARTMENT_STAFF, "olga", department=self.department)
+        self.admin = make_staff(Role.CITY_ADMIN, "adil")
+        self.outsider = make_user("bob")

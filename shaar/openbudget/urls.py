@@ -1,0 +1,2 @@
+app_name = "openbudget"
+urlpatterns: list = []

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from django.conf import settings
+
+from shaar.city.models import City
+
+
+class CityDefaultLanguageMiddleware:
+    """When the browser states no language and none was chosen before, use the city's
+    default language (set in the admin) rather than the LANGUAGE_CODE setting."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            "HTTP_ACCEPT_LANGUAGE" not in request.META
+            and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
+        ):
+            request.META["HTTP_ACCEPT_LANGUAGE"] = City.current().default_language
+        return self.get_response(request)

@@ -1,0 +1,61 @@
+"""Extension points of the site shell: each app adds its navigation entry and the cards
+it shows on the home page ("what is open now") from its AppConfig.ready()."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: Any  # a lazy translation
+    url_name: str
+    order: int = 100
+
+    @property
+    def url(self) -> str | None:
+        try:
+            return reverse(self.url_name)
+        except NoReverseMatch:
+            return None
+
+
+@dataclass(frozen=True)
+class HomeCard:
+    title: str
+    text: str
+    url: str
+    label: str = ""  # e.g. "Voting open until 15 March"
+    is_sample: bool = False
+
+
+HomeProvider = Callable[[HttpRequest], list[HomeCard]]
+
+_nav: list[NavItem] = []
+_home: list[tuple[int, HomeProvider]] = []
+
+
+def register_nav(item: NavItem) -> None:
+    if item not in _nav:
+        _nav.append(item)
+
+
+def register_home(provider: HomeProvider, *, order: int = 100) -> None:
+    if all(existing is not provider for _o, existing in _home):
+        _home.append((order, provider))
+
+
+def nav_items() -> list[NavItem]:
+    return sorted(_nav, key=lambda item: item.order)
+
+
+def home_cards(request: HttpRequest) -> list[HomeCard]:
+    cards: list[HomeCard] = []
+    for _order, provider in sorted(_home, key=lambda pair: pair[0]):
+        cards.extend(provider(request))
+    return cards

@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+import json
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.template.response import TemplateResponse
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET
+
+from shaar.city.models import City
+
+from . import registry
+
+logger = logging.getLogger(__name__)
+
+
+@require_GET
+def home(request: HttpRequest) -> TemplateResponse:
+    return TemplateResponse(request, "web/home.html", {"cards": registry.home_cards(request)})
+
+
+@require_GET
+def offline(request: HttpRequest) -> TemplateResponse:
+    return TemplateResponse(request, "web/offline.html")
+
+
+@require_GET
+@cache_control(max_age=3600)
+def manifest(request: HttpRequest) -> JsonResponse:
+    city = City.current()
+    icons = [
+        {"src": static("web/icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+        {"src": static("web/icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+        {"src": static("web/icons/icon-maskable-512.png"), "sizes": "512x512",
+         "type": "image/png", "purpose": "maskable"},
+    ]
+    data = {
+        "name": f"{city.name} · Shaar",
+        "short_name": city.name,
+        "description": _("Civic budget, citizen feedback and open government"),
+        "lang": request.LANGUAGE_CODE,
+        "start_url": reverse("web:home"),
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#0b5394",
+        "icons": icons,
+    }
+    return JsonResponse(data, content_type="application/manifest+json",
+                        json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+@never_cache
+def service_worker(request: HttpRequest) -> TemplateResponse:
+    """Served from the site root so that its scope covers every page."""
+    shell = [static("web/css/site.css"), static("web/js/site.js"),
+             static("vendor/htmx/htmx.min.js"), static("web/icons/icon.svg")]
+    offline_urls = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            offline_urls.append(reverse("web:offline"))
+    context = {"shell": json.dumps(shell), "offline_urls": json.dumps(offline_urls),
+               "version": settings.SHELL_VERSION}
+    return TemplateResponse(request, "web/sw.js", context,
+                            content_type="application/javascript; charset=utf-8")
+
+
+def _check_database() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return "ok"
+
+
+def _check_cache() -> str:
+    cache.set("healthz", "ok", 10)
+    if cache.get("healthz") != "ok":
+        raise RuntimeError("cache read-back failed")
+    return "ok"
+
+
+def _check_broker() -> str:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return "eager"
+    from shaar.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+    return "ok"
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Public health check: database, cache and broker; 503 when one is down."""
+    checks = {"database": _check_database, "cache": _check_cache, "broker": _check_broker}
+    status: dict[str, str] = {}
+    for name, check in checks.items():
+        try:
+            status[name] = check()
+        except Exception as exc:  # any failure means "down"; the cause goes to the log
+            logger.warning("healthz: %s is down: %s", name, exc)
+            status[name] = "down"
+    healthy = "down" not in status.values()
+    return JsonResponse({"status": "ok" if healthy else "down", "checks": status},
+                        status=200 if healthy else 503)
+
+
+def _error(request: HttpRequest, status: int, message: str) -> TemplateResponse:
+    return TemplateResponse(request, "web/error.html", {"status": status, "message": message},
+                            status=status)
+
+
+def bad_request(request, exception=None):
+    return _error(request, 400, _("The request could not be understood. Please check what you "
+                                  "entered and try again."))
+
+
+def permission_denied(request, exception=None):
+    return _error(request, 403, _("You do not have permission to see this page."))
+
+
+def page_not_found(request, exception=None):
+    return _error(request, 404, _("This page does not exist. It may have been moved or removed."))
