@@ -1,0 +1,36 @@
+"""The three catalogues must be complete: no untranslated or fuzzy entry anywhere."""
+
+from __future__ import annotations
+
+import polib
+from django.conf import settings
+from django.test import SimpleTestCase
+
+from shaar.web.management.commands.compile_translations import catalogues
+from shaar.web.management.commands.tidy_catalogues import django_plural_forms
+
+
+class CatalogueTests(SimpleTestCase):
+    def test_every_app_with_a_locale_folder_has_all_three_languages(self) -> None:
+        by_app: dict[str, set[str]] = {}
+        for path in catalogues():
+            by_app.setdefault(str(path.parents[3]), set()).add(path.parent.parent.name)
+        self.assertTrue(by_app)
+        expected = {code for code, _name in settings.LANGUAGES}
+        for app, languages in by_app.items():
+            self.assertEqual(languages, expected, app)
+
+    def test_no_entry_is_untranslated_or_fuzzy(self) -> None:
+        problems = []
+        for path in catalogues():
+            po = polib.pofile(str(path))
+            for entry in po.untranslated_entries() + po.fuzzy_entries():
+                if not entry.obsolete:
+                    problems.append(f"{path}: {entry.msgid[:60]!r}")
+        self.assertEqual(problems, [])
+
+    def test_plural_headers_match_django_so_our_strings_can_override_its_own(self) -> None:
+        for path in catalogues():
+            language = path.parent.parent.name
+            header = polib.pofile(str(path)).metadata.get("Plural-Forms")
+            self.assertEqual(header, django_plural_forms(language), path)
