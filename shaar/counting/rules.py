@@ -1,0 +1,114 @@
+"""Entry point of the counting engine: `count(instance, rule)` gives a `Result`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from fractions import Fraction
+
+from .greedy import greedy
+from .mes import Completion, equal_shares, mes_explanations
+from .model import Instance, Money
+from .phragmen import phragmen
+from .profile import ApprovalProfile, approval_profile
+from .result import ProjectExplanation, Result
+from .tiebreak import TieBreak
+
+# Bump a rule's version whenever its outcome could change: stored results name it.
+RULE_VERSIONS: dict[str, str] = {
+    "greedy": "1",
+    "greedy-per-cost": "1",
+    "mes": "1",
+    "mes-add1": "1",
+    "mes-plain": "1",
+    "mes-add1-to-limit": "1",
+    "phragmen": "1",
+}
+RULES = tuple(RULE_VERSIONS)
+
+Explained = tuple[list[int], dict[int, ProjectExplanation], dict[str, object]]
+
+
+def count(instance: Instance, rule: str, tie_break: TieBreak | None = None) -> Result:
+    """Count `instance` with `rule` (one of `RULES`).
+
+    Raises `UnsupportedBallots` for cumulative, scoring or ordinal ballots and `ValueError`
+    for an unknown rule.
+    """
+    if rule not in RULE_VERSIONS:
+        raise ValueError(f"unknown rule {rule!r}; choose one of {', '.join(RULES)}")
+    tie_break = tie_break or TieBreak()
+    profile = approval_profile(instance)
+    ranks = tie_break.ranks(instance.projects)
+    selected, explanations, parameters = _RULES[rule](profile, ranks)
+    return Result(
+        rule=rule,
+        rule_version=RULE_VERSIONS[rule],
+        tie_break=tie_break.describe(instance.projects),
+        budget=instance.budget,
+        selected=tuple(instance.projects[p].id for p in selected),
+        explanations=tuple(_complete(profile, explanations)),
+        parameters=parameters,
+    )
+
+
+def _greedy(profile: ApprovalProfile, ranks: list[int]) -> Explained:
+    selected, explanations = greedy(profile, ranks)
+    return selected, explanations, {}
+
+
+def _greedy_per_cost(profile: ApprovalProfile, ranks: list[int]) -> Explained:
+    selected, explanations = greedy(profile, ranks, per_cost=True)
+    return selected, explanations, {}
+
+
+def _mes(completion: Completion, fill_greedily: bool) -> Callable[..., Explained]:
+    def rule(profile: ApprovalProfile, ranks: list[int]) -> Explained:
+        run, extra, engine = equal_shares(profile, ranks, completion)
+        explanations = mes_explanations(engine, extra)
+        selected = run.selected
+        per_voter: Money | None = None
+        if profile.num_voters:
+            per_voter = Fraction(profile.budget + max(extra, 0) * profile.num_voters,
+                                 profile.num_voters)
+        parameters = {"budget_per_voter": per_voter, "units_added_per_voter": max(extra, 0)}
+        if fill_greedily:
+            selected, filled = greedy(profile, ranks, initial=selected, stage="completion")
+            for p, explanation in filled.items():
+                if p in explanations:
+                    explanation.details["equal_shares"] = explanations[p].as_dict()["details"]
+                explanations[p] = explanation
+        return selected, explanations, parameters
+
+    return rule
+
+
+def _phragmen(profile: ApprovalProfile, ranks: list[int]) -> Explained:
+    selected, explanations = phragmen(profile, ranks)
+    return selected, explanations, {}
+
+
+_RULES: dict[str, Callable[[ApprovalProfile, list[int]], Explained]] = {
+    "greedy": _greedy,
+    "greedy-per-cost": _greedy_per_cost,
+    "mes": _mes("add1", fill_greedily=True),
+    "mes-add1": _mes("add1", fill_greedily=False),
+    "mes-plain": _mes("none", fill_greedily=False),
+    "mes-add1-to-limit": _mes("add1-to-limit", fill_greedily=False),
+    "phragmen": _phragmen,
+}
+
+
+def _complete(
+    profile: ApprovalProfile, explanations: dict[int, ProjectExplanation]
+) -> list[ProjectExplanation]:
+    """One explanation per project, in file order; MES skips unvoted and free projects."""
+    complete = []
+    for p, project in enumerate(profile.projects):
+        explanation = explanations.get(p)
+        if explanation is None:
+            reason = "no-votes" if profile.approvals[p] == 0 else "zero-cost"
+            explanation = ProjectExplanation(
+                project_id=project.id, cost=project.cost, votes=profile.approvals[p],
+                selected=False, reason=reason)
+        complete.append(explanation)
+    return complete
