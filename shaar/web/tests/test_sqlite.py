@@ -1,10 +1,9 @@
 from __future__ import annotations
 
 import threading
-
-from django.db import connection, connections, transaction
 from unittest import skipUnless
 
+from django.db import connection, connections, transaction
 from django.test import TransactionTestCase
 
 from shaar.city.models import Department
