@@ -19,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("year", type=int)
         parser.add_argument("--format", choices=["csv", "json", "fdp"], default="fdp")
         parser.add_argument("--output", type=Path, required=True)
-        parser.add_argument("--version", dest="number", type=int, default=None,
+        parser.add_argument("--number", dest="number", type=int, default=None,
                             help="A version number (default: the current version).")
 
     def handle(self, *args, **options) -> None:
