@@ -33,3 +33,8 @@ def pct(part: Decimal | None, whole: Decimal | None) -> str:
     if part is None or not whole:
         return "–"
     return number_format((Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1")), 1)
+
+
+@register.filter
+def absolute(value: Decimal | None) -> Decimal | None:
+    return None if value is None else abs(value)

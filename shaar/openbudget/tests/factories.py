@@ -6,6 +6,8 @@ import csv
 import io
 from typing import Any
 
+from django.test import TestCase
+from django.utils import translation
 from openpyxl import Workbook
 
 from shaar.openbudget import actions
@@ -13,6 +15,14 @@ from shaar.openbudget.importing import COLUMNS, OPTIONAL_COLUMNS, Row
 from shaar.openbudget.models import AdminUnit, BudgetVersion
 
 HEADER = [*COLUMNS, *OPTIONAL_COLUMNS]
+
+
+class EnglishTestCase(TestCase):
+    """Messages outside a request are in the city's default language; read them in English."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.enterContext(translation.override("en"))
 
 
 def make_unit(code: str = "education", **fields: Any) -> AdminUnit:

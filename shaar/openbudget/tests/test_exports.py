@@ -10,14 +10,13 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.core.management import call_command
-from django.test import TestCase
 
 from shaar.openbudget import actions
 from shaar.openbudget.exports import line_row, version_csv, version_fdp_zip
 from shaar.openbudget.loaders import load_bytes, load_path
 from shaar.openbudget.models import BudgetVersion
 
-from .factories import import_rows, line, make_unit, revenue, seed_sample_budget
+from .factories import EnglishTestCase, import_rows, line, make_unit, revenue, seed_sample_budget
 
 
 def reimport(data: bytes, name: str, year: int) -> BudgetVersion:
@@ -32,8 +31,9 @@ def rows_of(version: BudgetVersion) -> list[dict[str, str]]:
             .order_by("row_number")]
 
 
-class CsvNeutralisationTests(TestCase):
+class CsvNeutralisationTests(EnglishTestCase):
     def setUp(self) -> None:
+        super().setUp()
         make_unit("education")
         self.version = import_rows(2025, [
             line(name_en="=HYPERLINK(\"http://evil\")", name_ru="+7 school",
@@ -65,8 +65,9 @@ class CsvNeutralisationTests(TestCase):
         self.assertEqual(rows_of(again), rows_of(self.version))
 
 
-class FiscalDataPackageTests(TestCase):
+class FiscalDataPackageTests(EnglishTestCase):
     def setUp(self) -> None:
+        super().setUp()
         make_unit("education", name_en="Education Department")
         make_unit("transport")
         self.version = import_rows(2025, [

@@ -8,14 +8,22 @@ from unittest import mock
 
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError
-from django.test import TestCase
 
 from shaar.openbudget import actions
 from shaar.openbudget.exports import line_row
 from shaar.openbudget.loaders import load_bytes
 from shaar.openbudget.models import BudgetLine, BudgetVersion, FiscalYear
 
-from .factories import HEADER, csv_bytes, import_rows, line, make_unit, revenue, xlsx_bytes
+from .factories import (
+    HEADER,
+    EnglishTestCase,
+    csv_bytes,
+    import_rows,
+    line,
+    make_unit,
+    revenue,
+    xlsx_bytes,
+)
 
 
 def import_file(data: bytes, name: str, year: int = 2025) -> BudgetVersion:
@@ -24,8 +32,9 @@ def import_file(data: bytes, name: str, year: int = 2025) -> BudgetVersion:
                                  source=loaded.source, source_name=name)
 
 
-class BadRowTests(TestCase):
+class BadRowTests(EnglishTestCase):
     def setUp(self) -> None:
+        super().setUp()
         make_unit("education")
 
     def assert_rejected(self, rows, expected: list[tuple[int, str, str]]) -> None:
@@ -110,8 +119,9 @@ class BadRowTests(TestCase):
         self.assertEqual(CommandError("x").returncode, 1)
 
 
-class FormatTests(TestCase):
+class FormatTests(EnglishTestCase):
     def setUp(self) -> None:
+        super().setUp()
         make_unit("education")
         make_unit("transport")
         self.rows = [
@@ -150,8 +160,9 @@ class FormatTests(TestCase):
             load_bytes(b"PK\x03\x04garbage", "budget.xlsx")
 
 
-class ReimportTests(TestCase):
+class ReimportTests(EnglishTestCase):
     def setUp(self) -> None:
+        super().setUp()
         make_unit("education")
 
     def test_it_replaces_a_year_and_keeps_the_previous_version(self) -> None:

@@ -2,15 +2,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.test import TestCase
-
 from shaar.openbudget.models import BudgetVersion, Direction, Phase
 from shaar.openbudget.selectors import plan_of, version_summary
 
-from .factories import import_rows, line, make_unit, revenue, seed_sample_budget
+from .factories import EnglishTestCase, import_rows, line, make_unit, revenue, seed_sample_budget
 
 
-class SummaryTests(TestCase):
+class SummaryTests(EnglishTestCase):
     def test_the_summary_equals_the_sum_of_its_lines_for_every_phase(self) -> None:
         seed_sample_budget()
         for version in BudgetVersion.objects.all():
