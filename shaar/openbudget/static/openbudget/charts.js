@@ -10,6 +10,23 @@
     return values.map(function (v) { return v === null ? null : Number(v); });
   }
 
+  // Long function names would be cut off on a phone: break them into short lines.
+  function wrap(label, width) {
+    var words = String(label).split(" ");
+    var lines = [];
+    var current = "";
+    words.forEach(function (word) {
+      if (current && (current + " " + word).length > width) {
+        lines.push(current);
+        current = word;
+      } else {
+        current = current ? current + " " + word : word;
+      }
+    });
+    if (current) { lines.push(current); }
+    return lines;
+  }
+
   function render(canvas) {
     if (typeof window.Chart === "undefined") { return; }
     var source = document.getElementById(canvas.dataset.source);
@@ -61,7 +78,12 @@
         event.native.target.style.cursor = elements.length ? "pointer" : "default";
       };
     }
-    new window.Chart(canvas, { type: round ? "doughnut" : "bar", data: { labels: data.labels, datasets: datasets }, options: options });
+    var labels = data.labels;
+    if (horizontal) {
+      var narrow = canvas.parentNode.clientWidth < 600;
+      labels = labels.map(function (label) { return wrap(label, narrow ? 16 : 28); });
+    }
+    new window.Chart(canvas, { type: round ? "doughnut" : "bar", data: { labels: labels, datasets: datasets }, options: options });
     canvas.dataset.rendered = "true";
   }
 
