@@ -134,8 +134,7 @@ def _year_context(fiscal_year: FiscalYear, version: BudgetVersion) -> dict[str, 
         "balance_plan": balance("plan"), "balance_executed": balance("executed"),
         "divisions": divisions, "top": divisions[0] if divisions else None,
         "categories": categories,
-        "revenue_lines": [line for line in lines_of(version)
-                          if line.direction == Direction.REVENUE],
+        "revenue_lines": lines_of(version).filter(direction=Direction.REVENUE),
         "per_resident_spending": per_resident(spending["plan"], fiscal_year.population),
         "per_resident_revenue": per_resident(revenue["plan"], fiscal_year.population),
         "quarter_rows": quarter_rows, "has_quarters": has_quarters,
@@ -190,8 +189,8 @@ def function(request: HttpRequest, year: int, code: str) -> TemplateResponse:
             units.append({"unit": unit, **unit_totals,
                           "url": reverse("openbudget:unit", args=[year, unit_code])})
     units.sort(key=lambda u: u["plan"] or 0, reverse=True)
-    lines = [line for line in lines_of(version)
-             if line.direction == Direction.EXPENDITURE and line.cofog.startswith(code)]
+    lines = list(lines_of(version).filter(direction=Direction.EXPENDITURE,
+                                          cofog__startswith=code))
     for line in lines:
         line.plan = plan_of(line)
     lines.sort(key=lambda line: line.plan, reverse=True)
