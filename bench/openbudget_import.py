@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LINES = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
+LINES = 20_000
 COLUMNS = ["direction", "cofog", "economic_code", "admin_unit", "programme", "name_ky",
            "name_ru", "name_en", "approved", "revised", "executed"]
 GROUPS = ["7011", "7045", "7062", "7063", "7072", "7082", "7091", "7092", "7104", "7051"]
@@ -39,6 +39,7 @@ def budget_csv(lines: int) -> bytes:
 
 
 def main() -> None:
+    lines = int(sys.argv[1]) if len(sys.argv) > 1 else LINES
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "DEBUG": "true", "SQLITE_PATH": str(Path(tmp) / "bench.sqlite3")}
         env.pop("DATABASE_URL", None)
@@ -48,14 +49,14 @@ def main() -> None:
         subprocess.run([*manage, "shell", "-c", "from shaar.city.demo import seed; seed()"],
                        check=True, env=env, cwd=ROOT)
         path = Path(tmp) / "budget.csv"
-        path.write_bytes(budget_csv(LINES))
+        path.write_bytes(budget_csv(lines))
         for attempt in (1, 2):  # the second import replaces the first, keeping it
             started = time.perf_counter()
             subprocess.run([*manage, "import_budget", str(path), "--year", "2026",
                             "--no-progress"], check=True, env=env, cwd=ROOT, timeout=600)
             elapsed = time.perf_counter() - started
-            print(f"import {attempt}: {LINES} lines in {elapsed:.1f} s "
-                  f"({LINES / elapsed:,.0f} lines/s, including process start-up)")
+            print(f"import {attempt}: {lines} lines in {elapsed:.1f} s "
+                  f"({lines / elapsed:,.0f} lines/s, including process start-up)")
         script = (
             "import time\n"
             "from django.test import Client\n"

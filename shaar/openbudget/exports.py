@@ -276,7 +276,8 @@ class FiscalDataPackage:
         for field in fields:
             if not isinstance(field, dict) or "name" not in field:
                 continue
-            name = field["name"]
+            # The CSV reader lower-cases header cells; match the schema the same way.
+            name = str(field["name"]).strip().lower()
             column_type = field.get("columnType", "")
             if name in COLUMNS or name in OPTIONAL_COLUMNS or name == "fiscal_year" \
                     or name.startswith("admin_unit_name_"):

@@ -30,6 +30,8 @@ AMOUNT_COLUMNS = ["approved", "revised", "executed", *QUARTER_COLUMNS]
 # 16 digits before the point: far above any city budget, within DECIMAL(18, 2).
 MAX_AMOUNT = Decimal("9999999999999999.99")
 ECONOMIC_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-]{0,19}$")
+DIRECTIONS = frozenset(Direction.values)
+PARTICIPATIONS = frozenset(Participation.values)
 # Characters that make spreadsheets treat a cell as a formula (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -267,7 +269,7 @@ def _check_row(row: Row, *, known_units: set[str],
             % {"found": _text(v["fiscal_year"]), "year": year})
 
     direction = _text(v.get("direction")).lower()
-    if direction not in Direction.values:
+    if direction not in DIRECTIONS:
         err("direction", _("must be “revenue” or “expenditure”") if direction
             else _("missing direction"))
 
@@ -327,7 +329,7 @@ def _check_row(row: Row, *, known_units: set[str],
                                                  "executed": amounts["executed"]})
 
     participation = _text(v.get("participation")).lower()
-    if participation and participation not in Participation.values:
+    if participation and participation not in PARTICIPATIONS:
         err("participation", _("must be empty, “civic_budget” or “community_grants”"))
     elif participation and direction == Direction.REVENUE:
         err("participation", _("only spending can be decided by residents"))

@@ -143,3 +143,56 @@ class FiscalDataPackageTests(EnglishTestCase):
         self.assertEqual(data["fiscal_year"], 2025)
         self.assertEqual(data["lines"][1]["approved"], "1234567.89")
         self.assertEqual(Decimal(data["lines"][1]["executed"]), Decimal("700000.50"))
+
+
+class ForeignPackageTests(EnglishTestCase):
+    """A package made by another tool: columns are found by their FDP column type."""
+
+    def test_it_reads_columns_by_fdp_column_type(self) -> None:
+        make_unit("education")
+        descriptor = {
+            "profile": "fiscal-data-package", "name": "other-tool",
+            "fiscalPeriod": {"start": "2025-01-01", "end": "2025-12-31"},
+            "resources": [{"name": "spending", "path": "data/spending.csv", "schema": {
+                "fields": [
+                    {"name": "Direction", "type": "string", "columnType": "direction"},
+                    {"name": "Function", "type": "string",
+                     "columnType": "functional-classification:cofog:code"},
+                    {"name": "Econ", "type": "string",
+                     "columnType": "economic-classification:generic:code"},
+                    {"name": "Agency", "type": "string",
+                     "columnType": "administrative-classification:generic:code"},
+                    {"name": "name_ky", "type": "string"},
+                    {"name": "name_ru", "type": "string"},
+                    {"name": "Budget", "type": "number", "columnType": "value",
+                     "phase": "approved"},
+                    {"name": "Adjusted", "type": "number", "columnType": "value",
+                     "phase": "adjusted"},
+                    {"name": "Actual", "type": "number", "columnType": "value",
+                     "phase": "executed"},
+                    {"name": "Notes", "type": "string"},
+                ]}}],
+        }
+        rows = ("Direction,Function,Econ,Agency,name_ky,name_ru,Budget,Adjusted,Actual,Notes\r\n"
+                "expenditure,09.2,2111,education,Мектеп,Школа,100.5,110,90,ignored\r\n")
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr("pkg/datapackage.json", json.dumps(descriptor))
+            archive.writestr("pkg/data/spending.csv", rows)
+        version = reimport(buffer.getvalue(), "other.zip", 2025)
+        only = version.lines.get()
+        self.assertEqual(only.cofog, "7092")
+        self.assertEqual(only.approved, Decimal("100.50"))
+        self.assertEqual(only.revised, Decimal("110.00"))
+        self.assertEqual(only.executed, Decimal("90.00"))
+        self.assertEqual(only.admin_unit.code, "education")
+
+    def test_it_refuses_a_package_whose_data_path_escapes(self) -> None:
+        from shaar.openbudget.importing import FileFormatError
+
+        descriptor = {"resources": [{"path": "../../etc/passwd"}]}
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr("datapackage.json", json.dumps(descriptor))
+        with self.assertRaises(FileFormatError):
+            load_bytes(buffer.getvalue(), "evil.zip")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 import re
+from unittest import mock
 
 from django.test import override_settings
 
@@ -163,3 +164,33 @@ class AdminUploadTests(BaseTestCase):
         self.assertContains(response, "не число", status_code=400)
 
 
+
+
+class SectionLinkTests(BaseTestCase):
+    """The civic budget and grants are linked only when those sections have pages."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        seed_sample_budget()
+
+    def test_it_shows_the_figure_without_a_link_when_the_section_has_no_page(self) -> None:
+        from shaar.openbudget import views
+
+        with mock.patch.dict(views.SECTION_URLS, {"budgeting": ["budgeting:nothing-here"],
+                                                  "grants": ["grants:nothing-here"]}):
+            html = self.client.get("/en/city-budget/2026/").content.decode()
+        self.assertIn("Civic budget</th>", html)
+        self.assertIn("Residents decide directly how", html)
+
+    def test_it_links_the_section_when_its_page_exists(self) -> None:
+        from shaar.openbudget import views
+
+        with mock.patch.dict(views.SECTION_URLS, {"budgeting": ["openbudget:take-part"]}):
+            html = self.client.get("/en/city-budget/2026/").content.decode()
+        self.assertIn('<a href="/en/city-budget/take-part/">Civic budget</a>', html)
+
+    def test_it_does_not_link_an_app_that_is_not_installed(self) -> None:
+        from shaar.openbudget import views
+
+        with mock.patch.object(views.apps, "is_installed", return_value=False):
+            self.assertIsNone(views._section_url("budgeting"))
