@@ -29,6 +29,7 @@ from .selectors import lines_of
 
 EXPORT_COLUMNS = [*COLUMNS, *OPTIONAL_COLUMNS]
 FDP_CSV = "budget.csv"
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 FDP_PHASES = {"approved": "approved", "revised": "adjusted", "executed": "executed"}
 
 
@@ -207,6 +208,9 @@ class FiscalDataPackage:
                                         if n.rsplit("/", 1)[-1] == "datapackage.json"), None)
                 if descriptor_name is None:
                     raise FileFormatError(_("The package has no datapackage.json."))
+                # A small upload can unpack to gigabytes: refuse oversized members.
+                if any(info.file_size > MAX_UNPACKED_BYTES for info in archive.infolist()):
+                    raise FileFormatError(_("The package's files are too large."))
                 base = descriptor_name.rsplit("/", 1)[0] + "/" if "/" in descriptor_name else ""
                 descriptor = cls._descriptor(archive.read(descriptor_name))
                 path = cls._resource_path(descriptor)

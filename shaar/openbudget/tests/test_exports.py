@@ -8,6 +8,7 @@ import tempfile
 import zipfile
 from decimal import Decimal
 from pathlib import Path
+from unittest import mock
 
 from django.core.management import call_command
 
@@ -196,3 +197,13 @@ class ForeignPackageTests(EnglishTestCase):
             archive.writestr("datapackage.json", json.dumps(descriptor))
         with self.assertRaises(FileFormatError):
             load_bytes(buffer.getvalue(), "evil.zip")
+
+    def test_it_refuses_a_package_that_unpacks_too_large(self) -> None:
+        from shaar.openbudget import exports
+        from shaar.openbudget.importing import FileFormatError
+
+        make_unit("education")
+        data = version_fdp_zip(import_rows(2025, [line()]))
+        with mock.patch.object(exports, "MAX_UNPACKED_BYTES", 100), \
+                self.assertRaises(FileFormatError):
+            load_bytes(data, "big.zip")

@@ -6,7 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 from unittest import mock
 
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError, call_command, execute_from_command_line
 from django.db import IntegrityError
 
 from shaar.openbudget import actions
@@ -109,14 +109,35 @@ class BadRowTests(EnglishTestCase):
                                         line(economic_code="9", approved="-3")]))
             err = io.StringIO()
             with self.assertRaises(CommandError) as caught:
-                call_command("import_budget", str(path), "--year", "2025", stderr=err,
+                call_command("import_budget", str(path), "--year", "2025", "--language", "en",
+                             stderr=err,
                              verbosity=0)
         self.assertIn("2 problem(s)", str(caught.exception))
         self.assertIn("Row 3, column “cofog”", err.getvalue())
         self.assertIn("Row 4, column “approved”", err.getvalue())
         self.assertFalse(BudgetLine.objects.exists())
-        # call_command raises CommandError; run from a shell it becomes exit status 1.
-        self.assertEqual(CommandError("x").returncode, 1)
+
+    def test_the_command_line_exits_with_status_one(self) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "budget.csv"
+            path.write_bytes(csv_bytes([line(approved="-1")]))
+            with self.assertRaises(SystemExit) as caught, \
+                    mock.patch("sys.stderr", io.StringIO()) as stderr:
+                execute_from_command_line(["manage.py", "import_budget", str(path),
+                                           "--year", "2025", "--no-progress"])
+        self.assertEqual(caught.exception.code, 1)
+        self.assertIn("nothing was imported", stderr.getvalue())
+        self.assertFalse(FiscalYear.objects.exists())
+
+    def test_the_command_reports_in_the_language_asked_for(self) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "budget.csv"
+            path.write_bytes(csv_bytes([line(name_ky="")]))
+            err = io.StringIO()
+            with self.assertRaises(CommandError):
+                call_command("import_budget", str(path), "--year", "2025", "--language", "ru",
+                             stderr=err, verbosity=0)
+        self.assertIn("Строка 2, столбец «name_ky»: нет названия", err.getvalue())
 
 
 class FormatTests(EnglishTestCase):

@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 from tqdm import tqdm
 
 from shaar.openbudget import actions
@@ -33,8 +35,15 @@ class Command(BaseCommand):
         parser.add_argument("--sample", action="store_true",
                             help="Mark the year as invented sample data.")
         parser.add_argument("--no-progress", action="store_true")
+        parser.add_argument("--language", choices=[code for code, _name in settings.LANGUAGES],
+                            default=settings.LANGUAGE_CODE,
+                            help="Language of the problem report (default: the city's).")
 
     def handle(self, *args, **options) -> None:
+        with translation.override(options["language"]):
+            self._import(options)
+
+    def _import(self, options) -> None:
         path: Path = options["file"]
         year: int = options["year"]
         if not path.exists():
