@@ -240,3 +240,15 @@ class ReimportTests(EnglishTestCase):
         self.assertIn("Imported 2 lines as version 1 of 2025", out.getvalue())
         self.assertEqual(str(version.executed_on), "2025-06-30")
         self.assertEqual(version.fiscal_year.population, 1000)
+
+
+class TemplateTests(EnglishTestCase):
+    def test_the_template_offered_to_staff_imports_cleanly(self) -> None:
+        from shaar.city import demo as city_demo
+
+        city_demo.seed()
+        template = (Path(__file__).resolve().parent.parent / "static" / "openbudget"
+                    / "budget-template.csv")
+        version = import_file(template.read_bytes(), template.name, year=2026)
+        self.assertEqual(version.line_count, 3)
+        self.assertEqual(version.lines.filter(participation="civic_budget").count(), 1)
