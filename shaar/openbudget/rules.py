@@ -6,6 +6,8 @@ import rules
 
 from shaar.accounts.rules import is_city_admin
 
+# The admin shows the app to whoever passes the rule named after it.
+rules.add_perm("openbudget", is_city_admin)
 rules.add_perm("openbudget.import_budget", is_city_admin)
 rules.add_perm("openbudget.change_adminunit", is_city_admin)
 rules.add_perm("openbudget.change_fiscalyear", is_city_admin)

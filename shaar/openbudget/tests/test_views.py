@@ -194,3 +194,28 @@ class SectionLinkTests(BaseTestCase):
 
         with mock.patch.object(views.apps, "is_installed", return_value=False):
             self.assertIsNone(views._section_url("budgeting"))
+
+
+class AdminPagesTests(BaseTestCase):
+    def test_a_city_admin_can_reach_every_budget_admin_page(self) -> None:
+        seed_sample_budget()
+        self.admin.is_staff = True
+        self.admin.save()
+        self.client.force_login(self.admin)
+        index = self.client.get("/en/admin/")
+        self.assertContains(index, "/en/admin/openbudget/fiscalyear/")
+        changelist = self.client.get("/en/admin/openbudget/fiscalyear/")
+        self.assertContains(changelist, "/en/admin/openbudget/fiscalyear/upload/")
+        year = FiscalYear.objects.get(year=2026)
+        self.assertEqual(
+            self.client.get(f"/en/admin/openbudget/fiscalyear/{year.pk}/change/").status_code,
+            200)
+        for url in ("/en/admin/openbudget/budgetline/", "/en/admin/openbudget/adminunit/",
+                    "/en/admin/openbudget/budgetline/?version__fiscal_year__id__exact="
+                    f"{year.pk}"):
+            self.assertEqual(self.client.get(url).status_code, 200, url)
+        line = BudgetLine.objects.first()
+        # Lines are read-only: a correction is a new import.
+        response = self.client.post(f"/en/admin/openbudget/budgetline/{line.pk}/change/",
+                                    {"approved": "1"})
+        self.assertEqual(response.status_code, 403)
