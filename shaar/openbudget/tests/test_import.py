@@ -121,8 +121,11 @@ class BadRowTests(EnglishTestCase):
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "budget.csv"
             path.write_bytes(csv_bytes([line(approved="-1")]))
+            # run_from_argv closes the database connections when it ends, which would
+            # close the test's own connection on PostgreSQL.
             with self.assertRaises(SystemExit) as caught, \
-                    mock.patch("sys.stderr", io.StringIO()) as stderr:
+                    mock.patch("sys.stderr", io.StringIO()) as stderr, \
+                    mock.patch("django.core.management.base.connections.close_all"):
                 execute_from_command_line(["manage.py", "import_budget", str(path),
                                            "--year", "2025", "--no-progress"])
         self.assertEqual(caught.exception.code, 1)
