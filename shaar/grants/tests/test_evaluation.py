@@ -108,7 +108,7 @@ class ScoringRulesTests(EvaluationTestCase):
 
     def test_it_requires_every_criterion_with_a_comment_to_submit(self) -> None:
         actions.conflict_declare(application=self.apps["A"], user=self.eva, has_conflict=False)
-        first, second, third = self.call.criteria.all()
+        first, second, _third = self.call.criteria.all()
         with self.assertRaises(ValidationError) as ctx:
             actions.evaluation_save(application=self.apps["A"], user=self.eva,
                                     scores={first.id: (5, "fine"), second.id: (5, "")},
