@@ -30,6 +30,8 @@ class ApplyForm(forms.Form):
     def __init__(self, *args, profiles=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["profile"].queryset = profiles
+        if profiles is not None and len(profiles) == 1:
+            self.fields["profile"].empty_label = None
 
 
 class ApplicationForm(forms.ModelForm):
