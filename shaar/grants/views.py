@@ -379,8 +379,10 @@ def application_page(request, pk: int):
                     return redirect("grants:application", pk)
                 errors.append(_("Choose a file to attach."))
             elif op == "detach":
-                attachment = get_object_or_404(Attachment, pk=request.POST.get("attachment")
-                                               or 0, application=application)
+                attachment_id = request.POST.get("attachment", "")
+                attachment = get_object_or_404(
+                    Attachment, pk=int(attachment_id) if attachment_id.isdigit() else 0,
+                    application=application)
                 actions.attachment_remove(attachment=attachment, user=request.user)
                 return redirect("grants:application", pk)
             elif op == "submit":
