@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from shaar.accounts.models import Verification
+from shaar.accounts.models import Role, Verification
 from shaar.city.models import Organisation
 
 from . import selectors
@@ -692,6 +692,11 @@ def report_submit(*, award: Award, user, kind: str, narrative: str,
                            caption=(captions[index] if index < len(captions) else "")[:200])
         item.image.save(name, photo, save=False)
         item.save()
+    managers = get_user_model().objects.filter(roles__role=Role.CITY_ADMIN).distinct()
+    notify(managers, subject=_("A grantee sent a report"),
+           body=_("%(kind)s for “%(title)s” is waiting for review: %(url)s")
+           % {"kind": report.get_kind_display(), "title": award.application.title,
+              "url": _url("grants:award-manage", award.id)})
     return report
 
 

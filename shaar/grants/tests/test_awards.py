@@ -139,6 +139,13 @@ class ReportTests(AwardTestCase):
         self.assertEqual(len(outbox), 1)
         self.assertEqual(outbox[0]["to"], "+996700123456")
 
+    def test_it_tells_city_admins_about_a_new_report(self) -> None:
+        from django.core import mail
+
+        with self.captureOnCommitCallbacks(execute=True):
+            self.report()
+        self.assertEqual([m.to for m in mail.outbox], [[self.admin.email]])
+
 
 class AwardManagePermissionTests(AwardTestCase):
     def test_it_lets_only_city_admins_manage_awards(self) -> None:
