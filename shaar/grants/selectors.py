@@ -163,7 +163,7 @@ def call_results(call: Call) -> list[ResultRow]:
         Application.objects.filter(call=call)
         .filter(Q(status__in=[Application.Status.SUBMITTED, Application.Status.AWARDED,
                               Application.Status.NOT_AWARDED]))
-        .select_related("profile__organisation", "district", "decision")
+        .select_related("profile__organisation", "district", "decision", "award")
         .prefetch_related(Prefetch(
             "evaluations",
             queryset=Evaluation.objects.filter(submitted_at__isnull=False).prefetch_related(

@@ -195,7 +195,7 @@ def _result_records(call: Call) -> list[dict]:
     records = []
     for row in _public_rows(call):
         application = row.application
-        award = Award.objects.filter(application=application).first()
+        award = getattr(application, "award", None)
         records.append({
             "rank": row.rank, "title": application.title,
             "organisation": application.profile.legal_name,

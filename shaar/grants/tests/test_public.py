@@ -102,6 +102,31 @@ class PublicResultsTests(GrantsTestCase):
         self.assertContains(response, '<img src="/media/grants/reports/', count=1)
         self.assertEqual(Report.objects.get().status, "accepted")
 
+    def test_it_lists_results_in_a_bounded_number_of_queries(self) -> None:
+        self.publish()
+        urls = [reverse("grants:call-detail", args=[self.call.code]),
+                reverse("grants:results-json", args=[self.call.code]),
+                reverse("grants:results-csv", args=[self.call.code])]
+        for url in urls:  # warm the city cache
+            self.client.get(url)
+        before = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                self.client.get(url)
+            before.append(len(queries))
+        for i in range(4):
+            profile = make_profile(self.resident, name=f"More {i}")
+            application = make_application(self.call, profile, self.resident,
+                                           status=Application.Status.AWARDED)
+            score(application, self.chair, [5, 5, 5])
+            Award.objects.create(application=application, amount=1000)
+        after = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                self.client.get(url)
+            after.append(len(queries))
+        self.assertEqual(before, after)
+
     def test_it_lists_awards_in_a_bounded_number_of_queries(self) -> None:
         self.publish()
         self.client.get("/api/v1/grants/awards")
