@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q, Sum
 from ninja import Router, Schema
 
 from .models import Award, Call, Report, Tranche
@@ -82,11 +82,14 @@ class AwardOut(Schema):
 
 
 def call_records() -> list[dict]:
-    calls = Call.objects.published().prefetch_related("criteria", "documents", "districts",
-                                                      "applications__decision")
+    in_competition = Q(applications__status__in=["submitted", "awarded", "not_awarded"])
+    calls = Call.objects.published().prefetch_related("criteria", "documents", "districts")
+    calls = calls.annotate(
+        submitted_count=Count("applications", filter=in_competition),
+        awarded_sum=Sum("applications__decision__amount",
+                        filter=Q(applications__decision__awarded=True)))
     records = []
     for call in calls:
-        applications = [a for a in call.applications.all() if a.is_in_competition]
         decided = call.status == Call.Status.DECIDED
         records.append({
             "code": call.code, "title_ky": call.title_ky, "title_ru": call.title_ru,
@@ -101,9 +104,9 @@ def call_records() -> list[dict]:
                           "weight": str(c.weight)} for c in call.criteria.all()],
             "documents": [{"name_ky": d.name_ky, "name_ru": d.name_ru, "name_en": d.name_en,
                            "is_required": d.is_required} for d in call.documents.all()],
-            "applications_submitted": len(applications),
-            "awarded_kgs": sum(a.decision.amount for a in applications
-                               if decided and hasattr(a, "decision") and a.decision.awarded),
+            "applications_submitted": call.submitted_count,
+            # Decisions stay internal until they are published.
+            "awarded_kgs": (call.awarded_sum or 0) if decided else 0,
             "is_sample": call.is_sample,
         })
     return records

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from shaar.accounts.models import Verification
@@ -128,13 +128,19 @@ def conflict_reason(user, application: Application) -> str | None:
     return None
 
 
-def evaluation_score(evaluation: Evaluation, criteria: list[Criterion]) -> Decimal | None:
-    """Weighted mean of one evaluator's scores: sum(weight × score) / sum(weights)."""
-    values = {s.criterion_id: s.value for s in evaluation.scores.all()}
+def weighted_score(values: dict[int, int], criteria: list[Criterion]) -> Decimal | None:
+    """Weighted mean of one evaluator's scores: sum(weight × score) / sum(weights).
+
+    VALUES maps criterion id → score; None unless every criterion is scored.
+    """
     if not criteria or any(c.id not in values for c in criteria):
         return None
     total_weight = sum((c.weight for c in criteria), Decimal(0))
     return sum((c.weight * values[c.id] for c in criteria), Decimal(0)) / total_weight
+
+
+def evaluation_score(evaluation: Evaluation, criteria: list[Criterion]) -> Decimal | None:
+    return weighted_score({s.criterion_id: s.value for s in evaluation.scores.all()}, criteria)
 
 
 @dataclass
@@ -164,17 +170,21 @@ def call_results(call: Call) -> list[ResultRow]:
         .filter(Q(status__in=[Application.Status.SUBMITTED, Application.Status.AWARDED,
                               Application.Status.NOT_AWARDED]))
         .select_related("profile__organisation", "district", "decision", "award")
-        .prefetch_related(Prefetch(
-            "evaluations",
-            queryset=Evaluation.objects.filter(submitted_at__isnull=False).prefetch_related(
-                Prefetch("scores", queryset=Score.objects.all()))))
     )
+    # Plain tuples, not model instances: a call with hundreds of applications has
+    # thousands of scores, and building a model object for each dominated the page time.
+    values: dict[int, dict[int, dict[int, int]]] = {}
+    for application_id, evaluation_id, criterion_id, value in Score.objects.filter(
+            evaluation__application__call=call,
+            evaluation__submitted_at__isnull=False).values_list(
+            "evaluation__application_id", "evaluation_id", "criterion_id", "value"):
+        values.setdefault(application_id, {}).setdefault(evaluation_id, {})[criterion_id] = value
     rows = []
     for application in applications:
         row = ResultRow(application=application,
                         decision=getattr(application, "decision", None))
-        for evaluation in application.evaluations.all():
-            value = evaluation_score(evaluation, criteria)
+        for evaluation_id in sorted(values.get(application.id, {})):
+            value = weighted_score(values[application.id][evaluation_id], criteria)
             if value is not None:
                 row.evaluator_scores.append(value)
         if row.evaluator_scores:

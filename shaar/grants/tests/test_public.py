@@ -81,6 +81,7 @@ class PublicResultsTests(GrantsTestCase):
         calls = self.client.get("/api/v1/grants/calls").json()
         self.assertEqual(calls[0]["code"], self.call.code)
         self.assertEqual(calls[0]["awarded_kgs"], 200_000)
+        self.assertEqual(calls[0]["applications_submitted"], 2)
         self.assertEqual(len(calls[0]["criteria"]), 3)
         awards = self.client.get("/api/v1/grants/awards").json()
         self.assertEqual(awards[0]["amount_kgs"], 200_000)
