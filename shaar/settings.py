@@ -302,3 +302,5 @@ SHELL_VERSION = env.str("SHELL_VERSION", default="1")
 GRANTS_MAX_UPLOAD_MB = env.int("GRANTS_MAX_UPLOAD_MB", default=10)
 # Absolute address used in grant notification e-mails and SMS.
 GRANTS_SITE_URL = env.str("GRANTS_SITE_URL", default="http://127.0.0.1:8000")
+# Application attachments (statutes, member lists): kept outside MEDIA_ROOT, never public.
+GRANTS_PRIVATE_ROOT = Path(env.str("GRANTS_PRIVATE_ROOT", default=str(VAR_DIR / "private")))

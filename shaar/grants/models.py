@@ -15,9 +15,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 from shaar.city.models import SampleDataMixin
@@ -356,6 +358,15 @@ class BudgetLine(models.Model):
         return self.requested + self.cofunding
 
 
+@deconstructible
+class PrivateStorage(FileSystemStorage):
+    """Application attachments may hold personal data: they live outside MEDIA_ROOT, are
+    never served as static media, and are streamed only through the access-checked view."""
+
+    def __init__(self) -> None:
+        super().__init__(location=settings.GRANTS_PRIVATE_ROOT)
+
+
 def attachment_path(instance: Attachment, filename: str) -> str:
     return f"grants/applications/{instance.application_id}/{filename}"
 
@@ -365,7 +376,8 @@ class Attachment(models.Model):
                                     related_name="attachments")
     document = models.ForeignKey(RequiredDocument, null=True, blank=True,
                                  on_delete=models.SET_NULL, verbose_name=_("document"))
-    file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=300,
+                            storage=PrivateStorage())
     original_name = models.CharField(max_length=200)
     size = models.PositiveIntegerField(default=0)
     uploaded_at = models.DateTimeField(auto_now_add=True)

@@ -193,6 +193,19 @@ class ApplicantPermissionTests(ApplicationTestCase):
         self.application.refresh_from_db()
         self.assertEqual(self.application.status, Application.Status.DRAFT)
 
+    def test_it_keeps_attachments_out_of_public_media(self) -> None:
+        from django.conf import settings
+
+        attachment = self.application.attachments.get()
+        path = attachment.file.path
+        self.assertTrue(path.startswith(str(settings.GRANTS_PRIVATE_ROOT)))
+        self.assertFalse(path.startswith(str(settings.MEDIA_ROOT)))
+        self.client.force_login(self.resident)
+        response = self.client.get(reverse("grants:attachment",
+                                           args=[self.application.id, attachment.id]))
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(b"".join(response.streaming_content).startswith(b"%PDF-"))
+
     def test_it_refuses_actions_by_a_non_representative(self) -> None:
         with self.assertRaises(ValidationError):
             actions.application_submit(application=self.application, user=self.outsider)
