@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+from django_ratelimit.decorators import ratelimit
 
 from shaar.web.registry import HomeCard
 
@@ -138,6 +139,7 @@ def _public_rows(call: Call) -> list[selectors.ResultRow]:
 
 
 @require_http_methods(["GET", "POST"])
+@ratelimit(key="user_or_ip", rate="20/h", method="POST", block=False)
 def call_detail(request, code: str):
     call = access_call(code)
     question_form = forms.QuestionForm()
@@ -145,6 +147,11 @@ def call_detail(request, code: str):
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect(f"{reverse('account_login')}?next={request.path}")
+        if getattr(request, "limited", False):
+            return TemplateResponse(request, "web/error.html", {
+                "status": 429,
+                "message": _("Too many attempts. Please wait a few minutes and try again.")},
+                status=429)
         if "answer" in request.POST:
             if not is_grants_manager(request.user):
                 raise PermissionDenied

@@ -185,3 +185,15 @@ class CallPageTests(GrantsTestCase):
             self.assertEqual(close_due_calls(), 0)
         self.assertEqual(len(mail.outbox), 1)
         self.assertEqual(mail.outbox[0].to, [self.moderator.email])
+
+
+class QuestionRateLimitTests(GrantsTestCase):
+    def test_it_limits_how_many_questions_one_person_sends(self) -> None:
+        call = make_call()
+        self.client.force_login(self.resident)
+        url = reverse("grants:call-detail", args=[call.code])
+        statuses = [self.client.post(url, {"question": f"Question {i}?"}).status_code
+                    for i in range(21)]
+        self.assertEqual(statuses[:20], [302] * 20)
+        self.assertEqual(statuses[20], 429)
+        self.assertEqual(Clarification.objects.count(), 20)
