@@ -11,4 +11,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 # Every periodic job of every app, in one place (see STYLE.md, Celery).
-app.conf.beat_schedule = {}
+app.conf.beat_schedule = {
+    # grants: tell committees and applicants once a call has passed its deadline.
+    "grants-close-due-calls": {"task": "shaar.grants.tasks.close_due_calls", "schedule": 60.0},
+}

@@ -309,3 +309,11 @@ if not DEBUG and DATABASES["default"]["ENGINE"].endswith("sqlite3") and env.bool
     raise ImproperlyConfigured("Set DATABASE_URL: REQUIRE_DATABASE_URL is on.")
 
 SHELL_VERSION = env.str("SHELL_VERSION", default="1")
+
+# --- grants ---
+# Largest attachment or report photo an applicant may upload, in megabytes.
+GRANTS_MAX_UPLOAD_MB = env.int("GRANTS_MAX_UPLOAD_MB", default=10)
+# Absolute address used in grant notification e-mails and SMS.
+GRANTS_SITE_URL = env.str("GRANTS_SITE_URL", default="http://127.0.0.1:8000")
+# Application attachments (statutes, member lists): kept outside MEDIA_ROOT, never public.
+GRANTS_PRIVATE_ROOT = Path(env.str("GRANTS_PRIVATE_ROOT", default=str(VAR_DIR / "private")))
