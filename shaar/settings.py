@@ -296,3 +296,13 @@ if not DEBUG and DATABASES["default"]["ENGINE"].endswith("sqlite3") and env.bool
     raise ImproperlyConfigured("Set DATABASE_URL: REQUIRE_DATABASE_URL is on.")
 
 SHELL_VERSION = env.str("SHELL_VERSION", default="1")
+
+# --- actionplan ---
+# Largest evidence or document upload, in megabytes.
+ACTIONPLAN_MAX_UPLOAD_MB = env.int("ACTIONPLAN_MAX_UPLOAD_MB", default=10)
+# A board meeting's agenda must be published at least this many days before it.
+ACTIONPLAN_AGENDA_NOTICE_DAYS = env.int("ACTIONPLAN_AGENDA_NOTICE_DAYS", default=7)
+# City administrators are warned when the OGP section was not updated for this many months.
+ACTIONPLAN_STALE_MONTHS = env.int("ACTIONPLAN_STALE_MONTHS", default=4)
+# Public address of the site, for links in board notifications (e-mail and SMS).
+ACTIONPLAN_SITE_URL = env.str("ACTIONPLAN_SITE_URL", default="http://127.0.0.1:8000")
