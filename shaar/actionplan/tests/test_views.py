@@ -1,0 +1,289 @@
+from __future__ import annotations
+
+import datetime
+import io
+import json
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from shaar.accounts.models import Role
+from shaar.lib.testing import BaseTestCase, make_department, make_staff, make_user
+
+from .. import actions
+from ..models import ActionPlan, Contribution, Evidence, ProgressUpdate
+from .factories import make_commitment, make_member, make_milestone, make_plan
+
+S = ActionPlan.Status
+
+
+def _jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (20, 20), "red").save(out, format="JPEG")
+    return out.getvalue()
+
+
+class PublicPagesTests(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.plan = make_plan(status=S.IMPLEMENTATION)
+        self.commitment = make_commitment(self.plan, self.department, value_technology=True)
+        self.milestone = make_milestone(self.commitment, end=datetime.date(2020, 1, 1))
+
+    def test_it_shows_the_public_pages_to_anyone(self) -> None:
+        for name, args in [("actionplan:home", []), ("actionplan:dashboard", []),
+                           ("actionplan:plan", [self.plan.code]),
+                           ("actionplan:plan-print", [self.plan.code]),
+                           ("actionplan:commitment", [self.commitment.code]),
+                           ("actionplan:board", [])]:
+            response = self.client.get(reverse(name, args=args))
+            self.assertEqual(response.status_code, 200, name)
+
+    def test_it_flags_overdue_milestones_publicly(self) -> None:
+        response = self.client.get(reverse("actionplan:commitment",
+                                           args=[self.commitment.code]))
+        self.assertContains(response, 'data-testid="overdue"')
+        response = self.client.get(reverse("actionplan:dashboard"))
+        self.assertContains(response, 'data-testid="overdue-milestone"', count=1)
+
+    def test_it_filters_the_dashboard_by_value_and_agency(self) -> None:
+        other = make_commitment(self.plan, make_department("finance"), value_technology=False,
+                                value_transparency=True)
+        url = reverse("actionplan:dashboard")
+        response = self.client.get(url, {"value": "technology"})
+        self.assertContains(response, self.commitment.code)
+        self.assertNotContains(response, other.code)
+        response = self.client.get(url, {"agency": other.lead_agency_id})
+        self.assertContains(response, other.code)
+        self.assertNotContains(response, self.commitment.code)
+        response = self.client.get(url, {"value": "technology"}, headers={"HX-Request": "true"})
+        self.assertNotContains(response, "<html")
+        self.assertContains(response, 'id="results"')
+
+    def test_it_answers_400_to_a_bad_dashboard_filter(self) -> None:
+        response = self.client.get(reverse("actionplan:dashboard"), {"agency": "abc"})
+        self.assertEqual(response.status_code, 400)
+
+    def test_it_keeps_the_dashboard_queries_bounded(self) -> None:
+        for _ in range(5):
+            make_milestone(make_commitment(self.plan, self.department))
+        self.client.get(reverse("actionplan:dashboard"))  # warm the city cache
+        with self.assertNumQueries(6):
+            self.client.get(reverse("actionplan:dashboard"))
+
+    def test_it_hides_plans_being_drafted_from_the_public(self) -> None:
+        draft = make_plan(status=S.DRAFTING)
+        commitment = make_commitment(draft, self.department)
+        self.assertEqual(self.client.get(reverse("actionplan:plan", args=[draft.code]))
+                         .status_code, 404)
+        self.assertEqual(self.client.get(reverse("actionplan:commitment",
+                                                 args=[commitment.code])).status_code, 404)
+        self.client.force_login(self.admin)
+        self.assertEqual(self.client.get(reverse("actionplan:plan", args=[draft.code]))
+                         .status_code, 200)
+
+    def test_it_exports_csv_and_json(self) -> None:
+        response = self.client.get(reverse("actionplan:plan-csv", args=[self.plan.code]))
+        self.assertEqual(response["Content-Type"], "text/csv; charset=utf-8")
+        lines = response.content.decode("utf-8-sig").splitlines()
+        self.assertTrue(lines[0].startswith("plan,commitment_id"))
+        self.assertIn(self.commitment.code, lines[1])
+        self.assertIn("True", lines[1])  # overdue column
+        response = self.client.get(reverse("actionplan:plan-json", args=[self.plan.code]))
+        data = json.loads(response.content)
+        self.assertEqual(data["commitments"][0]["id"], self.commitment.code)
+        self.assertEqual(data["commitments"][0]["title"]["ru"], self.commitment.title_ru)
+        self.assertTrue(data["commitments"][0]["milestones"][0]["overdue"])
+
+    def test_it_prints_the_plan_in_each_language(self) -> None:
+        for code, title in (("ky", self.plan.title_ky), ("ru", self.plan.title_ru),
+                            ("en", self.plan.title_en)):
+            response = self.client.get(f"/{code}/ogp/plans/{self.plan.code}/print/")
+            self.assertContains(response, title)
+            self.assertContains(response, f'lang="{code}"')
+
+    def test_it_warns_only_city_administrators_when_the_section_is_stale(self) -> None:
+        ActionPlan.objects.update(last_updated=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))
+        url = reverse("actionplan:home")
+        self.assertNotContains(self.client.get(url), 'data-testid="stale-warning"')
+        self.client.force_login(self.official)
+        self.assertNotContains(self.client.get(url), 'data-testid="stale-warning"')
+        self.client.force_login(self.admin)
+        self.assertContains(self.client.get(url), 'data-testid="stale-warning"')
+        ActionPlan.objects.update(last_updated=datetime.datetime.now(datetime.UTC))
+        self.assertNotContains(self.client.get(url), 'data-testid="stale-warning"')
+
+    def test_it_shows_the_board_seat_balance(self) -> None:
+        make_member("government")
+        make_member("non_government")
+        make_member("non_government")
+        response = self.client.get(reverse("actionplan:board"))
+        self.assertContains(response, "Government: 1 · Non-government: 2 (67% of seats)")
+        self.assertContains(response, 'data-testid="balance-ok"')
+
+    def test_it_answers_404_to_unknown_objects(self) -> None:
+        self.client.force_login(self.admin)
+        for url in ["/en/ogp/plans/nope/", "/en/ogp/commitments/ZZZZZ9999/",
+                    "/en/ogp/contributions/999/respond/", "/en/ogp/board/meetings/999/",
+                    f"/en/ogp/commitments/{self.commitment.code}/assessment/other/"]:
+            self.assertEqual(self.client.get(url).status_code, 404, url)
+
+
+class PermissionMatrixTests(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.plan = make_plan(status=S.CONSULTATION)
+        self.commitment = make_commitment(self.plan, self.department)
+        self.milestone = make_milestone(self.commitment)
+        self.comment = actions.contribution_submit(plan=self.plan, author=self.resident,
+                                                   commitment=self.commitment,
+                                                   text="Please add district data.")
+        self.monitor = make_user("monica")
+        actions.monitor_appoint(plan=self.plan, user=self.monitor, by=self.admin)
+        self.other_staff = make_staff(Role.DEPARTMENT_STAFF, "dina",
+                                      department=make_department("finance"))
+
+    def _status(self, user, url, method="get", data=None) -> int:
+        self.client.logout()
+        if user is not None:
+            self.client.force_login(user)
+        return getattr(self.client, method)(url, data or {}).status_code
+
+    def test_it_protects_responding_to_contributions(self) -> None:
+        url = reverse("actionplan:respond", args=[self.comment.id])
+        self.assertEqual(self._status(None, url), 302)
+        for user in (self.resident, self.official, self.monitor, self.moderator):
+            self.assertEqual(self._status(user, url), 403)
+        self.assertEqual(self._status(self.admin, url), 200)
+        self.assertEqual(self._status(self.admin, url, "post", {"response": "accepted"}), 400)
+        self.assertEqual(self._status(self.admin, url, "post", {
+            "response": "accepted", "response_text": "We agree and will add it."}), 302)
+        self.comment.refresh_from_db()
+        self.assertEqual(self.comment.response, "accepted")
+
+    def test_it_protects_the_plan_status(self) -> None:
+        url = reverse("actionplan:plan-transition", args=[self.plan.code])
+        for user in (self.resident, self.official, self.monitor):
+            self.assertEqual(self._status(user, url, "post", {"to_status": "adopted"}), 403)
+        self.assertEqual(self._status(self.admin, url), 405)
+        response_status = self._status(self.admin, url, "post", {"to_status": "adopted"})
+        self.assertEqual(response_status, 400)  # the comment has no response yet
+        self.plan.refresh_from_db()
+        self.assertEqual(self.plan.status, S.CONSULTATION)
+
+    def test_it_protects_progress_reports(self) -> None:
+        ActionPlan.objects.filter(id=self.plan.id).update(status=S.IMPLEMENTATION)
+        url = reverse("actionplan:progress", args=[self.milestone.id])
+        self.assertEqual(self._status(None, url), 302)
+        for user in (self.resident, self.admin, self.other_staff, self.monitor):
+            self.assertEqual(self._status(user, url), 403)
+        self.assertEqual(self._status(self.official, url), 200)
+        self.assertEqual(self._status(self.official, "/en/ogp/milestones/999/progress/"), 404)
+
+    def test_it_protects_the_independent_assessment_page(self) -> None:
+        url = reverse("actionplan:assessment-edit", args=[self.commitment.code, "independent"])
+        for user in (self.resident, self.admin, self.official):
+            self.assertEqual(self._status(user, url), 403)
+        self.assertEqual(self._status(self.monitor, url), 200)
+        self.assertEqual(self._status(self.monitor, url, "post", {
+            "potential": "substantial", "opened_government": "marginal",
+            "opened_government_note": "Some change."}), 302)
+        self.assertEqual(self._status(self.monitor, url, "post", {"potential": "huge"}), 400)
+        page = self.client.get(reverse("actionplan:commitment", args=[self.commitment.code]))
+        self.assertContains(page, "Some change.")
+
+    def test_it_protects_board_management(self) -> None:
+        for name in ("actionplan:meeting-new",):
+            url = reverse(name)
+            for user in (self.resident, self.official, self.monitor):
+                self.assertEqual(self._status(user, url), 403)
+            self.assertEqual(self._status(self.admin, url), 200)
+
+    def test_it_lets_signed_in_people_comment_only_during_consultation(self) -> None:
+        url = reverse("actionplan:contribute", args=[self.plan.code])
+        data = {"commitment": self.commitment.code, "text": "Another useful comment."}
+        self.assertEqual(self._status(None, url, "post", data), 302)
+        self.assertEqual(Contribution.objects.count(), 1)
+        self.assertEqual(self._status(self.outsider, url, "post", data), 302)
+        self.assertEqual(Contribution.objects.count(), 2)
+        self.assertEqual(self._status(self.outsider, url, "post", {"text": "short"}), 400)
+        ActionPlan.objects.filter(id=self.plan.id).update(status=S.DRAFTING)
+        # A plan back in drafting is hidden from the public altogether.
+        self.assertEqual(self._status(self.outsider, url, "post", data), 404)
+        self.assertEqual(Contribution.objects.count(), 2)
+
+
+class ProgressUploadTests(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.plan = make_plan(status=S.IMPLEMENTATION)
+        self.milestone = make_milestone(make_commitment(self.plan, self.department))
+        self.url = reverse("actionplan:progress", args=[self.milestone.id])
+        self.client.force_login(self.official)
+
+    def _post(self, *files, links=""):
+        return self.client.post(self.url, {"text": "Public hearing held in Leninsky.",
+                                           "status": "ongoing", "completion": "limited",
+                                           "links": links, "files": list(files)})
+
+    def test_it_accepts_photos_and_documents_as_evidence(self) -> None:
+        response = self._post(SimpleUploadedFile("hearing.jpg", _jpeg(), "image/jpeg"),
+                              SimpleUploadedFile("minutes.pdf", b"%PDF-1.4 minutes", "a/pdf"),
+                              links="https://meria.kg/news/1")
+        self.assertEqual(response.status_code, 302)
+        kinds = sorted(Evidence.objects.values_list("kind", flat=True))
+        self.assertEqual(kinds, ["document", "link", "photo"])
+        photo = Evidence.objects.get(kind="photo")
+        self.assertTrue(photo.file.name.endswith(".jpg"))
+
+    def test_it_refuses_a_fake_photo_and_writes_nothing(self) -> None:
+        response = self._post(SimpleUploadedFile("x.jpg", b"not an image", "image/jpeg"))
+        self.assertEqual(response.status_code, 400)
+        self.assertFalse(ProgressUpdate.objects.exists())
+
+    def test_it_refuses_a_file_whose_content_does_not_match_its_name(self) -> None:
+        response = self._post(SimpleUploadedFile("report.pdf", b"MZ\x90\x00", "a/pdf"))
+        self.assertEqual(response.status_code, 400)
+        response = self._post(SimpleUploadedFile("tool.exe", b"MZ\x90\x00", "a/x"))
+        self.assertEqual(response.status_code, 400)
+        self.assertFalse(ProgressUpdate.objects.exists())
+
+    def test_it_refuses_a_file_over_the_size_limit(self) -> None:
+        with self.settings(ACTIONPLAN_MAX_UPLOAD_MB=0):
+            response = self._post(SimpleUploadedFile("a.pdf", b"%PDF-1.4", "a/pdf"))
+        self.assertEqual(response.status_code, 400)
+
+    def test_it_refuses_a_bad_link(self) -> None:
+        response = self._post(links="javascript:alert(1)")
+        self.assertEqual(response.status_code, 400)
+        self.assertFalse(ProgressUpdate.objects.exists())
+
+
+class ApiTests(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.plan = make_plan(status=S.ADOPTED)
+        self.commitment = make_commitment(self.plan, self.department)
+        make_milestone(self.commitment)
+        self.draft = make_plan(status=S.DRAFTING)
+        self.draft_commitment = make_commitment(self.draft, self.department)
+
+    def test_it_lists_public_plans(self) -> None:
+        data = self.client.get("/api/v1/actionplan/plans").json()
+        self.assertEqual([p["code"] for p in data], [self.plan.code])
+        self.assertEqual(data[0]["commitments"], [self.commitment.code])
+
+    def test_it_returns_one_commitment_in_every_language(self) -> None:
+        response = self.client.get(f"/api/v1/actionplan/commitments/{self.commitment.code}")
+        self.assertEqual(response.status_code, 200)
+        data = response.json()
+        self.assertEqual(data["id"], self.commitment.code)
+        self.assertEqual(set(data["title"]), {"ky", "ru", "en"})
+        self.assertEqual(data["ogp_values"], ["participation"])
+        self.assertEqual(len(data["milestones"]), 1)
+
+    def test_it_answers_404_for_unknown_or_draft_commitments(self) -> None:
+        for code in ("NOPE", self.draft_commitment.code):
+            response = self.client.get(f"/api/v1/actionplan/commitments/{code}")
+            self.assertEqual(response.status_code, 404)
