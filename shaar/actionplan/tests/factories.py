@@ -11,6 +11,8 @@ from ..models import ActionPlan, BoardMember, Commitment, Milestone
 
 _counter = itertools.count(1)
 D = datetime.date
+MID_2026 = D(2026, 6, 30)
+JAN_2025 = D(2025, 1, 1)
 
 
 def make_plan(status: str = ActionPlan.Status.CONSULTATION, **fields) -> ActionPlan:
@@ -29,7 +31,7 @@ def make_commitment(plan: ActionPlan, department: Department, **fields) -> Commi
                                      **{**defaults, **fields})
 
 
-def make_milestone(commitment: Commitment, *, end: datetime.date = D(2026, 6, 30),
+def make_milestone(commitment: Commitment, *, end: datetime.date = MID_2026,
                    responsible: Department | None = None, **fields) -> Milestone:
     defaults = {"deliverable_ky": "Отчет", "deliverable_ru": "Отчёт",
                 "deliverable_en": "Report published", "start_date": min(D(2026, 1, 1), end),
@@ -39,7 +41,7 @@ def make_milestone(commitment: Commitment, *, end: datetime.date = D(2026, 6, 30
                                     **{**defaults, **fields})
 
 
-def make_member(sector: str, *, term_start: datetime.date = D(2025, 1, 1),
+def make_member(sector: str, *, term_start: datetime.date = JAN_2025,
                 term_end: datetime.date | None = None, **fields) -> BoardMember:
     n = next(_counter)
     return BoardMember.objects.create(

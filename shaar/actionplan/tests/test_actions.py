@@ -5,7 +5,7 @@ from unittest import mock
 
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from shaar.accounts.models import Role
 from shaar.accounts.sms import locmem
@@ -85,6 +85,7 @@ class AdoptionGuardTests(BaseTestCase):
                                            commitment=self.commitment,
                                            text="Please publish the data by district too.")
 
+    @translation.override("en")
     def test_it_blocks_adoption_while_a_contribution_lacks_a_response(self) -> None:
         first = self._comment()
         actions.contribution_submit(plan=self.plan, author=self.outsider, title="Open data",
