@@ -11,4 +11,10 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 # Every periodic job of every app, in one place (see STYLE.md, Celery).
-app.conf.beat_schedule = {}
+app.conf.beat_schedule = {
+    # actionplan: remind city administrators when the OGP page has gone stale (weekly).
+    "actionplan-warn-stale-section": {
+        "task": "shaar.actionplan.tasks.warn_stale_section",
+        "schedule": 7 * 24 * 60 * 60,
+    },
+}

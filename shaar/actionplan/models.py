@@ -723,7 +723,8 @@ class Meeting(LocalizedMixin, SampleDataMixin):
 
     @property
     def notice_days(self) -> int:
-        return (self.starts_at - self.agenda_published_at).days
+        # Rounded, so an agenda published two weeks ahead to the minute reads "14 days".
+        return round((self.starts_at - self.agenda_published_at).total_seconds() / 86400)
 
 
 class Attendance(models.Model):

@@ -6,6 +6,7 @@ import json
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from PIL import Image
 
 from shaar.accounts.models import Role
@@ -18,13 +19,22 @@ from .factories import make_commitment, make_member, make_milestone, make_plan
 S = ActionPlan.Status
 
 
+class EnglishTestCase(BaseTestCase):
+    """Pages are asserted in English: reverse() gives /en/ URLs whatever ran before."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        translation.activate("en")
+        self.addCleanup(translation.deactivate)
+
+
 def _jpeg() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (20, 20), "red").save(out, format="JPEG")
     return out.getvalue()
 
 
-class PublicPagesTests(BaseTestCase):
+class PublicPagesTests(EnglishTestCase):
     def setUp(self) -> None:
         super().setUp()
         self.plan = make_plan(status=S.IMPLEMENTATION)
@@ -130,7 +140,7 @@ class PublicPagesTests(BaseTestCase):
             self.assertEqual(self.client.get(url).status_code, 404, url)
 
 
-class PermissionMatrixTests(BaseTestCase):
+class PermissionMatrixTests(EnglishTestCase):
     def setUp(self) -> None:
         super().setUp()
         self.plan = make_plan(status=S.CONSULTATION)
@@ -214,7 +224,7 @@ class PermissionMatrixTests(BaseTestCase):
         self.assertEqual(Contribution.objects.count(), 2)
 
 
-class ProgressUploadTests(BaseTestCase):
+class ProgressUploadTests(EnglishTestCase):
     def setUp(self) -> None:
         super().setUp()
         self.plan = make_plan(status=S.IMPLEMENTATION)
@@ -260,7 +270,7 @@ class ProgressUploadTests(BaseTestCase):
         self.assertFalse(ProgressUpdate.objects.exists())
 
 
-class ApiTests(BaseTestCase):
+class ApiTests(EnglishTestCase):
     def setUp(self) -> None:
         super().setUp()
         self.plan = make_plan(status=S.ADOPTED)
@@ -287,3 +297,110 @@ class ApiTests(BaseTestCase):
         for code in ("NOPE", self.draft_commitment.code):
             response = self.client.get(f"/api/v1/actionplan/commitments/{code}")
             self.assertEqual(response.status_code, 404)
+
+
+class BoardManagementTests(EnglishTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        make_member("non_government", email="ngo@example.org", language="en")
+        self.client.force_login(self.admin)
+
+    def _agenda(self, starts_at: str) -> dict:
+        return {"starts_at": starts_at, "location": "City Hall, room 1",
+                "title_ky": "Жыйын", "title_ru": "Заседание", "title_en": "Quarterly meeting",
+                "agenda_ky": "Отчет", "agenda_ru": "Отчёт", "agenda_en": "Progress report"}
+
+    def test_it_publishes_a_meeting_and_notifies_the_board(self) -> None:
+        from django.core import mail
+        from django.utils import timezone
+
+        from ..models import Meeting
+
+        when = (timezone.localtime() + datetime.timedelta(days=14)).strftime("%Y-%m-%dT%H:%M")
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(reverse("actionplan:meeting-new"), self._agenda(when))
+        self.assertEqual(response.status_code, 302)
+        meeting = Meeting.objects.get()
+        self.assertEqual(len(mail.outbox), 1)
+        self.assertIn(f"/ogp/board/meetings/{meeting.id}/", mail.outbox[0].body)
+        with translation.override("en"):
+            url = reverse("actionplan:meeting", args=[meeting.id])
+        self.assertContains(self.client.get(url), "14 days before the meeting")
+
+    def test_it_refuses_a_meeting_without_notice(self) -> None:
+        from django.utils import timezone
+
+        from ..models import Meeting
+
+        when = (timezone.localtime() + datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+        with translation.override("en"):
+            url = reverse("actionplan:meeting-new")
+        response = self.client.post(url, self._agenda(when))
+        self.assertEqual(response.status_code, 400)
+        self.assertContains(response, "at least 7 days", status_code=400)
+        self.assertFalse(Meeting.objects.exists())
+
+    def test_it_shares_a_document_and_records_minutes(self) -> None:
+        from django.core import mail
+        from django.utils import timezone
+
+        from ..models import Attendance, Meeting
+
+        meeting = Meeting.objects.create(
+            title_ky="a", title_ru="b", title_en="Meeting", location="x", agenda_ky="a",
+            agenda_ru="b", agenda_en="c", starts_at=timezone.now() - datetime.timedelta(hours=2))
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(
+                reverse("actionplan:meeting-document-new", args=[meeting.id]),
+                {"title_ky": "Долбоор", "title_ru": "Проект", "title_en": "Draft",
+                 "file": SimpleUploadedFile("draft.pdf", b"%PDF-1.4 draft", "a/pdf")})
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(len(mail.outbox), 1)
+        member = meeting.documents.get()
+        self.assertTrue(member.file.name.endswith(".pdf"))
+        present = make_member("government")
+        response = self.client.post(reverse("actionplan:meeting-minutes", args=[meeting.id]),
+                                    {"minutes_en": "Agreed to publish the data.",
+                                     "present": [present.id]})
+        self.assertEqual(response.status_code, 302)
+        meeting.refresh_from_db()
+        self.assertEqual(meeting.status, Meeting.Status.HELD)
+        self.assertEqual(dict(Attendance.objects.values_list("member_id", "present"))[present.id],
+                         True)
+        self.assertEqual(Attendance.objects.filter(present=False).count(), 1)
+
+    def test_it_refuses_board_management_to_others(self) -> None:
+        from django.utils import timezone
+
+        from ..models import Meeting
+
+        meeting = Meeting.objects.create(
+            title_ky="a", title_ru="b", title_en="Meeting", location="x", agenda_ky="a",
+            agenda_ru="b", agenda_en="c", starts_at=timezone.now())
+        for user in (self.resident, self.official):
+            self.client.force_login(user)
+            for name in ("actionplan:meeting-document-new", "actionplan:meeting-minutes"):
+                url = reverse(name, args=[meeting.id])
+                self.assertEqual(self.client.get(url).status_code, 403, (user, name))
+                self.assertEqual(self.client.post(url, {}).status_code, 403, (user, name))
+
+
+class StaleReminderTests(EnglishTestCase):
+    def test_it_emails_city_administrators_only_when_the_section_is_stale(self) -> None:
+        from django.core import mail
+
+        from ..tasks import warn_stale_section
+
+        make_plan()
+        self.assertEqual(warn_stale_section(), 0)
+        ActionPlan.objects.update(last_updated=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))
+        self.assertEqual(warn_stale_section(), 1)
+        self.assertEqual(mail.outbox[0].to, [self.admin.email])
+
+
+class HomeCardTests(EnglishTestCase):
+    def test_it_shows_an_open_consultation_on_the_site_home(self) -> None:
+        plan = make_plan(status=S.CONSULTATION, title_en="Consultation plan")
+        response = self.client.get("/en/")
+        self.assertContains(response, "Consultation plan")
+        self.assertContains(response, reverse("actionplan:plan", args=[plan.code]))
