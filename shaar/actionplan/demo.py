@@ -27,6 +27,7 @@ from .models import (
     Meeting,
     Milestone,
     PlanMonitor,
+    PlanStatusChange,
     ProgressUpdate,
 )
 
@@ -211,7 +212,7 @@ def seed() -> None:
                       "budget_source_en": "City budget (sample)",
                       "budget_source_ru": "Городской бюджет (пример)",
                       "budget_source_ky": "Шаардык бюджет (үлгү)",
-                      "is_sample": data["is_sample"]})
+                      "created_at": _dt(D(2024, 11, 1)), "is_sample": data["is_sample"]})
         for order, (ru, ky, en, start, end, status, completion) in enumerate(
                 data["milestones"], start=1):
             Milestone.objects.update_or_create(
@@ -243,7 +244,7 @@ def seed() -> None:
                   "completion_note": "Two of three milestones are complete or nearly complete "
                                      "(sample).",
                   "assessor_name": "City Development Policy Department (sample)",
-                  "is_sample": True})
+                  "updated_at": _dt(D(2025, 7, 1)), "is_sample": True})
     Contribution.objects.update_or_create(
         plan=plan, commitment=kgbsk1, author_name="Айгүл (sample)",
         defaults={"text": "Пожалуйста, публикуйте результаты анализа обращений по районам, а "
@@ -282,6 +283,13 @@ def seed() -> None:
                   "text_ky": "Кайрылууларды талдоону райондор боюнча бөлүп жарыялоо.",
                   "is_sample": True})
     decision.commitments.set([kgbsk1])
+    for from_status, to_status, day in [
+            (ActionPlan.Status.DRAFTING, ActionPlan.Status.CONSULTATION, D(2024, 11, 15)),
+            (ActionPlan.Status.CONSULTATION, ActionPlan.Status.ADOPTED, D(2025, 1, 17)),
+            (ActionPlan.Status.ADOPTED, ActionPlan.Status.IMPLEMENTATION, D(2025, 1, 20))]:
+        PlanStatusChange.objects.get_or_create(plan=plan, from_status=from_status,
+                                               to_status=to_status,
+                                               defaults={"changed_at": _dt(day)})
     _seed_monitor(plan)
     ActionPlan.objects.filter(id=plan.id).update(last_updated=timezone.now())
 
