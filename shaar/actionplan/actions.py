@@ -351,3 +351,47 @@ def meeting_record(*, by: User | None, meeting: Meeting, minutes: dict[str, str]
     if locked.plan_id:
         _touch(locked.plan_id)
     return locked
+
+
+# --- Content of the plan (city administrators) ------------------------------------------------
+
+
+@transaction.atomic
+def commitment_save(*, commitment: Commitment, by: User) -> Commitment:
+    """Create or change a commitment (the caller filled it from a validated form).
+
+    A closed plan's commitments are a public record and are not edited any more.
+    """
+    if not by.has_perm("actionplan.manage"):
+        raise PermissionDenied
+    plan = _locked_plan(commitment.plan)
+    if plan.status == ActionPlan.Status.CLOSED:
+        raise ValidationError(_("This plan is closed: its commitments can no longer change."))
+    if plan.start_date and commitment.start_date and commitment.end_date and (
+            commitment.start_date < plan.start_date or commitment.end_date > plan.end_date):
+        raise ValidationError({"end_date": _("A commitment must fit within the plan's "
+                                             "period.")})
+    commitment.full_clean()
+    commitment.save()
+    _touch(plan.id)
+    return commitment
+
+
+@transaction.atomic
+def milestone_save(*, milestone: Milestone, by: User) -> Milestone:
+    """Create or change a milestone's plan (deliverable, dates, responsible agency). Its
+    status and completion only change through progress updates."""
+    if not by.has_perm("actionplan.manage"):
+        raise PermissionDenied
+    commitment = milestone.commitment
+    if commitment.plan.status == ActionPlan.Status.CLOSED:
+        raise ValidationError(_("This plan is closed: its commitments can no longer change."))
+    if milestone.start_date and milestone.end_date and (
+            milestone.start_date < commitment.start_date
+            or milestone.end_date > commitment.end_date):
+        raise ValidationError({"end_date": _("A milestone must fit within its commitment's "
+                                             "dates.")})
+    milestone.full_clean()
+    milestone.save()
+    _touch(commitment.plan_id)
+    return milestone

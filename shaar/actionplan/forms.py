@@ -173,3 +173,37 @@ class MinutesForm(forms.Form):
     def __init__(self, *args, members, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["present"].queryset = members
+
+
+class CommitmentForm(forms.ModelForm):
+    """Every field of OGP's commitment template, in each language."""
+
+    class Meta:
+        model = Commitment
+        # Every editable field of the template, in model order (listed, not excluded, so a
+        # new model field never appears on the form by accident).
+        fields = [f.name for f in Commitment._meta.concrete_fields
+                  if f.editable and f.name not in ("id", "plan", "created_at", "is_sample")]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "end_date": forms.DateInput(attrs={"type": "date"}),
+            **{f"{name}_{code}": forms.Textarea(attrs={"rows": 3})
+               for name in ("problem", "baseline", "status_quo", "description", "objective",
+                            "contribution", "supporting_government", "supporting_others",
+                            "other_programmes")
+               for code in ("ky", "ru", "en")},
+        }
+
+
+class MilestoneForm(forms.ModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["order", "deliverable_ky", "deliverable_ru", "deliverable_en", "start_date",
+                  "end_date", "responsible", "responsible_note"]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "end_date": forms.DateInput(attrs={"type": "date"}),
+            "deliverable_ky": forms.Textarea(attrs={"rows": 2}),
+            "deliverable_ru": forms.Textarea(attrs={"rows": 2}),
+            "deliverable_en": forms.Textarea(attrs={"rows": 2}),
+        }

@@ -23,10 +23,12 @@ from shaar.lib.i18n import localized
 from . import actions, selectors
 from .forms import (
     AssessmentForm,
+    CommitmentForm,
     ContributionForm,
     DashboardFilter,
     MeetingDocumentForm,
     MeetingForm,
+    MilestoneForm,
     MinutesForm,
     ProgressForm,
     ResponseForm,
@@ -236,6 +238,7 @@ def _commitment_page(request, commitment: Commitment, comment_form, *,
         "percent": selectors.commitment_percent(commitment),
         "self_assessment": assessments.get(Assessment.Kind.SELF),
         "independent_assessment": assessments.get(Assessment.Kind.INDEPENDENT),
+        "can_manage": request.user.has_perm("actionplan.manage"),
         "can_edit_self": request.user.has_perm("actionplan.edit_self_assessment"),
         "can_edit_independent": request.user.has_perm(
             "actionplan.edit_independent_assessment", commitment),
@@ -391,6 +394,68 @@ def plan_export_json(request: HttpRequest, code: str) -> JsonResponse:
                             json_dumps_params={"ensure_ascii": False, "indent": 1})
     response["Content-Disposition"] = f'attachment; filename="ogp-{plan.code}.json"'
     return response
+
+
+# --- Content of the plan (city administrators) ---------------------------------------------
+
+
+def _staff_form(request, form, *, title: str, back: str, status: int) -> TemplateResponse:
+    return TemplateResponse(request, "actionplan/staff_form.html", {
+        "form": form, "title": title, "multipart": False, "back": back}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def commitment_edit(request: HttpRequest, code: str, commitment_code: str = "") -> HttpResponse:
+    """A new commitment for plan CODE, or an existing one when COMMITMENT_CODE is given."""
+    plan = access_plan_for_user(request.user, code)
+    _require_manager(request.user)
+    if commitment_code:
+        commitment = access_commitment_for_user(request.user, commitment_code)
+        if commitment.plan_id != plan.id:
+            raise Http404
+    else:
+        commitment = Commitment(plan=plan, start_date=plan.start_date, end_date=plan.end_date)
+    form = CommitmentForm(request.POST or None, instance=commitment)
+    if request.method == "POST" and form.is_valid():
+        try:
+            commitment = actions.commitment_save(commitment=form.instance, by=request.user)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Commitment saved."))
+            return redirect("actionplan:commitment", code=commitment.code)
+    title = _("Edit commitment") if commitment.pk else _("New commitment")
+    return _staff_form(request, form, title=title, back=plan.title,
+                       status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def milestone_edit(request: HttpRequest, code: str, milestone_id: int | None = None
+                   ) -> HttpResponse:
+    commitment = access_commitment_for_user(request.user, code)
+    _require_manager(request.user)
+    if milestone_id is not None:
+        milestone = commitment.milestones.filter(id=milestone_id).first()
+        if milestone is None:
+            raise Http404
+    else:
+        milestone = Milestone(commitment=commitment, responsible=commitment.lead_agency,
+                              start_date=commitment.start_date, end_date=commitment.end_date,
+                              order=commitment.milestones.count() + 1)
+    form = MilestoneForm(request.POST or None, instance=milestone)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.milestone_save(milestone=form.instance, by=request.user)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Milestone saved."))
+            return redirect("actionplan:commitment", code=commitment.code)
+    title = _("Edit milestone") if milestone.pk else _("New milestone")
+    return _staff_form(request, form, title=title, back=str(commitment),
+                       status=400 if request.method == "POST" else 200)
 
 
 # --- Supervisory board -----------------------------------------------------------------------

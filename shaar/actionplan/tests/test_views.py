@@ -404,3 +404,52 @@ class HomeCardTests(EnglishTestCase):
         response = self.client.get("/en/")
         self.assertContains(response, "Consultation plan")
         self.assertContains(response, reverse("actionplan:plan", args=[plan.code]))
+
+
+class ContentEditingTests(EnglishTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.plan = make_plan(status=S.DRAFTING)
+        self.url = reverse("actionplan:commitment-new", args=[self.plan.code])
+
+    def _data(self, **overrides) -> dict:
+        data = {"code": "KGBSK0042", "order": 1, "title_ky": "Ачык маалымат",
+                "title_ru": "Открытые данные", "title_en": "Open data",
+                "value_transparency": "on", "lead_agency": self.department.id,
+                "start_date": "2026-02-01", "end_date": "2026-11-30", "sdgs": "16",
+                "budget": "150000"}
+        return {**data, **overrides}
+
+    def test_it_lets_city_administrators_write_commitments_and_milestones(self) -> None:
+        self.client.force_login(self.admin)
+        self.assertEqual(self.client.get(self.url).status_code, 200)
+        response = self.client.post(self.url, self._data())
+        self.assertEqual(response.status_code, 302)
+        commitment = self.plan.commitments.get()
+        self.assertEqual((commitment.code, commitment.budget), ("KGBSK0042", 150000))
+        url = reverse("actionplan:milestone-new", args=[commitment.code])
+        response = self.client.post(url, {
+            "order": 1, "deliverable_ky": "Портал", "deliverable_ru": "Портал",
+            "deliverable_en": "Portal launched", "start_date": "2026-03-01",
+            "end_date": "2026-06-30", "responsible": self.department.id})
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(commitment.milestones.get().deliverable_en, "Portal launched")
+
+    def test_it_rejects_bad_commitments_with_messages(self) -> None:
+        self.client.force_login(self.admin)
+        for bad in ({"code": "kg1"}, {"sdgs": "18"}, {"value_transparency": ""},
+                    {"end_date": "2028-01-31"}, {"budget": "-5"}):
+            response = self.client.post(self.url, self._data(**bad))
+            self.assertEqual(response.status_code, 400, bad)
+        self.assertFalse(self.plan.commitments.exists())
+
+    def test_it_refuses_content_editing_to_everyone_else(self) -> None:
+        for user in (self.official, self.resident, self.moderator):
+            self.client.force_login(user)
+            # A plan being drafted is not visible to them at all.
+            self.assertEqual(self.client.get(self.url).status_code, 404)
+        ActionPlan.objects.filter(id=self.plan.id).update(status=S.CONSULTATION)
+        for user in (self.official, self.resident, self.moderator):
+            self.client.force_login(user)
+            self.assertEqual(self.client.post(self.url, self._data()).status_code, 403)
+        self.assertFalse(self.plan.commitments.exists())
