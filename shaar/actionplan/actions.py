@@ -160,6 +160,25 @@ def contribution_respond(*, contribution: Contribution, by: User, response: str,
     return locked
 
 
+@transaction.atomic
+def contribution_hide(*, contribution: Contribution, by: User, reason: str) -> Contribution:
+    """Hide a contribution that breaks the rules (insults, personal data, spam); the reason
+    is published in its place, and it no longer holds up the plan's adoption."""
+    if not by.has_perm("actionplan.moderate"):
+        raise PermissionDenied
+    locked = Contribution.objects.select_for_update().get(id=contribution.id)
+    reason = (reason or "").strip()
+    if len(reason) < 5:
+        raise ValidationError({"reason": _("Give the reason for hiding it; it is published.")})
+    locked.hidden_reason = reason[:300]
+    locked.hidden_by = by
+    locked.hidden_at = timezone.now()
+    locked.full_clean()
+    locked.save(update_fields=["hidden_reason", "hidden_by", "hidden_at"])
+    _touch(locked.plan_id)
+    return locked
+
+
 # --- Progress --------------------------------------------------------------------------------
 
 

@@ -55,6 +55,10 @@ class ResponseForm(forms.Form):
         self.fields["merged_into"].queryset = plan.commitments.order_by("order", "code")
 
 
+class HideForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for hiding (published)"), max_length=300)
+
+
 class TransitionForm(forms.Form):
     to_status = forms.ChoiceField(label=_("Move the plan to"),
                                   choices=ActionPlan.Status.choices)

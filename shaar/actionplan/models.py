@@ -563,7 +563,9 @@ class PlanMonitor(models.Model):
 
 class ContributionQuerySet(models.QuerySet):
     def unanswered(self) -> ContributionQuerySet:
-        return self.filter(response="")
+        """Contributions still owed a response. One hidden by a moderator for breaking the
+        rules is answered by the published reason for hiding it."""
+        return self.filter(response="", hidden_at__isnull=True)
 
 
 class Contribution(SampleDataMixin):
@@ -596,6 +598,10 @@ class Contribution(SampleDataMixin):
     responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+")
     responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    hidden_reason = models.CharField(_("reason for hiding"), max_length=300, blank=True)
+    hidden_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True)
 
     objects = ContributionQuerySet.as_manager()
 
@@ -608,6 +614,10 @@ class Contribution(SampleDataMixin):
             models.CheckConstraint(
                 name="actionplan_response_has_reasons",
                 condition=Q(response="") | ~Q(response_text=""),
+            ),
+            models.CheckConstraint(
+                name="actionplan_hidden_has_reason",
+                condition=Q(hidden_at__isnull=True) | ~Q(hidden_reason=""),
             ),
             models.CheckConstraint(
                 name="actionplan_merged_names_commitment",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import rules
 
-from shaar.accounts.rules import department_ids, is_city_admin
+from shaar.accounts.rules import department_ids, is_city_admin, is_moderator
 
 
 @rules.predicate
@@ -42,6 +42,8 @@ def plan_in_consultation(user, plan) -> bool:
 
 rules.add_perm("actionplan.manage", is_city_admin)
 rules.add_perm("actionplan.respond_contribution", is_city_admin)
+# Moderators (and city administrators) hide contributions that break the site's rules.
+rules.add_perm("actionplan.moderate", is_moderator)
 rules.add_perm("actionplan.post_progress", is_responsible_staff)
 rules.add_perm("actionplan.edit_self_assessment", is_city_admin)
 rules.add_perm("actionplan.edit_independent_assessment", is_plan_monitor)

@@ -213,6 +213,20 @@ def export_plan(plan: ActionPlan) -> dict:
         "last_updated": plan.last_updated.isoformat(),
         "is_sample": plan.is_sample,
         "commitments": [export_commitment(c) for c in commitments],
+        # The co-creation record: every contribution and the city's reasoned response.
+        # Public names only; hidden ones keep just the moderator's reason.
+        "contributions": [{
+            "commitment": c.commitment.code if c.commitment_id else None,
+            "kind": "idea" if c.is_idea else "comment",
+            "author": c.author_name, "organisation": c.organisation,
+            "title": "" if c.hidden_at else c.title, "text": "" if c.hidden_at else c.text,
+            "hidden_reason": c.hidden_reason or None,
+            "submitted_at": c.created_at.isoformat(),
+            "response": c.response or None, "response_text": c.response_text,
+            "merged_into": c.merged_into.code if c.merged_into_id else None,
+            "responded_at": c.responded_at.isoformat() if c.responded_at else None,
+            "is_sample": c.is_sample,
+        } for c in plan.contributions.select_related("commitment", "merged_into")],
     }
 
 

@@ -23,6 +23,7 @@ urlpatterns = [
          name="assessment-edit"),
     path("contributions/<int:contribution_id>/respond/", views.contribution_respond,
          name="respond"),
+    path("contributions/<int:contribution_id>/hide/", views.contribution_hide, name="hide"),
     path("milestones/<int:milestone_id>/progress/", views.progress_post, name="progress"),
     path("board/", views.board, name="board"),
     path("board/meetings/new/", views.meeting_new, name="meeting-new"),

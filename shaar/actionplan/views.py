@@ -26,6 +26,7 @@ from .forms import (
     CommitmentForm,
     ContributionForm,
     DashboardFilter,
+    HideForm,
     MeetingDocumentForm,
     MeetingForm,
     MilestoneForm,
@@ -160,6 +161,7 @@ def _plan_page(request, plan: ActionPlan, idea_form, *, status: int,
         "can_contribute": request.user.has_perm("actionplan.contribute", plan),
         "can_manage": can_manage,
         "can_respond": can_manage and plan.commitments_are_drafts,
+        "can_moderate": request.user.has_perm("actionplan.moderate"),
         "transition_form": transition_form or (TransitionForm(plan=plan) if can_manage
                                                else None),
         "changes": plan.status_changes.all(),
@@ -239,6 +241,7 @@ def _commitment_page(request, commitment: Commitment, comment_form, *,
         "self_assessment": assessments.get(Assessment.Kind.SELF),
         "independent_assessment": assessments.get(Assessment.Kind.INDEPENDENT),
         "can_manage": request.user.has_perm("actionplan.manage"),
+        "can_moderate": request.user.has_perm("actionplan.moderate"),
         "can_edit_self": request.user.has_perm("actionplan.edit_self_assessment"),
         "can_edit_independent": request.user.has_perm(
             "actionplan.edit_independent_assessment", commitment),
@@ -277,6 +280,32 @@ def contribution_respond(request: HttpRequest, contribution_id: int) -> HttpResp
     return TemplateResponse(request, "actionplan/respond.html", {
         "contribution": contribution, "plan": plan, "form": form,
     }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contribution_hide(request: HttpRequest, contribution_id: int) -> HttpResponse:
+    contribution = Contribution.objects.select_related("plan", "commitment").filter(
+        id=contribution_id).first()
+    if contribution is None:
+        raise Http404
+    if not request.user.has_perm("actionplan.moderate"):
+        raise PermissionDenied
+    form = HideForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.contribution_hide(contribution=contribution, by=request.user,
+                                      reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The contribution is hidden."))
+            if contribution.commitment_id:
+                return redirect("actionplan:commitment", code=contribution.commitment.code)
+            return redirect("actionplan:plan", code=contribution.plan.code)
+    return _staff_form(request, form, title=_("Hide a contribution"),
+                       back=contribution.text[:200],
+                       status=400 if request.method == "POST" else 200)
 
 
 @login_required

@@ -453,3 +453,37 @@ class ContentEditingTests(EnglishTestCase):
             self.client.force_login(user)
             self.assertEqual(self.client.post(self.url, self._data()).status_code, 403)
         self.assertFalse(self.plan.commitments.exists())
+
+
+class ModerationTests(EnglishTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.plan = make_plan(status=S.CONSULTATION)
+        self.commitment = make_commitment(self.plan, self.department)
+        self.rude = actions.contribution_submit(plan=self.plan, author=self.outsider,
+                                                commitment=self.commitment,
+                                                text="Call me at +996 555 000 111 now!!")
+        self.url = reverse("actionplan:hide", args=[self.rude.id])
+
+    def test_it_lets_moderators_hide_a_contribution_with_a_public_reason(self) -> None:
+        for user in (self.resident, self.official):
+            self.client.force_login(user)
+            self.assertEqual(self.client.post(self.url, {"reason": "Personal data"})
+                             .status_code, 403)
+        self.client.force_login(self.moderator)
+        self.assertEqual(self.client.post(self.url, {"reason": ""}).status_code, 400)
+        self.assertEqual(self.client.post(self.url, {"reason": "Personal data"}).status_code,
+                         302)
+        page = self.client.get(reverse("actionplan:commitment", args=[self.commitment.code]))
+        self.assertNotContains(page, "+996 555 000 111")
+        self.assertContains(page, "Hidden by a moderator: Personal data")
+        data = json.loads(self.client.get(reverse("actionplan:plan-json",
+                                                  args=[self.plan.code])).content)
+        self.assertEqual(data["contributions"][0]["text"], "")
+        self.assertEqual(data["contributions"][0]["hidden_reason"], "Personal data")
+
+    def test_it_does_not_hold_up_adoption_with_a_hidden_contribution(self) -> None:
+        actions.contribution_hide(contribution=self.rude, by=self.moderator,
+                                  reason="Personal data")
+        plan = actions.plan_transition(plan=self.plan, to_status=S.ADOPTED, by=self.admin)
+        self.assertEqual(plan.status, S.ADOPTED)
