@@ -27,10 +27,12 @@ from .models import (
     Commitment,
     Completion,
     Contribution,
+    Decision,
     Evidence,
     Meeting,
     MeetingDocument,
     Milestone,
+    PlanDocument,
     PlanMonitor,
     PlanStatusChange,
     ProgressUpdate,
@@ -414,3 +416,42 @@ def milestone_save(*, milestone: Milestone, by: User) -> Milestone:
     milestone.save()
     _touch(commitment.plan_id)
     return milestone
+
+
+@transaction.atomic
+def plan_document_add(*, by: User, plan: ActionPlan, titles: dict[str, str],
+                      upload: UploadedFile | None = None, url: str = "") -> PlanDocument:
+    """Publish a document of the plan (the adopted text, a consultation report, …)."""
+    if not by.has_perm("actionplan.manage"):
+        raise PermissionDenied
+    document = PlanDocument(plan=plan, url=url.strip(),
+                            **{f"title_{code}": titles.get(code, "").strip()
+                               for code in ("ky", "ru", "en")})
+    if upload is not None:
+        cleaned = (uploads.clean_photo(upload) if uploads.kind_of(upload) == "photo"
+                   else uploads.clean_document(upload))
+        document.file.save(cleaned.name, cleaned, save=False)
+    document.full_clean()
+    document.save()
+    _touch(plan.id)
+    return document
+
+
+@transaction.atomic
+def decision_add(*, by: User, meeting: Meeting, texts: dict[str, str],
+                 commitments: Sequence[Commitment]) -> Decision:
+    """Record a decision of the board, linked to the commitments it concerns."""
+    if not by.has_perm("actionplan.manage"):
+        raise PermissionDenied
+    if meeting.starts_at > timezone.now():
+        raise ValidationError(_("Decisions can be recorded once the meeting has started."))
+    if meeting.plan_id and any(c.plan_id != meeting.plan_id for c in commitments):
+        raise ValidationError({"commitments": _("Choose commitments of the meeting's plan.")})
+    decision = Decision(meeting=meeting, **{f"text_{code}": texts.get(code, "").strip()
+                                            for code in ("ky", "ru", "en")})
+    decision.full_clean()
+    decision.save()
+    decision.commitments.set(commitments)
+    if meeting.plan_id:
+        _touch(meeting.plan_id)
+    return decision

@@ -163,6 +163,26 @@ class MeetingDocumentForm(forms.Form):
     url = forms.URLField(label=_("Or a link"), required=False)
 
 
+class PlanDocumentForm(MeetingDocumentForm):
+    pass
+
+
+class DecisionForm(forms.Form):
+    text_ky = forms.CharField(label=_("Decision (Kyrgyz)"), widget=forms.Textarea(
+        attrs={"rows": 3}))
+    text_ru = forms.CharField(label=_("Decision (Russian)"), widget=forms.Textarea(
+        attrs={"rows": 3}))
+    text_en = forms.CharField(label=_("Decision (English)"), widget=forms.Textarea(
+        attrs={"rows": 3}))
+    commitments = forms.ModelMultipleChoiceField(
+        label=_("Commitments concerned"), required=False, queryset=Commitment.objects.none(),
+        widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, commitments, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["commitments"].queryset = commitments
+
+
 class MinutesForm(forms.Form):
     minutes_ky = forms.CharField(label=_("Minutes (Kyrgyz)"), required=False,
                                  widget=forms.Textarea)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("plans/<slug:code>/", views.plan_detail, name="plan"),
     path("plans/<slug:code>/status/", views.plan_transition, name="plan-transition"),
     path("plans/<slug:code>/contribute/", views.contribute, name="contribute"),
+    path("plans/<slug:code>/documents/new/", views.plan_document_new, name="plan-document-new"),
     path("plans/<slug:code>/print/", views.plan_print, name="plan-print"),
     path("plans/<slug:code>/export.csv", views.plan_export_csv, name="plan-csv"),
     path("plans/<slug:code>/export.json", views.plan_export_json, name="plan-json"),
@@ -30,6 +31,8 @@ urlpatterns = [
     path("board/meetings/<int:meeting_id>/", views.meeting_detail, name="meeting"),
     path("board/meetings/<int:meeting_id>/documents/new/", views.meeting_document_new,
          name="meeting-document-new"),
+    path("board/meetings/<int:meeting_id>/decisions/new/", views.decision_new,
+         name="decision-new"),
     path("board/meetings/<int:meeting_id>/minutes/", views.meeting_minutes,
          name="meeting-minutes"),
 ]

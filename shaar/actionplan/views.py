@@ -26,11 +26,13 @@ from .forms import (
     CommitmentForm,
     ContributionForm,
     DashboardFilter,
+    DecisionForm,
     HideForm,
     MeetingDocumentForm,
     MeetingForm,
     MilestoneForm,
     MinutesForm,
+    PlanDocumentForm,
     ProgressForm,
     ResponseForm,
     TransitionForm,
@@ -487,6 +489,28 @@ def milestone_edit(request: HttpRequest, code: str, milestone_id: int | None = N
                        status=400 if request.method == "POST" else 200)
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_document_new(request: HttpRequest, code: str) -> HttpResponse:
+    plan = access_plan_for_user(request.user, code)
+    _require_manager(request.user)
+    form = PlanDocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.plan_document_add(by=request.user, plan=plan, upload=data["file"],
+                                      url=data["url"] or "",
+                                      titles={c: data[f"title_{c}"] for c in ("ky", "ru", "en")})
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Document published."))
+            return redirect("actionplan:plan", code=plan.code)
+    return TemplateResponse(request, "actionplan/staff_form.html", {
+        "form": form, "title": _("Publish a document"), "multipart": True, "back": plan.title,
+    }, status=400 if request.method == "POST" else 200)
+
+
 # --- Supervisory board -----------------------------------------------------------------------
 
 
@@ -587,4 +611,28 @@ def meeting_minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return TemplateResponse(request, "actionplan/staff_form.html", {
         "form": form, "title": _("Minutes and attendance"), "multipart": False,
         "meeting": meeting,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = access_meeting_for_user(request.user, meeting_id)
+    _require_manager(request.user)
+    commitments = (meeting.plan.commitments.order_by("order", "code") if meeting.plan_id
+                   else Commitment.objects.order_by("code"))
+    form = DecisionForm(request.POST or None, commitments=commitments)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.decision_add(by=request.user, meeting=meeting,
+                                 texts={c: data[f"text_{c}"] for c in ("ky", "ru", "en")},
+                                 commitments=list(data["commitments"]))
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Decision recorded."))
+            return redirect("actionplan:meeting", meeting_id=meeting.id)
+    return TemplateResponse(request, "actionplan/staff_form.html", {
+        "form": form, "title": _("Record a decision"), "multipart": False, "meeting": meeting,
     }, status=400 if request.method == "POST" else 200)

@@ -487,3 +487,57 @@ class ModerationTests(EnglishTestCase):
                                   reason="Personal data")
         plan = actions.plan_transition(plan=self.plan, to_status=S.ADOPTED, by=self.admin)
         self.assertEqual(plan.status, S.ADOPTED)
+
+
+class DocumentsAndDecisionsTests(EnglishTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        from django.utils import timezone
+
+        from ..models import Meeting
+
+        self.plan = make_plan(status=S.IMPLEMENTATION)
+        self.commitment = make_commitment(self.plan, self.department)
+        self.meeting = Meeting.objects.create(
+            plan=self.plan, title_ky="a", title_ru="b", title_en="Meeting", location="x",
+            agenda_ky="a", agenda_ru="b", agenda_en="c",
+            starts_at=timezone.now() - datetime.timedelta(hours=1))
+
+    def test_it_publishes_plan_documents_with_upload_checks(self) -> None:
+        url = reverse("actionplan:plan-document-new", args=[self.plan.code])
+        titles = {"title_ky": "План", "title_ru": "План", "title_en": "Adopted plan"}
+        self.client.force_login(self.official)
+        self.assertEqual(self.client.get(url).status_code, 403)
+        self.client.force_login(self.admin)
+        response = self.client.post(url, {**titles, "file": SimpleUploadedFile(
+            "plan.pdf", b"<html>not a pdf", "a/pdf")})
+        self.assertEqual(response.status_code, 400)
+        response = self.client.post(url, titles)  # neither file nor link
+        self.assertEqual(response.status_code, 400)
+        response = self.client.post(url, {**titles, "file": SimpleUploadedFile(
+            "plan.pdf", b"%PDF-1.7 plan", "a/pdf")})
+        self.assertEqual(response.status_code, 302)
+        self.assertContains(self.client.get(reverse("actionplan:plan", args=[self.plan.code])),
+                            "Adopted plan")
+
+    def test_it_records_decisions_linked_to_commitments_in_their_history(self) -> None:
+        url = reverse("actionplan:decision-new", args=[self.meeting.id])
+        data = {"text_ky": "Чечим", "text_ru": "Решение", "text_en": "Publish the data",
+                "commitments": [self.commitment.id]}
+        self.client.force_login(self.official)
+        self.assertEqual(self.client.post(url, data).status_code, 403)
+        self.client.force_login(self.admin)
+        other = make_commitment(make_plan(), self.department)
+        self.assertEqual(self.client.post(url, {**data, "commitments": [other.id]})
+                         .status_code, 400)
+        self.assertEqual(self.client.post(url, data).status_code, 302)
+        page = self.client.get(reverse("actionplan:commitment", args=[self.commitment.code]))
+        self.assertContains(page, "Board decision: Publish the data")
+
+    def test_it_keeps_the_commitment_page_queries_bounded(self) -> None:
+        for _ in range(4):
+            make_milestone(self.commitment)
+        url = reverse("actionplan:commitment", args=[self.commitment.code])
+        self.client.get(url)
+        with self.assertNumQueries(13):
+            self.client.get(url)
