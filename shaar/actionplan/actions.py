@@ -280,10 +280,40 @@ def assessment_save(*, commitment: Commitment, kind: str, by: User, data: dict) 
 
 
 @transaction.atomic
+def plan_save(*, plan: ActionPlan, by: User) -> ActionPlan:
+    """Create a plan (it starts in drafting) or change its texts and dates."""
+    if not by.has_perm("actionplan.manage"):
+        raise PermissionDenied
+    if plan.pk and plan.status == ActionPlan.Status.CLOSED:
+        raise ValidationError(_("This plan is closed: its commitments can no longer change."))
+    plan.last_updated = timezone.now()
+    plan.full_clean()
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def monitor_appoint_by_account(*, plan: ActionPlan, account: str, by: User,
+                               organisation: str = "") -> PlanMonitor:
+    """Appoint the independent monitor by the e-mail or mobile number of their account."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    account = account.strip()
+    user = get_user_model().objects.filter(
+        Q(email__iexact=account) | Q(phone=account)).first() if account else None
+    if user is None:
+        raise ValidationError({"account": _("No account has this e-mail or mobile number.")})
+    return monitor_appoint(plan=plan, user=user, by=by, organisation=organisation)
+
+
+@transaction.atomic
 def monitor_appoint(*, plan: ActionPlan, user: User, by: User | None,
                     organisation: str = "") -> PlanMonitor:
     if by is not None and not by.has_perm("actionplan.manage"):
         raise PermissionDenied
+    if plan.status == ActionPlan.Status.CLOSED:
+        raise ValidationError(_("This plan is closed: its commitments can no longer change."))
     monitor, _created = PlanMonitor.objects.update_or_create(
         plan=plan, user=user, defaults={"organisation": organisation[:200], "active": True})
     return monitor

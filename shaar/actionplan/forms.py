@@ -231,3 +231,24 @@ class MilestoneForm(forms.ModelForm):
             "deliverable_ru": forms.Textarea(attrs={"rows": 2}),
             "deliverable_en": forms.Textarea(attrs={"rows": 2}),
         }
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = ActionPlan
+        fields = ["code", "title_ky", "title_ru", "title_en", "summary_ky", "summary_ru",
+                  "summary_en", "start_date", "end_date", "consultation_ends"]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "end_date": forms.DateInput(attrs={"type": "date"}),
+            "consultation_ends": forms.DateInput(attrs={"type": "date"}),
+            "summary_ky": forms.Textarea(attrs={"rows": 3}),
+            "summary_ru": forms.Textarea(attrs={"rows": 3}),
+            "summary_en": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class MonitorForm(forms.Form):
+    account = forms.CharField(label=_("E-mail or mobile number of the monitor's account"),
+                              max_length=200)
+    organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)

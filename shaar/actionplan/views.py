@@ -32,7 +32,9 @@ from .forms import (
     MeetingForm,
     MilestoneForm,
     MinutesForm,
+    MonitorForm,
     PlanDocumentForm,
+    PlanForm,
     ProgressForm,
     ResponseForm,
     TransitionForm,
@@ -487,6 +489,46 @@ def milestone_edit(request: HttpRequest, code: str, milestone_id: int | None = N
     title = _("Edit milestone") if milestone.pk else _("New milestone")
     return _staff_form(request, form, title=title, back=str(commitment),
                        status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_edit(request: HttpRequest, code: str = "") -> HttpResponse:
+    """A new plan (it starts in drafting), or the texts and dates of plan CODE."""
+    _require_manager(request.user)
+    plan = access_plan_for_user(request.user, code) if code else ActionPlan()
+    form = PlanForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = actions.plan_save(plan=form.instance, by=request.user)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Plan saved."))
+            return redirect("actionplan:plan", code=plan.code)
+    title = _("Edit plan") if plan.pk else _("New action plan")
+    return _staff_form(request, form, title=title, back=plan.title if plan.pk else "",
+                       status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def monitor_new(request: HttpRequest, code: str) -> HttpResponse:
+    plan = access_plan_for_user(request.user, code)
+    _require_manager(request.user)
+    form = MonitorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.monitor_appoint_by_account(plan=plan, by=request.user,
+                                               account=form.cleaned_data["account"],
+                                               organisation=form.cleaned_data["organisation"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Independent monitor appointed."))
+            return redirect("actionplan:plan", code=plan.code)
+    return _staff_form(request, form, title=_("Appoint the independent monitor"),
+                       back=plan.title, status=400 if request.method == "POST" else 200)
 
 
 @login_required

@@ -541,3 +541,35 @@ class DocumentsAndDecisionsTests(EnglishTestCase):
         self.client.get(url)
         with self.assertNumQueries(13):
             self.client.get(url)
+
+
+class PlanSetupTests(EnglishTestCase):
+    def test_it_lets_city_administrators_create_a_plan_in_drafting(self) -> None:
+        url = reverse("actionplan:plan-new")
+        data = {"code": "bishkek-2027", "title_ky": "План 2027", "title_ru": "План 2027",
+                "title_en": "Plan 2027", "start_date": "2027-01-01", "end_date": "2028-12-31"}
+        for user in (self.official, self.moderator, self.resident):
+            self.client.force_login(user)
+            self.assertEqual(self.client.post(url, data).status_code, 403)
+        self.client.force_login(self.admin)
+        self.assertEqual(self.client.post(url, {**data, "end_date": "2026-01-01"})
+                         .status_code, 400)
+        self.assertEqual(self.client.post(url, data).status_code, 302)
+        plan = ActionPlan.objects.get(code="bishkek-2027")
+        self.assertEqual(plan.status, S.DRAFTING)
+
+    def test_it_appoints_the_independent_monitor_by_account(self) -> None:
+        plan = make_plan(status=S.IMPLEMENTATION)
+        commitment = make_commitment(plan, self.department)
+        monitor = make_user("irm")
+        url = reverse("actionplan:monitor-new", args=[plan.code])
+        self.client.force_login(self.official)
+        self.assertEqual(self.client.post(url, {"account": monitor.email}).status_code, 403)
+        self.client.force_login(self.admin)
+        self.assertEqual(self.client.post(url, {"account": "nobody@example.org"}).status_code,
+                         400)
+        self.assertEqual(self.client.post(url, {"account": monitor.email.upper(),
+                                                "organisation": "IRM"}).status_code, 302)
+        self.client.force_login(monitor)
+        edit = reverse("actionplan:assessment-edit", args=[commitment.code, "independent"])
+        self.assertEqual(self.client.get(edit).status_code, 200)
