@@ -29,18 +29,22 @@ def _notify_members(subject_and_text) -> int:
     from .models import BoardMember
 
     sent = 0
-    for member in BoardMember.objects.serving():
+    for member in BoardMember.objects.serving().select_related("user"):
         with translation.override(member.language):
             subject, text = subject_and_text()
-        if member.email:
+        # The seat's own contact details first, else those of the member's account.
+        email = member.email or (member.user.email if member.user else "")
+        phone = member.phone or (member.user.phone if member.user and
+                                 member.user.phone_verified else "")
+        if email:
             try:
-                send_mail(subject, text, None, [member.email])
+                send_mail(subject, text, None, [email])
                 sent += 1
             except Exception:
                 logger.exception("actionplan: e-mail to board member %s failed", member.id)
-        if member.phone:
+        if phone:
             try:
-                send_sms(to=member.phone, text=f"{subject}. {text}"[:480])
+                send_sms(to=phone, text=f"{subject}. {text}"[:480])
                 sent += 1
             except Exception:
                 logger.exception("actionplan: SMS to board member %s failed", member.id)

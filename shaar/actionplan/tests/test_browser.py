@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
+from playwright.sync_api import expect
 
 from shaar.accounts.models import Role
 from shaar.lib.testing import make_city, make_department, make_resident, make_staff
@@ -85,3 +86,28 @@ def test_it_runs_from_a_comment_to_progress_on_the_dashboard(page, live_server) 
     assert "67%" in page.get_by_test_id("dashboard-row").first.inner_text()
     milestone.refresh_from_db()
     assert milestone.completion == "substantial"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_it_filters_the_dashboard_in_place_without_csp_errors(page, live_server) -> None:
+    make_city()
+    urban = make_department("urban-development")
+    finance = make_department("finance")
+    plan = make_plan(status=ActionPlan.Status.IMPLEMENTATION)
+    make_commitment(plan, urban, title_en="Participation in planning", value_technology=True)
+    make_commitment(plan, finance, title_en="Open budget data", value_participation=False,
+                    value_transparency=True)
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/en/ogp/dashboard/")
+    assert page.get_by_test_id("dashboard-row").count() == 2
+    page.get_by_label("OGP value").select_option("transparency")
+    expect(page.get_by_test_id("dashboard-row")).to_have_count(1)
+    assert "Open budget data" in page.get_by_test_id("dashboard-row").inner_text()
+    assert "value=transparency" in page.url  # the filtered view can be shared
+    for path in ("/en/ogp/", f"/ky/ogp/plans/{plan.code}/", "/ru/ogp/board/",
+                 f"/en/ogp/plans/{plan.code}/print/"):
+        page.goto(live_server.url + path)
+    assert errors == []
