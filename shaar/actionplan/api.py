@@ -30,6 +30,73 @@ class ErrorOut(Schema):
     detail: str
 
 
+class AgencyOut(Schema):
+    code: str
+    name: dict[str, str]
+
+
+class MilestoneOut(Schema):
+    deliverable: dict[str, str]
+    start_date: str
+    end_date: str
+    responsible: str
+    responsible_note: str
+    status: str
+    completion: str
+    overdue: bool
+    is_sample: bool
+
+
+class AssessmentOut(Schema):
+    verifiable: bool | None
+    verifiability_note: str
+    relevant: bool | None
+    relevance_note: str
+    potential: str | None
+    potential_note: str
+    completion: str | None
+    completion_note: str
+    opened_government: str | None
+    opened_government_note: str
+    assessor_name: str
+    updated_at: str
+
+
+class CommitmentOut(Schema):
+    """A commitment with the fields of OGP's template; every text in ky, ru and en."""
+
+    id: str
+    plan: str
+    lead_agency: AgencyOut
+    ogp_values: list[str]
+    title: dict[str, str]
+    problem: dict[str, str]
+    baseline: dict[str, str]
+    status_quo: dict[str, str]
+    description: dict[str, str]
+    objective: dict[str, str]
+    contribution: dict[str, str]
+    policy_area: dict[str, str]
+    sector: dict[str, str]
+    supporting_government: dict[str, str]
+    supporting_others: dict[str, str]
+    contact_name: str
+    contact_position: dict[str, str]
+    contact_email: str
+    contact_phone: str
+    budget: str | None
+    budget_currency: str
+    budget_source: dict[str, str]
+    start_date: str
+    end_date: str
+    other_programmes: dict[str, str]
+    sdgs: list[int]
+    completion_percent: int
+    is_sample: bool
+    milestones: list[MilestoneOut]
+    assessments: dict[str, AssessmentOut]
+
+
 def _public_plans():
     return ActionPlan.objects.exclude(status=ActionPlan.Status.DRAFTING).prefetch_related(
         "commitments").order_by("-start_date", "-id")
@@ -53,7 +120,7 @@ def list_plans(request) -> list[dict[str, Any]]:
     } for plan in _public_plans()]
 
 
-@router.get("/commitments/{commitment_id}", response={200: dict[str, Any], 404: ErrorOut},
+@router.get("/commitments/{commitment_id}", response={200: CommitmentOut, 404: ErrorOut},
             summary="One commitment with its milestones and assessments")
 def get_commitment(request, commitment_id: str) -> dict[str, Any]:
     """COMMITMENT_ID is the OGP commitment ID, e.g. KGBSK0001. Every text is given in
