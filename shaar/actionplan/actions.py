@@ -36,6 +36,7 @@ from .models import (
     PlanMonitor,
     PlanStatusChange,
     ProgressUpdate,
+    city_today,
 )
 
 MAX_EVIDENCE = 10
@@ -117,6 +118,9 @@ def contribution_submit(*, plan: ActionPlan, author: User, text: str, title: str
     locked = _locked_plan(plan)
     if not locked.is_open_for_contributions:
         raise ValidationError(_("This plan is not open for public consultation."))
+    if locked.consultation_ends and city_today() > locked.consultation_ends:
+        raise ValidationError(_("The public consultation ended on %(date)s.")
+                              % {"date": locked.consultation_ends.strftime("%d.%m.%Y")})
     if commitment is not None and commitment.plan_id != locked.id:
         raise ValidationError(_("This commitment belongs to another plan."))
     if commitment is None and len((title or "").strip()) < 5:

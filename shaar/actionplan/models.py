@@ -124,7 +124,10 @@ class ActionPlan(LocalizedMixin, SampleDataMixin):
 
     @property
     def is_open_for_contributions(self) -> bool:
-        return self.status == self.Status.CONSULTATION
+        """In consultation, and (when an end date is set) not past it in the city's time."""
+        if self.status != self.Status.CONSULTATION:
+            return False
+        return self.consultation_ends is None or city_today() <= self.consultation_ends
 
     @property
     def commitments_are_drafts(self) -> bool:

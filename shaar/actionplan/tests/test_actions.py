@@ -358,3 +358,18 @@ class SectionFreshnessTests(BaseTestCase):
     def test_months_before_clamps_to_the_end_of_the_month(self) -> None:
         moment = datetime.datetime(2026, 6, 30, tzinfo=UTC)
         self.assertEqual(months_before(moment, 4).date(), datetime.date(2026, 2, 28))
+
+
+class ConsultationEndTests(BaseTestCase):
+    def test_it_closes_contributions_after_the_last_day_in_bishkek(self) -> None:
+        plan = make_plan(status=S.CONSULTATION, consultation_ends=datetime.date(2026, 3, 10))
+        last_evening = datetime.datetime(2026, 3, 10, 17, 30, tzinfo=UTC)  # 23:30 in Bishkek
+        after_midnight = datetime.datetime(2026, 3, 10, 18, 30, tzinfo=UTC)  # 00:30, 11 March
+        with mock.patch("django.utils.timezone.now", return_value=last_evening):
+            actions.contribution_submit(plan=plan, author=self.resident, title="Evening idea",
+                                        text="Hold hearings in the evening.")
+        with (mock.patch("django.utils.timezone.now", return_value=after_midnight),
+              self.assertRaises(ValidationError)):
+            actions.contribution_submit(plan=plan, author=self.resident, title="Late idea",
+                                        text="This one comes too late.")
+        self.assertEqual(Contribution.objects.count(), 1)
