@@ -14,4 +14,9 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     # grants: tell committees and applicants once a call has passed its deadline.
     "grants-close-due-calls": {"task": "shaar.grants.tasks.close_due_calls", "schedule": 60.0},
+    # actionplan: remind city administrators when the OGP page has gone stale (weekly).
+    "actionplan-warn-stale-section": {
+        "task": "shaar.actionplan.tasks.warn_stale_section",
+        "schedule": 7 * 24 * 60 * 60,
+    },
 }

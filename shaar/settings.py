@@ -317,3 +317,12 @@ GRANTS_MAX_UPLOAD_MB = env.int("GRANTS_MAX_UPLOAD_MB", default=10)
 GRANTS_SITE_URL = env.str("GRANTS_SITE_URL", default="http://127.0.0.1:8000")
 # Application attachments (statutes, member lists): kept outside MEDIA_ROOT, never public.
 GRANTS_PRIVATE_ROOT = Path(env.str("GRANTS_PRIVATE_ROOT", default=str(VAR_DIR / "private")))
+# --- actionplan ---
+# Largest evidence or document upload, in megabytes.
+ACTIONPLAN_MAX_UPLOAD_MB = env.int("ACTIONPLAN_MAX_UPLOAD_MB", default=10)
+# A board meeting's agenda must be published at least this many days before it.
+ACTIONPLAN_AGENDA_NOTICE_DAYS = env.int("ACTIONPLAN_AGENDA_NOTICE_DAYS", default=7)
+# City administrators are warned when the OGP section was not updated for this many months.
+ACTIONPLAN_STALE_MONTHS = env.int("ACTIONPLAN_STALE_MONTHS", default=4)
+# Public address of the site, for links in board notifications (e-mail and SMS).
+ACTIONPLAN_SITE_URL = env.str("ACTIONPLAN_SITE_URL", default="http://127.0.0.1:8000")
