@@ -17,6 +17,7 @@ import logging
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -32,17 +33,25 @@ API_PREFIXES = ("/api/", "/open311/")
 
 
 def unavailable_response(request):
-    message = _("The service is temporarily unavailable, so nothing was sent or saved. "
-                "Please try again in a minute.")
-    if request.path.startswith(API_PREFIXES):
-        response = JsonResponse({"detail": message, "code": "service_unavailable"}, status=503)
-    else:
-        # Rendered without the request's context processors: they read the database
-        # and the session, which may be what is down.
-        body = render_to_string("ops/unavailable.html", {
-            "status": 503, "message": message,
-            "home_url": f"/{code}/" if (code := getattr(request, "LANGUAGE_CODE", "")) else "/"})
-        response = HttpResponse(body, status=503)
+    # An outage inside an early middleware comes before LocaleMiddleware: take the
+    # language from the URL then.
+    language = (getattr(request, "LANGUAGE_CODE", None)
+                or translation.get_language_from_path(request.path_info)
+                or translation.get_language())
+    with translation.override(language):
+        message = _("The service is temporarily unavailable, so nothing was sent or saved. "
+                    "Please try again in a minute.")
+        if request.path.startswith(API_PREFIXES):
+            response = JsonResponse({"detail": message, "code": "service_unavailable"},
+                                    status=503)
+        else:
+            # Rendered without the request's context processors: they read the database
+            # and the session, which may be what is down.
+            has_prefix = translation.get_language_from_path(request.path_info)
+            body = render_to_string("ops/unavailable.html", {
+                "status": 503, "message": message,
+                "home_url": f"/{language}/" if has_prefix else "/"})
+            response = HttpResponse(body, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
