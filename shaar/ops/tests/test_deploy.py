@@ -3,15 +3,19 @@ are installed (each skip prints what to install), and gunicorn runs with its con
 
 from __future__ import annotations
 
+import contextlib
+import http.client
 import os
 import re
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -152,43 +156,150 @@ def _get(url: str, headers: dict[str, str] | None = None):
     return urllib.request.urlopen(request, timeout=5)  # noqa: S310 (http://127.0.0.1 only)
 
 
-def test_it_serves_through_gunicorn_with_request_ids_and_summed_metrics(tmp_path) -> None:
+@contextlib.contextmanager
+def running_gunicorn(tmp_path: Path, *, migrate: bool = False) -> Iterator[int]:
+    """gunicorn with deploy/gunicorn.conf.py on a free port, stopped afterwards."""
     port = _free_port()
-    metrics_dir = tmp_path / "metrics"
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "shaar.settings", "DEBUG": "true",
            "SQLITE_PATH": str(tmp_path / "db.sqlite3"), "GUNICORN_BIND": f"127.0.0.1:{port}",
-           "WEB_CONCURRENCY": "2", "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
+           "WEB_CONCURRENCY": "2", "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
            "GUNICORN_ACCESS_LOG": str(tmp_path / "access.log")}
-    process = subprocess.Popen(
-        [str(VENV_BIN / "gunicorn"), "--config", str(DEPLOY / "gunicorn.conf.py"),
-         "shaar.wsgi"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-        stderr=open(tmp_path / "error.log", "w"))  # noqa: SIM115
-    base = f"http://127.0.0.1:{port}"
+    if migrate:
+        subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT,
+                       env=env, check=True)
+    with open(tmp_path / "error.log", "w") as errors:
+        process = subprocess.Popen(
+            [str(VENV_BIN / "gunicorn"), "--config", str(DEPLOY / "gunicorn.conf.py"),
+             "shaar.wsgi"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=errors)
     try:
         deadline = time.monotonic() + 30
         while True:
             try:
-                _get(base + "/healthz").close()
+                _get(f"http://127.0.0.1:{port}/healthz").close()
                 break
             except OSError:
                 if time.monotonic() > deadline or process.poll() is not None:
                     pytest.fail("gunicorn did not start: "
                                 + (tmp_path / "error.log").read_text()[-2000:])
                 time.sleep(0.3)
+        yield port
+    finally:
+        _stop(process)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+def test_it_serves_through_gunicorn_with_request_ids_and_summed_metrics(tmp_path) -> None:
+    with running_gunicorn(tmp_path) as port:
+        base = f"http://127.0.0.1:{port}"
         for n in range(10):
             with _get(base + "/healthz", {"X-Request-ID": f"drill-request-{n:04d}"}) as response:
                 assert response.headers["X-Request-ID"] == f"drill-request-{n:04d}"
         with _get(base + "/metrics") as response:
             body = response.read().decode()
-        counted = sum(float(line.rsplit(" ", 1)[1]) for line in body.splitlines()
-                      if line.startswith("shaar_http_requests_total{")
-                      and 'view="healthz"' in line)
-        assert counted >= 10
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+    counted = sum(float(line.rsplit(" ", 1)[1]) for line in body.splitlines()
+                  if line.startswith("shaar_http_requests_total{") and 'view="healthz"' in line)
+    # Two workers answered; the multiprocess registry adds both up.
+    assert counted >= 10
     assert "request_id=drill-request-0009" in (tmp_path / "access.log").read_text()
+
+
+# --- nginx in front of gunicorn ---------------------------------------------------------------
+
+def _tls_context() -> ssl.SSLContext:
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE  # the test's self-signed certificate
+    return context
+
+
+def _https(port: int, path: str, *, method: str = "GET", headers: dict | None = None,
+           body: bytes | None = None) -> http.client.HTTPResponse:
+    connection = http.client.HTTPSConnection("127.0.0.1", port, context=_tls_context(),
+                                             timeout=10)
+    connection.request(method, path, body=body,
+                       headers={"Accept-Language": "en", **(headers or {})})
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    return response
+
+
+def test_it_serves_the_site_through_nginx_with_tls_limits_and_request_ids(tmp_path) -> None:
+    nginx = _need("nginx", "nginx")
+    _need("openssl", "openssl")
+    http_port, https_port = _free_port(), _free_port()
+    static = tmp_path / "static"
+    (static / "web").mkdir(parents=True)
+    (static / "web" / "site.css").write_text("body{}")
+    with running_gunicorn(tmp_path, migrate=True) as app_port:
+        conf = _nginx_site(tmp_path, **{
+            "listen 80;": f"listen 127.0.0.1:{http_port};",
+            "listen [::]:80;": "",
+            "listen 443 ssl http2;": f"listen 127.0.0.1:{https_port} ssl http2;",
+            "listen [::]:443 ssl http2;": "",
+            "server 127.0.0.1:8000": f"server 127.0.0.1:{app_port}",
+            "/srv/shaar/static/": f"{static}/",
+            "/srv/shaar/media/": f"{tmp_path}/media/",
+        })
+        if os.geteuid() == 0:  # worker processes would otherwise run as nobody
+            conf.write_text("user root;\n" + conf.read_text())
+        process = subprocess.Popen([nginx, "-p", str(tmp_path), "-c", str(conf),
+                                    "-g", "daemon off;"], stderr=subprocess.DEVNULL)
+        try:
+            for _ in range(50):
+                with contextlib.suppress(OSError):
+                    socket.create_connection(("127.0.0.1", https_port), timeout=1).close()
+                    break
+                time.sleep(0.1)
+            # Plain HTTP goes to HTTPS.
+            plain = http.client.HTTPConnection("127.0.0.1", http_port, timeout=5)
+            plain.request("GET", "/en/")
+            redirect = plain.getresponse()
+            assert redirect.status == 301
+            assert redirect.headers["Location"].startswith("https://")
+
+            # The app, with HSTS and nginx's request id passed through to Django.
+            health = _https(https_port, "/healthz", headers={"X-Request-ID": "ignored-by-nginx"})
+            assert health.status == 200
+            assert "max-age=31536000" in health.headers["Strict-Transport-Security"]
+            request_id = health.headers["X-Request-ID"]
+            assert re.fullmatch(r"[0-9a-f]{32}", request_id)
+
+            # Static files from disk, cacheable for ever, still with HSTS.
+            css = _https(https_port, "/static/web/site.css")
+            assert css.status == 200
+            assert "immutable" in css.headers["Cache-Control"]
+            assert css.headers["Strict-Transport-Security"]
+
+            # /metrics from the operator's own machine.
+            assert _https(https_port, "/metrics").status == 200
+
+            # Reading the log-in page is never limited; posting to it is.
+            assert {_https(https_port, "/en/accounts/login/").status
+                    for _ in range(25)} == {200}
+            posts = [_https(https_port, "/en/accounts/login/", method="POST", body=b"x=1",
+                            headers={"Content-Type": "application/x-www-form-urlencoded"}
+                            ).status for _ in range(25)]
+            assert 429 in posts and posts[0] != 429
+
+            # More than five 10 MB photos is refused before it reaches Django.
+            big = http.client.HTTPSConnection("127.0.0.1", https_port, timeout=10,
+                                              context=_tls_context())
+            big.putrequest("POST", "/en/feedback/")
+            big.putheader("Content-Length", str(60 * 1024 * 1024))
+            big.endheaders()
+            assert big.getresponse().status == 413
+            big.close()
+        finally:
+            _stop(process)
+    access_log = (tmp_path / "logs" / "shaar.access.log").read_text()
+    assert f"request_id={request_id}" in access_log
+    assert f"request_id={request_id}" in (tmp_path / "access.log").read_text()

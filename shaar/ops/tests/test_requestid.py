@@ -84,3 +84,24 @@ def test_it_switches_the_console_to_json_with_log_format() -> None:
     failed = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
                             text=True)
     assert failed.returncode != 0 and "LOG_FORMAT" in failed.stderr
+
+
+def test_it_carries_the_request_id_into_celery_tasks() -> None:
+    from types import SimpleNamespace
+
+    from shaar.ops import signals
+
+    headers: dict = {}
+    token = request_id_var.set("req-enqueued-0001")
+    try:
+        signals._before_publish(headers=headers)
+    finally:
+        request_id_var.reset(token)
+    assert headers == {signals.HEADER: "req-enqueued-0001"}
+
+    # In the worker the custom header arrives on the task's request.
+    task = SimpleNamespace(request=SimpleNamespace(**headers))
+    signals._on_prerun(task=task)
+    assert request_id_var.get() == "req-enqueued-0001"
+    signals._on_postrun(task=task)
+    assert request_id_var.get() == "-"
