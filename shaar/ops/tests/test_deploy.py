@@ -108,8 +108,10 @@ def test_it_has_systemd_units_that_systemd_accepts(tmp_path) -> None:
     analyze = _need("systemd-analyze", "systemd")
     env_file = tmp_path / "shaar.env"
     env_file.write_text("DEBUG=false\n")
-    units = sorted((DEPLOY / "systemd").glob("*.service"))
-    assert [u.name for u in units] == ["shaar-beat.service", "shaar-web.service",
+    units = sorted(p for p in (DEPLOY / "systemd").iterdir() if p.suffix in {".service",
+                                                                             ".timer"})
+    assert [u.name for u in units] == ["shaar-backup.service", "shaar-backup.timer",
+                                       "shaar-beat.service", "shaar-web.service",
                                        "shaar-worker.service"]
     for unit in units:
         text = unit.read_text()
@@ -118,6 +120,7 @@ def test_it_has_systemd_units_that_systemd_accepts(tmp_path) -> None:
         text = text.replace("/srv/shaar/app", str(ROOT))
         text = text.replace("/etc/shaar/shaar.env", str(env_file))
         text = text.replace("User=shaar", "User=root").replace("Group=shaar", "Group=root")
+        text = text.replace("/usr/bin/find", shutil.which("find") or "/usr/bin/find")
         (tmp_path / unit.name).write_text(text)
     result = subprocess.run([analyze, "verify", *[str(tmp_path / u.name) for u in units]],
                             capture_output=True, text=True)
