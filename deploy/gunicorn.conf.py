@@ -51,8 +51,8 @@ _STALE = re.compile(r"_(\d+)\.db$")
 
 
 def _clean_metrics_dir(directory: str) -> None:
-    """Remove Prometheus files of processes that no longer run (a restart), but keep those
-    of live processes, e.g. Celery workers sharing the directory on this machine."""
+    """Remove Prometheus files of processes that no longer run (left by a previous run),
+    keeping those of live processes (a second gunicorn during a hand-over)."""
     for path in Path(directory).glob("*.db"):
         match = _STALE.search(path.name)
         if not match:

@@ -5,14 +5,18 @@ Other apps import the counters and increment them once the write has committed::
     from shaar.lib import metrics
     transaction.on_commit(metrics.BALLOTS_CAST.inc)
 
-Under gunicorn each worker is a process: set `PROMETHEUS_MULTIPROC_DIR` (an empty,
-writable directory, wiped at start by `deploy/gunicorn.conf.py`) before the processes
-start, and `/metrics` adds up every process's values. Celery workers on the same machine
-may share the directory, so task failures appear there too.
+Under gunicorn each worker is a process: set `PROMETHEUS_MULTIPROC_DIR` (a writable
+directory of this machine's gunicorn, cleaned at start by `deploy/gunicorn.conf.py`) before
+the processes start, and `/metrics` adds up every process's values.
+
+Celery workers run on other machines or containers, so their task failures are counted in
+Redis (the broker) and read at scrape time, like the queue length: any web machine's
+`/metrics` shows the installation's totals.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 
@@ -23,10 +27,11 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import REGISTRY
 
 NAMESPACE = "shaar"
+logger = logging.getLogger(__name__)
 
 REQUESTS = Counter("http_requests", "HTTP requests answered, by view, method and status class",
                    ["view", "method", "status"], namespace=NAMESPACE)
@@ -37,16 +42,37 @@ BALLOTS_CAST = Counter("ballots_cast", "Ballots accepted (counted after commit)"
                        namespace=NAMESPACE)
 REPORTS_RECEIVED = Counter("reports_received", "Citizen reports received (after commit)",
                            namespace=NAMESPACE)
-TASK_FAILURES = Counter("celery_task_failures", "Celery tasks that raised, by task name",
-                        ["task"], namespace=NAMESPACE)
+
+TASK_FAILURES_KEY = "shaar:metrics:celery_task_failures"
+# Without a Redis broker (eager tasks in development and tests) failures are counted here.
+_local_task_failures: dict[str, int] = {}
 
 
 def multiprocess_dir() -> str:
     return os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
 
 
-class QueueLengthCollector:
-    """The number of messages waiting in each Celery queue, read from Redis at scrape time."""
+def _is_redis(url: str) -> bool:
+    return url.startswith(("redis://", "rediss://", "unix://"))
+
+
+def record_task_failure(task_name: str, *, broker_url: str) -> None:
+    """Count a failed task where every web machine can read it (Redis), else locally."""
+    if _is_redis(broker_url):
+        import redis
+
+        try:
+            client = redis.Redis.from_url(broker_url, socket_timeout=2,
+                                          socket_connect_timeout=2)
+            client.hincrby(TASK_FAILURES_KEY, task_name, 1)
+            return
+        except redis.RedisError:
+            logger.warning("could not count the failure of %s in Redis", task_name)
+    _local_task_failures[task_name] = _local_task_failures.get(task_name, 0) + 1
+
+
+class BrokerCollector:
+    """Queue lengths and task failures, read from the Redis broker at scrape time."""
 
     def __init__(self, broker_url: str, queues: list[str]) -> None:
         self.broker_url = broker_url
@@ -58,20 +84,29 @@ class QueueLengthCollector:
                                   labels=["queue"])
         up = GaugeMetricFamily(f"{NAMESPACE}_celery_broker_up",
                                "1 when the broker answered the queue-length query")
-        if not self.broker_url.startswith(("redis://", "rediss://", "unix://")):
-            return
-        import redis
+        failures = CounterMetricFamily(f"{NAMESPACE}_celery_task_failures",
+                                       "Celery tasks that raised, by task name",
+                                       labels=["task"])
+        counts = dict(_local_task_failures)
+        if _is_redis(self.broker_url):
+            import redis
 
-        try:
-            client = redis.Redis.from_url(self.broker_url, socket_timeout=1,
-                                          socket_connect_timeout=1)
-            for queue in self.queues:
-                gauge.add_metric([queue], client.llen(queue))
-            up.add_metric([], 1)
-        except redis.RedisError:
-            up.add_metric([], 0)
-        yield gauge
-        yield up
+            try:
+                client = redis.Redis.from_url(self.broker_url, socket_timeout=1,
+                                              socket_connect_timeout=1)
+                for queue in self.queues:
+                    gauge.add_metric([queue], client.llen(queue))
+                for task, count in client.hgetall(TASK_FAILURES_KEY).items():
+                    name = task.decode()
+                    counts[name] = counts.get(name, 0) + int(count)
+                up.add_metric([], 1)
+            except redis.RedisError:
+                up.add_metric([], 0)
+            yield gauge
+            yield up
+        for task, count in sorted(counts.items()):
+            failures.add_metric([task], count)
+        yield failures
 
 
 def render(*, broker_url: str, queues: list[str]) -> bytes:
@@ -82,7 +117,7 @@ def render(*, broker_url: str, queues: list[str]) -> bytes:
     else:
         registry = REGISTRY
     queue_registry = CollectorRegistry()
-    queue_registry.register(QueueLengthCollector(broker_url, queues))
+    queue_registry.register(BrokerCollector(broker_url, queues))
     return generate_latest(registry) + generate_latest(queue_registry)
 
 

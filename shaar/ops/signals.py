@@ -1,4 +1,5 @@
-"""Celery signals: count task failures, and carry the request id into tasks."""
+"""Celery signals: count task failures (in Redis, see shaar.lib.metrics), and carry the
+request id into tasks."""
 
 from __future__ import annotations
 
@@ -13,8 +14,11 @@ HEADER = "shaar_request_id"
 
 
 def _on_task_failure(sender=None, **kwargs) -> None:
+    from django.conf import settings
+
     name = getattr(sender, "name", None) or "unknown"
-    metrics.TASK_FAILURES.labels(name).inc()
+    broker = "" if settings.CELERY_TASK_ALWAYS_EAGER else settings.CELERY_BROKER_URL
+    metrics.record_task_failure(name, broker_url=broker)
 
 
 def _before_publish(headers=None, **kwargs) -> None:

@@ -126,6 +126,28 @@ def test_it_reports_the_celery_queue_length_from_redis() -> None:
     assert samples[("shaar_celery_broker_up", ())] == 1
 
 
+def test_it_counts_task_failures_in_redis_for_every_web_machine_to_see() -> None:
+    client = _redis_or_skip()
+    broker = "redis://127.0.0.1:6379/15"
+    client.delete(metrics.TASK_FAILURES_KEY)
+    try:
+        metrics.record_task_failure("budgeting.count_results", broker_url=broker)
+        metrics.record_task_failure("budgeting.count_results", broker_url=broker)
+        metrics.record_task_failure("feedback.notify", broker_url=broker)
+        samples = _samples(metrics.render(broker_url=broker, queues=[]))
+    finally:
+        client.delete(metrics.TASK_FAILURES_KEY)
+    key = "shaar_celery_task_failures_total"
+    assert samples[(key, (("task", "budgeting.count_results"),))] == 2
+    assert samples[(key, (("task", "feedback.notify"),))] == 1
+
+
+def test_it_still_counts_a_task_failure_when_redis_is_down() -> None:
+    before = metrics._local_task_failures.get("x.y", 0)
+    metrics.record_task_failure("x.y", broker_url="redis://127.0.0.1:1/0")
+    assert metrics._local_task_failures["x.y"] == before + 1
+
+
 def test_it_reports_the_broker_down_without_failing() -> None:
     samples = _samples(metrics.render(broker_url="redis://127.0.0.1:1/0", queues=["celery"]))
     assert samples[("shaar_celery_broker_up", ())] == 0
