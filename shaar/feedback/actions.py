@@ -292,6 +292,7 @@ def report_reroute(*, report: Report, actor: User, department: Department | None
 @transaction.atomic
 def report_support(*, report: Report, key: str, user: User | None = None) -> bool:
     """Add a "me too"; returns False when this person already supported the report."""
+    report = Report.objects.get(pk=report.pk)
     if report.status not in OPEN_STATUSES or report.is_hidden:
         raise ValidationError(_("Only open reports can be supported."))
     if user is not None:

@@ -14,7 +14,7 @@ from shaar.city.models import Department, District, Organisation
 from . import actions
 from .models import ApiClient, Category, Channel, Question, Report, RoutingRule, Status
 
-DEMO_API_KEY = "demo-open311-key"  # noqa: S105 (sample data only, shown on the API page)
+DEMO_API_KEY = "demo-open311-key"
 
 ORGANISATIONS = [
     ("tazalyk", "«Тазалык» МИ", "МП «Тазалык»", "Tazalyk municipal enterprise (waste)"),

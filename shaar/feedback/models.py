@@ -335,6 +335,9 @@ class ReportEvent(models.Model):
                    models.Index(fields=["organisation", "kind", "created_at"],
                                 name="fb_event_org_kind_time")]
 
+    def __str__(self) -> str:
+        return f"#{self.report_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
 
 def photo_path(instance: Photo, filename: str) -> str:
     return f"feedback/{instance.report_id}/{uuid.uuid4().hex}.jpg"
@@ -359,6 +362,9 @@ class Photo(models.Model):
         verbose_name_plural = _("photos")
         ordering = ["id"]
 
+    def __str__(self) -> str:
+        return f"#{self.report_id} photo {self.pk}"
+
 
 class Supporter(models.Model):
     """A "me too" on a report: one per account or per anonymous browser."""
@@ -372,6 +378,9 @@ class Supporter(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["report", "key"],
                                                name="feedback_supporter_unique")]
+
+    def __str__(self) -> str:
+        return f"#{self.report_id} +1"
 
 
 class Rating(models.Model):
@@ -394,6 +403,9 @@ class Rating(models.Model):
         constraints = [models.CheckConstraint(name="feedback_rating_range",
                                               condition=models.Q(score__gte=1, score__lte=5))]
 
+    def __str__(self) -> str:
+        return f"#{self.report_id} {self.score}/5"
+
 
 class IdempotencyKey(models.Model):
     """A submission's Idempotency-Key with the first response, kept for 24 hours."""
@@ -403,6 +415,9 @@ class IdempotencyKey(models.Model):
     status_code = models.PositiveSmallIntegerField(default=0)
     response = models.JSONField(default=dict)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return self.key
 
 
 def hash_api_key(key: str) -> str:

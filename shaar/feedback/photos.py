@@ -64,8 +64,11 @@ def clean_image(data: bytes) -> tuple[ContentFile, int, int]:
             image.load()
     except ValidationError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombWarning,
-            Image.DecompressionBombError, OSError, SyntaxError, ValueError) as exc:
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
+        # Pillow's own guard tripped while reading the header: far too many pixels.
+        raise _refuse(_("The photo has more than %(mp)d megapixels.")
+                      % {"mp": max_pixels // 1_000_000}) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise _refuse(not_image) from exc
     image = ImageOps.exif_transpose(image)
     if image.mode not in ("RGB", "L"):

@@ -157,8 +157,7 @@ def report_list(request: HttpRequest) -> TemplateResponse:
     qs = selectors.filter_reports(selectors.public_reports(), params).order_by("-created_at")
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     return TemplateResponse(request, "feedback/report_list.html",
-                            {"page": page, "form": form, "query": _query(request),
-                             **_map_context()})
+                            {"page": page, "form": form, "query": _query(request)})
 
 
 @require_GET
