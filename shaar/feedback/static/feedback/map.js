@@ -18,6 +18,7 @@
       style: {color: "#0b5394", weight: 2, fillOpacity: 0.04},
       onEachFeature: function (feature, layer) { layer.bindTooltip(feature.properties.name); }
     }).addTo(map);
+    node.dataset.outlines = String(outlines.features.length);
     return map;
   }
 
