@@ -19,7 +19,7 @@ from ninja.utils import check_csrf
 
 from . import actions, selectors
 from . import photos as photo_checks
-from .models import Category, Channel, Report
+from .models import Category, Channel, IdempotencyKey, Report
 
 router = Router(tags=["feedback"])
 
@@ -230,15 +230,10 @@ def report_create(request: HttpRequest, data: Form[ReportIn],
             contact_phone=data.contact_phone, channel=channel)
         return 201, _created(request, report)
 
-    if key:
-        from .models import IdempotencyKey
-
-        seen = IdempotencyKey.objects.filter(key=key).exists()
-    else:
-        seen = False
-    if user is None and not seen and is_ratelimited(
+    # A retry of a stored submission is never rate-limited: it creates nothing.
+    if user is None and is_ratelimited(
             request, group="feedback-report", key="ip", rate=settings.FEEDBACK_ANON_RATE,
-            increment=True):
+            increment=True) and not (key and IdempotencyKey.objects.filter(key=key).exists()):
         return Status(429, {"detail": _("Too many reports from this connection. Please try "
                                         "again later or log in.")})
     try:

@@ -19,6 +19,7 @@ class ReportApiTests(BaseTestCase):
         super().setUp()
         self.category = make_category("pothole")
         self.lat, self.lon = centre(self.district)
+        self.client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
 
     def body(self, **extra):
         return {"category": "pothole", "lat": self.lat, "lon": self.lon,

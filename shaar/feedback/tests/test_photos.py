@@ -7,6 +7,7 @@ import zlib
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
+from django.utils import translation
 from PIL import Image
 
 from shaar.lib.testing import BaseTestCase
@@ -29,6 +30,11 @@ def png_bomb(width: int = 20_000, height: int = 20_000) -> bytes:
 
 
 class PhotoCheckTests(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        translation.activate("en")
+        self.addCleanup(translation.deactivate)
+
     def test_it_refuses_a_text_file_renamed_jpg(self):
         upload = SimpleUploadedFile("photo.jpg", b"hello, I am not a photo\n" * 10,
                                     content_type="image/jpeg")
