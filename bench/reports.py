@@ -83,7 +83,7 @@ def copy_reports(count: int) -> None:
     from shaar.feedback.actions import route_for
     from shaar.feedback.models import Category
 
-    rng = random.Random(1)  # noqa: S311
+    rng = random.Random(1)
     districts = list(District.objects.exclude(boundary=None))
     categories = list(Category.objects.all())
     routes = {(c.pk, d.pk): route_for(category=c, district=d) for c in categories
@@ -160,7 +160,7 @@ def _multipart(fields: dict[str, str]) -> tuple[bytes, str]:
 
 
 def submitter(seconds: float, categories: list[str], seed: int, results) -> None:
-    rng = random.Random(seed)  # noqa: S311
+    rng = random.Random(seed)
     conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
     ok = errors = 0
     deadline = time.perf_counter() + seconds
@@ -235,7 +235,7 @@ def main() -> None:
         print(f"submissions: {ok:,} in {elapsed:.1f} s = {ok / elapsed:.0f}/s, "
               f"errors: {errors} (target >= 200/s, 0 errors)")
 
-        rng = random.Random(7)  # noqa: S311
+        rng = random.Random(7)
         today = datetime.now(UTC)
         months = [(today - timedelta(days=30 * i)).strftime("%Y-%m") for i in range(24)]
         list_paths = [f"/api/v1/feedback/reports?district={rng.choice(info['districts'])}"

@@ -157,8 +157,8 @@ def reports(request: HttpRequest, district: str = "", month: str = "", category:
     qs = selectors.filter_reports(selectors.public_reports(), {
         "district": district, "month": selectors.parse_month(month), "category": category,
         "status": status}).order_by("-created_at", "-id")
-    rows = list(qs[(page - 1) * page_size: page * page_size + 1])
-    return {"items": [selectors.public_report(r) for r in rows[:page_size]], "page": page,
+    rows = list(selectors.public_rows(qs[(page - 1) * page_size: page * page_size + 1]))
+    return {"items": rows[:page_size], "page": page,
             "page_size": page_size, "has_next": len(rows) > page_size}
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -129,6 +130,38 @@ def public_report(report: Report, *, with_photos: bool = False,
             urls.append(request.build_absolute_uri(url) if request else url)
         data["photos"] = urls
     return data
+
+
+PUBLIC_COLUMNS = ("id", "category_id", "status", "status_note", "channel", "lat", "lon",
+                  "address", "district__code", "description", "created_at", "updated_at",
+                  "resolved_at", "supporter_count", "acknowledge_due_at", "resolve_due_at",
+                  "is_sample")
+
+
+def public_rows(qs: QuerySet[Report]) -> Iterator[dict[str, Any]]:
+    """The same public fields as `public_report`, read as plain values (no model
+    instances), for exports and the map layer. Only PUBLIC_COLUMNS are selected."""
+    categories = {c.pk: c for c in Category.objects.all()}
+    now = timezone.now()
+    for row in qs.values_list(*PUBLIC_COLUMNS).iterator(chunk_size=5000):
+        data = dict(zip(PUBLIC_COLUMNS, row, strict=True))
+        category = categories[data.pop("category_id")]
+        ack_due, res_due = data.pop("acknowledge_due_at"), data.pop("resolve_due_at")
+        status = data["status"]
+        is_open = status in OPEN_STATUSES
+        yield {
+            "id": data["id"], "category": category.code, "category_name": category.name,
+            "status": status, "status_label": str(Status(status).label),
+            "status_note": data["status_note"], "channel": data["channel"],
+            "lat": round(data["lat"], 6), "lon": round(data["lon"], 6),
+            "address": data["address"], "district": data["district__code"],
+            "description": data["description"], "created_at": data["created_at"],
+            "updated_at": data["updated_at"], "resolved_at": data["resolved_at"],
+            "supporters": data["supporter_count"],
+            "overdue": bool((status == Status.NEW and ack_due and ack_due < now)
+                            or (is_open and res_due and res_due < now)),
+            "is_sample": data["is_sample"],
+        }
 
 
 def public_timeline(report: Report) -> list[ReportEvent]:

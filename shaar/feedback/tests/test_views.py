@@ -41,6 +41,12 @@ class PublicPageTests(BaseTestCase):
         for secret in SECRETS:
             self.assertNotIn(secret, csv)
 
+    def test_it_gives_the_same_public_fields_from_rows_and_instances(self):
+        from ..selectors import public_report, public_rows
+
+        row = next(public_rows(Report.objects.filter(pk=self.report.pk)))
+        self.assertEqual(row, public_report(self.report))
+
     def test_it_sends_notifications_without_other_peoples_data(self):
         mail.outbox.clear()
         with self.captureOnCommitCallbacks(execute=True):
