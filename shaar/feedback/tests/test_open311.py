@@ -209,3 +209,49 @@ class Open311Tests(BaseTestCase):
                                  "token": str(report.token)}])
         root = self.xml(self.client.get(f"{BASE}tokens/{report.token}.xml"))
         self.assertEqual(root.find("request/service_request_id").text, str(report.pk))
+
+
+class MediaUrlTests(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        make_category("pothole")
+        client = ApiClient(name="App")
+        client.set_key("good-key")
+        client.save()
+        self.lat, self.lon = centre(self.district)
+
+    def post(self, url):
+        return self.client.post(f"{BASE}requests.json", {
+            "api_key": "good-key", "service_code": "pothole", "lat": self.lat,
+            "long": self.lon, "description": "Hole", "media_url": url})
+
+    def fake_response(self, data: bytes):
+        from unittest import mock
+
+        response = mock.MagicMock()
+        response.__enter__.return_value = response
+        response.status_code = 200
+        response.iter_content.return_value = [data]
+        return response
+
+    def test_it_fetches_media_only_from_allowed_hosts_and_strips_it(self):
+        from unittest import mock
+
+        from django.test import override_settings
+
+        from .factories import image_bytes
+
+        with override_settings(FEEDBACK_MEDIA_URL_HOSTS=["img.example.org"]), mock.patch(
+                "shaar.api.open311.views.requests.get", autospec=True) as get:
+            get.return_value = self.fake_response(image_bytes(exif_gps=True))
+            self.assertEqual(self.post("https://img.example.org/a.jpg").status_code, 201)
+            self.assertEqual(Report.objects.get().photos.count(), 1)
+            get.reset_mock()
+            self.assertEqual(self.post("https://evil.example.com/a.jpg").status_code, 201)
+            get.assert_not_called()
+            self.assertEqual(self.post("file:///etc/passwd").status_code, 201)
+            get.assert_not_called()
+            get.return_value = self.fake_response(b"<svg><script/></svg>")
+            response = self.post("https://img.example.org/b.jpg")
+            self.assertEqual(response.status_code, 400)
+            self.assertEqual(response.json()[0]["code"], 400)
