@@ -34,7 +34,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-PORT = 8765
+
+
+def free_port() -> int:
+    """A port nobody listens on now (other benchmarks share this machine)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+PORT = int(os.environ.get("BENCH_PORT") or free_port())
 
 
 def setup_django() -> None:
@@ -140,8 +149,13 @@ def start_gunicorn() -> subprocess.Popen:
          "-w", "2", "-k", "gthread", "--threads", "4", "--log-level", "warning"],
         cwd=ROOT, env=env, start_new_session=True)
     for _ in range(100):
+        if proc.poll() is not None:
+            sys.exit(f"gunicorn exited (port {PORT} taken?)")
         try:
             socket.create_connection(("127.0.0.1", PORT), timeout=0.2).close()
+            time.sleep(1)
+            if proc.poll() is not None:  # someone else's server answered
+                sys.exit(f"gunicorn exited (port {PORT} taken?)")
             return proc
         except OSError:
             time.sleep(0.2)
