@@ -171,6 +171,22 @@ def public_rows(qs: QuerySet[Report]) -> Iterator[dict[str, Any]]:
         }
 
 
+def map_points(qs: QuerySet[Report], limit: int) -> tuple[list[list[Any]], bool]:
+    """Compact pins for the map: [id, lat, lon, category code, status, overdue]."""
+    codes = dict(Category.objects.values_list("id", "code"))
+    now = timezone.now()
+    rows = list(qs.order_by("-created_at", "-id").values_list(
+        "id", "lat", "lon", "category_id", "status", "acknowledge_due_at",
+        "resolve_due_at")[:limit + 1])
+    points = []
+    for pk, lat, lon, category_id, status, ack_due, res_due in rows[:limit]:
+        overdue = bool((status == Status.NEW and ack_due and ack_due < now)
+                       or (status in OPEN_STATUSES and res_due and res_due < now))
+        points.append([pk, round(lat, 6), round(lon, 6), codes[category_id], status,
+                       overdue])
+    return points, len(rows) > limit
+
+
 def public_timeline(report: Report) -> list[ReportEvent]:
     return list(report.events.filter(is_public=True).exclude(
         kind__in=[ReportEvent.Kind.ME_TOO, ReportEvent.Kind.RATED]))

@@ -60,12 +60,15 @@ def access_report_for_staff(user, report_id: int) -> Report:
 
 def _map_context() -> dict:
     city = City.current()
+    labels = {"categories": {c.code: c.name for c in Category.objects.all()},
+              "statuses": {value: str(label) for value, label in Status.choices},
+              "detail": reverse("feedback:detail", args=[0])[:-2]}
     districts = [{"code": d.code, "name": d.name, "boundary": d.boundary}
                  for d in District.objects.exclude(boundary=None)]
     return {"map_config": {"tiles": settings.MAP_TILE_URL,
                            "attribution": settings.MAP_TILE_ATTRIBUTION,
                            "center": [city.map_center_lat, city.map_center_lon],
-                           "zoom": city.map_zoom, "districts": districts}}
+                           "zoom": city.map_zoom, "districts": districts, **labels}}
 
 
 def _error_messages(exc: ValidationError) -> list[str]:
@@ -164,7 +167,7 @@ def report_list(request: HttpRequest) -> TemplateResponse:
 def report_map(request: HttpRequest) -> TemplateResponse:
     return TemplateResponse(request, "feedback/report_map.html",
                             {"form": InboxFilterForm(request.GET or None),
-                             "geojson_url": reverse("feedback:geojson") + "?" + _query(request),
+                             "points_url": reverse("feedback:map-data") + "?" + _query(request),
                              **_map_context()})
 
 
@@ -279,6 +282,14 @@ def export_geojson(request: HttpRequest) -> JsonResponse:
     if request.GET.get("download") == "1":
         response["Content-Disposition"] = 'attachment; filename="reports.geojson"'
     return response
+
+
+@require_GET
+def map_data(request: HttpRequest) -> JsonResponse:
+    """Pins for the map page, newest first, at most MAP_LIMIT."""
+    qs = selectors.filter_reports(selectors.public_reports(), _params(request))
+    points, truncated = selectors.map_points(qs, MAP_LIMIT)
+    return JsonResponse({"points": points, "truncated": truncated})
 
 
 @require_GET

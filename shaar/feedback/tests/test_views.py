@@ -25,7 +25,7 @@ class PublicPageTests(BaseTestCase):
     def test_it_never_shows_the_reporter_in_public_outputs(self):
         report_note(report=self.report, actor=self.official, text="internal-only-text")
         urls = ["/en/feedback/", f"/en/feedback/{self.report.pk}/", "/en/feedback/map/",
-                "/en/feedback/stats/", "/en/feedback/reports.geojson",
+                "/en/feedback/stats/", "/en/feedback/reports.geojson", "/en/feedback/map.json",
                 "/api/v1/feedback/reports", f"/api/v1/feedback/reports/{self.report.pk}",
                 "/open311/v2/requests.json?extensions=true",
                 "/open311/v2/requests.xml?extensions=true"]
@@ -46,6 +46,15 @@ class PublicPageTests(BaseTestCase):
 
         row = next(public_rows(Report.objects.filter(pk=self.report.pk)))
         self.assertEqual(row, public_report(self.report))
+
+    def test_it_serves_map_pins_by_district_and_month(self):
+        month = self.report.created_at.strftime("%Y-%m")
+        data = self.client.get("/en/feedback/map.json", {"district": self.district.code,
+                                                         "month": month}).json()
+        self.assertEqual([p[0] for p in data["points"]], [self.report.pk])
+        self.assertFalse(data["truncated"])
+        data = self.client.get("/en/feedback/map.json", {"district": "nowhere"}).json()
+        self.assertEqual(data["points"], [])
 
     def test_it_sends_notifications_without_other_peoples_data(self):
         mail.outbox.clear()
