@@ -93,7 +93,7 @@ def copy_reports(count: int) -> None:
     from shaar.feedback.models import Category
 
     rng = random.Random(1)
-    districts = list(District.objects.exclude(boundary=None))
+    districts = list(District.objects.filter(boundary__isnull=False))
     categories = list(Category.objects.all())
     routes = {(c.pk, d.pk): route_for(category=c, district=d) for c in categories
               for d in districts}

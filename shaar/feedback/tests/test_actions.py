@@ -252,6 +252,17 @@ class ResidentTests(BaseTestCase):
         self.assertEqual(mail.outbox[0].to, ["r@example.org"])
         self.assertIn(str(self.report.token), mail.outbox[0].body)
 
+    def test_it_sends_an_sms_when_the_reporter_left_a_phone(self):
+        from shaar.accounts.sms import locmem
+
+        report = make_report(self.category, self.district, contact_phone="+996555000111")
+        locmem.outbox.clear()
+        with self.captureOnCommitCallbacks(execute=True):
+            report_reply(report=report, actor=self.official, text="Crew sent")
+        self.assertEqual([m["to"] for m in locmem.outbox], ["+996555000111"])
+        self.assertIn(str(report.token), locmem.outbox[0]["text"])
+        self.assertNotIn("Crew sent", locmem.outbox[0]["text"])
+
 
 class SystemicTests(BaseTestCase):
     def test_it_finds_a_cluster_of_five_and_not_of_four(self):
