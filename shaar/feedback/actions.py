@@ -376,7 +376,8 @@ def idempotent(*, key: str, fingerprint: str,
     """Run `run` once per key; a retry gets the stored response, another body a conflict.
 
     The key row is inserted inside the same transaction as the report, so a crash leaves
-    neither; a concurrent retry waits on the unique index and then sees the stored answer.
+    neither; a concurrent retry waits on the unique index, its own report is rolled back,
+    and it returns the stored answer.
     """
     if not key:
         return run()
@@ -393,10 +394,11 @@ def idempotent(*, key: str, fingerprint: str,
         return existing.status_code, existing.response
     try:
         with transaction.atomic():
-            row = IdempotencyKey.objects.create(key=key, body_hash=fingerprint)
             status, body = run()
-            row.status_code, row.response = status, body
-            row.save(update_fields=["status_code", "response"])
+            # Inserted last, in the same transaction: a concurrent request with the same
+            # key waits here on the unique index, then fails and returns the stored answer.
+            IdempotencyKey.objects.create(key=key, body_hash=fingerprint, status_code=status,
+                                          response=body)
             return status, body
     except IntegrityError:
         existing = IdempotencyKey.objects.get(key=key)
