@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from auditlog.context import disable_auditlog
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -173,7 +174,10 @@ def report_create(*, category: Category, lat: float, lon: float, description: st
     report.full_clean(exclude=["answers", "category", "district", "department",
                                "organisation", "reporter", "registered_by", "client"],
                       validate_unique=False, validate_constraints=False)
-    report.save()
+    # The "created" event below records the submission; the audit log keeps what staff
+    # change afterwards (status, routing, moderation), not each resident's new report.
+    with disable_auditlog():
+        report.save()
     _event(report, ReportEvent.Kind.CREATED, actor=registered_by or reporter,
            to_status=Status.NEW, at=now)
     for content, width, height in cleaned_photos:

@@ -109,6 +109,14 @@ class StatusMachineTests(BaseTestCase):
                                   ("acknowledged", "in_progress", self.department.pk),
                                   ("in_progress", "resolved", self.department.pk)])
 
+    def test_it_audit_logs_status_changes(self):
+        from auditlog.models import LogEntry
+
+        report_change_status(report=self.report, actor=self.official,
+                             status=Status.ACKNOWLEDGED)
+        entry = LogEntry.objects.get_for_object(self.report).latest("timestamp")
+        self.assertEqual(entry.changes_dict["status"], ["new", "acknowledged"])
+
     def test_it_refuses_illegal_transitions(self):
         report_change_status(report=self.report, actor=self.official, status=Status.IN_PROGRESS)
         with self.assertRaises(ValidationError):
