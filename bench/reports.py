@@ -5,7 +5,7 @@
 
 1. Migrates the database, loads the demo data (city, districts, categories, routing) and,
    when fewer than --reports reports exist, adds the rest with PostgreSQL COPY.
-2. Starts gunicorn on a free 127.0.0.1 port (2 workers × 8 threads), DEBUG off.
+2. Starts gunicorn on a free 127.0.0.1 port (--workers × --threads), DEBUG off.
 3. Submission throughput: --clients processes POST /api/v1/feedback/reports for
    --seconds, each with its own Idempotency-Key. Target: >= 200/s, no errors.
 4. Read latency: --reads sequential GETs of /api/v1/feedback/reports for a random
@@ -138,7 +138,7 @@ def copy_reports(count: int) -> None:
             print(f"  … {min(start + batch, count):,}", flush=True)
 
 
-def start_gunicorn() -> subprocess.Popen:
+def start_gunicorn(workers: int, threads: int) -> subprocess.Popen:
     env = {**os.environ, "DEBUG": "false", "SECRET_KEY": "bench-" + "x" * 50,
            "VOTER_KEY_SECRET": "bench-voter", "ALLOWED_HOSTS": "127.0.0.1",
            "SECURE_SSL_REDIRECT": "false", "SECURE_HSTS_SECONDS": "0",
@@ -146,7 +146,7 @@ def start_gunicorn() -> subprocess.Popen:
            "DJANGO_SETTINGS_MODULE": "shaar.settings"}
     proc = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "shaar.wsgi", "-b", f"127.0.0.1:{PORT}",
-         "-w", "2", "-k", "gthread", "--threads", "8", "--log-level", "warning"],
+         "-w", str(workers), "-k", "gthread", "--threads", str(threads), "--log-level", "warning"],
         cwd=ROOT, env=env, start_new_session=True)
     for _ in range(100):
         if proc.poll() is not None:
@@ -223,6 +223,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--reads", type=int, default=300)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8)
     args = parser.parse_args()
     setup_django()
     info = prepare(args.reports)
@@ -230,7 +232,7 @@ def main() -> None:
     from django.db import connections
 
     connections.close_all()
-    server = start_gunicorn()
+    server = start_gunicorn(args.workers, args.threads)
     try:
         measure_reads(["/api/v1/feedback/categories"] * 10)  # warm up both workers
         results: multiprocessing.Queue = multiprocessing.Queue()
