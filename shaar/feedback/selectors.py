@@ -208,7 +208,21 @@ def report_stats(qs: QuerySet[Report]) -> dict[str, Any]:
         for created, resolved in qs.filter(status=Status.RESOLVED, resolved_at__isnull=False)
         .values_list("created_at", "resolved_at").iterator(chunk_size=5000)
     ]
+    # Category × month for the last twelve months that have reports: causes over time.
+    recent = sorted(months)[-12:]
+    by_category_month: dict[str, Counter[str]] = defaultdict(Counter)
+    if recent:
+        start = timezone.make_aware(datetime.strptime(recent[0] + "-01", "%Y-%m-%d"))
+        for code, created in (qs.filter(created_at__gte=start).order_by()
+                              .values_list("category__code", "created_at")
+                              .iterator(chunk_size=5000)):
+            by_category_month[code][timezone.localtime(created).strftime("%Y-%m")] += 1
+    names = {c.code: c.name for c in Category.objects.all()}
+    category_months = [(names.get(code, code), [counts.get(m, 0) for m in recent])
+                       for code, counts in sorted(by_category_month.items())]
     return {
+        "recent_months": recent,
+        "category_months": category_months,
         "total": sum(months.values()),
         "by_category": by_category,
         "by_district": by_district,
