@@ -403,3 +403,17 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 
 # Backups (manage.py backup / restore): where archives go by default.
 BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(VAR_DIR / "backups")))
+# --- feedback ---
+FEEDBACK_PHOTO_MAX_BYTES = env.int("FEEDBACK_PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
+FEEDBACK_PHOTO_MAX_PIXELS = env.int("FEEDBACK_PHOTO_MAX_PIXELS", default=40_000_000)
+FEEDBACK_PHOTO_MAX_COUNT = env.int("FEEDBACK_PHOTO_MAX_COUNT", default=5)
+FEEDBACK_PHOTO_MAX_SIDE = env.int("FEEDBACK_PHOTO_MAX_SIDE", default=2048)
+FEEDBACK_NEARBY_METRES = env.int("FEEDBACK_NEARBY_METRES", default=50)
+FEEDBACK_CLUSTER_METRES = env.int("FEEDBACK_CLUSTER_METRES", default=200)
+FEEDBACK_CLUSTER_DAYS = env.int("FEEDBACK_CLUSTER_DAYS", default=90)
+FEEDBACK_CLUSTER_MIN_REPORTS = env.int("FEEDBACK_CLUSTER_MIN_REPORTS", default=5)
+# Anonymous submissions per IP address (django-ratelimit syntax).
+FEEDBACK_ANON_RATE = env.str("FEEDBACK_ANON_RATE", default="10/h")
+FEEDBACK_IDEMPOTENCY_HOURS = env.int("FEEDBACK_IDEMPOTENCY_HOURS", default=24)
+# Hosts an Open311 client's media_url may point to; empty means no fetching.
+FEEDBACK_MEDIA_URL_HOSTS = env.list("FEEDBACK_MEDIA_URL_HOSTS", default=[])
