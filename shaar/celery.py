@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shaar.settings")
 
@@ -11,4 +12,11 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 # Every periodic job of every app, in one place (see STYLE.md, Celery).
-app.conf.beat_schedule = {}
+app.conf.beat_schedule = {
+    # providers: recompute this month's and last month's scorecards every night (03:15
+    # Bishkek time, CELERY_TIMEZONE) and mail last month's to subscribers.
+    "providers-scorecards-nightly": {
+        "task": "shaar.providers.tasks.compute_scorecards_nightly",
+        "schedule": crontab(hour=3, minute=15),
+    },
+}

@@ -296,3 +296,15 @@ if not DEBUG and DATABASES["default"]["ENGINE"].endswith("sqlite3") and env.bool
     raise ImproperlyConfigured("Set DATABASE_URL: REQUIRE_DATABASE_URL is on.")
 
 SHELL_VERSION = env.str("SHELL_VERSION", default="1")
+
+# --- providers ----------------------------------------------------------------------------
+# A provider enters the monthly ranking only with at least this many reports.
+PROVIDERS_RANKING_MIN_REPORTS = env.int("PROVIDERS_RANKING_MIN_REPORTS", default=20)
+# Survey results (and survey scores) are hidden for groups with fewer answers.
+PROVIDERS_SURVEY_MIN_ANSWERS = env.int("PROVIDERS_SURVEY_MIN_ANSWERS", default=10)
+# Status changes within this window trigger one recomputation of the current month.
+PROVIDERS_RECOMPUTE_DEBOUNCE_SECONDS = env.int("PROVIDERS_RECOMPUTE_DEBOUNCE_SECONDS",
+                                               default=300)
+# Where scorecards read reports from (a class implementing providers.sources.ReportSource).
+PROVIDERS_REPORT_SOURCE = env.str("PROVIDERS_REPORT_SOURCE",
+                                  default="shaar.providers.sources.FeedbackSource")

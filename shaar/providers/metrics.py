@@ -21,7 +21,7 @@ Rules (the methodology the public pages and the API explain in plain words):
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
@@ -175,10 +175,12 @@ def is_open(record: ReportRecord, at: datetime) -> bool:
             and final_resolution(record, at) is None)
 
 
-def resolve_deadline_passed(record: ReportRecord, at: datetime) -> bool:
-    if record.sla is None:
+def resolve_deadline_passed(record: ReportRecord, at: datetime,
+                            sla: ServiceLevelTerms | None = None) -> bool:
+    sla = record.sla or sla
+    if sla is None:
         return False
-    return working_hours(record, at) > record.sla.resolve_hours
+    return working_hours(record, at) > sla.resolve_hours
 
 
 # --- per report -----------------------------------------------------------------------------
@@ -200,11 +202,13 @@ class Facts:
     fixed: bool | None = None
 
 
-def report_facts(record: ReportRecord, *, cutoff: datetime, as_of: datetime) -> Facts:
+def report_facts(record: ReportRecord, *, cutoff: datetime, as_of: datetime,
+                 sla: ServiceLevelTerms | None = None) -> Facts:
     """The facts of one report. `cutoff`: when backlog is taken (month end or now);
-    `as_of`: when the computation runs (later resolutions still count)."""
+    `as_of`: when the computation runs (later resolutions still count); `sla`: the level
+    in force when received, if the record does not carry it itself."""
     facts = Facts()
-    sla = record.sla
+    sla = record.sla or sla
     facts.rejected = is_rejected(record, as_of)
     response = first_response(record)
     if response is not None and response > as_of:
@@ -220,10 +224,11 @@ def report_facts(record: ReportRecord, *, cutoff: datetime, as_of: datetime) -> 
         facts.resolve_hours = working_hours(record, resolved)
         if sla is not None:
             facts.resolve_within = facts.resolve_hours <= sla.resolve_hours
-    elif not facts.rejected and sla is not None and resolve_deadline_passed(record, as_of):
+    elif not facts.rejected and sla is not None and resolve_deadline_passed(record, as_of, sla):
         facts.resolve_within = False
     facts.open_at_cutoff = is_open(record, cutoff)
-    facts.overdue_at_cutoff = facts.open_at_cutoff and resolve_deadline_passed(record, cutoff)
+    facts.overdue_at_cutoff = facts.open_at_cutoff and resolve_deadline_passed(record, cutoff,
+                                                                              sla)
     facts.ever_resolved = any(t <= as_of for t in record.resolved_at)
     facts.reopened = any(t <= as_of for t in record.reopened_at)
     facts.rating = record.rating
@@ -346,17 +351,32 @@ def cutoff_for(month: date, now: datetime) -> datetime:
     return min(month_bounds(month)[1], now)
 
 
+# (organisation, category) → history; (None, category) is the city-wide default.
+LevelHistories = Mapping[tuple[int | None, str], Sequence[LevelChange]]
+
+
 def compute_month(records: Iterable[ReportRecord], *, month: date,
-                  now: datetime | None = None) -> dict[Scope, Accumulator]:
-    """Accumulate the reports received in `month` (other records are skipped) by scope."""
+                  now: datetime | None = None,
+                  levels: LevelHistories | None = None) -> dict[Scope, Accumulator]:
+    """Accumulate the reports received in `month` (other records are skipped) by scope.
+
+    A record without its own `sla` is judged by `levels[(organisation, category)]`, the
+    history of that provider's service level, at the moment it was received."""
     now = now or datetime.now(UTC)
     start, end = month_bounds(month)
     cutoff = cutoff_for(month, now)
     groups: dict[Scope, Accumulator] = {}
+    levels = levels or {}
     for record in records:
         if not (start <= record.received_at < end) or record.received_at > now:
             continue
-        facts = report_facts(record, cutoff=cutoff, as_of=now)
+        sla = None
+        if record.sla is None:
+            history = (levels.get((record.organisation_id, record.category))
+                       or levels.get((None, record.category)))
+            if history:
+                sla = level_in_force(history, record.received_at)
+        facts = report_facts(record, cutoff=cutoff, as_of=now, sla=sla)
         for scope in scopes_of(record):
             acc = groups.get(scope)
             if acc is None:
@@ -382,9 +402,10 @@ def ranking_score(figures: dict[str, Figure]) -> float | None:
     return round(float(resolved) * 1000 + float(ack or 0), 4)
 
 
-def drilldown_flags(record: ReportRecord, *, cutoff: datetime, as_of: datetime) -> set[str]:
+def drilldown_flags(record: ReportRecord, *, cutoff: datetime, as_of: datetime,
+                    sla: ServiceLevelTerms | None = None) -> set[str]:
     """Which figures a report counts against, for the provider's drill-down."""
-    f = report_facts(record, cutoff=cutoff, as_of=as_of)
+    f = report_facts(record, cutoff=cutoff, as_of=as_of, sla=sla)
     flags = {"reports_received"}
     if f.ack_within is False:
         flags.add("acknowledged_late")

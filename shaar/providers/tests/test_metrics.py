@@ -197,3 +197,15 @@ def test_it_imports_no_django() -> None:
     names = [a.name for node in ast.walk(tree) if isinstance(node, ast.Import) for a in node.names]
     names += [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
     assert not [n for n in names if n.startswith(("django", "shaar"))]
+
+
+def test_it_judges_records_by_a_level_history_passed_separately() -> None:
+    bare = [ReportRecord(report_id=r.report_id, organisation_id=1, category=r.category,
+                         district_id=r.district_id, received_at=r.received_at,
+                         acknowledged_at=r.acknowledged_at, resolved_at=r.resolved_at,
+                         reopened_at=r.reopened_at, rejected_at=r.rejected_at,
+                         paused=r.paused, rating=r.rating, fixed=r.fixed)
+            for r in RECORDS]
+    groups = m.compute_month(bare, month=JAN, now=NOW, levels={(1, "potholes"): HISTORY})
+    expected = m.compute_month(RECORDS, month=JAN, now=NOW)
+    assert groups[(1, "", None)].figures() == expected[(1, "", None)].figures()
