@@ -297,6 +297,21 @@ if not DEBUG and DATABASES["default"]["ENGINE"].endswith("sqlite3") and env.bool
 
 SHELL_VERSION = env.str("SHELL_VERSION", default="1")
 
+# --- feedback ---
+FEEDBACK_PHOTO_MAX_BYTES = env.int("FEEDBACK_PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
+FEEDBACK_PHOTO_MAX_PIXELS = env.int("FEEDBACK_PHOTO_MAX_PIXELS", default=40_000_000)
+FEEDBACK_PHOTO_MAX_COUNT = env.int("FEEDBACK_PHOTO_MAX_COUNT", default=5)
+FEEDBACK_PHOTO_MAX_SIDE = env.int("FEEDBACK_PHOTO_MAX_SIDE", default=2048)
+FEEDBACK_NEARBY_METRES = env.int("FEEDBACK_NEARBY_METRES", default=50)
+FEEDBACK_CLUSTER_METRES = env.int("FEEDBACK_CLUSTER_METRES", default=200)
+FEEDBACK_CLUSTER_DAYS = env.int("FEEDBACK_CLUSTER_DAYS", default=90)
+FEEDBACK_CLUSTER_MIN_REPORTS = env.int("FEEDBACK_CLUSTER_MIN_REPORTS", default=5)
+# Anonymous submissions per IP address (django-ratelimit syntax).
+FEEDBACK_ANON_RATE = env.str("FEEDBACK_ANON_RATE", default="10/h")
+FEEDBACK_IDEMPOTENCY_HOURS = env.int("FEEDBACK_IDEMPOTENCY_HOURS", default=24)
+# Hosts an Open311 client's media_url may point to; empty means no fetching.
+FEEDBACK_MEDIA_URL_HOSTS = env.list("FEEDBACK_MEDIA_URL_HOSTS", default=[])
+
 # --- providers ----------------------------------------------------------------------------
 # A provider enters the monthly ranking only with at least this many reports.
 PROVIDERS_RANKING_MIN_REPORTS = env.int("PROVIDERS_RANKING_MIN_REPORTS", default=20)
