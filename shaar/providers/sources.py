@@ -202,7 +202,13 @@ class FeedbackSource:
 
     def report_url(self, report_id):
         try:
-            return reverse("feedback:report-detail", args=[report_id])
+            return reverse("feedback:detail", args=[report_id])
+        except NoReverseMatch:
+            return None
+
+    def staff_report_url(self, report_id):
+        try:
+            return reverse("feedback:staff-report", args=[report_id])
         except NoReverseMatch:
             return None
 

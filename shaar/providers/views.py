@@ -343,8 +343,9 @@ def staff_drilldown(request: HttpRequest, org_id: int, month: str, flag: str) ->
             (None, record.category))
         sla = metrics.level_in_force(history, record.received_at) if history else None
         if flag in metrics.drilldown_flags(record, cutoff=cutoff, as_of=now, sla=sla):
-            items.append({"record": record, "sla": sla, "url": source.report_url(
-                record.report_id), "category": names.get(record.category, record.category)})
+            link = getattr(source, "staff_report_url", source.report_url)
+            items.append({"record": record, "sla": sla, "url": link(record.report_id),
+                          "category": names.get(record.category, record.category)})
         if len(items) >= 1000:
             break
     items.sort(key=lambda i: i["record"].received_at)
