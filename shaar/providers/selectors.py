@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -229,3 +230,41 @@ def chart_data(points: list[dict[str, Any]]) -> dict[str, Any]:
         "received": series("reports_received"),
         "received_label": str(FIGURES_BY_KEY["reports_received"].label),
     }
+
+
+OPEN_REPORTS_CACHE_SECONDS = 120
+
+
+def open_reports(profile: ProviderProfile) -> list:
+    """The provider's open reports for the map, each with its deadline under the service
+    level in force when it was received. Cached for two minutes: it is live data, read
+    from the report system, and the page must stay fast under load."""
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from django.core.cache import cache
+
+    from .actions import level_histories
+    from .sources import get_source
+
+    key = f"providers:open:{profile.organisation_id}"
+    try:
+        cached = cache.get(key)
+    except Exception:
+        cached = None
+    if cached is not None:
+        return cached
+    source = get_source()
+    levels = level_histories(source)
+    result = []
+    for report in source.open_reports(organisation_id=profile.organisation_id, limit=300):
+        history = levels.get((profile.organisation_id, report.category)) or levels.get(
+            (None, report.category))
+        terms = metrics.level_in_force(history, report.received_at) if history else None
+        if terms is not None:
+            report = replace(report, resolve_due_at=report.received_at
+                             + timedelta(hours=terms.resolve_hours))
+        result.append(report)
+    with contextlib.suppress(Exception):  # a cache outage only costs speed
+        cache.set(key, result, OPEN_REPORTS_CACHE_SECONDS)
+    return result

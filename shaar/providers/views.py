@@ -112,7 +112,7 @@ def provider_detail(request: HttpRequest, code: str) -> HttpResponse:
     if month:
         points = selectors.trend(organisation=org, end=month)
         card = points[-1]["card"]
-        open_reports = get_source().open_reports(organisation_id=org.id, limit=300)
+        open_reports = selectors.open_reports(profile)
         now = timezone.now()
         overdue = [r for r in open_reports if r.resolve_due_at and r.resolve_due_at < now]
         overdue.sort(key=lambda r: r.resolve_due_at)
