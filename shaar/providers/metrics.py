@@ -303,6 +303,24 @@ class Accumulator:
             self.rating_sum += f.rating
             self.rating_count += 1
 
+    def merge(self, other: Accumulator) -> None:
+        self.received += other.received
+        self.rejected += other.rejected
+        self.ack_hours.extend(other.ack_hours)
+        self.ack_due += other.ack_due
+        self.ack_ok += other.ack_ok
+        self.resolve_hours.extend(other.resolve_hours)
+        self.resolve_due += other.resolve_due
+        self.resolve_ok += other.resolve_ok
+        self.backlog += other.backlog
+        self.overdue += other.overdue
+        self.ever_resolved += other.ever_resolved
+        self.reopened += other.reopened
+        self.rating_sum += other.rating_sum
+        self.rating_count += other.rating_count
+        self.confirmed += other.confirmed
+        self.disputed += other.disputed
+
     def figures(self, survey: Figure | None = None) -> dict[str, Figure]:
         def share(num: int, den: int) -> Figure:
             return Figure(round(num / den, 4) if den else None, den)
@@ -365,23 +383,40 @@ def compute_month(records: Iterable[ReportRecord], *, month: date,
     now = now or datetime.now(UTC)
     start, end = month_bounds(month)
     cutoff = cutoff_for(month, now)
-    groups: dict[Scope, Accumulator] = {}
+    # Each report is added once, to its finest cell (provider, category, district); the
+    # published scopes are merged from the cells afterwards. At a million reports this is
+    # several times faster than adding every report to each of its scopes.
+    cells: dict[tuple[int, str, int | None], Accumulator] = {}
     levels = levels or {}
+    level_cache: dict[tuple[int, str], Sequence[LevelChange] | None] = {}
     for record in records:
         if not (start <= record.received_at < end) or record.received_at > now:
             continue
         sla = None
         if record.sla is None:
-            history = (levels.get((record.organisation_id, record.category))
-                       or levels.get((None, record.category)))
+            key = (record.organisation_id, record.category)
+            history = level_cache.get(key, False)
+            if history is False:
+                history = level_cache[key] = (levels.get(key)
+                                              or levels.get((None, record.category)))
             if history:
                 sla = level_in_force(history, record.received_at)
         facts = report_facts(record, cutoff=cutoff, as_of=now, sla=sla)
-        for scope in scopes_of(record):
-            acc = groups.get(scope)
-            if acc is None:
-                acc = groups[scope] = Accumulator()
-            acc.add(facts)
+        cell = (record.organisation_id, record.category, record.district_id)
+        acc = cells.get(cell)
+        if acc is None:
+            acc = cells[cell] = Accumulator()
+        acc.add(facts)
+    groups: dict[Scope, Accumulator] = {}
+    for (org, category, district), acc in cells.items():
+        scopes: set[Scope] = {(org, "", None), (org, category, None)}
+        if district is not None:
+            scopes |= {(org, "", district), (None, "", district)}
+        for scope in scopes:
+            target = groups.get(scope)
+            if target is None:
+                target = groups[scope] = Accumulator()
+            target.merge(acc)
     return groups
 
 
