@@ -46,9 +46,12 @@ class LevelChange:
     terms: ServiceLevelTerms
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ReportRecord:
-    """One citizen report as the scorecards see it. All datetimes are aware."""
+    """One citizen report as the scorecards see it. All datetimes are aware.
+
+    Treated as read-only. Not frozen only because a frozen dataclass is three times slower
+    to create, and a month can hold a million of them."""
 
     report_id: int
     organisation_id: int
@@ -207,6 +210,60 @@ def report_facts(record: ReportRecord, *, cutoff: datetime, as_of: datetime,
     """The facts of one report. `cutoff`: when backlog is taken (month end or now);
     `as_of`: when the computation runs (later resolutions still count); `sla`: the level
     in force when received, if the record does not carry it itself."""
+    sla = record.sla or sla
+    if not record.paused and not record.reopened_at and len(record.resolved_at) <= 1:
+        return _linear_facts(record, cutoff, as_of, sla)
+    return general_facts(record, cutoff=cutoff, as_of=as_of, sla=sla)
+
+
+def _linear_facts(record: ReportRecord, cutoff: datetime, as_of: datetime,
+                  sla: ServiceLevelTerms | None) -> Facts:
+    """`general_facts` for the common case (nothing paused, never reopened, at most one
+    resolution), written out flat: it runs once per report, a million times a month.
+    A test checks that both give the same facts."""
+    facts = Facts()
+    received = record.received_at
+    rejected_at = record.rejected_at
+    resolution = record.resolved_at[0] if record.resolved_at else None
+    rejected = rejected_at is not None and rejected_at <= as_of
+    facts.rejected = rejected
+    response = record.acknowledged_at
+    if rejected_at is not None and (response is None or rejected_at < response):
+        response = rejected_at
+    if resolution is not None and (response is None or resolution < response):
+        response = resolution
+    if response is not None and response <= as_of:
+        hours = max((response - received).total_seconds(), 0.0) / HOUR
+        facts.ack_hours = hours
+        if sla is not None:
+            facts.ack_within = hours <= sla.acknowledge_hours
+    elif sla is not None and (as_of - received).total_seconds() / HOUR > sla.acknowledge_hours:
+        facts.ack_within = False
+    resolved = resolution if (resolution is not None and resolution <= as_of
+                              and not rejected) else None
+    if resolved is not None:
+        hours = max((resolved - received).total_seconds(), 0.0) / HOUR
+        facts.resolve_hours = hours
+        if sla is not None:
+            facts.resolve_within = hours <= sla.resolve_hours
+    elif not rejected and sla is not None and (
+            (as_of - received).total_seconds() / HOUR > sla.resolve_hours):
+        facts.resolve_within = False
+    open_at_cutoff = (received <= cutoff
+                      and not (rejected_at is not None and rejected_at <= cutoff)
+                      and not (resolution is not None and resolution <= cutoff))
+    facts.open_at_cutoff = open_at_cutoff
+    facts.overdue_at_cutoff = open_at_cutoff and sla is not None and (
+        (cutoff - received).total_seconds() / HOUR > sla.resolve_hours)
+    facts.ever_resolved = resolution is not None and resolution <= as_of
+    facts.rating = record.rating
+    facts.fixed = record.fixed if facts.ever_resolved else None
+    return facts
+
+
+def general_facts(record: ReportRecord, *, cutoff: datetime, as_of: datetime,
+                  sla: ServiceLevelTerms | None = None) -> Facts:
+    """The facts of any report, however often it was paused, resolved and reopened."""
     facts = Facts()
     sla = record.sla or sla
     facts.rejected = is_rejected(record, as_of)
@@ -470,9 +527,32 @@ def to_utc(moment: datetime) -> datetime:
 
 
 __all__ = [
-    "CITY_TZ", "DRILLDOWN_KEYS", "FIGURE_KEYS", "Accumulator", "Facts", "Figure", "LevelChange",
-    "ReportRecord", "ServiceLevelTerms", "compute_month", "cutoff_for", "drilldown_flags",
-    "final_resolution", "first_response", "level_in_force", "month_bounds", "month_of",
-    "next_month", "paused_seconds", "percentile", "previous_month", "ranking_score",
-    "report_facts", "scopes_of", "survey_figure", "to_utc", "working_hours",
+    "CITY_TZ",
+    "DRILLDOWN_KEYS",
+    "FIGURE_KEYS",
+    "Accumulator",
+    "Facts",
+    "Figure",
+    "LevelChange",
+    "ReportRecord",
+    "ServiceLevelTerms",
+    "compute_month",
+    "cutoff_for",
+    "drilldown_flags",
+    "final_resolution",
+    "first_response",
+    "general_facts",
+    "level_in_force",
+    "month_bounds",
+    "month_of",
+    "next_month",
+    "paused_seconds",
+    "percentile",
+    "previous_month",
+    "ranking_score",
+    "report_facts",
+    "scopes_of",
+    "survey_figure",
+    "to_utc",
+    "working_hours",
 ]

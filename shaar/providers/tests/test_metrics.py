@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 import inspect
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -209,3 +209,29 @@ def test_it_judges_records_by_a_level_history_passed_separately() -> None:
     groups = m.compute_month(bare, month=JAN, now=NOW, levels={(1, "potholes"): HISTORY})
     expected = m.compute_month(RECORDS, month=JAN, now=NOW)
     assert groups[(1, "", None)].figures() == expected[(1, "", None)].figures()
+
+
+def test_it_computes_the_same_facts_on_the_fast_path() -> None:
+    import random
+
+    rng = random.Random(3)
+    start = t(1, 1)
+    cutoff, as_of = t(2, 1), t(2, 10)
+    checked = 0
+    for i in range(3000):
+        received = start + timedelta(hours=rng.uniform(0, 800))
+        ack = received + timedelta(hours=rng.uniform(-1, 60)) if rng.random() < 0.8 else None
+        resolved = ((received + timedelta(hours=rng.uniform(0, 900)),)
+                    if rng.random() < 0.7 else ())
+        rejected = received + timedelta(hours=rng.uniform(0, 900)) \
+            if rng.random() < 0.1 else None
+        record = ReportRecord(report_id=i, organisation_id=1, category="x", district_id=None,
+                              received_at=received, acknowledged_at=ack, resolved_at=resolved,
+                              rejected_at=rejected, rating=rng.choice([None, 1, 5]),
+                              fixed=rng.choice([None, True, False]))
+        sla = rng.choice([None, OLD, NEW, ServiceLevelTerms(1, 2)])
+        fast = m.report_facts(record, cutoff=cutoff, as_of=as_of, sla=sla)
+        slow = m.general_facts(record, cutoff=cutoff, as_of=as_of, sla=sla)
+        assert fast == slow, record
+        checked += 1
+    assert checked == 3000
