@@ -42,15 +42,14 @@ def computed_months() -> list[date]:
     return list(ScorecardRun.objects.order_by("-month").values_list("month", flat=True))
 
 
-def latest_month() -> date | None:
+def latest_month(months: list[date] | None = None) -> date | None:
     """The month pages show by default: the last complete month that was computed (the
     current month is still running), or the current one if it is all there is."""
     from django.utils import timezone
 
     current = metrics.month_of(timezone.now())
-    months = ScorecardRun.objects.order_by("-month").values_list("month", flat=True)
-    complete = months.filter(month__lt=current).first()
-    return complete or months.first()
+    months = computed_months() if months is None else months
+    return next((m for m in months if m < current), months[0] if months else None)
 
 
 def figure_rows(figures: dict[str, Any]) -> list[dict[str, Any]]:

@@ -65,7 +65,8 @@ def access_provider_for_levels(user, organisation_id: int) -> ProviderProfile:
     return profile
 
 
-def _month_param(request: HttpRequest, default: date | None) -> tuple[date | None, str]:
+def _month_param(request: HttpRequest, months: list[date]) -> tuple[date | None, str]:
+    default = selectors.latest_month(months)
     raw = request.GET.get("month")
     if not raw:
         return default, ""
@@ -90,12 +91,13 @@ def _methodology() -> dict:
 
 @require_GET
 def ranking(request: HttpRequest) -> HttpResponse:
-    month, error = _month_param(request, selectors.latest_month())
+    months = selectors.computed_months()
+    month, error = _month_param(request, months)
     sector = _sector_param(request)
     rows = selectors.ranking(month=month, sector=sector) if month else []
     status = 400 if error else 200
     return render(request, "providers/ranking.html", {
-        "month": month, "months": selectors.computed_months(), "sector": sector,
+        "month": month, "months": months, "sector": sector,
         "sectors": Sector.choices, "rows": rows, "error": error,
         "minimum": settings.PROVIDERS_RANKING_MIN_REPORTS,
         "methodology": _methodology(),
@@ -106,9 +108,11 @@ def ranking(request: HttpRequest) -> HttpResponse:
 def provider_detail(request: HttpRequest, code: str) -> HttpResponse:
     profile = access_provider(code)
     org = profile.organisation
-    month, error = _month_param(request, selectors.latest_month())
+    months = selectors.computed_months()
+    month, error = _month_param(request, months)
+    districts = list(profile.districts.all())
     context = {"profile": profile, "org": org, "month": month, "error": error,
-               "months": selectors.computed_months(), "methodology": _methodology()}
+               "months": months, "methodology": _methodology(), "districts": districts}
     if month:
         points = selectors.trend(organisation=org, end=month)
         card = points[-1]["card"]
@@ -140,25 +144,26 @@ def provider_detail(request: HttpRequest, code: str) -> HttpResponse:
             "subscribed": request.user.is_authenticated and Subscription.objects.filter(
                 user=request.user, organisation=org).exists(),
             "levels": actions.current_levels(profile), "category_names": names,
-            "map_config": _map_config(profile),
+            "map_config": _map_config(districts),
         })
     return render(request, "providers/provider.html", context, status=400 if error else 200)
 
 
-def _map_config(profile: ProviderProfile) -> dict:
+def _map_config(districts: list) -> dict:
     city = City.current()
     return {"tiles": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION,
             "center": [city.map_center_lat, city.map_center_lon], "zoom": city.map_zoom,
-            "districts": [d.boundary for d in profile.districts.all() if d.boundary]}
+            "districts": [d.boundary for d in districts if d.boundary]}
 
 
 @require_GET
 def districts(request: HttpRequest) -> HttpResponse:
-    month, error = _month_param(request, selectors.latest_month())
+    months = selectors.computed_months()
+    month, error = _month_param(request, months)
     sector = _sector_param(request)
     data = selectors.district_comparison(month=month, sector=sector) if month else None
     return render(request, "providers/districts.html", {
-        "month": month, "months": selectors.computed_months(), "sector": sector,
+        "month": month, "months": months, "sector": sector,
         "sectors": Sector.choices, "data": data, "error": error,
         "methodology": _methodology()}, status=400 if error else 200)
 

@@ -64,7 +64,7 @@ class ProviderPagesTest(BaseTestCase):
                                       organisation=self.bad.organisation)
 
     def test_it_ranks_with_arrows_and_leaves_small_providers_unranked(self) -> None:
-        with self.assertNumQueries(5):
+        with self.assertNumQueries(4):
             response = self.client.get(reverse("providers:ranking"),
                                        {"month": f"{self.month:%Y-%m}"})
         self.assertEqual(response.status_code, 200)
