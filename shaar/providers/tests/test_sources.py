@@ -75,3 +75,20 @@ class FeedbackSourceTest(BaseTestCase):
         rows = FeedbackSource().open_reports(organisation_id=self.org.id)
         self.assertEqual([o.report_id for o in rows], [r.pk])
         self.assertTrue(rows[0].url)
+
+
+class RecomputeHookTest(BaseTestCase):
+    def test_it_schedules_one_recompute_for_many_feedback_changes(self) -> None:
+        from unittest import mock
+
+        provider = make_provider("svet", categories=("streetlight",))
+        category = Category.objects.create(code="streetlight", name_ky="ж", name_ru="ф",
+                                           name_en="Light")
+        RoutingRule.objects.create(category=category, organisation=provider.organisation)
+        with mock.patch("shaar.providers.tasks.compute_scorecards.apply_async") as enqueue, \
+                self.captureOnCommitCallbacks(execute=True):
+            for _i in range(3):
+                report = fb.report_create(category=category, lat=42.87, lon=74.6,
+                                          description="Фонарь не горит")
+                fb.report_change_status(report=report, actor=None, status="acknowledged")
+        enqueue.assert_called_once()
