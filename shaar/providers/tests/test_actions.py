@@ -210,3 +210,19 @@ class SurveyAnswerTest(BaseTestCase):
             with self.subTest(user=user, score=score), self.assertRaises(ValidationError):
                 actions.survey_answer(survey=survey, user=user, score=score)
         self.assertFalse(SurveyAnswer.objects.exists())
+
+
+class CommandTest(BaseTestCase):
+    def test_it_computes_months_from_the_command_line(self) -> None:
+        from io import StringIO
+
+        from django.core.management import CommandError, call_command
+
+        sources.set_source_for_tests(sources.ListSource())
+        self.addCleanup(sources.set_source_for_tests, None)
+        out = StringIO()
+        call_command("compute_scorecards", "2026-01", stdout=out)
+        self.assertIn("2026-01: 0 reports", out.getvalue())
+        self.assertTrue(ScorecardRun.objects.filter(month=JAN).exists())
+        with self.assertRaises(CommandError):
+            call_command("compute_scorecards", "January")
