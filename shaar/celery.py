@@ -13,6 +13,11 @@ app.autodiscover_tasks()
 
 # Every periodic job of every app, in one place (see STYLE.md, Celery).
 app.conf.beat_schedule = {
+    # feedback: Idempotency-Keys are kept for FEEDBACK_IDEMPOTENCY_HOURS (24 h).
+    "feedback-purge-idempotency-keys": {
+        "task": "shaar.feedback.tasks.purge_idempotency_keys",
+        "schedule": 3600.0,
+    },
     # providers: recompute this month's and last month's scorecards every night (03:15
     # Bishkek time, CELERY_TIMEZONE) and mail last month's to subscribers.
     "providers-scorecards-nightly": {

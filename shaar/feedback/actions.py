@@ -168,7 +168,11 @@ def report_create(*, category: Category, lat: float, lon: float, description: st
         client=client, department=department, organisation=organisation,
         created_at=now, updated_at=now)
     report.set_due_dates()
-    report.full_clean(exclude=["answers"])
+    # Field checks only: the related rows were just loaded, and the database enforces
+    # the coordinate constraints, so no extra query per foreign key or constraint.
+    report.full_clean(exclude=["answers", "category", "district", "department",
+                               "organisation", "reporter", "registered_by", "client"],
+                      validate_unique=False, validate_constraints=False)
     report.save()
     _event(report, ReportEvent.Kind.CREATED, actor=registered_by or reporter,
            to_status=Status.NEW, at=now)
@@ -292,6 +296,7 @@ def report_reroute(*, report: Report, actor: User, department: Department | None
 @transaction.atomic
 def report_support(*, report: Report, key: str, user: User | None = None) -> bool:
     """Add a "me too"; returns False when this person already supported the report."""
+    report = Report.objects.get(pk=report.pk)
     if report.status not in OPEN_STATUSES or report.is_hidden:
         raise ValidationError(_("Only open reports can be supported."))
     if user is not None:
@@ -378,14 +383,16 @@ def idempotent(*, key: str, fingerprint: str,
     if len(key) > 200:
         raise ValidationError(_("The Idempotency-Key is too long."))
     cutoff = timezone.now() - timedelta(hours=settings.FEEDBACK_IDEMPOTENCY_HOURS)
-    existing = IdempotencyKey.objects.filter(key=key, created_at__gte=cutoff).first()
+    existing = IdempotencyKey.objects.filter(key=key).first()
+    if existing and existing.created_at < cutoff:
+        existing.delete()  # expired: the key may be used again
+        existing = None
     if existing:
         if existing.body_hash != fingerprint:
             raise IdempotencyConflict
         return existing.status_code, existing.response
     try:
         with transaction.atomic():
-            IdempotencyKey.objects.filter(key=key, created_at__lt=cutoff).delete()
             row = IdempotencyKey.objects.create(key=key, body_hash=fingerprint)
             status, body = run()
             row.status_code, row.response = status, body

@@ -19,7 +19,7 @@ from ninja.utils import check_csrf
 
 from . import actions, selectors
 from . import photos as photo_checks
-from .models import Category, Channel, Report
+from .models import Category, Channel, IdempotencyKey, Report
 
 router = Router(tags=["feedback"])
 
@@ -157,8 +157,8 @@ def reports(request: HttpRequest, district: str = "", month: str = "", category:
     qs = selectors.filter_reports(selectors.public_reports(), {
         "district": district, "month": selectors.parse_month(month), "category": category,
         "status": status}).order_by("-created_at", "-id")
-    rows = list(qs[(page - 1) * page_size: page * page_size + 1])
-    return {"items": [selectors.public_report(r) for r in rows[:page_size]], "page": page,
+    rows = list(selectors.public_rows(qs[(page - 1) * page_size: page * page_size + 1]))
+    return {"items": rows[:page_size], "page": page,
             "page_size": page_size, "has_next": len(rows) > page_size}
 
 
@@ -230,15 +230,10 @@ def report_create(request: HttpRequest, data: Form[ReportIn],
             contact_phone=data.contact_phone, channel=channel)
         return 201, _created(request, report)
 
-    if key:
-        from .models import IdempotencyKey
-
-        seen = IdempotencyKey.objects.filter(key=key).exists()
-    else:
-        seen = False
-    if user is None and not seen and is_ratelimited(
+    # A retry of a stored submission is never rate-limited: it creates nothing.
+    if user is None and is_ratelimited(
             request, group="feedback-report", key="ip", rate=settings.FEEDBACK_ANON_RATE,
-            increment=True):
+            increment=True) and not (key and IdempotencyKey.objects.filter(key=key).exists()):
         return Status(429, {"detail": _("Too many reports from this connection. Please try "
                                         "again later or log in.")})
     try:

@@ -14,7 +14,7 @@ from shaar.city.models import Department, District, Organisation
 from . import actions
 from .models import ApiClient, Category, Channel, Question, Report, RoutingRule, Status
 
-DEMO_API_KEY = "demo-open311-key"  # noqa: S105 (sample data only, shown on the API page)
+DEMO_API_KEY = "demo-open311-key"
 
 ORGANISATIONS = [
     ("tazalyk", "«Тазалык» МИ", "МП «Тазалык»", "Tazalyk municipal enterprise (waste)"),
@@ -169,12 +169,32 @@ def seed() -> None:
                 category=category, district=None,
                 defaults={"department": department, "organisation": organisation,
                           "is_sample": True})
+    _provider_staff(orgs["tazalyk"])
     client = ApiClient.objects.filter(name="Demo call centre (sample)").first() or ApiClient(
         name="Demo call centre (sample)", contact="1212", is_sample=True)
     client.set_key(DEMO_API_KEY)
     client.save()
     if not Report.objects.filter(is_sample=True).exists():
         _sample_reports(categories)
+
+
+def _provider_staff(organisation: Organisation) -> None:
+    """A sample account working Tazalyk's inbox (two-factor set-up on first log-in)."""
+    from allauth.account.models import EmailAddress
+
+    from shaar.accounts.demo import DEMO_PASSWORD
+    from shaar.accounts.models import Role, RoleAssignment, User
+
+    user, created = User.objects.get_or_create(
+        username="demo-provider", defaults={"display_name": "Tazalyk staff (sample)",
+                                            "email": "demo-provider@example.org"})
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    EmailAddress.objects.get_or_create(user=user, email=user.email,
+                                       defaults={"verified": True, "primary": True})
+    RoleAssignment.objects.get_or_create(user=user, role=Role.PROVIDER_STAFF,
+                                         organisation=organisation)
 
 
 def _sample_reports(categories: dict[str, Category], count: int = 300) -> None:

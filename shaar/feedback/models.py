@@ -255,7 +255,10 @@ class Report(SampleDataMixin):
         verbose_name_plural = _("reports")
         ordering = ["-created_at"]
         indexes = [
-            models.Index(fields=["district", "created_at"], name="fb_report_district_time"),
+            # Lists and the map read one district and month newest first, paged by
+            # (created_at, id): this index serves that order without sorting.
+            models.Index(fields=["district", "created_at", "id"],
+                         name="fb_report_district_time_id"),
             models.Index(fields=["category", "status"], name="fb_report_category_status"),
             models.Index(fields=["status", "created_at"], name="fb_report_status_time"),
             models.Index(fields=["organisation", "status"], name="fb_report_org_status"),
@@ -335,6 +338,9 @@ class ReportEvent(models.Model):
                    models.Index(fields=["organisation", "kind", "created_at"],
                                 name="fb_event_org_kind_time")]
 
+    def __str__(self) -> str:
+        return f"#{self.report_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
 
 def photo_path(instance: Photo, filename: str) -> str:
     return f"feedback/{instance.report_id}/{uuid.uuid4().hex}.jpg"
@@ -359,6 +365,9 @@ class Photo(models.Model):
         verbose_name_plural = _("photos")
         ordering = ["id"]
 
+    def __str__(self) -> str:
+        return f"#{self.report_id} photo {self.pk}"
+
 
 class Supporter(models.Model):
     """A "me too" on a report: one per account or per anonymous browser."""
@@ -372,6 +381,9 @@ class Supporter(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["report", "key"],
                                                name="feedback_supporter_unique")]
+
+    def __str__(self) -> str:
+        return f"#{self.report_id} +1"
 
 
 class Rating(models.Model):
@@ -394,6 +406,9 @@ class Rating(models.Model):
         constraints = [models.CheckConstraint(name="feedback_rating_range",
                                               condition=models.Q(score__gte=1, score__lte=5))]
 
+    def __str__(self) -> str:
+        return f"#{self.report_id} {self.score}/5"
+
 
 class IdempotencyKey(models.Model):
     """A submission's Idempotency-Key with the first response, kept for 24 hours."""
@@ -403,6 +418,9 @@ class IdempotencyKey(models.Model):
     status_code = models.PositiveSmallIntegerField(default=0)
     response = models.JSONField(default=dict)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return self.key
 
 
 def hash_api_key(key: str) -> str:

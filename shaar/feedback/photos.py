@@ -13,6 +13,7 @@ import warnings
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -31,14 +32,18 @@ def _refuse(message: str) -> ValidationError:
     return ValidationError(message, code="photo")
 
 
+def _too_big(max_bytes: int) -> ValidationError:
+    return _refuse(_("The photo is larger than %(size)s.") % {"size": filesizeformat(max_bytes)})
+
+
 def read_upload(upload, *, max_bytes: int | None = None) -> bytes:
     max_bytes = max_bytes or settings.FEEDBACK_PHOTO_MAX_BYTES
     size = getattr(upload, "size", None)
     if size is not None and size > max_bytes:
-        raise _refuse(_("The photo is larger than %(mb)d MB.") % {"mb": max_bytes // 2**20})
+        raise _too_big(max_bytes)
     data = upload.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise _refuse(_("The photo is larger than %(mb)d MB.") % {"mb": max_bytes // 2**20})
+        raise _too_big(max_bytes)
     return data
 
 
@@ -46,8 +51,7 @@ def clean_image(data: bytes) -> tuple[ContentFile, int, int]:
     """Validate image bytes and return a re-encoded JPEG without metadata."""
     max_pixels = settings.FEEDBACK_PHOTO_MAX_PIXELS
     if len(data) > settings.FEEDBACK_PHOTO_MAX_BYTES:
-        raise _refuse(_("The photo is larger than %(mb)d MB.")
-                      % {"mb": settings.FEEDBACK_PHOTO_MAX_BYTES // 2**20})
+        raise _too_big(settings.FEEDBACK_PHOTO_MAX_BYTES)
     not_image = _("This file is not a photo. Please send a JPEG, PNG, WebP or HEIC image.")
     try:
         with warnings.catch_warnings():
@@ -64,8 +68,11 @@ def clean_image(data: bytes) -> tuple[ContentFile, int, int]:
             image.load()
     except ValidationError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombWarning,
-            Image.DecompressionBombError, OSError, SyntaxError, ValueError) as exc:
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
+        # Pillow's own guard tripped while reading the header: far too many pixels.
+        raise _refuse(_("The photo has more than %(mp)d megapixels.")
+                      % {"mp": max_pixels // 1_000_000}) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise _refuse(not_image) from exc
     image = ImageOps.exif_transpose(image)
     if image.mode not in ("RGB", "L"):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -18,6 +19,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from shaar.accounts.rules import department_ids, organisation_ids
+from shaar.city.models import District
 
 from .models import OPEN_STATUSES, Category, Report, ReportEvent, Status
 from .rules import is_moderator, is_triage
@@ -63,10 +65,16 @@ def public_reports() -> QuerySet[Report]:
 
 def filter_reports(qs: QuerySet[Report], params: dict[str, Any]) -> QuerySet[Report]:
     """Filters shared by the public list, map, exports and the API."""
+    # Codes become ids first: a join on the code would stop PostgreSQL from reading the
+    # (district, created_at, id) index in order, and it would sort a month of reports.
     if params.get("category"):
-        qs = qs.filter(category__code=params["category"])
+        category_id = Category.objects.filter(code=params["category"]).values_list(
+            "id", flat=True).first()
+        qs = qs.filter(category_id=category_id) if category_id else qs.none()
     if params.get("district"):
-        qs = qs.filter(district__code=params["district"])
+        district_id = District.objects.filter(code=params["district"]).values_list(
+            "id", flat=True).first()
+        qs = qs.filter(district_id=district_id) if district_id else qs.none()
     if params.get("status"):
         if params["status"] == "open":
             qs = qs.filter(status__in=OPEN_STATUSES)
@@ -129,6 +137,54 @@ def public_report(report: Report, *, with_photos: bool = False,
             urls.append(request.build_absolute_uri(url) if request else url)
         data["photos"] = urls
     return data
+
+
+PUBLIC_COLUMNS = ("id", "category_id", "status", "status_note", "channel", "lat", "lon",
+                  "address", "district__code", "description", "created_at", "updated_at",
+                  "resolved_at", "supporter_count", "acknowledge_due_at", "resolve_due_at",
+                  "is_sample")
+
+
+def public_rows(qs: QuerySet[Report]) -> Iterator[dict[str, Any]]:
+    """The same public fields as `public_report`, read as plain values (no model
+    instances), for exports and the map layer. Only PUBLIC_COLUMNS are selected."""
+    categories = {c.pk: c for c in Category.objects.all()}
+    now = timezone.now()
+    for row in qs.values_list(*PUBLIC_COLUMNS).iterator(chunk_size=5000):
+        data = dict(zip(PUBLIC_COLUMNS, row, strict=True))
+        category = categories[data.pop("category_id")]
+        ack_due, res_due = data.pop("acknowledge_due_at"), data.pop("resolve_due_at")
+        status = data["status"]
+        is_open = status in OPEN_STATUSES
+        yield {
+            "id": data["id"], "category": category.code, "category_name": category.name,
+            "status": status, "status_label": str(Status(status).label),
+            "status_note": data["status_note"], "channel": data["channel"],
+            "lat": round(data["lat"], 6), "lon": round(data["lon"], 6),
+            "address": data["address"], "district": data["district__code"],
+            "description": data["description"], "created_at": data["created_at"],
+            "updated_at": data["updated_at"], "resolved_at": data["resolved_at"],
+            "supporters": data["supporter_count"],
+            "overdue": bool((status == Status.NEW and ack_due and ack_due < now)
+                            or (is_open and res_due and res_due < now)),
+            "is_sample": data["is_sample"],
+        }
+
+
+def map_points(qs: QuerySet[Report], limit: int) -> tuple[list[list[Any]], bool]:
+    """Compact pins for the map: [id, lat, lon, category code, status, overdue]."""
+    codes = dict(Category.objects.values_list("id", "code"))
+    now = timezone.now()
+    rows = list(qs.order_by("-created_at", "-id").values_list(
+        "id", "lat", "lon", "category_id", "status", "acknowledge_due_at",
+        "resolve_due_at")[:limit + 1])
+    points = []
+    for pk, lat, lon, category_id, status, ack_due, res_due in rows[:limit]:
+        overdue = bool((status == Status.NEW and ack_due and ack_due < now)
+                       or (status in OPEN_STATUSES and res_due and res_due < now))
+        points.append([pk, round(lat, 6), round(lon, 6), codes[category_id], status,
+                       overdue])
+    return points, len(rows) > limit
 
 
 def public_timeline(report: Report) -> list[ReportEvent]:

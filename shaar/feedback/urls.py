@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.report_new, name="new"),
     path("nearby/", views.nearby, name="nearby"),
     path("map/", views.report_map, name="map"),
+    path("map.json", views.map_data, name="map-data"),
     path("stats/", views.stats, name="stats"),
     path("reports.csv", views.export_csv, name="csv"),
     path("reports.geojson", views.export_geojson, name="geojson"),

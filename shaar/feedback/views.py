@@ -60,12 +60,15 @@ def access_report_for_staff(user, report_id: int) -> Report:
 
 def _map_context() -> dict:
     city = City.current()
+    labels = {"categories": {c.code: c.name for c in Category.objects.all()},
+              "statuses": {value: str(label) for value, label in Status.choices},
+              "detail": reverse("feedback:detail", args=[0])[:-2]}
     districts = [{"code": d.code, "name": d.name, "boundary": d.boundary}
                  for d in District.objects.exclude(boundary=None)]
     return {"map_config": {"tiles": settings.MAP_TILE_URL,
                            "attribution": settings.MAP_TILE_ATTRIBUTION,
                            "center": [city.map_center_lat, city.map_center_lon],
-                           "zoom": city.map_zoom, "districts": districts}}
+                           "zoom": city.map_zoom, "districts": districts, **labels}}
 
 
 def _error_messages(exc: ValidationError) -> list[str]:
@@ -157,15 +160,14 @@ def report_list(request: HttpRequest) -> TemplateResponse:
     qs = selectors.filter_reports(selectors.public_reports(), params).order_by("-created_at")
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     return TemplateResponse(request, "feedback/report_list.html",
-                            {"page": page, "form": form, "query": _query(request),
-                             **_map_context()})
+                            {"page": page, "form": form, "query": _query(request)})
 
 
 @require_GET
 def report_map(request: HttpRequest) -> TemplateResponse:
     return TemplateResponse(request, "feedback/report_map.html",
                             {"form": InboxFilterForm(request.GET or None),
-                             "geojson_url": reverse("feedback:geojson") + "?" + _query(request),
+                             "points_url": reverse("feedback:map-data") + "?" + _query(request),
                              **_map_context()})
 
 
@@ -251,8 +253,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     def rows():
         writer = csv.writer(_Echo())
         yield writer.writerow(EXPORT_FIELDS)
-        for report in qs.order_by("id").iterator(chunk_size=2000):
-            data = selectors.public_report(report)
+        for data in selectors.public_rows(qs.order_by("id")):
             yield writer.writerow([data[f] for f in EXPORT_FIELDS])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
@@ -268,12 +269,11 @@ def export_geojson(request: HttpRequest) -> JsonResponse:
     qs = selectors.filter_reports(selectors.public_reports(), _params(request))
     limit = MAP_LIMIT if request.GET.get("download") != "1" else None
     rows = qs.order_by("-created_at")
-    rows = rows[:limit] if limit else rows.iterator(chunk_size=2000)
     features = []
-    for report in rows:
-        data = selectors.public_report(report)
+    detail = reverse("feedback:detail", args=[0])[:-2]  # "/xx/feedback/"
+    for data in selectors.public_rows(rows[:limit] if limit else rows):
         lat, lon = data.pop("lat"), data.pop("lon")
-        data["url"] = reverse("feedback:detail", args=[report.pk])
+        data["url"] = f"{detail}{data['id']}/"
         features.append({"type": "Feature", "geometry": {"type": "Point",
                                                          "coordinates": [lon, lat]},
                          "properties": data})
@@ -282,6 +282,14 @@ def export_geojson(request: HttpRequest) -> JsonResponse:
     if request.GET.get("download") == "1":
         response["Content-Disposition"] = 'attachment; filename="reports.geojson"'
     return response
+
+
+@require_GET
+def map_data(request: HttpRequest) -> JsonResponse:
+    """Pins for the map page, newest first, at most MAP_LIMIT."""
+    qs = selectors.filter_reports(selectors.public_reports(), _params(request))
+    points, truncated = selectors.map_points(qs, MAP_LIMIT)
+    return JsonResponse({"points": points, "truncated": truncated})
 
 
 @require_GET

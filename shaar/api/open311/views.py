@@ -32,7 +32,6 @@ from shaar.feedback.models import (
     ApiClient,
     Category,
     Channel,
-    Question,
     Report,
 )
 

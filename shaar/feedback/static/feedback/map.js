@@ -18,6 +18,7 @@
       style: {color: "#0b5394", weight: 2, fillOpacity: 0.04},
       onEachFeature: function (feature, layer) { layer.bindTooltip(feature.properties.name); }
     }).addTo(map);
+    node.dataset.outlines = String(outlines.features.length);
     return map;
   }
 
@@ -70,40 +71,38 @@
   if (all) {
     var rmap = baseMap(all);
     var layer = L.layerGroup().addTo(rmap);
-    var features = [];
+    var points = [];  // [id, lat, lon, category code, status, overdue]
     var draw = function () {
       layer.clearLayers();
       var cells = {};
-      features.forEach(function (f) {
-        var c = f.geometry.coordinates;
-        var p = rmap.project([c[1], c[0]], rmap.getZoom());
-        var key = Math.floor(p.x / 60) + ":" + Math.floor(p.y / 60);
-        (cells[key] = cells[key] || []).push(f);
+      points.forEach(function (p) {
+        var px = rmap.project([p[1], p[2]], rmap.getZoom());
+        var key = Math.floor(px.x / 60) + ":" + Math.floor(px.y / 60);
+        (cells[key] = cells[key] || []).push(p);
       });
       Object.keys(cells).forEach(function (key) {
         var group = cells[key];
-        var c = group[0].geometry.coordinates;
-        var overdue = group.some(function (f) { return f.properties.overdue; });
+        var first = group[0];
+        var overdue = group.some(function (p) { return p[5]; });
         if (group.length === 1 || rmap.getZoom() >= 18) {
-          group.forEach(function (f) {
-            var g = f.geometry.coordinates;
+          group.forEach(function (p) {
             var a = document.createElement("a");
-            a.href = f.properties.url;
-            a.textContent = "#" + f.properties.id + " " + f.properties.category_name + " · " + f.properties.status_label;
-            pin([g[1], g[0]], f.properties.overdue).bindPopup(a).addTo(layer);
+            a.href = config.detail + p[0] + "/";
+            a.textContent = "#" + p[0] + " " + (config.categories[p[3]] || p[3]) + " · " + (config.statuses[p[4]] || p[4]);
+            pin([p[1], p[2]], p[5]).bindPopup(a).addTo(layer);
           });
         } else {
           var icon = L.divIcon({className: "map-count" + (overdue ? " has-overdue" : ""),
             html: String(group.length), iconSize: [36, 36]});
-          L.marker([c[1], c[0]], {icon: icon}).on("click", function () {
-            rmap.setView([c[1], c[0]], rmap.getZoom() + 2);
+          L.marker([first[1], first[2]], {icon: icon}).on("click", function () {
+            rmap.setView([first[1], first[2]], rmap.getZoom() + 2);
           }).addTo(layer);
         }
       });
     };
-    fetch(all.dataset.reportsMap, {headers: {Accept: "application/geo+json"}})
+    fetch(all.dataset.reportsMap, {headers: {Accept: "application/json"}})
       .then(function (r) { return r.json(); })
-      .then(function (data) { features = data.features || []; draw(); });
+      .then(function (data) { points = data.points || []; draw(); });
     rmap.on("zoomend", draw);
   }
 
