@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 from django.test import override_settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from shaar.accounts.models import Role
 from shaar.lib.testing import PASSWORD, BaseTestCase, make_resident, make_staff
@@ -26,7 +26,16 @@ def _month(offset: int = 1) -> date:
     return month
 
 
-class ProviderPagesTest(BaseTestCase):
+class EnglishTestCase(BaseTestCase):
+    """Pages in English, so that assertions can read the interface text."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        translation.activate("en")
+        self.addCleanup(translation.deactivate)
+
+
+class ProviderPagesTest(EnglishTestCase):
     """Two providers with stored scorecards for last month and the month before."""
 
     def setUp(self) -> None:
@@ -203,7 +212,7 @@ class ProviderPagesTest(BaseTestCase):
         self.assertEqual(list(response.context["profiles"]), [self.good])
 
 
-class SurveyPagesTest(BaseTestCase):
+class SurveyPagesTest(EnglishTestCase):
     def setUp(self) -> None:
         super().setUp()
         self.survey = make_survey([self.district])
