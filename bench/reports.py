@@ -5,7 +5,7 @@
 
 1. Migrates the database, loads the demo data (city, districts, categories, routing) and,
    when fewer than --reports reports exist, adds the rest with PostgreSQL COPY.
-2. Starts gunicorn on 127.0.0.1 (2 workers × 4 threads) with DEBUG off.
+2. Starts gunicorn on a free 127.0.0.1 port (2 workers × 8 threads), DEBUG off.
 3. Submission throughput: --clients processes POST /api/v1/feedback/reports for
    --seconds, each with its own Idempotency-Key. Target: >= 200/s, no errors.
 4. Read latency: --reads sequential GETs of /api/v1/feedback/reports for a random
@@ -93,7 +93,7 @@ def copy_reports(count: int) -> None:
     from shaar.feedback.models import Category
 
     rng = random.Random(1)
-    districts = list(District.objects.exclude(boundary=None))
+    districts = list(District.objects.filter(boundary__isnull=False))
     categories = list(Category.objects.all())
     routes = {(c.pk, d.pk): route_for(category=c, district=d) for c in categories
               for d in districts}
@@ -146,7 +146,7 @@ def start_gunicorn() -> subprocess.Popen:
            "DJANGO_SETTINGS_MODULE": "shaar.settings"}
     proc = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "shaar.wsgi", "-b", f"127.0.0.1:{PORT}",
-         "-w", "2", "-k", "gthread", "--threads", "4", "--log-level", "warning"],
+         "-w", "2", "-k", "gthread", "--threads", "8", "--log-level", "warning"],
         cwd=ROOT, env=env, start_new_session=True)
     for _ in range(100):
         if proc.poll() is not None:
@@ -221,7 +221,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--reports", type=int, default=1_000_000)
     parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--clients", type=int, default=6)
+    parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--reads", type=int, default=300)
     args = parser.parse_args()
     setup_django()

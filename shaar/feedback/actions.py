@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from auditlog.context import disable_auditlog
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -173,7 +174,10 @@ def report_create(*, category: Category, lat: float, lon: float, description: st
     report.full_clean(exclude=["answers", "category", "district", "department",
                                "organisation", "reporter", "registered_by", "client"],
                       validate_unique=False, validate_constraints=False)
-    report.save()
+    # The "created" event below records the submission; the audit log keeps what staff
+    # change afterwards (status, routing, moderation), not each resident's new report.
+    with disable_auditlog():
+        report.save()
     _event(report, ReportEvent.Kind.CREATED, actor=registered_by or reporter,
            to_status=Status.NEW, at=now)
     for content, width, height in cleaned_photos:
@@ -376,7 +380,8 @@ def idempotent(*, key: str, fingerprint: str,
     """Run `run` once per key; a retry gets the stored response, another body a conflict.
 
     The key row is inserted inside the same transaction as the report, so a crash leaves
-    neither; a concurrent retry waits on the unique index and then sees the stored answer.
+    neither; a concurrent retry waits on the unique index, its own report is rolled back,
+    and it returns the stored answer.
     """
     if not key:
         return run()
@@ -393,10 +398,11 @@ def idempotent(*, key: str, fingerprint: str,
         return existing.status_code, existing.response
     try:
         with transaction.atomic():
-            row = IdempotencyKey.objects.create(key=key, body_hash=fingerprint)
             status, body = run()
-            row.status_code, row.response = status, body
-            row.save(update_fields=["status_code", "response"])
+            # Inserted last, in the same transaction: a concurrent request with the same
+            # key waits here on the unique index, then fails and returns the stored answer.
+            IdempotencyKey.objects.create(key=key, body_hash=fingerprint, status_code=status,
+                                          response=body)
             return status, body
     except IntegrityError:
         existing = IdempotencyKey.objects.get(key=key)

@@ -199,7 +199,7 @@ def _provider_staff(organisation: Organisation) -> None:
 
 def _sample_reports(categories: dict[str, Category], count: int = 300) -> None:
     rng = random.Random(2026)  # noqa: S311 (sample data)
-    districts = list(District.objects.exclude(boundary=None))
+    districts = list(District.objects.filter(boundary__isnull=False))
     if not districts:
         return
     now = timezone.now()

@@ -64,7 +64,7 @@ def _map_context() -> dict:
               "statuses": {value: str(label) for value, label in Status.choices},
               "detail": reverse("feedback:detail", args=[0])[:-2]}
     districts = [{"code": d.code, "name": d.name, "boundary": d.boundary}
-                 for d in District.objects.exclude(boundary=None)]
+                 for d in District.objects.filter(boundary__isnull=False)]
     return {"map_config": {"tiles": settings.MAP_TILE_URL,
                            "attribution": settings.MAP_TILE_ATTRIBUTION,
                            "center": [city.map_center_lat, city.map_center_lon],

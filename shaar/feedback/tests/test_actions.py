@@ -109,6 +109,14 @@ class StatusMachineTests(BaseTestCase):
                                   ("acknowledged", "in_progress", self.department.pk),
                                   ("in_progress", "resolved", self.department.pk)])
 
+    def test_it_audit_logs_status_changes(self):
+        from auditlog.models import LogEntry
+
+        report_change_status(report=self.report, actor=self.official,
+                             status=Status.ACKNOWLEDGED)
+        entry = LogEntry.objects.get_for_object(self.report).latest("timestamp")
+        self.assertEqual(entry.changes_dict["status"], ["new", "acknowledged"])
+
     def test_it_refuses_illegal_transitions(self):
         report_change_status(report=self.report, actor=self.official, status=Status.IN_PROGRESS)
         with self.assertRaises(ValidationError):
@@ -251,6 +259,17 @@ class ResidentTests(BaseTestCase):
         self.assertEqual(len(mail.outbox), 1)
         self.assertEqual(mail.outbox[0].to, ["r@example.org"])
         self.assertIn(str(self.report.token), mail.outbox[0].body)
+
+    def test_it_sends_an_sms_when_the_reporter_left_a_phone(self):
+        from shaar.accounts.sms import locmem
+
+        report = make_report(self.category, self.district, contact_phone="+996555000111")
+        locmem.outbox.clear()
+        with self.captureOnCommitCallbacks(execute=True):
+            report_reply(report=report, actor=self.official, text="Crew sent")
+        self.assertEqual([m["to"] for m in locmem.outbox], ["+996555000111"])
+        self.assertIn(str(report.token), locmem.outbox[0]["text"])
+        self.assertNotIn("Crew sent", locmem.outbox[0]["text"])
 
 
 class SystemicTests(BaseTestCase):

@@ -53,3 +53,27 @@ def test_it_sends_an_offline_report_once_when_back_online(page, live_server, set
     assert report.district == district
     assert report.description == "Deep pothole at the crossing"
     assert errors == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_it_shows_outlines_and_pins_without_tiles(page, live_server, settings):
+    settings.MAP_TILE_URL = ""
+    make_city()
+    district = make_district("leninsky")
+    category = make_category("streetlight")
+    from .factories import make_report
+
+    for _ in range(3):
+        make_report(category, district)
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.set_viewport_size({"width": 390, "height": 844})
+    with page.expect_response("**/feedback/map.json**") as response:
+        page.goto(f"{live_server.url}/en/feedback/map/")
+    assert len(response.value.json()["points"]) == 3
+    page.wait_for_selector("#reports-map[data-outlines='1']")
+    # Three reports at one point: a numbered group marker drawn by our own code.
+    page.wait_for_selector("#reports-map .map-count")
+    assert page.inner_text("#reports-map .map-count") == "3"
+    assert errors == []
