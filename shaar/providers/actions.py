@@ -3,6 +3,7 @@ subscriptions and survey answers."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import logging
@@ -144,9 +145,13 @@ def scorecards_compute(*, month: date, now: datetime | None = None,
 
 
 def _sync_categories(source: ReportSource) -> None:
+    from .selectors import CATEGORY_NAMES_KEY
+
     for code, (ky, ru, en) in source.categories().items():
         ServiceCategory.objects.update_or_create(
             code=code, defaults={"name_ky": ky, "name_ru": ru, "name_en": en})
+    with contextlib.suppress(Exception):
+        cache.delete_many([f"{CATEGORY_NAMES_KEY}:{code}" for code, _n in settings.LANGUAGES])
 
 
 def _debounce_key(month: date) -> str:

@@ -68,8 +68,25 @@ def figure(card: Scorecard | None, key: str) -> dict[str, Any]:
     return {**data, "display": format_value(key, data["value"])}
 
 
+CATEGORY_NAMES_KEY = "providers:category-names"
+
+
 def category_names() -> dict[str, str]:
-    return {c.code: c.name for c in ServiceCategory.objects.all()}
+    """Category code → name in the current language; cached, since every page needs it
+    and it changes only when scorecards are recomputed."""
+    from django.core.cache import cache
+    from django.utils.translation import get_language
+
+    key = f"{CATEGORY_NAMES_KEY}:{get_language()}"
+    try:
+        names = cache.get(key)
+    except Exception:
+        names = None
+    if names is None:
+        names = {c.code: c.name for c in ServiceCategory.objects.all()}
+        with contextlib.suppress(Exception):
+            cache.set(key, names, 300)
+    return names
 
 
 @dataclass
@@ -131,14 +148,28 @@ def ranking(*, month: date, sector: str = "") -> list[RankingRow]:
     return rows
 
 
-def trend(*, organisation: Organisation, end: date, months: int = 12) -> list[dict[str, Any]]:
+def trend_and_categories(*, organisation: Organisation, end: date, months: int = 12
+                         ) -> tuple[list[dict[str, Any]], list[Scorecard]]:
+    """The provider's overall scorecards of the last `months` months and its category
+    scorecards of the last one, in one query."""
     start = end
     for _i in range(months - 1):
         start = metrics.previous_month(start)
-    cards = {c.month: c for c in Scorecard.objects.filter(
-        organisation=organisation, category_code="", district=None,
-        month__gte=start, month__lte=end)}
-    return [{"month": m, "card": cards.get(m)} for m in months_between(start, end)]
+    overall: dict[date, Scorecard] = {}
+    categories: list[Scorecard] = []
+    for card in Scorecard.objects.filter(organisation=organisation, district=None,
+                                         month__gte=start, month__lte=end):
+        if not card.category_code:
+            overall[card.month] = card
+        elif card.month == end:
+            categories.append(card)
+    categories.sort(key=lambda c: -c.reports_received)
+    return ([{"month": m, "card": overall.get(m)} for m in months_between(start, end)],
+            categories)
+
+
+def trend(*, organisation: Organisation, end: date, months: int = 12) -> list[dict[str, Any]]:
+    return trend_and_categories(organisation=organisation, end=end, months=months)[0]
 
 
 def breakdown(*, organisation: Organisation, month: date, by: str) -> list[Scorecard]:

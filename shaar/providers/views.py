@@ -114,7 +114,7 @@ def provider_detail(request: HttpRequest, code: str) -> HttpResponse:
     context = {"profile": profile, "org": org, "month": month, "error": error,
                "months": months, "methodology": _methodology(), "districts": districts}
     if month:
-        points = selectors.trend(organisation=org, end=month)
+        points, category_cards = selectors.trend_and_categories(organisation=org, end=month)
         card = points[-1]["card"]
         open_reports = selectors.open_reports(profile)
         now = timezone.now()
@@ -133,8 +133,7 @@ def provider_detail(request: HttpRequest, code: str) -> HttpResponse:
             "categories": [{"card": c, "name": names.get(c.category_code, c.category_code),
                             "resolved": selectors.figure(c, "resolved_within_sla"),
                             "median": selectors.figure(c, "resolve_hours_median")}
-                           for c in selectors.breakdown(organisation=org, month=month,
-                                                        by="category")],
+                           for c in category_cards],
             "map_points": [{"lat": r.lat, "lon": r.lon, "id": r.report_id, "url": r.url,
                             "category": names.get(r.category, r.category),
                             "overdue": bool(r.resolve_due_at and r.resolve_due_at < now)}
