@@ -75,7 +75,7 @@ def prepare(n_reports: int) -> dict:
         print(f"seeded {n_reports - existing:,} reports with COPY in "
               f"{time.perf_counter() - t0:.1f} s")
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE feedback_report")
+            cursor.execute("VACUUM ANALYZE feedback_report")
     from shaar.city.models import District
 
     return {"districts": list(District.objects.values_list("code", flat=True)),

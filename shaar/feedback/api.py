@@ -246,12 +246,15 @@ def report_create(request: HttpRequest, data: Form[ReportIn],
     return Status(status, body)
 
 
-@router.post("/reports/{report_id}/me-too", response={200: dict, 400: ErrorOut, 404: ErrorOut})
+@router.post("/reports/{report_id}/me-too",
+             response={200: dict, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
 def report_support(request: HttpRequest, report_id: int):
     report = Report.objects.public().filter(pk=report_id).first()
     if report is None:
         return Status(404, {"detail": _("Report not found.")})
     user = request.user if request.user.is_authenticated else None
+    if user is not None and check_csrf(request) is not None:
+        return Status(403, {"detail": _("The security token is missing. Reload the page.")})
     if user is None:
         if not request.session.session_key:
             request.session.save()

@@ -98,6 +98,8 @@ class ReportApiTests(BaseTestCase):
         client = Client(enforce_csrf_checks=True)
         client.force_login(self.resident)
         self.assertEqual(client.post(URL, self.body()).status_code, 403)
+        report = make_report(self.category, self.district)
+        self.assertEqual(client.post(f"{URL}/{report.pk}/me-too").status_code, 403)
 
     def test_it_lists_reports_by_district_and_month(self):
         report = make_report(self.category, self.district)

@@ -56,6 +56,19 @@ class PublicPageTests(BaseTestCase):
         data = self.client.get("/en/feedback/map.json", {"district": "nowhere"}).json()
         self.assertEqual(data["points"], [])
 
+    def test_it_shows_the_demo_open311_key_only_with_demo_data(self):
+        from ..demo import DEMO_API_KEY, seed
+
+        seed()
+        self.assertNotContains(self.client.get("/en/feedback/open311/"), DEMO_API_KEY)
+        self.city.demo_data_loaded = True
+        self.city.save()
+        self.assertContains(self.client.get("/en/feedback/open311/"), DEMO_API_KEY)
+        response = self.client.post("/open311/v2/requests.json", {
+            "api_key": DEMO_API_KEY, "service_code": "pothole", "lat": 42.87, "long": 74.6,
+            "description": "From the call centre", "attribute[size]": "small"})
+        self.assertEqual(response.status_code, 201, response.content)
+
     def test_it_sends_notifications_without_other_peoples_data(self):
         mail.outbox.clear()
         with self.captureOnCommitCallbacks(execute=True):
