@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shaar.settings")
 
@@ -22,5 +23,11 @@ app.conf.beat_schedule = {
     "feedback-purge-idempotency-keys": {
         "task": "shaar.feedback.tasks.purge_idempotency_keys",
         "schedule": 3600.0,
+    },
+    # providers: recompute this month's and last month's scorecards every night (03:15
+    # Bishkek time, CELERY_TIMEZONE) and mail last month's to subscribers.
+    "providers-scorecards-nightly": {
+        "task": "shaar.providers.tasks.compute_scorecards_nightly",
+        "schedule": crontab(hour=3, minute=15),
     },
 }

@@ -417,3 +417,15 @@ FEEDBACK_ANON_RATE = env.str("FEEDBACK_ANON_RATE", default="10/h")
 FEEDBACK_IDEMPOTENCY_HOURS = env.int("FEEDBACK_IDEMPOTENCY_HOURS", default=24)
 # Hosts an Open311 client's media_url may point to; empty means no fetching.
 FEEDBACK_MEDIA_URL_HOSTS = env.list("FEEDBACK_MEDIA_URL_HOSTS", default=[])
+
+# --- providers ----------------------------------------------------------------------------
+# A provider enters the monthly ranking only with at least this many reports.
+PROVIDERS_RANKING_MIN_REPORTS = env.int("PROVIDERS_RANKING_MIN_REPORTS", default=20)
+# Survey results (and survey scores) are hidden for groups with fewer answers.
+PROVIDERS_SURVEY_MIN_ANSWERS = env.int("PROVIDERS_SURVEY_MIN_ANSWERS", default=10)
+# Status changes within this window trigger one recomputation of the current month.
+PROVIDERS_RECOMPUTE_DEBOUNCE_SECONDS = env.int("PROVIDERS_RECOMPUTE_DEBOUNCE_SECONDS",
+                                               default=300)
+# Where scorecards read reports from (a class implementing providers.sources.ReportSource).
+PROVIDERS_REPORT_SOURCE = env.str("PROVIDERS_REPORT_SOURCE",
+                                  default="shaar.providers.sources.FeedbackSource")
