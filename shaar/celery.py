@@ -19,6 +19,7 @@ app.conf.beat_schedule = {
     "actionplan-warn-stale-section": {
         "task": "shaar.actionplan.tasks.warn_stale_section",
         "schedule": 7 * 24 * 60 * 60,
+    },
     # feedback: Idempotency-Keys are kept for FEEDBACK_IDEMPOTENCY_HOURS (24 h).
     "feedback-purge-idempotency-keys": {
         "task": "shaar.feedback.tasks.purge_idempotency_keys",
