@@ -162,13 +162,14 @@ def _ballot_cast(*, pool_id: int, voter: Voter, project_ids: list[int], channel:
         raise ValidationError(_("Voting is not open."))
     if cycle.voting_closes and timezone.now() > cycle.voting_closes:
         raise ValidationError(_("Voting has closed."))
-    chosen = _check_ballot(pool, project_ids)
     existing = Ballot.objects.filter(pool=pool, voter_key=voter.key, is_current=True).first()
     if existing is not None:
         if not (cycle.allow_ballot_change and channel == Ballot.Channel.WEB
                 and existing.channel == Ballot.Channel.WEB):
             raise DuplicateBallot(_("A ballot has already been cast for this person in this "
                                     "pool. Only one ballot per person is accepted."))
+    chosen = _check_ballot(pool, project_ids)
+    if existing is not None:
         existing.is_current = False
         existing.save(update_fields=["is_current"])
     salt = secrets.token_hex(16)
