@@ -156,7 +156,7 @@ def ballot_cast(*, pool: Pool, voter: Voter, project_ids: list[int],
 
 
 def _ballot_cast(*, pool_id: int, voter: Voter, project_ids: list[int], channel: str) -> Ballot:
-    pool = Pool.objects.select_for_update().select_related("cycle").get(pk=pool_id)
+    pool = Pool.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=pool_id)
     cycle = pool.cycle
     if cycle.phase != Phase.VOTING:
         raise ValidationError(_("Voting is not open."))
@@ -339,7 +339,7 @@ def proposal_save(*, author: User, cycle: Cycle, pool: Pool, title: str, descrip
 
 @transaction.atomic
 def proposal_submit(*, proposal: Proposal, by: User) -> Proposal:
-    proposal = Proposal.objects.select_for_update().select_related("cycle").get(pk=proposal.pk)
+    proposal = Proposal.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=proposal.pk)
     if proposal.author_id != by.pk:
         raise ValidationError(_("Only the author can submit this proposal."))
     if proposal.status != Proposal.Status.DRAFT:
@@ -354,7 +354,7 @@ def proposal_submit(*, proposal: Proposal, by: User) -> Proposal:
 
 @transaction.atomic
 def proposal_withdraw(*, proposal: Proposal, by: User) -> Proposal:
-    proposal = Proposal.objects.select_for_update().select_related("cycle").get(pk=proposal.pk)
+    proposal = Proposal.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=proposal.pk)
     if proposal.author_id != by.pk:
         raise ValidationError(_("Only the author can withdraw this proposal."))
     if proposal.status not in (Proposal.Status.DRAFT, Proposal.Status.SUBMITTED,
@@ -408,7 +408,7 @@ def content_hide(*, obj: Proposal | Comment, reason: str, by: User) -> None:
 
 @transaction.atomic
 def proposal_assign(*, proposal: Proposal, department, by: User) -> Proposal:
-    proposal = Proposal.objects.select_for_update().select_related("cycle").get(pk=proposal.pk)
+    proposal = Proposal.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=proposal.pk)
     if proposal.status not in (Proposal.Status.SUBMITTED, Proposal.Status.IN_REVIEW):
         raise ValidationError(_("Only submitted proposals can be assigned."))
     proposal.department, proposal.status = department, Proposal.Status.IN_REVIEW
@@ -422,7 +422,7 @@ def proposal_review(*, proposal: Proposal, by: User, legal_ok: bool, technical_o
                     competence_ok: bool, cost: int | None, cost_breakdown: str,
                     reason: str) -> Proposal:
     """Record feasibility; approve (onto the ballot) when all three checks pass."""
-    proposal = Proposal.objects.select_for_update().select_related("cycle").get(pk=proposal.pk)
+    proposal = Proposal.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=proposal.pk)
     if proposal.cycle.is_frozen:
         raise ValidationError(_("Voting has opened: projects on the ballot and their costs "
                                 "can no longer change."))
