@@ -125,8 +125,9 @@ def _som(value: Any) -> str:
         value = int(num) // int(den)
     amount = int(value or 0)
     if amount >= 1_000_000:
-        return _("%(amount)s m som") % {"amount": formats.number_format(
-            round(amount / 1_000_000, 1), 1)}
+        millions = round(amount / 1_000_000, 1)
+        places = 0 if millions == int(millions) else 1
+        return _("%(amount)s m som") % {"amount": formats.number_format(millions, places)}
     return _("%(amount)s som") % {"amount": formats.number_format(amount, 0, force_grouping=True)}
 
 
