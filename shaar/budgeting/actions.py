@@ -369,6 +369,7 @@ def proposal_withdraw(*, proposal: Proposal, by: User) -> Proposal:
 def proposal_support(*, proposal: Proposal, user: User) -> bool:
     """Toggle the user's support; returns whether they now support it."""
     _require_resident(user)
+    proposal = Proposal.objects.get(pk=proposal.pk)
     if proposal.status not in (Proposal.Status.SUBMITTED, Proposal.Status.IN_REVIEW,
                                Proposal.Status.APPROVED) or proposal.hidden:
         raise ValidationError(_("This proposal cannot be supported."))
@@ -384,7 +385,8 @@ def proposal_support(*, proposal: Proposal, user: User) -> bool:
 @transaction.atomic
 def comment_add(*, proposal: Proposal, author: User, text: str) -> Comment:
     _require_resident(author)
-    if proposal.hidden or proposal.status == Proposal.Status.DRAFT:
+    proposal = Proposal.objects.get(pk=proposal.pk)
+    if proposal.hidden or proposal.status in (Proposal.Status.DRAFT, Proposal.Status.WITHDRAWN):
         raise ValidationError(_("Comments are closed for this proposal."))
     comment = Comment(proposal=proposal, author=author, text=text.strip())
     comment.full_clean()
