@@ -163,11 +163,10 @@ def _ballot_cast(*, pool_id: int, voter: Voter, project_ids: list[int], channel:
     if cycle.voting_closes and timezone.now() > cycle.voting_closes:
         raise ValidationError(_("Voting has closed."))
     existing = Ballot.objects.filter(pool=pool, voter_key=voter.key, is_current=True).first()
-    if existing is not None:
-        if not (cycle.allow_ballot_change and channel == Ballot.Channel.WEB
-                and existing.channel == Ballot.Channel.WEB):
-            raise DuplicateBallot(_("A ballot has already been cast for this person in this "
-                                    "pool. Only one ballot per person is accepted."))
+    if existing is not None and not (cycle.allow_ballot_change and channel == Ballot.Channel.WEB
+            and existing.channel == Ballot.Channel.WEB):
+        raise DuplicateBallot(_("A ballot has already been cast for this person in this "
+                                "pool. Only one ballot per person is accepted."))
     chosen = _check_ballot(pool, project_ids)
     if existing is not None:
         existing.is_current = False
@@ -304,6 +303,10 @@ def _notify_status(proposal: Proposal) -> None:
 
 # --- Proposals ----------------------------------------------------------------------------
 
+def _locked_proposal(pk: int) -> Proposal:
+    return Proposal.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=pk)
+
+
 def _require_resident(user: User) -> Verification:
     verification = Verification.objects.filter(user=user).first()
     if verification is None:
@@ -339,7 +342,7 @@ def proposal_save(*, author: User, cycle: Cycle, pool: Pool, title: str, descrip
 
 @transaction.atomic
 def proposal_submit(*, proposal: Proposal, by: User) -> Proposal:
-    proposal = Proposal.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=proposal.pk)
+    proposal = _locked_proposal(proposal.pk)
     if proposal.author_id != by.pk:
         raise ValidationError(_("Only the author can submit this proposal."))
     if proposal.status != Proposal.Status.DRAFT:
@@ -354,7 +357,7 @@ def proposal_submit(*, proposal: Proposal, by: User) -> Proposal:
 
 @transaction.atomic
 def proposal_withdraw(*, proposal: Proposal, by: User) -> Proposal:
-    proposal = Proposal.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=proposal.pk)
+    proposal = _locked_proposal(proposal.pk)
     if proposal.author_id != by.pk:
         raise ValidationError(_("Only the author can withdraw this proposal."))
     if proposal.status not in (Proposal.Status.DRAFT, Proposal.Status.SUBMITTED,
@@ -410,7 +413,7 @@ def content_hide(*, obj: Proposal | Comment, reason: str, by: User) -> None:
 
 @transaction.atomic
 def proposal_assign(*, proposal: Proposal, department, by: User) -> Proposal:
-    proposal = Proposal.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=proposal.pk)
+    proposal = _locked_proposal(proposal.pk)
     if proposal.status not in (Proposal.Status.SUBMITTED, Proposal.Status.IN_REVIEW):
         raise ValidationError(_("Only submitted proposals can be assigned."))
     proposal.department, proposal.status = department, Proposal.Status.IN_REVIEW
@@ -424,7 +427,7 @@ def proposal_review(*, proposal: Proposal, by: User, legal_ok: bool, technical_o
                     competence_ok: bool, cost: int | None, cost_breakdown: str,
                     reason: str) -> Proposal:
     """Record feasibility; approve (onto the ballot) when all three checks pass."""
-    proposal = Proposal.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=proposal.pk)
+    proposal = _locked_proposal(proposal.pk)
     if proposal.cycle.is_frozen:
         raise ValidationError(_("Voting has opened: projects on the ballot and their costs "
                                 "can no longer change."))

@@ -110,6 +110,8 @@ PROJECTS_2027 = [
 ]
 
 DEMO_VOTER_PIN = "21234567890123"
+# 1,600 voters, each voting city-wide and in their district: 3,200 ballots.
+DEMO_VOTERS = 1600
 
 
 def _cycle(slug: str, ky: str, ru: str, en: str, phase: str, **dates) -> Cycle:
@@ -156,7 +158,7 @@ def _generate_ballots(cycle: Cycle, voters: int, seed: int) -> None:
     """Ballots for a finished cycle: each voter votes city-wide and in their district."""
     if Ballot.objects.filter(pool__cycle=cycle).exists():
         return
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 (invented demo ballots, reproducible)
     pools = list(cycle.pools.select_related("district"))
     citywide = next(p for p in pools if p.district_id is None)
     district_pools = [p for p in pools if p.district_id]
@@ -239,7 +241,7 @@ def seed() -> None:
                       voting_opens=now - dt.timedelta(days=300),
                       voting_closes=now - dt.timedelta(days=270))
     _proposals(finished, PROJECTS_2026, resident)
-    _generate_ballots(finished, voters=1600, seed=2026)
+    _generate_ballots(finished, voters=DEMO_VOTERS, seed=2026)
     if finished.phase != Phase.IMPLEMENTATION:
         Cycle.objects.filter(pk=finished.pk).update(phase=Phase.COUNTING)
         finished.refresh_from_db()

@@ -28,7 +28,8 @@ def make_pool(cycle: Cycle, district: District | None = None, **fields) -> Pool:
     return Pool.objects.create(cycle=cycle, district=district, **{**defaults, **fields})
 
 
-def make_project(pool: Pool, cost: int | None = 300_000, title: str | None = None, **fields) -> Proposal:
+def make_project(pool: Pool, cost: int | None = 300_000, title: str | None = None,
+                 **fields) -> Proposal:
     """An approved proposal: a project on the pool's ballot."""
     defaults = {"title": title or f"Project {next(_n)}", "description": "A project.",
                 "category": "parks", "estimated_cost": cost or 300_000, "cost": cost,

@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
+from django.utils import translation
 
 from shaar.accounts.models import voter_key_for_pin
 from shaar.lib.testing import make_city, make_pin
@@ -33,7 +34,8 @@ REPEATS = int(os.environ.get("BUDGETING_CONCURRENCY_REPEATS",
 def _attempt(pool, voter, project_ids, barrier) -> str:
     barrier.wait()
     try:
-        actions.ballot_cast(pool=pool, voter=voter, project_ids=project_ids)
+        with translation.override("en"):
+            actions.ballot_cast(pool=pool, voter=voter, project_ids=project_ids)
     except ValidationError as exc:
         return "refused:" + " ".join(exc.messages)
     return "accepted"

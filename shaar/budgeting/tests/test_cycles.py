@@ -40,7 +40,7 @@ class CycleAdvanceTests(BaseTestCase):
             actions.cycle_advance(cycle=cycle, by=self.admin)
 
     def test_it_counts_at_close_and_publishes_only_after_counting(self):
-        cycle, city, local, cp, lp = make_voting_cycle(self.district)
+        cycle, city, _local, cp, _lp = make_voting_cycle(self.district)
         actions.ballot_cast(pool=city, voter=actions.voter_for_user(self.resident, city),
                             project_ids=[cp[1].pk])
         with self.captureOnCommitCallbacks(execute=True):
@@ -59,7 +59,7 @@ class CycleAdvanceTests(BaseTestCase):
             actions.cycle_advance(cycle=cycle, by=self.admin)
 
     def test_it_freezes_pool_rules_and_budgets_once_voting_opens(self):
-        cycle, city, *_rest = make_voting_cycle(self.district)
+        _cycle, city, *_rest = make_voting_cycle(self.district)
         for field, value in (("budget", 2_000_000), ("rule", "mes"),
                              ("ballot_form", "approval"), ("accepts_phone", True)):
             pool = type(city).objects.get(pk=city.pk)
@@ -88,7 +88,7 @@ class CycleAdvanceTests(BaseTestCase):
                                     cost_breakdown="", reason="")
 
     def test_it_gives_identical_results_when_counted_again(self):
-        cycle, city, local, cp, lp = make_voting_cycle(self.district)
+        cycle, city, _local, cp, _lp = make_voting_cycle(self.district)
         from shaar.lib.testing import make_resident
 
         for i in range(6):

@@ -71,7 +71,8 @@ class ProposalTests(BaseTestCase):
                                     cost_breakdown="Benches 250k, installation 60k", reason="")
         proposal.refresh_from_db()
         self.assertEqual((proposal.status, proposal.cost), ("approved", 310_000))
-        self.assertIn("on the ballot", mail.outbox[-1].body)
+        # Notifications are written in the city's default language (Kyrgyz here).
+        self.assertIn("бюллетенге киргизилди", mail.outbox[-1].body)
         actions.proposal_review(proposal=proposal, by=self.official, legal_ok=True,
                                 technical_ok=False, competence_ok=True, cost=None,
                                 cost_breakdown="", reason="The park is private land.")

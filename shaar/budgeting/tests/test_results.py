@@ -124,7 +124,7 @@ def test_it_recounts_the_published_pb_with_pabutools(rule, tmp_path):
     holder = Holder()
     holder.setUp()
     holder.captureOnCommitCallbacks = BaseTestCase.captureOnCommitCallbacks.__get__(holder)
-    cycle, city, *_rest = published_cycle(holder, rule=rule, voters=30, seed=7)
+    _cycle, city, *_rest = published_cycle(holder, rule=rule, voters=30, seed=7)
     path = tmp_path / "pool.pb"
     path.write_text(opendata.pabulib_text(city), encoding="utf-8")
     instance, profile = pabutools_election.parse_pabulib(str(path))
