@@ -162,11 +162,15 @@ def _ballot_cast(*, pool_id: int, voter: Voter, project_ids: list[int], channel:
         raise ValidationError(_("Voting is not open."))
     if cycle.voting_closes and timezone.now() > cycle.voting_closes:
         raise ValidationError(_("Voting has closed."))
-    existing = Ballot.objects.filter(pool=pool, voter_key=voter.key, is_current=True).first()
-    if existing is not None and not (cycle.allow_ballot_change and channel == Ballot.Channel.WEB
-            and existing.channel == Ballot.Channel.WEB):
-        raise DuplicateBallot(_("A ballot has already been cast for this person in this "
-                                "pool. Only one ballot per person is accepted."))
+    existing = None
+    if cycle.allow_ballot_change:
+        existing = Ballot.objects.filter(pool=pool, voter_key=voter.key, is_current=True).first()
+        if existing is not None and not (channel == Ballot.Channel.WEB
+                                         and existing.channel == Ballot.Channel.WEB):
+            raise DuplicateBallot(_("A ballot has already been cast for this person in this "
+                                    "pool. Only one ballot per person is accepted."))
+    # Otherwise a second ballot is refused by the unique index on (pool, voter_key): the
+    # insert below raises IntegrityError, which ballot_cast turns into the same refusal.
     chosen = _check_ballot(pool, project_ids)
     if existing is not None:
         existing.is_current = False
@@ -178,8 +182,9 @@ def _ballot_cast(*, pool_id: int, voter: Voter, project_ids: list[int], channel:
                     previous_receipt=pool.last_receipt, receipt=receipt,
                     public_id=secrets.token_hex(8))
     ballot.save()
-    pool.last_receipt, pool.ballot_seq = receipt, pool.ballot_seq + 1
-    pool.save(update_fields=["last_receipt", "ballot_seq"])
+    # A queryset update: no signals, so the audit log never links a voter (the request's
+    # user) to a receipt.
+    Pool.objects.filter(pk=pool.pk).update(last_receipt=receipt, ballot_seq=ballot.seq)
     return ballot
 
 

@@ -197,8 +197,8 @@ def _generate_ballots(cycle: Cycle, voters: int, seed: int) -> None:
             ballot.receipt = Ballot.chain(previous, Ballot.content(ballot.projects), ballot.salt)
             previous = ballot.receipt
         Ballot.objects.bulk_create(ballots[pool.pk], batch_size=1000)
-        pool.last_receipt, pool.ballot_seq = previous, len(ballots[pool.pk])
-        pool.save(update_fields=["last_receipt", "ballot_seq"])
+        Pool.objects.filter(pk=pool.pk).update(last_receipt=previous,
+                                               ballot_seq=len(ballots[pool.pk]))
 
 
 def _implementation(cycle: Cycle) -> None:

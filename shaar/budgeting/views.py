@@ -48,6 +48,16 @@ def access_pool(cycle: Cycle, pool_id: int) -> Pool:
                              cycle=cycle)
 
 
+def access_pool_by_slug(slug: str, pool_id: int) -> Pool:
+    """One query: the pool with its cycle (public cycles only)."""
+    pool = get_object_or_404(Pool.objects.select_related("district", "cycle"), pk=pool_id,
+                             cycle__slug=slug)
+    cycle = pool.cycle
+    if cycle.phase == Phase.INFORMATION and not cycle.is_public:
+        raise Http404
+    return pool
+
+
 def access_published_pool(slug: str, pool_id: int) -> Pool:
     """A pool whose results are public; before publication there is nothing to see."""
     pool = access_pool(access_cycle(slug), pool_id)
@@ -373,20 +383,18 @@ def _ballot_context(pool: Pool) -> dict:
 
 @require_http_methods(["GET", "POST"])
 def ballot(request, slug: str, pool_id: int):
-    cycle = access_cycle(slug)
-    pool = access_pool(cycle, pool_id)
-    context = _ballot_context(pool)
-    voter, error, cast = None, None, None
+    """The ballot page. A POST is the hot path of voting day: it reads the pool and the
+    voter's verification, then calls ballot_cast; the page context is built only to render."""
+    pool = access_pool_by_slug(slug, pool_id)
+    if request.method == "POST" and not request.user.is_authenticated:
+        return redirect(f"{_login_url()}?next={request.path}")
+    voter, error, chosen = None, None, None
     if request.user.is_authenticated:
         try:
             voter = actions.voter_for_user(request.user, pool)
         except ValidationError as exc:
             error = " ".join(exc.messages)
-        else:
-            cast = Ballot.objects.filter(pool=pool, voter_key=voter.key, is_current=True).first()
     if request.method == "POST":
-        if not request.user.is_authenticated:
-            return redirect(f"{_login_url()}?next={request.path}")
         chosen = _selected_ids(request)
         if voter is not None and chosen is not None:
             try:
@@ -397,16 +405,16 @@ def ballot(request, slug: str, pool_id: int):
                 messages.success(request, _("Your ballot has been accepted. Keep your receipt: "
                                             "%(receipt)s") % {"receipt": cast.receipt})
                 return redirect("budgeting:ballot", slug=slug, pool_id=pool.pk)
-        elif chosen is None:
+        elif voter is not None:
             error = _("The ballot could not be read. Please try again.")
-        status = 403 if voter is None else 400
-        context.update({"error": error, "cast": cast, "voter": voter, "chosen": chosen or [],
-                        "show_form": _show_form(pool, voter, cast)})
-        return TemplateResponse(request, "budgeting/ballot.html", context, status=status)
+    cast = (Ballot.objects.filter(pool=pool, voter_key=voter.key, is_current=True).first()
+            if voter is not None else None)
+    context = _ballot_context(pool)
     context.update({"error": error, "cast": cast, "voter": voter,
-                    "chosen": cast.projects if cast else [],
+                    "chosen": chosen or (cast.projects if cast else []),
                     "show_form": _show_form(pool, voter, cast)})
-    return TemplateResponse(request, "budgeting/ballot.html", context)
+    status = 200 if request.method == "GET" else (403 if voter is None else 400)
+    return TemplateResponse(request, "budgeting/ballot.html", context, status=status)
 
 
 def _show_form(pool: Pool, voter, cast: Ballot | None) -> bool:

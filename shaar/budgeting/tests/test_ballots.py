@@ -281,3 +281,27 @@ class StaffWithoutTotpTests(BaseTestCase):
         response = self.client.get(reverse("budgeting:paper", args=[cycle.slug, pool.pk]))
         self.assertEqual(response.status_code, 302)
         make_project(pool)
+
+
+class BallotHotPathTests(BaseTestCase):
+    def test_it_casts_a_ballot_in_few_queries(self):
+        cycle, city, _local, projects, _lp = make_voting_cycle(self.district)
+        self.client.force_login(self.resident)
+        url = reverse("budgeting:ballot", args=[cycle.slug, city.pk])
+        self.client.get(url)
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from auditlog.models import LogEntry
+
+        logged = LogEntry.objects.count()
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.post(url, {"projects": [projects[1].pk]})
+        self.assertEqual(response.status_code, 302)
+        # Nothing ties the voter (the request's user) to the ballot or its receipt.
+        self.assertEqual(LogEntry.objects.count(), logged)
+        # session, user, roles (staff check), pool+cycle, verification, then in the
+        # transaction: lock pool, project costs, insert ballot, update pool (+ savepoints).
+        statements = [q["sql"] for q in queries.captured_queries
+                      if not q["sql"].startswith(("SAVEPOINT", "RELEASE", "BEGIN"))]
+        self.assertLessEqual(len(statements), 9, "\n".join(statements))
