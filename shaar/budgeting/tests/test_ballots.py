@@ -289,10 +289,9 @@ class BallotHotPathTests(BaseTestCase):
         self.client.force_login(self.resident)
         url = reverse("budgeting:ballot", args=[cycle.slug, city.pk])
         self.client.get(url)
+        from auditlog.models import LogEntry
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
-
-        from auditlog.models import LogEntry
 
         logged = LogEntry.objects.count()
         with CaptureQueriesContext(connection) as queries:
