@@ -144,7 +144,7 @@ def ballot_cast(*, pool: Pool, voter: Voter, project_ids: list[int],
     """
     try:
         with transaction.atomic():
-            return _ballot_cast(pool_id=pool.pk, voter=voter, project_ids=project_ids,
+            return _ballot_cast(pool=pool, voter=voter, project_ids=project_ids,
                                 channel=channel)
     except DuplicateBallot as exc:
         _refuse(pool, voter.key, channel, entered_by, "duplicate")
@@ -155,8 +155,17 @@ def ballot_cast(*, pool: Pool, voter: Voter, project_ids: list[int],
                                 "Only one ballot per person is accepted.")) from None
 
 
-def _ballot_cast(*, pool_id: int, voter: Voter, project_ids: list[int], channel: str) -> Ballot:
-    pool = Pool.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=pool_id)
+def _ballot_cast(*, pool: Pool, voter: Voter, project_ids: list[int], channel: str) -> Ballot:
+    # The ballot's own rules first, against the caller's pool (its rules are frozen while
+    # voting is open), so that the pool row stays locked only for the few statements that
+    # extend the receipt chain.
+    chosen = _check_ballot(pool, project_ids)
+    locked = Pool.objects.select_for_update(of=("self",)).select_related("cycle").get(
+        pk=pool.pk)
+    if any(getattr(locked, f) != getattr(pool, f) for f in ("budget", "ballot_form",
+                                                             "max_projects")):
+        chosen = _check_ballot(locked, project_ids)  # changed just before voting opened
+    pool = locked
     cycle = pool.cycle
     if cycle.phase != Phase.VOTING:
         raise ValidationError(_("Voting is not open."))
@@ -171,7 +180,6 @@ def _ballot_cast(*, pool_id: int, voter: Voter, project_ids: list[int], channel:
                                     "pool. Only one ballot per person is accepted."))
     # Otherwise a second ballot is refused by the unique index on (pool, voter_key): the
     # insert below raises IntegrityError, which ballot_cast turns into the same refusal.
-    chosen = _check_ballot(pool, project_ids)
     if existing is not None:
         existing.is_current = False
         existing.save(update_fields=["is_current"])
