@@ -390,7 +390,7 @@ class PoolResult(models.Model):
     pool = models.OneToOneField(Pool, on_delete=models.CASCADE, related_name="result")
     rule = models.CharField(max_length=30)
     rule_version = models.CharField(max_length=20)
-    engine_version = models.CharField(max_length=40)
+    engine_version = models.CharField(max_length=200)
     ballots = models.PositiveIntegerField()
     ballots_digest = models.CharField(max_length=64)
     outcome = models.JSONField()  # counting.Result.as_dict(): selection and explanations

@@ -32,8 +32,9 @@ TIE_COMMENT = ("Ties are broken in favour of the smaller project_id (compared as
 
 
 def engine_version() -> str:
-    return getattr(counting, "__version__", "shaar.counting") + "+rules-" + ",".join(
-        f"{k}={v}" for k, v in sorted(counting.RULE_VERSIONS.items()))
+    """The engine's version when it has one, and the version of every rule it offers."""
+    rules = ",".join(f"{k}={v}" for k, v in sorted(counting.RULE_VERSIONS.items()))
+    return f"shaar.counting {getattr(counting, '__version__', '')} ({rules})"[:200]
 
 
 def ballot_projects(pool: Pool) -> list[Proposal]:
