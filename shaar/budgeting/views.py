@@ -459,9 +459,11 @@ def paper_ballot(request, slug: str, pool_id: int):
 
 @require_GET
 def receipts(request, slug: str, pool_id: int):
-    """The receipt chain, published once voting has closed (no voter keys, no user ids)."""
+    """The receipt chain, published with the results (no voter keys, no user ids).
+
+    Not earlier: the chain carries each ballot's content, so it would reveal the counts."""
     pool = access_pool(access_cycle(slug), pool_id)
-    if pool.cycle.phase_index <= PHASE_ORDER.index(Phase.VOTING):
+    if not pool.cycle.is_published:
         raise Http404
     rows = [{"seq": seq, "content": Ballot.content(projects), "salt": salt,
              "previous": prev, "receipt": receipt, "counted": current}
@@ -493,7 +495,10 @@ def results(request, slug: str, pool_id: int):
                         for r in rows],
              "votes": [r["e"]["votes"] for r in rows],
              "selected": [r["e"]["selected"] for r in rows],
-             "label": _("Votes")}
+             "label": _("Votes"),
+             "turnout": {"district": [[str(n), v] for n, v in by_district],
+                         "channel": [[str(n), v] for n, v in by_channel],
+                         "label": _("Ballots")}}
     return TemplateResponse(request, "budgeting/results.html", {
         "pool": pool, "cycle": pool.cycle, "result": pool.result, "rows": rows,
         "spent": outcome["spent"], "by_district": by_district, "by_channel": by_channel,

@@ -238,6 +238,19 @@ class BallotPageTests(BaseTestCase):
         self.assertNotIn("votes", str(pool["projects"]))
 
 
+class ReceiptPublicationTests(BaseTestCase):
+    def test_it_publishes_the_receipt_chain_only_with_the_results(self):
+        cycle, city, *_rest = make_voting_cycle(self.district)
+        url = reverse("budgeting:receipts", args=[cycle.slug, city.pk])
+        for phase in (Phase.VOTING, Phase.COUNTING):
+            cycle.phase = phase
+            cycle.save()
+            self.assertEqual(self.client.get(url).status_code, 404, phase)
+        cycle.phase = Phase.RESULTS
+        cycle.save()
+        self.assertEqual(self.client.get(url).status_code, 200)
+
+
 class PaperBallotPageTests(BaseTestCase):
     def setUp(self) -> None:
         super().setUp()
