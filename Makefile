@@ -18,7 +18,7 @@ install: $(VENV)/.installed
 run: install
 	$(MANAGE) compile_translations
 	$(MANAGE) migrate --noinput
-	$(MANAGE) seed_demo
+	$(MANAGE) seed_demo --once
 	$(MANAGE) runserver 127.0.0.1:8000
 
 test: install

@@ -214,9 +214,22 @@ SMS_HTTP_TOKEN = env.str("SMS_HTTP_TOKEN", default="")
 SMS_HTTP_SENDER = env.str("SMS_HTTP_SENDER", default="Shaar")
 SMS_HTTP_TIMEOUT = env.float("SMS_HTTP_TIMEOUT", default=10.0)
 
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
-if env.str("EMAIL_URL", default=""):
-    vars().update(env.email_url("EMAIL_URL"))
+
+def _mailer() -> dict:
+    """E-mail: printed to the console unless EMAIL_URL gives an SMTP server."""
+    if not env.str("EMAIL_URL", default=""):
+        return {"BACKEND": env.str("EMAIL_BACKEND",
+                                   default="django.core.mail.backends.console.EmailBackend")}
+    smtp = env.email_url("EMAIL_URL")
+    return {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": smtp["EMAIL_HOST"], "port": smtp["EMAIL_PORT"],
+                        "username": smtp["EMAIL_HOST_USER"],
+                        "password": smtp["EMAIL_HOST_PASSWORD"],
+                        "use_tls": smtp.get("EMAIL_USE_TLS", False),
+                        "use_ssl": smtp.get("EMAIL_USE_SSL", False), "timeout": 10}}
+
+
+MAILERS = {"default": _mailer()}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Shaar <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -82,3 +82,23 @@ class PhoneNumberTests(BaseTestCase):
             with self.assertRaises(ValidationError, msg=bad):
                 voter_key_for_pin(bad)
         self.assertEqual(voter_key_for_pin("2 0000 0000 0000 1"), voter_key_for_pin(make_pin(1)))
+
+
+class AuditTrailTests(BaseTestCase):
+    def test_a_staff_action_is_logged_with_actor_and_changes(self) -> None:
+        from auditlog.models import LogEntry
+
+        self.client.force_login(self.official)
+        self.client.post(URL, {"account": self.outsider.email, "pin": make_pin(),
+                               "district": self.district.pk, "id_seen": "on"})
+        verification = Verification.objects.get(user=self.outsider)
+        entry = LogEntry.objects.get_for_object(verification).get()
+        self.assertEqual(entry.actor, self.official)
+        self.assertEqual(entry.action, LogEntry.Action.CREATE)
+        self.assertEqual(entry.changes_dict["method"][1], "in_person")
+
+    def test_staff_read_the_audit_trail_in_the_admin(self) -> None:
+        self.admin.is_superuser = self.admin.is_staff = True
+        self.admin.save()
+        self.client.force_login(self.admin)
+        self.assertEqual(self.client.get("/en/admin/auditlog/logentry/").status_code, 200)

@@ -18,7 +18,16 @@ def demo_modules() -> list[str]:
 class Command(BaseCommand):
     help = "Load demo data (idempotent): every app's sample rows, marked as sample data."
 
-    def handle(self, *args, **options) -> None:
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--once", action="store_true",
+                            help="Do nothing if demo data was loaded before (used by make run).")
+
+    def handle(self, *args, once: bool = False, **options) -> None:
+        from shaar.city.models import City
+
+        if once and City.objects.filter(demo_data_loaded=True).exists():
+            self.stdout.write("Demo data already loaded.")
+            return
         for name in demo_modules():
             with transaction.atomic():
                 import_module(name).seed()

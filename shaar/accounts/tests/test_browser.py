@@ -1,0 +1,86 @@
+"""End-to-end: sign-up by phone, residency by register match, staff log-in with TOTP."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import (
+    format_hotp_value,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
+
+from shaar.accounts import actions
+from shaar.accounts.models import Role, User, Verification
+from shaar.accounts.register import read_rows
+from shaar.accounts.sms import locmem
+from shaar.city.demo import seed as seed_city
+from shaar.lib.testing import PASSWORD, make_staff, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PHONE_VIEWPORT = {"width": 390, "height": 844}
+
+
+def log_in(page, live_server, login: str, password: str = PASSWORD) -> None:
+    page.goto(f"{live_server.url}/en/accounts/login/")
+    page.fill("input[name=login]", login)
+    page.fill("input[name=password]", password)
+    page.click("main form button[type=submit]")
+
+
+def test_it_signs_up_with_a_phone_number_and_the_sms_code(page, live_server) -> None:
+    seed_city()
+    locmem.outbox.clear()
+    page.set_viewport_size(PHONE_VIEWPORT)
+    page.goto(f"{live_server.url}/ru/accounts/signup/")
+    page.fill("input[name=phone]", "0700 123 456")
+    page.fill("input[name=password1]", "a long and unusual passphrase")
+    page.fill("input[name=password2]", "a long and unusual passphrase")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("input[name=code]")
+    code = re.search(r"\b(\d{6})\b", locmem.outbox[-1]["text"]).group(1)
+    assert locmem.outbox[-1]["to"] == "+996700123456"
+    page.fill("input[name=code]", code)
+    page.click("main form button[type=submit]")
+    page.wait_for_url(re.compile(r"/ru/$"))
+    assert User.objects.get(phone="+996700123456").phone_verified
+
+
+def test_it_verifies_residency_by_a_register_match(page, live_server) -> None:
+    seed_city()
+    actions.register_import(rows=read_rows(io.StringIO(
+        "pin,birth_year,district\n21203199000123,1990,Свердловский район\n")),
+        file_name="register.csv", uploaded_by=None)
+    user = make_user("aida")
+    page.set_viewport_size(PHONE_VIEWPORT)
+    log_in(page, live_server, user.email)
+    page.goto(f"{live_server.url}/en/me/verify/")
+    page.fill("input[name=register-pin]", "21203199000123")
+    page.fill("input[name=register-birth_year]", "1990")
+    page.click("section[aria-labelledby=by-register] button[type=submit]")
+    page.wait_for_selector("text=You are verified as a resident.")
+    assert page.locator("text=Sverdlovsky district").count() >= 1
+    assert Verification.objects.get(user=user).district.code == "sverdlovsky"
+
+
+def _current_totp(user: User) -> str:
+    from allauth.mfa.utils import decrypt
+
+    secret = decrypt(Authenticator.objects.get(user=user, type="totp").data["secret"])
+    counter = next(iter(yield_hotp_counters_from_time()))
+    return format_hotp_value(hotp_value(secret, counter))
+
+
+def test_staff_log_in_with_a_totp_code(page, live_server) -> None:
+    seed_city()
+    staff = make_staff(Role.CITY_ADMIN, "nurlan")
+    log_in(page, live_server, staff.email)
+    page.wait_for_selector("input[name=code]")
+    page.fill("input[name=code]", _current_totp(staff))
+    page.click("main form button[type=submit]")
+    page.wait_for_url(re.compile(r"/en/$"))
+    page.goto(f"{live_server.url}/en/me/staff/verify-in-person/")
+    assert page.locator("h1").inner_text() == "Verify a resident in person"
