@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shaar.settings")
 
@@ -11,4 +12,23 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 # Every periodic job of every app, in one place (see STYLE.md, Celery).
-app.conf.beat_schedule = {}
+app.conf.beat_schedule = {
+    # grants: tell committees and applicants once a call has passed its deadline.
+    "grants-close-due-calls": {"task": "shaar.grants.tasks.close_due_calls", "schedule": 60.0},
+    # actionplan: remind city administrators when the OGP page has gone stale (weekly).
+    "actionplan-warn-stale-section": {
+        "task": "shaar.actionplan.tasks.warn_stale_section",
+        "schedule": 7 * 24 * 60 * 60,
+    },
+    # feedback: Idempotency-Keys are kept for FEEDBACK_IDEMPOTENCY_HOURS (24 h).
+    "feedback-purge-idempotency-keys": {
+        "task": "shaar.feedback.tasks.purge_idempotency_keys",
+        "schedule": 3600.0,
+    },
+    # providers: recompute this month's and last month's scorecards every night (03:15
+    # Bishkek time, CELERY_TIMEZONE) and mail last month's to subscribers.
+    "providers-scorecards-nightly": {
+        "task": "shaar.providers.tasks.compute_scorecards_nightly",
+        "schedule": crontab(hour=3, minute=15),
+    },
+}

@@ -309,3 +309,123 @@ if not DEBUG and DATABASES["default"]["ENGINE"].endswith("sqlite3") and env.bool
     raise ImproperlyConfigured("Set DATABASE_URL: REQUIRE_DATABASE_URL is on.")
 
 SHELL_VERSION = env.str("SHELL_VERSION", default="1")
+
+# --- grants ---
+# Largest attachment or report photo an applicant may upload, in megabytes.
+GRANTS_MAX_UPLOAD_MB = env.int("GRANTS_MAX_UPLOAD_MB", default=10)
+# Absolute address used in grant notification e-mails and SMS.
+GRANTS_SITE_URL = env.str("GRANTS_SITE_URL", default="http://127.0.0.1:8000")
+# Application attachments (statutes, member lists): kept outside MEDIA_ROOT, never public.
+GRANTS_PRIVATE_ROOT = Path(env.str("GRANTS_PRIVATE_ROOT", default=str(VAR_DIR / "private")))
+# --- actionplan ---
+# Largest evidence or document upload, in megabytes.
+ACTIONPLAN_MAX_UPLOAD_MB = env.int("ACTIONPLAN_MAX_UPLOAD_MB", default=10)
+# A board meeting's agenda must be published at least this many days before it.
+ACTIONPLAN_AGENDA_NOTICE_DAYS = env.int("ACTIONPLAN_AGENDA_NOTICE_DAYS", default=7)
+# City administrators are warned when the OGP section was not updated for this many months.
+ACTIONPLAN_STALE_MONTHS = env.int("ACTIONPLAN_STALE_MONTHS", default=4)
+# Public address of the site, for links in board notifications (e-mail and SMS).
+ACTIONPLAN_SITE_URL = env.str("ACTIONPLAN_SITE_URL", default="http://127.0.0.1:8000")
+# --- operations ---
+# Production operations (deploy/README.md): request ids and JSON logs, Prometheus metrics,
+# a clear 503 when Redis or the database is down, a read replica for public pages, S3
+# media, backups.
+INSTALLED_APPS.append("shaar.ops")
+# First: every later middleware and view logs with the request id; metrics time the rest.
+MIDDLEWARE.insert(0, "shaar.lib.requestid.RequestIdMiddleware")
+MIDDLEWARE.insert(1, "shaar.lib.metrics.MetricsMiddleware")
+# Last, so its process_exception sees a view's outage error first (fail closed, 503).
+MIDDLEWARE.append("shaar.ops.middleware.ServiceUnavailableMiddleware")
+
+# Read replica: only views decorated with shaar.lib.dbrouter.use_replica read from it.
+DATABASE_ROUTERS = ["shaar.lib.dbrouter.ReplicaRouter"]
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    # Tests read the replica through the primary's test database.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+
+# S3-compatible media storage (AWS, MinIO, Ceph, Yandex/Selectel object storage…).
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    _s3_secret_file = env.str("S3_SECRET_ACCESS_KEY_FILE", default="")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("S3_REGION_NAME", default="") or None,
+            "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": (Path(_s3_secret_file).read_text().strip() if _s3_secret_file
+                           else env.str("S3_SECRET_ACCESS_KEY", default="")) or None,
+            "custom_domain": env.str("S3_CUSTOM_DOMAIN", default="") or None,
+            "location": env.str("S3_LOCATION", default="media"),
+            # Signed, expiring URLs by default: photos awaiting moderation stay private.
+            "querystring_auth": env.bool("S3_QUERYSTRING_AUTH", default=True),
+            "file_overwrite": False,
+            "default_acl": None,
+        },
+    }
+
+# Logs: text (default) or one JSON object per line; both carry the request id.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be 'text' or 'json'.")
+LOGGING["filters"] = {"request_id": {"()": "shaar.lib.requestid.RequestIdFilter"}}
+LOGGING["formatters"] = {
+    "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    "json": {
+        "()": "pythonjsonlogger.json.JsonFormatter",
+        "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(process)d %(message)s",
+        "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+    },
+}
+LOGGING["handlers"]["console"].update({"filters": ["request_id"], "formatter": LOG_FORMAT})
+# Celery workers log through the same configuration (JSON too), not their own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Prometheus metrics at /metrics, for the operator's networks only (404 elsewhere).
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS",
+                                    default=["127.0.0.1/32", "::1/128"])
+try:
+    import ipaddress as _ipaddress
+
+    for _net in METRICS_ALLOWED_NETWORKS:
+        _ipaddress.ip_network(_net, strict=False)
+except ValueError as _exc:
+    raise ImproperlyConfigured(f"METRICS_ALLOWED_NETWORKS: {_exc}") from _exc
+METRICS_CELERY_QUEUES = env.list("METRICS_CELERY_QUEUES", default=["celery"])
+if env.str("PROMETHEUS_MULTIPROC_DIR", default=""):
+    Path(env.str("PROMETHEUS_MULTIPROC_DIR")).mkdir(parents=True, exist_ok=True)
+# Health checks and Prometheus talk plain HTTP to gunicorn on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
+
+# Backups (manage.py backup / restore): where archives go by default.
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(VAR_DIR / "backups")))
+# --- feedback ---
+FEEDBACK_PHOTO_MAX_BYTES = env.int("FEEDBACK_PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
+FEEDBACK_PHOTO_MAX_PIXELS = env.int("FEEDBACK_PHOTO_MAX_PIXELS", default=40_000_000)
+FEEDBACK_PHOTO_MAX_COUNT = env.int("FEEDBACK_PHOTO_MAX_COUNT", default=5)
+FEEDBACK_PHOTO_MAX_SIDE = env.int("FEEDBACK_PHOTO_MAX_SIDE", default=2048)
+FEEDBACK_NEARBY_METRES = env.int("FEEDBACK_NEARBY_METRES", default=50)
+FEEDBACK_CLUSTER_METRES = env.int("FEEDBACK_CLUSTER_METRES", default=200)
+FEEDBACK_CLUSTER_DAYS = env.int("FEEDBACK_CLUSTER_DAYS", default=90)
+FEEDBACK_CLUSTER_MIN_REPORTS = env.int("FEEDBACK_CLUSTER_MIN_REPORTS", default=5)
+# Anonymous submissions per IP address (django-ratelimit syntax).
+FEEDBACK_ANON_RATE = env.str("FEEDBACK_ANON_RATE", default="10/h")
+FEEDBACK_IDEMPOTENCY_HOURS = env.int("FEEDBACK_IDEMPOTENCY_HOURS", default=24)
+# Hosts an Open311 client's media_url may point to; empty means no fetching.
+FEEDBACK_MEDIA_URL_HOSTS = env.list("FEEDBACK_MEDIA_URL_HOSTS", default=[])
+
+# --- providers ----------------------------------------------------------------------------
+# A provider enters the monthly ranking only with at least this many reports.
+PROVIDERS_RANKING_MIN_REPORTS = env.int("PROVIDERS_RANKING_MIN_REPORTS", default=20)
+# Survey results (and survey scores) are hidden for groups with fewer answers.
+PROVIDERS_SURVEY_MIN_ANSWERS = env.int("PROVIDERS_SURVEY_MIN_ANSWERS", default=10)
+# Status changes within this window trigger one recomputation of the current month.
+PROVIDERS_RECOMPUTE_DEBOUNCE_SECONDS = env.int("PROVIDERS_RECOMPUTE_DEBOUNCE_SECONDS",
+                                               default=300)
+# Where scorecards read reports from (a class implementing providers.sources.ReportSource).
+PROVIDERS_REPORT_SOURCE = env.str("PROVIDERS_REPORT_SOURCE",
+                                  default="shaar.providers.sources.FeedbackSource")

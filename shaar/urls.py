@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.static import serve
 
 from shaar.api.api import api
+from shaar.ops import views as ops_views
 from shaar.web import views as web_views
 
 # The admin logs in through allauth, so staff get two-factor authentication there too.
@@ -14,6 +15,7 @@ admin.site.site_header = "Shaar"
 
 urlpatterns = [
     path("healthz", web_views.healthz, name="healthz"),
+    path("metrics", ops_views.metrics_view, name="metrics"),
     path("sw.js", web_views.service_worker, name="service-worker"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
@@ -39,3 +41,4 @@ if settings.DEBUG:
 handler400 = "shaar.web.views.bad_request"
 handler403 = "shaar.web.views.permission_denied"
 handler404 = "shaar.web.views.page_not_found"
+handler500 = "shaar.ops.views.server_error"

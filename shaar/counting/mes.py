@@ -7,118 +7,29 @@ rho / cost) is the lowest; ties go to the lowest tie-break rank. Budgets only go
 run, so a project's last computed affordability is a lower bound and is kept in a heap: a round
 only re-prices the projects whose bound is not worse than the best price found so far.
 
-Speed comes from counting groups of voters, not voters. Voters who approve the same subset of
-the projects bought so far have paid the same amounts and so hold the same budget: they form a
-*class*. The classes after buying s1, s2, ... do not depend on the voters' starting budget, so
-they are kept in a trie keyed by the purchase sequence and shared by the many runs of the
-"Add1" completion, which reruns MES with one more currency unit per voter each time.
+Voters who cast the same ballot always hold the same budget, so budgets are kept per distinct
+ballot (a group, with its number of voters), and a project's price is found without sorting
+(see `_price`).
 
 All money is scaled by (number of voters x common denominator of the costs), so the starting
-budgets and costs are integers; prices are exact `Fraction`s. No float decides anything.
+budgets and costs are integers; prices are exact rationals (see numbers.py). No float decides
+anything.
 """
 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Literal
+from typing import Any, Literal
 
 from .model import Money
+from .numbers import Rational, to_fraction
 from .profile import ApprovalProfile
 from .result import ProjectExplanation
 
-Exact = int | Fraction
+Exact = Any  # int, or an exact rational (gmpy2.mpq or Fraction)
 Completion = Literal["none", "add1", "add1-to-limit"]
-
-
-class _Node:
-    """The voter classes after one purchase sequence (a node of the trie)."""
-
-    __slots__ = ("children", "classes", "parent", "replaced", "supporters", "transitions")
-
-    def __init__(self, classes: list[int], parent: _Node | None = None) -> None:
-        self.classes = classes
-        self.parent = parent
-        self.children: dict[int, _Node] = {}
-        # Cached per project: [(class, number of its voters approving the project)].
-        self.supporters: dict[int, list[tuple[int, int]]] = {}
-        # How budgets carry over from the parent: (new class, parent class, pays for the buy).
-        self.transitions: list[tuple[int, int, bool]] = []
-        # Parent class -> the classes it became here (absent when unchanged).
-        self.replaced: dict[int, tuple[int, ...]] = {}
-
-
-class _ClassTrie:
-    def __init__(self, profile: ApprovalProfile, candidates: list[int]) -> None:
-        wanted = set(candidates)
-        self.ballots = [frozenset(p for p in g if p in wanted) for g in profile.groups]
-        self.weights = profile.weights
-        self.members: list[list[int]] = []
-        self.counts: list[dict[int, int]] = []
-        everyone = [g for g, ballot in enumerate(self.ballots) if ballot]
-        self.root = _Node([self.new_class(everyone, self.count(everyone))])
-
-    def new_class(self, members: list[int], counts: dict[int, int]) -> int:
-        self.members.append(members)
-        self.counts.append(counts)
-        return len(self.members) - 1
-
-    def count(self, members: Iterable[int]) -> dict[int, int]:
-        counts: dict[int, int] = {}
-        for g in members:
-            weight = self.weights[g]
-            for p in self.ballots[g]:
-                counts[p] = counts.get(p, 0) + weight
-        return counts
-
-    def child(self, node: _Node, bought: int) -> _Node:
-        child = node.children.get(bought)
-        if child is not None:
-            return child
-        child = node.children[bought] = _Node([], node)
-        for c in node.classes:
-            counts = self.counts[c]
-            if bought not in counts:
-                child.classes.append(c)
-                continue
-            members = self.members[c]
-            paying = [g for g in members if bought in self.ballots[g]]
-            if len(paying) == len(members):
-                # Everyone pays: same voters, new budget. `bought` stays in the counts
-                # harmlessly: it is never priced again below this node.
-                new = (self.new_class(members, counts),)
-                child.transitions.append((new[0], c, True))
-            else:
-                paying_counts = self.count(paying)
-                rest_counts = {p: n - paying_counts.get(p, 0) for p, n in counts.items()}
-                rest_counts = {p: n for p, n in rest_counts.items() if n}
-                rest = [g for g in members if bought not in self.ballots[g]]
-                new = (self.new_class(paying, paying_counts), self.new_class(rest, rest_counts))
-                child.transitions += [(new[0], c, True), (new[1], c, False)]
-            child.classes.extend(new)
-            child.replaced[c] = new
-        return child
-
-    def supporters(self, node: _Node, p: int) -> list[tuple[int, int]]:
-        cached = node.supporters.get(p)
-        if cached is not None:
-            return cached
-        parent = node.parent
-        if parent is not None and p in parent.supporters:
-            # Derive from the parent's list: only the classes that split change.
-            found = []
-            for c, n in parent.supporters[p]:
-                if c in node.replaced:
-                    found += [(new, self.counts[new][p])
-                              for new in node.replaced[c] if p in self.counts[new]]
-                else:
-                    found.append((c, n))
-        else:
-            found = [(c, self.counts[c][p]) for c in node.classes if p in self.counts[c]]
-        node.supporters[p] = found
-        return found
 
 
 @dataclass
@@ -154,28 +65,32 @@ class EqualShares:
         # With cost utilities a free project gives no satisfaction, so MES never buys it.
         self.candidates = [p for p, project in enumerate(profile.projects)
                            if profile.approvals[p] > 0 and project.cost > 0]
-        self.trie = _ClassTrie(profile, self.candidates)
+        wanted = set(self.candidates)
+        # Per candidate: [(ballot group, its number of voters)].
+        self.supporters: dict[int, list[tuple[int, int]]] = {
+            p: [(g, profile.weights[g]) for g in profile.supporters[p]] for p in wanted}
 
     def start_budget(self, extra: int) -> int:
         """Scaled budget per voter: (budget + extra * voters) / voters, times the scale."""
         return int((self.profile.budget + extra * self.n) * self.scale) // self.n
 
     def run(self, extra: int = 0, explain: bool = False) -> MESRun:
-        trie, costs, ranks = self.trie, self.costs, self.ranks
-        node = trie.root
-        budgets: dict[int, Exact] = {node.classes[0]: self.start_budget(extra)}
-        heap = [(Fraction(1, self.profile.approvals[p]), ranks[p], p) for p in self.candidates]
+        if self.n == 0:
+            return MESRun(selected=[])  # pabutools: no ballots, nothing bought
+        costs, ranks, supporters = self.costs, self.ranks, self.supporters
+        budgets: list[Exact] = [self.start_budget(extra)] * len(self.profile.groups)
+        heap = [(Rational(1, self.profile.approvals[p]), ranks[p], p) for p in self.candidates]
         heapq.heapify(heap)
         result = MESRun(selected=[])
         spent: Money = 0
         if explain:
-            self._track_affordability(result, node, budgets, [p for _, _, p in heap], None)
+            self._track_affordability(result, budgets, [p for _, _, p in heap], None)
         while heap:
-            best: tuple[Fraction, int, int, Exact] | None = None
+            best: tuple[Exact, int, int, Exact] | None = None
             priced = []
             while heap and (best is None or heap[0][0] <= best[0]):
-                _, rank, p = heapq.heappop(heap)
-                price = _price(trie.supporters(node, p), budgets, costs[p])
+                bound, rank, p = heapq.heappop(heap)
+                price = _price(supporters[p], budgets, costs[p], bound * costs[p])
                 if price is None:
                     continue  # its supporters cannot pay for it any more: drop it for good
                 entry = (price / costs[p], rank, p, price)
@@ -189,27 +104,25 @@ class EqualShares:
                     heapq.heappush(heap, entry[:3])
             _, _, bought, price = best
             if explain:
-                result.rounds.append(self._round(node, budgets, bought, price, spent))
+                result.rounds.append(self._round(budgets, bought, price, spent))
             result.selected.append(bought)
             spent += self.profile.projects[bought].cost
-            node = trie.child(node, bought)
-            for new, old, pays in node.transitions:
-                budget = budgets[old]
-                budgets[new] = (budget - price if budget > price else 0) if pays else budget
+            for g, _ in supporters[bought]:
+                budget = budgets[g]
+                budgets[g] = budget - price if budget > price else 0
             if explain:
-                self._track_affordability(result, node, budgets, [p for _, _, p in heap], bought)
+                self._track_affordability(result, budgets, [p for _, _, p in heap], bought)
         if explain:
             for p in self.candidates:
                 if p not in result.selected:
-                    result.left_money[p] = self._money(node, budgets, p)
+                    result.left_money[p] = self._money(budgets, p)
         return result
 
-    def _money(self, node: _Node, budgets: dict[int, Exact], p: int) -> Exact:
-        return sum((budgets[c] * n for c, n in self.trie.supporters(node, p)), 0)
+    def _money(self, budgets: list[Exact], p: int) -> Exact:
+        return sum((budgets[g] * n for g, n in self.supporters[p]), 0)
 
-    def _round(self, node: _Node, budgets: dict[int, Exact], p: int, price: Exact,
-               spent: Money) -> _Round:
-        supporters = self.trie.supporters(node, p)
+    def _round(self, budgets: list[Exact], p: int, price: Exact, spent: Money) -> _Round:
+        supporters = self.supporters[p]
         return _Round(
             project=p,
             price=price,
@@ -218,10 +131,10 @@ class EqualShares:
             spent_before=spent,
         )
 
-    def _track_affordability(self, result: MESRun, node: _Node, budgets: dict[int, Exact],
+    def _track_affordability(self, result: MESRun, budgets: list[Exact],
                              remaining: list[int], bought: int | None) -> None:
         for p in remaining:
-            if p not in result.overtaken_by and self._money(node, budgets, p) < self.costs[p]:
+            if p not in result.overtaken_by and self._money(budgets, p) < self.costs[p]:
                 result.overtaken_by[p] = bought
 
     def total_cost(self, selection: list[int]) -> Money:
@@ -235,22 +148,33 @@ class EqualShares:
                    for p in self.candidates if p not in chosen)
 
 
-def _price(supporters: list[tuple[int, int]], budgets: dict[int, Exact],
-           cost: int) -> Exact | None:
-    """The smallest rho such that the supporters, each paying min(budget, rho), cover `cost`.
+def _price(supporters: list[tuple[int, int]], budgets: list[Exact], cost: int,
+           lower: Exact) -> Exact | None:
+    """The rho at which the supporters, each paying min(budget, rho), cover `cost` exactly.
 
-    Walk the supporters from the poorest: while the remaining ones cannot split the rest
-    equally within the current budget, this one pays all it has. None if they cannot pay.
+    That rho is unique, so it is the one pabutools finds by scanning supporters from the
+    poorest. Here Newton's method climbs to it from `lower`, a price known not to exceed it:
+    voters with budget <= rho pay all they have, the others share the rest. The sum is concave
+    in rho, so each step stays below the answer and it stops when nobody changes side (usually
+    after two passes, without sorting). None if the supporters cannot pay.
     """
-    pairs = sorted((budgets[c], n) for c, n in supporters)
-    remaining = sum(n for _, n in pairs)
-    paid: Exact = 0
-    for budget, n in pairs:
-        if cost - paid <= budget * remaining:
-            return Fraction(cost - paid, remaining) if remaining else None
-        paid += budget * n
-        remaining -= n
-    return None
+    rho = lower
+    while True:
+        poor_money: Exact = 0
+        rich = 0
+        for g, n in supporters:
+            budget = budgets[g]
+            if budget <= rho:
+                poor_money += budget * n
+            else:
+                rich += n
+        if not rich:
+            # Everyone pays all they have: enough only if that is exactly the cost.
+            return rho if poor_money == cost else None
+        new = Rational(cost - poor_money) / rich
+        if new == rho:
+            return rho
+        rho = new
 
 
 def equal_shares(
@@ -321,5 +245,5 @@ def mes_explanations(
 
 
 def _unscale(value: Exact, scale: int) -> Money:
-    exact = Fraction(value) / scale
+    exact = Fraction(to_fraction(value)) / scale
     return exact.numerator if exact.denominator == 1 else exact

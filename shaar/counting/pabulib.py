@@ -94,7 +94,7 @@ class _Parser:
                 section = name
                 self.read_section(section, rows)
             else:
-                raise self.fail(f"expected a section name (META, PROJECTS or VOTES), got {row[0]!r}")
+                raise self.fail(f"expected META, PROJECTS or VOTES, got {row[0]!r}")
         return self.instance()
 
     def read_section(self, section: str, rows: Iterator[list[str]]) -> None:

@@ -5,3 +5,20 @@ from django.utils.translation import gettext_lazy as _
 class GrantsConfig(AppConfig):
     name = "shaar.grants"
     verbose_name = _("Community grants")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from shaar.web.registry import NavItem, register_home, register_nav
+
+        from . import models
+        from .views import home_cards
+
+        for model in (models.Call, models.RequiredDocument, models.Criterion,
+                      models.Clarification, models.CommitteeMember, models.ApplicantProfile,
+                      models.Membership, models.Application, models.ConflictDeclaration,
+                      models.Evaluation, models.Score, models.Decision, models.Award,
+                      models.Tranche, models.Report):
+            auditlog.register(model)
+        register_nav(NavItem(_("Grants"), "grants:index", order=50))
+        register_home(home_cards, order=50)

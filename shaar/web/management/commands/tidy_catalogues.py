@@ -29,13 +29,16 @@ class Command(BaseCommand):
             po.metadata["Language"] = language
             po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
             if language == "en":
+                # The source strings are English: the English catalogue repeats them, which
+                # also replaces any fuzzy guess makemessages made from a similar string.
                 for entry in po:
-                    if entry.msgid_plural and not any(entry.msgstr_plural.values()):
+                    if entry.msgid_plural:
                         entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
-                    elif not entry.msgid_plural and not entry.msgstr:
+                    else:
                         entry.msgstr = entry.msgid
                     if "fuzzy" in entry.flags:
                         entry.flags.remove("fuzzy")
+                    entry.previous_msgid = entry.previous_msgid_plural = None
             po.save()
             todo = [e for e in po.untranslated_entries() + po.fuzzy_entries() if not e.obsolete]
             missing += len(todo)

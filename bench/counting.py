@@ -1,0 +1,129 @@
+"""Benchmark: `python -m shaar.counting` against pabutools, whole process, side by side.
+
+    python bench/counting.py                           # largest files, greedy/mes/phragmen
+    python bench/counting.py --files Lodz_2024 --rules mes --timeout 300
+    python bench/counting.py --reference-times         # pabutools figures from reference.json
+    python bench/counting.py --synthetic-only          # 1,000,000 voters x 300 projects, MES
+
+Each run is a fresh process; wall time and peak RSS come from os.wait4. pabutools runs are
+killed after --timeout seconds (it needs minutes on these files). "read" is a process that only
+parses the file: counting time is reported as (count - read) / read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PABULIB = Path(os.environ.get("PABULIB_DIR", ROOT.parent / "shared" / "pabulib"))
+FILES = ("Poland_Wroclaw_2015_150_-_500.pb", "Poland_Lodz_2022.pb", "Poland_Lodz_2023.pb",
+         "Poland_Lodz_2024.pb", "Poland_Lodz_2025.pb", "Poland_Warszawa_2026.pb")
+
+
+def measure(command: list[str], timeout: float) -> tuple[float | None, float]:
+    """Wall seconds (None on timeout) and peak RSS in MB of one process."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL)
+    deadline = started + timeout
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.perf_counter() > deadline:
+            process.kill()
+            _, status, usage = os.wait4(process.pid, 0)
+            return None, usage.ru_maxrss / 1024
+        time.sleep(0.01)
+    if status:
+        raise RuntimeError(f"{command} failed with status {status}")
+    return time.perf_counter() - started, usage.ru_maxrss / 1024
+
+
+def fmt(seconds: float | None, timeout: float) -> str:
+    return f">{timeout:.0f}" if seconds is None else f"{seconds:.2f}"
+
+
+def benchmark_files(args: argparse.Namespace) -> None:
+    reference = json.loads((PABULIB / "reference.json").read_text())
+    print(f"{'file':34} {'rule':9} {'read s':>7} {'ours s':>7} {'MB':>5} {'count/read':>10} "
+          f"{'pabutools s':>11} {'MB':>6} {'ratio':>6}")
+    for name in args.files:
+        path = next(PABULIB.glob(f"*{name}*.pb")) if not (PABULIB / name).exists() else (
+            PABULIB / name)
+        read_cmd = [sys.executable, "-c",
+                    f"from shaar.counting import read_pabulib; read_pabulib({str(path)!r})"]
+        read_s, _ = measure(read_cmd, args.timeout)
+        for rule in args.rules:
+            ours_s, ours_mb = measure(
+                [sys.executable, "-m", "shaar.counting", str(path), "--rule", rule], args.timeout)
+            if args.reference_times:
+                theirs_s = reference.get(path.name, {}).get(rule, {}).get("pabutools_seconds")
+                theirs_mb = float("nan")
+            else:
+                theirs_s, theirs_mb = measure(
+                    [sys.executable, str(ROOT / "bench" / "parity.py"), "--pabutools-worker",
+                     str(path), rule], args.timeout)
+            ratio = f"{theirs_s / ours_s:.1f}x" if theirs_s and ours_s else (
+                f">{args.timeout / ours_s:.0f}x" if ours_s else "?")
+            counting = (ours_s - read_s) / read_s if ours_s and read_s else float("nan")
+            print(f"{path.name[:34]:34} {rule:9} {fmt(read_s, args.timeout):>7} "
+                  f"{fmt(ours_s, args.timeout):>7} {ours_mb:5.0f} {counting:10.1f} "
+                  f"{fmt(theirs_s, args.timeout):>11} {theirs_mb:6.0f} {ratio:>6}", flush=True)
+
+
+def synthetic(voters: int, projects: int) -> None:
+    """MES on a generated election: skewed popularity, ballots of 1 to 5 projects."""
+    sys.path.insert(0, str(ROOT))
+    from shaar.counting import Instance, Project, Votes, count
+
+    rng = random.Random(2025)
+    ids = [f"P{i:03d}" for i in range(projects)]
+    weights = [1 / (i + 1) ** 0.8 for i in range(projects)]
+    ballots = []
+    for _ in range(voters):
+        ballots.append(tuple(sorted(set(rng.choices(ids, weights, k=rng.randint(1, 5))))))
+    costs = [rng.randrange(20_000, 2_000_000, 500) for _ in ids]
+    instance = Instance(
+        budget=sum(costs) // 5,
+        projects=tuple(Project(id=i, cost=c) for i, c in zip(ids, costs, strict=True)),
+        votes=Votes(voter_ids=tuple(map(str, range(voters))), ballots=tuple(ballots)),
+    )
+    started = time.perf_counter()
+    result = count(instance, "mes")
+    elapsed = time.perf_counter() - started
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"synthetic {voters:,} voters x {projects} projects: MES {elapsed:.1f} s, "
+          f"{len(result.selected)} funded, {result.parameters['units_added_per_voter']} Add1 "
+          f"steps, peak RSS {peak:.0f} MB (generation included)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--files", nargs="+", default=list(FILES))
+    parser.add_argument("--rules", nargs="+", default=["greedy", "mes", "phragmen"])
+    parser.add_argument("--timeout", type=float, default=300)
+    parser.add_argument("--reference-times", action="store_true",
+                        help="take pabutools times from reference.json instead of running it")
+    parser.add_argument("--synthetic-only", action="store_true")
+    parser.add_argument("--no-synthetic", action="store_true")
+    parser.add_argument("--voters", type=int, default=1_000_000)
+    parser.add_argument("--projects", type=int, default=300)
+    args = parser.parse_args()
+    if not args.synthetic_only:
+        benchmark_files(args)
+    if not args.no_synthetic:
+        synthetic(args.voters, args.projects)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,274 @@
+"""Feedback benchmark: 1,000,000 reports in PostgreSQL, submissions over HTTP, list/map p95.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/shaar_feedback_bench \
+        .venv/bin/python bench/reports.py [--reports 1000000] [--seconds 20]
+
+1. Migrates the database, loads the demo data (city, districts, categories, routing) and,
+   when fewer than --reports reports exist, adds the rest with PostgreSQL COPY.
+2. Starts gunicorn on a free 127.0.0.1 port (--workers × --threads), DEBUG off.
+3. Submission throughput: --clients processes POST /api/v1/feedback/reports for
+   --seconds, each with its own Idempotency-Key. Target: >= 200/s, no errors.
+4. Read latency: --reads sequential GETs of /api/v1/feedback/reports for a random
+   district and month (a page of 100), and of the GeoJSON map layer. Target: p95 < 100 ms.
+
+Everything runs on 127.0.0.1 only and stops after the given counts and times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import io
+import multiprocessing
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def free_port() -> int:
+    """A port nobody listens on now (other benchmarks share this machine)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+PORT = int(os.environ.get("BENCH_PORT") or free_port())
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shaar.settings")
+    os.environ.setdefault("DEBUG", "true")
+    import django
+
+    django.setup()
+
+
+def prepare(n_reports: int) -> dict:
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        sys.exit("Set DATABASE_URL to a PostgreSQL database: this benchmark uses COPY.")
+    from shaar.city import demo as city_demo
+    from shaar.feedback import demo as feedback_demo
+    from shaar.feedback.models import Category, Report
+
+    city_demo.seed()
+    feedback_demo.seed()
+    existing = Report.objects.count()
+    if existing < n_reports:
+        t0 = time.perf_counter()
+        copy_reports(n_reports - existing)
+        print(f"seeded {n_reports - existing:,} reports with COPY in "
+              f"{time.perf_counter() - t0:.1f} s")
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE feedback_report")
+    from shaar.city.models import District
+
+    return {"districts": list(District.objects.values_list("code", flat=True)),
+            "categories": list(Category.objects.filter(questions__isnull=True)
+                               .values_list("code", flat=True)),
+            "reports": Report.objects.count()}
+
+
+def copy_reports(count: int) -> None:
+    """Random reports spread over two years and every district, written with COPY."""
+    from django.db import connection
+
+    from shaar.city.models import District
+    from shaar.feedback.actions import route_for
+    from shaar.feedback.models import Category
+
+    rng = random.Random(1)
+    districts = list(District.objects.filter(boundary__isnull=False))
+    categories = list(Category.objects.all())
+    routes = {(c.pk, d.pk): route_for(category=c, district=d) for c in categories
+              for d in districts}
+    boxes = {}
+    for d in districts:
+        ring = d.boundary["coordinates"][0]
+        boxes[d.pk] = (min(p[1] for p in ring), max(p[1] for p in ring),
+                       min(p[0] for p in ring), max(p[0] for p in ring))
+    now = datetime.now(UTC)
+    statuses = ["new", "acknowledged", "in_progress", "resolved", "resolved", "resolved",
+                "rejected", "duplicate"]
+    channels = ["web", "web", "app", "app", "phone", "letter", "in_person", "eportal",
+                "open311"]
+    columns = ("is_sample, category_id, status, channel, lat, lon, address, district_id, "
+               "description, answers, contact_name, contact_email, contact_phone, "
+               "department_id, organisation_id, status_note, is_hidden, token, created_at, "
+               "updated_at, acknowledged_at, resolved_at, acknowledge_due_at, "
+               "resolve_due_at, reopen_count, supporter_count")
+    batch = 100_000
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # psycopg 3
+        for start in range(0, count, batch):
+            with raw.copy(f"COPY feedback_report ({columns}) FROM STDIN") as copy:
+                for _ in range(min(batch, count - start)):
+                    c = rng.choice(categories)
+                    d = rng.choice(districts)
+                    s, n, w, e = boxes[d.pk]
+                    created = now - timedelta(seconds=rng.randrange(0, 730 * 86400))
+                    status = rng.choice(statuses)
+                    ack = created + timedelta(hours=rng.uniform(1, 48)) if status != "new" \
+                        else None
+                    res = (ack + timedelta(hours=rng.uniform(2, 300))
+                           if status in ("resolved", "rejected", "duplicate") else None)
+                    dept, org = routes[(c.pk, d.pk)]
+                    copy.write_row((
+                        True, c.pk, status, rng.choice(channels), rng.uniform(s, n),
+                        rng.uniform(w, e), "", d.pk, "Benchmark report", "{}", "", "", "",
+                        dept.pk if dept else None, org.pk if org else None, "", False,
+                        uuid.uuid4(), created, res or ack or created, ack, res,
+                        created + timedelta(hours=c.target_hours_acknowledge),
+                        created + timedelta(hours=c.target_hours_resolve), 0, 0))
+            print(f"  … {min(start + batch, count):,}", flush=True)
+
+
+def start_gunicorn(workers: int, threads: int) -> subprocess.Popen:
+    env = {**os.environ, "DEBUG": "false", "SECRET_KEY": "bench-" + "x" * 50,
+           "VOTER_KEY_SECRET": "bench-voter", "ALLOWED_HOSTS": "127.0.0.1",
+           "SECURE_SSL_REDIRECT": "false", "SECURE_HSTS_SECONDS": "0",
+           "FEEDBACK_ANON_RATE": "100000000/s", "LOG_LEVEL": "WARNING",
+           "DJANGO_SETTINGS_MODULE": "shaar.settings"}
+    proc = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "shaar.wsgi", "-b", f"127.0.0.1:{PORT}",
+         "-w", str(workers), "-k", "gthread", "--threads", str(threads), "--log-level", "warning"],
+        cwd=ROOT, env=env, start_new_session=True)
+    for _ in range(100):
+        if proc.poll() is not None:
+            sys.exit(f"gunicorn exited (port {PORT} taken?)")
+        try:
+            socket.create_connection(("127.0.0.1", PORT), timeout=0.2).close()
+            time.sleep(1)
+            if proc.poll() is not None:  # someone else's server answered
+                sys.exit(f"gunicorn exited (port {PORT} taken?)")
+            return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    sys.exit("gunicorn did not start")
+
+
+def _multipart(fields: dict[str, str]) -> tuple[bytes, str]:
+    boundary = uuid.uuid4().hex
+    out = io.BytesIO()
+    for name, value in fields.items():
+        out.write(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+                  f"{value}\r\n".encode())
+    out.write(f"--{boundary}--\r\n".encode())
+    return out.getvalue(), f"multipart/form-data; boundary={boundary}"
+
+
+def submitter(seconds: float, categories: list[str], seed: int, results) -> None:
+    rng = random.Random(seed)
+    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
+    ok = errors = 0
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        body, content_type = _multipart({
+            "category": rng.choice(categories), "lat": f"{rng.uniform(42.80, 42.92):.6f}",
+            "lon": f"{rng.uniform(74.50, 74.70):.6f}", "description": "Bench submission",
+            "channel": "app"})
+        try:
+            conn.request("POST", "/api/v1/feedback/reports", body=body, headers={
+                "Content-Type": content_type, "Idempotency-Key": uuid.uuid4().hex})
+            response = conn.getresponse()
+            response.read()
+            if response.status == 201:
+                ok += 1
+            else:
+                errors += 1
+        except (OSError, http.client.HTTPException):
+            errors += 1
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
+    results.put((ok, errors))
+
+
+def measure_reads(paths: list[str]) -> list[float]:
+    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
+    times = []
+    for path in paths:
+        t0 = time.perf_counter()
+        conn.request("GET", path)
+        response = conn.getresponse()
+        response.read()
+        times.append((time.perf_counter() - t0) * 1000)
+        if response.status != 200:
+            raise SystemExit(f"GET {path} → {response.status}")
+    return times
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[18]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--reports", type=int, default=1_000_000)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--reads", type=int, default=300)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8)
+    args = parser.parse_args()
+    setup_django()
+    info = prepare(args.reports)
+    print(f"{info['reports']:,} reports in the database")
+    from django.db import connections
+
+    connections.close_all()
+    server = start_gunicorn(args.workers, args.threads)
+    try:
+        measure_reads(["/api/v1/feedback/categories"] * 10)  # warm up both workers
+        results: multiprocessing.Queue = multiprocessing.Queue()
+        procs = [multiprocessing.Process(target=submitter,
+                                         args=(args.seconds, info["categories"], i, results))
+                 for i in range(args.clients)]
+        t0 = time.perf_counter()
+        for p in procs:
+            p.start()
+        totals = [results.get(timeout=args.seconds + 60) for _ in procs]
+        for p in procs:
+            p.join()
+        elapsed = time.perf_counter() - t0
+        ok = sum(t[0] for t in totals)
+        errors = sum(t[1] for t in totals)
+        print(f"submissions: {ok:,} in {elapsed:.1f} s = {ok / elapsed:.0f}/s, "
+              f"errors: {errors} (target >= 200/s, 0 errors)")
+
+        rng = random.Random(7)
+        today = datetime.now(UTC)
+        months = [(today - timedelta(days=30 * i)).strftime("%Y-%m") for i in range(24)]
+        list_paths = [f"/api/v1/feedback/reports?district={rng.choice(info['districts'])}"
+                      f"&month={rng.choice(months)}&page_size=100" for _ in range(args.reads)]
+        list_times = measure_reads(list_paths)
+        print(f"list API (district + month, 100 per page): p50 "
+              f"{statistics.median(list_times):.1f} ms, p95 {p95(list_times):.1f} ms "
+              f"(target < 100 ms)")
+        map_paths = [f"/en/feedback/map.json?district={rng.choice(info['districts'])}"
+                     f"&month={rng.choice(months)}" for _ in range(args.reads)]
+        map_times = measure_reads(map_paths)
+        print(f"map pins (district + month, up to 5,000 pins): p50 "
+              f"{statistics.median(map_times):.1f} ms, p95 {p95(map_times):.1f} ms")
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""gunicorn configuration for Shaar: `gunicorn -c deploy/gunicorn.conf.py shaar.wsgi`.
+
+Everything is read from the environment, so the same file serves systemd and containers.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import re
+from pathlib import Path
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",")
+# Sync workers: Django requests are short and mostly wait on PostgreSQL. 2×cores+1 is
+# gunicorn's own advice; WEB_CONCURRENCY is the conventional override.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+worker_class = "gthread" if threads > 1 else "sync"
+# A request that takes longer than this is killed (and logged): ballots and reports take
+# milliseconds; slow work belongs in Celery. nginx's proxy_read_timeout is set above it.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+# Recycle workers now and then so a slow leak never grows into an outage.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
+# Heartbeat files in memory, not on a possibly slow disk.
+_SHM = "/dev/shm"  # noqa: S108 (gunicorn's documented choice; only heartbeat files)
+worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR", _SHM if Path(_SHM).is_dir() else None)
+# Trust X-Forwarded-* only from nginx.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+limit_request_line = 8190
+limit_request_fields = 100
+
+# Logs to stdout/stderr (journald or the container runtime collects them). The access log
+# carries the request id that nginx sent and Django echoed in the response.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+if os.environ.get("LOG_FORMAT", "text") == "json":
+    access_log_format = (
+        '{"time": "%(t)s", "logger": "gunicorn.access", "remote": "%(h)s", '
+        '"request_id": "%({x-request-id}o)s", "method": "%(m)s", "path": "%(U)s", '
+        '"status": %(s)s, "bytes": "%(B)s", "duration_ms": %(M)s, "user_agent": "%(a)s"}'
+    )
+else:
+    access_log_format = ('%(h)s %(t)s "%(r)s" %(s)s %(B)s %(M)sms "%(a)s" '
+                         'request_id=%({x-request-id}o)s')
+
+_STALE = re.compile(r"_(\d+)\.db$")
+
+
+def _clean_metrics_dir(directory: str) -> None:
+    """Remove Prometheus files of processes that no longer run (left by a previous run),
+    keeping those of live processes (a second gunicorn during a hand-over)."""
+    for path in Path(directory).glob("*.db"):
+        match = _STALE.search(path.name)
+        if not match:
+            continue
+        try:
+            os.kill(int(match.group(1)), 0)
+        except ProcessLookupError:
+            path.unlink(missing_ok=True)
+        except PermissionError:
+            pass
+
+
+def on_starting(server) -> None:
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        Path(directory).mkdir(parents=True, exist_ok=True)
+        _clean_metrics_dir(directory)
+
+
+def child_exit(server, worker) -> None:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

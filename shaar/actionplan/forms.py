@@ -1,0 +1,254 @@
+"""HTML forms: they parse input; the actions decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    ActionPlan,
+    Assessment,
+    BoardMember,
+    Commitment,
+    Completion,
+    Contribution,
+    Milestone,
+)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={
+            "accept": ".jpg,.jpeg,.png,.webp,.pdf,.docx,.xlsx,.pptx,.odt,.ods"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+class ContributionForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    text = forms.CharField(label=_("Your comment or idea"), max_length=5000,
+                           widget=forms.Textarea(attrs={"rows": 5}))
+    organisation = forms.CharField(
+        label=_("On behalf of an organisation (optional)"), max_length=200, required=False)
+
+
+class ResponseForm(forms.Form):
+    response = forms.ChoiceField(label=_("Response"), choices=Contribution.Response.choices,
+                                 widget=forms.RadioSelect)
+    response_text = forms.CharField(label=_("Reasons, published with the response"),
+                                    max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    merged_into = forms.ModelChoiceField(label=_("Merged into commitment"), required=False,
+                                         queryset=Commitment.objects.none())
+
+    def __init__(self, *args, plan: ActionPlan, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["merged_into"].queryset = plan.commitments.order_by("order", "code")
+
+
+class HideForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for hiding (published)"), max_length=300)
+
+
+class TransitionForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("Move the plan to"),
+                                  choices=ActionPlan.Status.choices)
+    note = forms.CharField(label=_("Note (public)"), max_length=2000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, plan: ActionPlan, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = plan.allowed_transitions()
+        self.fields["to_status"].choices = [
+            (value, label) for value, label in ActionPlan.Status.choices if value in allowed]
+
+
+class ProgressForm(forms.Form):
+    text = forms.CharField(label=_("What was done"), max_length=5000,
+                           widget=forms.Textarea(attrs={"rows": 5}))
+    status = forms.ChoiceField(label=_("Milestone status"), choices=Milestone.Status.choices)
+    completion = forms.ChoiceField(label=_("Completion level"), choices=Completion.choices)
+    links = forms.CharField(label=_("Links to evidence (one per line)"), required=False,
+                            max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+    files = MultipleFileField(
+        label=_("Documents and photos"), required=False,
+        help_text=_("PDF, DOCX, XLSX, PPTX, ODT, ODS, JPEG, PNG or WebP, up to %(mb)s MB each.")
+        % {"mb": settings.ACTIONPLAN_MAX_UPLOAD_MB})
+
+    def link_list(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data.get("links", "").splitlines()
+                if line.strip()]
+
+
+YES_NO = [("", _("not assessed")), ("true", _("yes")), ("false", _("no"))]
+
+
+class AssessmentForm(forms.Form):
+    verifiable = forms.TypedChoiceField(label=_("Verifiable"), choices=YES_NO, required=False,
+                                        coerce=lambda v: v == "true", empty_value=None)
+    verifiability_note = forms.CharField(label=_("Explanation"), required=False,
+                                         max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+    relevant = forms.TypedChoiceField(label=_("Relevant to OGP values"), choices=YES_NO,
+                                      required=False, coerce=lambda v: v == "true",
+                                      empty_value=None)
+    relevance_note = forms.CharField(label=_("Explanation"), required=False, max_length=5000,
+                                     widget=forms.Textarea(attrs={"rows": 2}))
+    potential = forms.ChoiceField(label=_("Potential for results"), required=False,
+                                  choices=[("", _("not assessed")),
+                                           *Assessment.Potential.choices])
+    potential_note = forms.CharField(label=_("Explanation"), required=False, max_length=5000,
+                                     widget=forms.Textarea(attrs={"rows": 2}))
+    completion = forms.ChoiceField(label=_("Completion level"), required=False,
+                                   choices=[("", _("not assessed")), *Completion.choices])
+    completion_note = forms.CharField(label=_("Explanation"), required=False, max_length=5000,
+                                      widget=forms.Textarea(attrs={"rows": 2}))
+    opened_government = forms.ChoiceField(
+        label=_("Did it open government?"), required=False,
+        choices=[("", _("not assessed")), *Assessment.OpenedGovernment.choices])
+    opened_government_note = forms.CharField(label=_("Explanation"), required=False,
+                                             max_length=5000,
+                                             widget=forms.Textarea(attrs={"rows": 2}))
+    assessor_name = forms.CharField(label=_("Assessed by"), required=False, max_length=200)
+
+    @classmethod
+    def initial_from(cls, assessment: Assessment | None) -> dict:
+        if assessment is None:
+            return {}
+        initial = {name: getattr(assessment, name) for name in cls.base_fields}
+        for name in ("verifiable", "relevant"):
+            value = initial[name]
+            initial[name] = "" if value is None else ("true" if value else "false")
+        return initial
+
+
+class DashboardFilter(forms.Form):
+    value = forms.ChoiceField(label=_("OGP value"), required=False)
+    agency = forms.IntegerField(label=_("Agency"), required=False, widget=forms.Select)
+
+    def __init__(self, *args, agencies, **kwargs) -> None:
+        from .models import OgpValue
+
+        super().__init__(*args, **kwargs)
+        self.fields["value"].choices = [("", _("All values")), *OgpValue.choices]
+        self.fields["agency"].widget.choices = [("", _("All agencies"))] + [
+            (a.id, a.name) for a in agencies]
+
+
+class MeetingForm(forms.Form):
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=forms.DateTimeInput(
+        attrs={"type": "datetime-local"}))
+    location = forms.CharField(label=_("Place"), max_length=300)
+    title_ky = forms.CharField(label=_("Title (Kyrgyz)"), max_length=300)
+    title_ru = forms.CharField(label=_("Title (Russian)"), max_length=300)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=300)
+    agenda_ky = forms.CharField(label=_("Agenda (Kyrgyz)"), widget=forms.Textarea)
+    agenda_ru = forms.CharField(label=_("Agenda (Russian)"), widget=forms.Textarea)
+    agenda_en = forms.CharField(label=_("Agenda (English)"), widget=forms.Textarea)
+
+
+class MeetingDocumentForm(forms.Form):
+    title_ky = forms.CharField(label=_("Title (Kyrgyz)"), max_length=300)
+    title_ru = forms.CharField(label=_("Title (Russian)"), max_length=300)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=300)
+    file = forms.FileField(label=_("File"), required=False)
+    url = forms.URLField(label=_("Or a link"), required=False)
+
+
+class PlanDocumentForm(MeetingDocumentForm):
+    pass
+
+
+class DecisionForm(forms.Form):
+    text_ky = forms.CharField(label=_("Decision (Kyrgyz)"), widget=forms.Textarea(
+        attrs={"rows": 3}))
+    text_ru = forms.CharField(label=_("Decision (Russian)"), widget=forms.Textarea(
+        attrs={"rows": 3}))
+    text_en = forms.CharField(label=_("Decision (English)"), widget=forms.Textarea(
+        attrs={"rows": 3}))
+    commitments = forms.ModelMultipleChoiceField(
+        label=_("Commitments concerned"), required=False, queryset=Commitment.objects.none(),
+        widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, commitments, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["commitments"].queryset = commitments
+
+
+class MinutesForm(forms.Form):
+    minutes_ky = forms.CharField(label=_("Minutes (Kyrgyz)"), required=False,
+                                 widget=forms.Textarea)
+    minutes_ru = forms.CharField(label=_("Minutes (Russian)"), required=False,
+                                 widget=forms.Textarea)
+    minutes_en = forms.CharField(label=_("Minutes (English)"), required=False,
+                                 widget=forms.Textarea)
+    present = forms.ModelMultipleChoiceField(label=_("Present"), required=False,
+                                             queryset=BoardMember.objects.none(),
+                                             widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, members, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["present"].queryset = members
+
+
+class CommitmentForm(forms.ModelForm):
+    """Every field of OGP's commitment template, in each language."""
+
+    class Meta:
+        model = Commitment
+        # Every editable field of the template, in model order (listed, not excluded, so a
+        # new model field never appears on the form by accident).
+        fields = [f.name for f in Commitment._meta.concrete_fields
+                  if f.editable and f.name not in ("id", "plan", "created_at", "is_sample")]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "end_date": forms.DateInput(attrs={"type": "date"}),
+            **{f"{name}_{code}": forms.Textarea(attrs={"rows": 3})
+               for name in ("problem", "baseline", "status_quo", "description", "objective",
+                            "contribution", "supporting_government", "supporting_others",
+                            "other_programmes")
+               for code in ("ky", "ru", "en")},
+        }
+
+
+class MilestoneForm(forms.ModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["order", "deliverable_ky", "deliverable_ru", "deliverable_en", "start_date",
+                  "end_date", "responsible", "responsible_note"]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "end_date": forms.DateInput(attrs={"type": "date"}),
+            "deliverable_ky": forms.Textarea(attrs={"rows": 2}),
+            "deliverable_ru": forms.Textarea(attrs={"rows": 2}),
+            "deliverable_en": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = ActionPlan
+        fields = ["code", "title_ky", "title_ru", "title_en", "summary_ky", "summary_ru",
+                  "summary_en", "start_date", "end_date", "consultation_ends"]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "end_date": forms.DateInput(attrs={"type": "date"}),
+            "consultation_ends": forms.DateInput(attrs={"type": "date"}),
+            "summary_ky": forms.Textarea(attrs={"rows": 3}),
+            "summary_ru": forms.Textarea(attrs={"rows": 3}),
+            "summary_en": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class MonitorForm(forms.Form):
+    account = forms.CharField(label=_("E-mail or mobile number of the monitor's account"),
+                              max_length=200)
+    organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)

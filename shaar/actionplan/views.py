@@ -1,0 +1,680 @@
+"""Pages of the OGP section. Thin: fetch through access helpers, parse with a form, call
+an action, render. Bad input answers 400 with the form and its messages."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
+
+from shaar.city.models import Department
+from shaar.lib.i18n import localized
+
+from . import actions, selectors
+from .forms import (
+    AssessmentForm,
+    CommitmentForm,
+    ContributionForm,
+    DashboardFilter,
+    DecisionForm,
+    HideForm,
+    MeetingDocumentForm,
+    MeetingForm,
+    MilestoneForm,
+    MinutesForm,
+    MonitorForm,
+    PlanDocumentForm,
+    PlanForm,
+    ProgressForm,
+    ResponseForm,
+    TransitionForm,
+)
+from .models import (
+    ActionPlan,
+    Assessment,
+    BoardMember,
+    Commitment,
+    Contribution,
+    Meeting,
+    Milestone,
+    city_today,
+)
+
+# --- Access helpers: the object or 404/403, nothing else ---------------------------------
+
+
+def _can_see(user, plan: ActionPlan) -> bool:
+    # A plan being drafted is the city's working copy; it goes public for consultation.
+    return plan.status != ActionPlan.Status.DRAFTING or user.has_perm("actionplan.manage")
+
+
+def access_plan_for_user(user, code: str) -> ActionPlan:
+    plan = ActionPlan.objects.filter(code=code).first()
+    if plan is None or not _can_see(user, plan):
+        raise Http404
+    return plan
+
+
+def access_commitment_for_user(user, code: str) -> Commitment:
+    commitment = (Commitment.objects.select_related("plan", "lead_agency")
+                  .filter(code=code.upper()).first())
+    if commitment is None or not _can_see(user, commitment.plan):
+        raise Http404
+    return commitment
+
+
+def access_contribution_for_responder(user, contribution_id: int) -> Contribution:
+    contribution = (Contribution.objects.select_related("plan", "commitment")
+                    .filter(id=contribution_id).first())
+    if contribution is None:
+        raise Http404
+    if not user.has_perm("actionplan.respond_contribution"):
+        raise PermissionDenied
+    return contribution
+
+
+def access_milestone_for_reporter(user, milestone_id: int) -> Milestone:
+    milestone = (Milestone.objects.select_related("commitment__plan", "responsible")
+                 .filter(id=milestone_id).first())
+    if milestone is None or not _can_see(user, milestone.commitment.plan):
+        raise Http404
+    if not user.has_perm("actionplan.post_progress", milestone):
+        raise PermissionDenied
+    return milestone
+
+
+def access_assessment_for_editor(user, code: str, kind: str) -> tuple[Commitment, Assessment]:
+    commitment = access_commitment_for_user(user, code)
+    if kind == Assessment.Kind.SELF:
+        allowed = user.has_perm("actionplan.edit_self_assessment")
+    elif kind == Assessment.Kind.INDEPENDENT:
+        allowed = user.has_perm("actionplan.edit_independent_assessment", commitment)
+    else:
+        raise Http404
+    if not allowed:
+        raise PermissionDenied
+    assessment = commitment.assessments.filter(kind=kind).first()
+    return commitment, assessment
+
+
+def access_meeting_for_user(user, meeting_id: int) -> Meeting:
+    meeting = Meeting.objects.select_related("plan").filter(id=meeting_id).first()
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+def _require_manager(user) -> None:
+    if not user.has_perm("actionplan.manage"):
+        raise PermissionDenied
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    """Put an action's error on the form field it names, or on the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+# --- Public pages ----------------------------------------------------------------------------
+
+
+@require_GET
+def home(request: HttpRequest) -> TemplateResponse:
+    status = selectors.section_status()
+    plans = [p for p in ActionPlan.objects.public() if _can_see(request.user, p)]
+    plan = selectors.current_plan()
+    if plan is not None and not _can_see(request.user, plan):
+        plan = next(iter(plans), None)
+    return TemplateResponse(request, "actionplan/home.html", {
+        "status": status, "plans": plans, "plan": plan,
+        "show_stale_warning": status.is_stale and request.user.has_perm("actionplan.manage"),
+        "balance": selectors.board_balance(),
+    })
+
+
+@require_GET
+def plan_detail(request: HttpRequest, code: str) -> TemplateResponse:
+    plan = access_plan_for_user(request.user, code)
+    return _plan_page(request, plan, ContributionForm(), status=200)
+
+
+def _plan_page(request, plan: ActionPlan, idea_form, *, status: int,
+               transition_form=None) -> TemplateResponse:
+    can_manage = request.user.has_perm("actionplan.manage")
+    ideas = plan.contributions.filter(commitment__isnull=True).select_related("merged_into")
+    return TemplateResponse(request, "actionplan/plan.html", {
+        "plan": plan,
+        "rows": selectors.dashboard(plan=plan).rows,
+        "documents": plan.documents.all(),
+        "ideas": ideas,
+        "unanswered": plan.contributions.unanswered().count(),
+        "idea_form": idea_form,
+        "can_contribute": request.user.has_perm("actionplan.contribute", plan),
+        "can_manage": can_manage,
+        "can_respond": can_manage and plan.commitments_are_drafts,
+        "can_moderate": request.user.has_perm("actionplan.moderate"),
+        "transition_form": transition_form or (TransitionForm(plan=plan) if can_manage
+                                               else None),
+        "changes": plan.status_changes.all(),
+        "monitors": plan.monitors.filter(active=True).select_related("user"),
+    }, status=status)
+
+
+@login_required
+@require_POST
+def plan_transition(request: HttpRequest, code: str) -> HttpResponse:
+    plan = access_plan_for_user(request.user, code)
+    _require_manager(request.user)
+    form = TransitionForm(request.POST, plan=plan)
+    if form.is_valid():
+        try:
+            plan = actions.plan_transition(plan=plan, to_status=form.cleaned_data["to_status"],
+                                           by=request.user, note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The plan is now “%(status)s”.")
+                             % {"status": plan.get_status_display()})
+            return redirect("actionplan:plan", code=plan.code)
+    return _plan_page(request, plan, ContributionForm(), status=400, transition_form=form)
+
+
+@login_required
+@require_POST
+@ratelimit(key="user", rate="20/h", method="POST", block=False)
+def contribute(request: HttpRequest, code: str) -> HttpResponse:
+    """A new idea for the plan (no commitment) or, with ?commitment=, a comment on one."""
+    plan = access_plan_for_user(request.user, code)
+    commitment = None
+    if request.POST.get("commitment"):
+        commitment = access_commitment_for_user(request.user, request.POST["commitment"])
+    form = ContributionForm(request.POST)
+    if getattr(request, "limited", False):
+        form.add_error(None, _("You have sent many contributions in the last hour. Please "
+                               "wait a little."))
+    elif form.is_valid():
+        try:
+            actions.contribution_submit(plan=plan, author=request.user,
+                                        commitment=commitment, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Thank you. The city will publish a response to your "
+                                        "contribution."))
+            if commitment is not None:
+                return redirect("actionplan:commitment", code=commitment.code)
+            return redirect("actionplan:plan", code=plan.code)
+    if commitment is not None:
+        return _commitment_page(request, commitment, form, status=400)
+    return _plan_page(request, plan, form, status=400)
+
+
+@require_GET
+def commitment_detail(request: HttpRequest, code: str) -> TemplateResponse:
+    commitment = access_commitment_for_user(request.user, code)
+    return _commitment_page(request, commitment, ContributionForm(), status=200)
+
+
+def _commitment_page(request, commitment: Commitment, comment_form, *,
+                     status: int) -> TemplateResponse:
+    today = city_today()
+    milestones = list(commitment.milestones.select_related("responsible")
+                      .prefetch_related("updates__evidence", "updates__department"))
+    for milestone in milestones:
+        milestone.is_late = milestone.is_overdue(today)
+        milestone.can_report = request.user.has_perm("actionplan.post_progress", milestone)
+    assessments = {a.kind: a for a in commitment.assessments.all()}
+    return TemplateResponse(request, "actionplan/commitment.html", {
+        "commitment": commitment,
+        "plan": commitment.plan,
+        "milestones": milestones,
+        "percent": selectors.commitment_percent(commitment),
+        "self_assessment": assessments.get(Assessment.Kind.SELF),
+        "independent_assessment": assessments.get(Assessment.Kind.INDEPENDENT),
+        "can_manage": request.user.has_perm("actionplan.manage"),
+        "can_moderate": request.user.has_perm("actionplan.moderate"),
+        "can_edit_self": request.user.has_perm("actionplan.edit_self_assessment"),
+        "can_edit_independent": request.user.has_perm(
+            "actionplan.edit_independent_assessment", commitment),
+        "contributions": commitment.contributions.select_related("merged_into"),
+        "merged": commitment.merged_contributions.exclude(commitment=commitment),
+        "comment_form": comment_form,
+        "can_contribute": request.user.has_perm("actionplan.contribute", commitment.plan),
+        "can_respond": request.user.has_perm("actionplan.respond_contribution")
+        and commitment.plan.commitments_are_drafts,
+        "history": selectors.commitment_history(commitment),
+        "decisions": commitment.decisions.select_related("meeting"),
+    }, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contribution_respond(request: HttpRequest, contribution_id: int) -> HttpResponse:
+    contribution = access_contribution_for_responder(request.user, contribution_id)
+    plan = contribution.plan
+    initial = {"response": contribution.response, "response_text": contribution.response_text,
+               "merged_into": contribution.merged_into_id}
+    form = ResponseForm(request.POST or None, plan=plan, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.contribution_respond(contribution=contribution, by=request.user,
+                                         response=form.cleaned_data["response"],
+                                         reasons=form.cleaned_data["response_text"],
+                                         merged_into=form.cleaned_data["merged_into"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Your response is published."))
+            if contribution.commitment_id:
+                return redirect("actionplan:commitment", code=contribution.commitment.code)
+            return redirect("actionplan:plan", code=plan.code)
+    return TemplateResponse(request, "actionplan/respond.html", {
+        "contribution": contribution, "plan": plan, "form": form,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contribution_hide(request: HttpRequest, contribution_id: int) -> HttpResponse:
+    contribution = Contribution.objects.select_related("plan", "commitment").filter(
+        id=contribution_id).first()
+    if contribution is None:
+        raise Http404
+    if not request.user.has_perm("actionplan.moderate"):
+        raise PermissionDenied
+    form = HideForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.contribution_hide(contribution=contribution, by=request.user,
+                                      reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The contribution is hidden."))
+            if contribution.commitment_id:
+                return redirect("actionplan:commitment", code=contribution.commitment.code)
+            return redirect("actionplan:plan", code=contribution.plan.code)
+    return _staff_form(request, form, title=_("Hide a contribution"),
+                       back=contribution.text[:200],
+                       status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def progress_post(request: HttpRequest, milestone_id: int) -> HttpResponse:
+    milestone = access_milestone_for_reporter(request.user, milestone_id)
+    form = ProgressForm(request.POST or None, request.FILES or None,
+                        initial={"status": milestone.status, "completion": milestone.completion})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.progress_post(milestone=milestone, by=request.user,
+                                  text=form.cleaned_data["text"],
+                                  status=form.cleaned_data["status"],
+                                  completion=form.cleaned_data["completion"],
+                                  links=form.link_list(), files=form.cleaned_data["files"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Progress published."))
+            return redirect("actionplan:commitment", code=milestone.commitment.code)
+    return TemplateResponse(request, "actionplan/progress.html", {
+        "milestone": milestone, "commitment": milestone.commitment, "form": form,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_edit(request: HttpRequest, code: str, kind: str) -> HttpResponse:
+    commitment, assessment = access_assessment_for_editor(request.user, code, kind)
+    form = AssessmentForm(request.POST or None, initial=AssessmentForm.initial_from(assessment))
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.assessment_save(commitment=commitment, kind=kind, by=request.user,
+                                    data=form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Assessment saved."))
+            return redirect("actionplan:commitment", code=commitment.code)
+    return TemplateResponse(request, "actionplan/assessment_form.html", {
+        "commitment": commitment, "kind_label": Assessment.Kind(kind).label, "form": form,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@require_GET
+def dashboard(request: HttpRequest) -> TemplateResponse:
+    plans = [p for p in ActionPlan.objects.public() if _can_see(request.user, p)]
+    plan_code = request.GET.get("plan", "")
+    plan = next((p for p in plans if p.code == plan_code), None)
+    if plan is None:
+        current = selectors.current_plan()
+        plan = current if current in plans else next(iter(plans), None)
+    agencies = Department.objects.filter(ogp_commitments__plan=plan).distinct() if plan else []
+    form = DashboardFilter(request.GET or None, agencies=agencies)
+    value, agency = "", None
+    if form.is_valid():
+        value = form.cleaned_data["value"] or ""
+        agency = form.cleaned_data["agency"]
+    data = selectors.dashboard(plan=plan, value=value, agency_id=agency)
+    template = "actionplan/dashboard.html"
+    if request.htmx:
+        template += "#results"
+    return TemplateResponse(request, template, {
+        "data": data, "plan": plan, "plans": plans, "form": form,
+        "status": 200 if not form.errors else 400,
+    }, status=200 if not form.errors else 400)
+
+
+@require_GET
+def plan_print(request: HttpRequest, code: str) -> TemplateResponse:
+    plan = access_plan_for_user(request.user, code)
+    commitments = selectors.commitments_for_plan(plan).prefetch_related("assessments")
+    return TemplateResponse(request, "actionplan/print.html", {
+        "plan": plan, "commitments": commitments, "today": city_today(),
+    })
+
+
+CSV_HEADER = ["plan", "commitment_id", "title", "lead_agency", "ogp_values", "start_date",
+              "end_date", "budget_kgs", "completion_percent", "milestone", "milestone_start",
+              "milestone_end", "responsible", "status", "completion", "overdue", "is_sample"]
+
+
+@require_GET
+def plan_export_csv(request: HttpRequest, code: str) -> HttpResponse:
+    """One row per milestone (commitments without milestones get one row), in the page's
+    language; the JSON export has every language."""
+    plan = access_plan_for_user(request.user, code)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (f'attachment; filename="ogp-{plan.code}-'
+                                       f'{request.LANGUAGE_CODE}.csv"')
+    response.write("\ufeff")  # so that spreadsheet programs read UTF-8
+    writer = csv.writer(response)
+    writer.writerow(CSV_HEADER)
+    today = city_today()
+    for commitment in selectors.commitments_for_plan(plan):
+        base = [plan.code, commitment.code, commitment.title, commitment.lead_agency.name,
+                ";".join(v.value for v in commitment.ogp_values),
+                commitment.start_date.isoformat(), commitment.end_date.isoformat(),
+                commitment.budget if commitment.budget is not None else "",
+                selectors.commitment_percent(commitment)]
+        milestones = list(commitment.milestones.all())
+        if not milestones:
+            writer.writerow([*base, "", "", "", "", "", "", "", commitment.is_sample])
+        for m in milestones:
+            writer.writerow([*base, localized(m, "deliverable"), m.start_date.isoformat(),
+                             m.end_date.isoformat(), m.responsible.name, m.status,
+                             m.completion, m.is_overdue(today), m.is_sample])
+    return response
+
+
+@require_GET
+def plan_export_json(request: HttpRequest, code: str) -> JsonResponse:
+    plan = access_plan_for_user(request.user, code)
+    response = JsonResponse(selectors.export_plan(plan), encoder=DjangoJSONEncoder,
+                            json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Content-Disposition"] = f'attachment; filename="ogp-{plan.code}.json"'
+    return response
+
+
+# --- Content of the plan (city administrators) ---------------------------------------------
+
+
+def _staff_form(request, form, *, title: str, back: str, status: int) -> TemplateResponse:
+    return TemplateResponse(request, "actionplan/staff_form.html", {
+        "form": form, "title": title, "multipart": False, "back": back}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def commitment_edit(request: HttpRequest, code: str, commitment_code: str = "") -> HttpResponse:
+    """A new commitment for plan CODE, or an existing one when COMMITMENT_CODE is given."""
+    plan = access_plan_for_user(request.user, code)
+    _require_manager(request.user)
+    if commitment_code:
+        commitment = access_commitment_for_user(request.user, commitment_code)
+        if commitment.plan_id != plan.id:
+            raise Http404
+    else:
+        commitment = Commitment(plan=plan, start_date=plan.start_date, end_date=plan.end_date)
+    form = CommitmentForm(request.POST or None, instance=commitment)
+    if request.method == "POST" and form.is_valid():
+        try:
+            commitment = actions.commitment_save(commitment=form.instance, by=request.user)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Commitment saved."))
+            return redirect("actionplan:commitment", code=commitment.code)
+    title = _("Edit commitment") if commitment.pk else _("New commitment")
+    return _staff_form(request, form, title=title, back=plan.title,
+                       status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def milestone_edit(request: HttpRequest, code: str, milestone_id: int | None = None
+                   ) -> HttpResponse:
+    commitment = access_commitment_for_user(request.user, code)
+    _require_manager(request.user)
+    if milestone_id is not None:
+        milestone = commitment.milestones.filter(id=milestone_id).first()
+        if milestone is None:
+            raise Http404
+    else:
+        milestone = Milestone(commitment=commitment, responsible=commitment.lead_agency,
+                              start_date=commitment.start_date, end_date=commitment.end_date,
+                              order=commitment.milestones.count() + 1)
+    form = MilestoneForm(request.POST or None, instance=milestone)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.milestone_save(milestone=form.instance, by=request.user)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Milestone saved."))
+            return redirect("actionplan:commitment", code=commitment.code)
+    title = _("Edit milestone") if milestone.pk else _("New milestone")
+    return _staff_form(request, form, title=title, back=str(commitment),
+                       status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_edit(request: HttpRequest, code: str = "") -> HttpResponse:
+    """A new plan (it starts in drafting), or the texts and dates of plan CODE."""
+    _require_manager(request.user)
+    plan = access_plan_for_user(request.user, code) if code else ActionPlan()
+    form = PlanForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = actions.plan_save(plan=form.instance, by=request.user)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Plan saved."))
+            return redirect("actionplan:plan", code=plan.code)
+    title = _("Edit plan") if plan.pk else _("New action plan")
+    return _staff_form(request, form, title=title, back=plan.title if plan.pk else "",
+                       status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def monitor_new(request: HttpRequest, code: str) -> HttpResponse:
+    plan = access_plan_for_user(request.user, code)
+    _require_manager(request.user)
+    form = MonitorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.monitor_appoint_by_account(plan=plan, by=request.user,
+                                               account=form.cleaned_data["account"],
+                                               organisation=form.cleaned_data["organisation"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Independent monitor appointed."))
+            return redirect("actionplan:plan", code=plan.code)
+    return _staff_form(request, form, title=_("Appoint the independent monitor"),
+                       back=plan.title, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_document_new(request: HttpRequest, code: str) -> HttpResponse:
+    plan = access_plan_for_user(request.user, code)
+    _require_manager(request.user)
+    form = PlanDocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.plan_document_add(by=request.user, plan=plan, upload=data["file"],
+                                      url=data["url"] or "",
+                                      titles={c: data[f"title_{c}"] for c in ("ky", "ru", "en")})
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Document published."))
+            return redirect("actionplan:plan", code=plan.code)
+    return TemplateResponse(request, "actionplan/staff_form.html", {
+        "form": form, "title": _("Publish a document"), "multipart": True, "back": plan.title,
+    }, status=400 if request.method == "POST" else 200)
+
+
+# --- Supervisory board -----------------------------------------------------------------------
+
+
+@require_GET
+def board(request: HttpRequest) -> TemplateResponse:
+    today = city_today()
+    members = BoardMember.objects.serving(today)
+    return TemplateResponse(request, "actionplan/board.html", {
+        "government": members.filter(sector=BoardMember.Sector.GOVERNMENT),
+        "non_government": members.filter(sector=BoardMember.Sector.NON_GOVERNMENT),
+        "balance": selectors.board_balance(today),
+        "upcoming": Meeting.objects.filter(starts_at__gte=timezone.now()).order_by("starts_at"),
+        "past": Meeting.objects.filter(starts_at__lt=timezone.now()).order_by("-starts_at")[:20],
+        "can_manage": request.user.has_perm("actionplan.manage"),
+        "former": BoardMember.objects.filter(term_end__lt=today).count(),
+    })
+
+
+@require_GET
+def meeting_detail(request: HttpRequest, meeting_id: int) -> TemplateResponse:
+    meeting = access_meeting_for_user(request.user, meeting_id)
+    return TemplateResponse(request, "actionplan/meeting.html", {
+        "meeting": meeting,
+        "documents": meeting.documents.all(),
+        "attendance": meeting.attendance.select_related("member").order_by("member__name"),
+        "decisions": meeting.decisions.prefetch_related("commitments"),
+        "can_manage": request.user.has_perm("actionplan.manage"),
+        "has_started": meeting.starts_at <= timezone.now(),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_new(request: HttpRequest) -> HttpResponse:
+    _require_manager(request.user)
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            meeting = actions.meeting_schedule(
+                by=request.user, plan=selectors.current_plan(), starts_at=data["starts_at"],
+                location=data["location"],
+                titles={c: data[f"title_{c}"] for c in ("ky", "ru", "en")},
+                agendas={c: data[f"agenda_{c}"] for c in ("ky", "ru", "en")})
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Meeting published; board members are being notified."))
+            return redirect("actionplan:meeting", meeting_id=meeting.id)
+    return TemplateResponse(request, "actionplan/staff_form.html", {
+        "form": form, "title": _("Schedule a board meeting"), "multipart": False,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_document_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = access_meeting_for_user(request.user, meeting_id)
+    _require_manager(request.user)
+    form = MeetingDocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.meeting_document_share(
+                by=request.user, meeting=meeting, upload=data["file"], url=data["url"] or "",
+                titles={c: data[f"title_{c}"] for c in ("ky", "ru", "en")})
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Document shared; board members are being notified."))
+            return redirect("actionplan:meeting", meeting_id=meeting.id)
+    return TemplateResponse(request, "actionplan/staff_form.html", {
+        "form": form, "title": _("Share a document with the board"), "multipart": True,
+        "meeting": meeting,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = access_meeting_for_user(request.user, meeting_id)
+    _require_manager(request.user)
+    members = BoardMember.objects.serving(timezone.localtime(meeting.starts_at).date())
+    initial = {f"minutes_{c}": getattr(meeting, f"minutes_{c}") for c in ("ky", "ru", "en")}
+    initial["present"] = [a.member_id for a in meeting.attendance.filter(present=True)]
+    form = MinutesForm(request.POST or None, members=members, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.meeting_record(by=request.user, meeting=meeting,
+                                   minutes={c: data[f"minutes_{c}"] for c in ("ky", "ru", "en")},
+                                   present_member_ids=[m.id for m in data["present"]])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Minutes published."))
+            return redirect("actionplan:meeting", meeting_id=meeting.id)
+    return TemplateResponse(request, "actionplan/staff_form.html", {
+        "form": form, "title": _("Minutes and attendance"), "multipart": False,
+        "meeting": meeting,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = access_meeting_for_user(request.user, meeting_id)
+    _require_manager(request.user)
+    commitments = (meeting.plan.commitments.order_by("order", "code") if meeting.plan_id
+                   else Commitment.objects.order_by("code"))
+    form = DecisionForm(request.POST or None, commitments=commitments)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.decision_add(by=request.user, meeting=meeting,
+                                 texts={c: data[f"text_{c}"] for c in ("ky", "ru", "en")},
+                                 commitments=list(data["commitments"]))
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Decision recorded."))
+            return redirect("actionplan:meeting", meeting_id=meeting.id)
+    return TemplateResponse(request, "actionplan/staff_form.html", {
+        "form": form, "title": _("Record a decision"), "multipart": False, "meeting": meeting,
+    }, status=400 if request.method == "POST" else 200)

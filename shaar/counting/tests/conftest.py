@@ -1,0 +1,53 @@
+"""Shared fixtures: the Pabulib folder and small instance builders."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from fractions import Fraction
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from shaar.counting.model import Instance, Project, Votes
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+
+
+def pabulib_dir() -> Path:
+    return Path(os.environ.get("PABULIB_DIR", REPO_ROOT.parent / "shared" / "pabulib"))
+
+
+@cache
+def reference() -> dict[str, Any]:
+    return json.loads((pabulib_dir() / "reference.json").read_text())  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    folder = pabulib_dir()
+    if not (folder / "reference.json").exists():
+        pytest.skip(f"Pabulib instances not found in {folder} (set PABULIB_DIR)")
+    return folder
+
+
+def make_instance(
+    costs: Sequence[int | Fraction],
+    budget: int | Fraction,
+    ballots: Sequence[Sequence[int]],
+    ids: Sequence[str] | None = None,
+) -> Instance:
+    """An approval instance: projects named by `ids` (default "p0", "p1", ...)."""
+    ids = list(ids or (f"p{i}" for i in range(len(costs))))
+    return Instance(
+        budget=budget,
+        projects=tuple(
+            Project(id=ids[i], cost=c, name=f"Project {i}") for i, c in enumerate(costs)),
+        votes=Votes(
+            voter_ids=tuple(str(v) for v in range(len(ballots))),
+            ballots=tuple(tuple(ids[p] for p in ballot) for ballot in ballots),
+        ),
+    )

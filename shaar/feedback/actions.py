@@ -1,0 +1,416 @@
+"""Every write about feedback reports: creation, routing, the status machine, replies,
+notes, "me too", ratings, moderation and idempotent submissions."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from auditlog.context import disable_auditlog
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from shaar.accounts.models import User
+from shaar.city.geo import validate_point
+from shaar.city.models import Department, District, Organisation
+from shaar.city.selectors import district_for_point
+
+from . import photos as photo_checks
+from .models import (
+    OPEN_STATUSES,
+    TRANSITIONS,
+    ApiClient,
+    Category,
+    Channel,
+    IdempotencyKey,
+    Photo,
+    Question,
+    Rating,
+    Report,
+    ReportEvent,
+    RoutingRule,
+    Status,
+    Supporter,
+)
+
+
+# --- routing -------------------------------------------------------------------------------
+def route_for(*, category: Category, district: District | None
+              ) -> tuple[Department | None, Organisation | None]:
+    """The district rule, else the city-wide rule, else (None, None): city triage."""
+    rules = {r.district_id: r for r in RoutingRule.objects.filter(category=category)
+             .select_related("department", "organisation")}
+    rule = (rules.get(district.pk) if district else None) or rules.get(None)
+    if rule is None:
+        return None, None
+    return rule.department, rule.organisation
+
+
+# --- answers to a category's questions ------------------------------------------------------
+def clean_answers(*, category: Category, raw: dict[str, Any],
+                  questions: Sequence[Question] | None = None) -> dict[str, Any]:
+    """Check raw answers (strings or lists of strings) against the category's questions."""
+    questions = list(category.questions.all()) if questions is None else questions
+    cleaned: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for q in questions:
+        value = raw.get(q.code)
+        if isinstance(value, list) and q.datatype != Question.Datatype.MULTI:
+            value = value[0] if value else None
+        empty = value is None or value == "" or value == []
+        if empty:
+            if q.required:
+                errors[q.code] = _("Please answer: %(question)s") % {"question": q.label}
+            continue
+        keys = {key for key, _name in q.choices()}
+        if q.datatype == Question.Datatype.NUMBER:
+            try:
+                number = Decimal(str(value).strip().replace(",", "."))
+                if not number.is_finite():
+                    raise InvalidOperation
+                cleaned[q.code] = str(number)
+            except InvalidOperation:
+                errors[q.code] = _("%(question)s: please enter a number.") % {"question": q.label}
+        elif q.datatype == Question.Datatype.DATETIME:
+            parsed = parse_datetime(str(value).strip()) if str(value).strip() else None
+            if parsed is None:
+                errors[q.code] = _("%(question)s: please enter a date and time.") % {
+                    "question": q.label}
+            else:
+                cleaned[q.code] = parsed.isoformat()
+        elif q.datatype == Question.Datatype.SINGLE:
+            if str(value) not in keys:
+                errors[q.code] = _("%(question)s: please choose one of the options.") % {
+                    "question": q.label}
+            else:
+                cleaned[q.code] = str(value)
+        elif q.datatype == Question.Datatype.MULTI:
+            values = value if isinstance(value, list) else [value]
+            values = [str(v) for v in values]
+            if any(v not in keys for v in values):
+                errors[q.code] = _("%(question)s: please choose from the options.") % {
+                    "question": q.label}
+            else:
+                cleaned[q.code] = values
+        else:
+            text = str(value).strip()
+            limit = 4000 if q.datatype == Question.Datatype.TEXT else 300
+            if len(text) > limit:
+                errors[q.code] = _("%(question)s: the answer is too long.") % {
+                    "question": q.label}
+            else:
+                cleaned[q.code] = text
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+# --- events and notifications ---------------------------------------------------------------
+def _event(report: Report, kind: str, *, actor: User | None = None, text: str = "",
+           is_public: bool = True, from_status: str = "", to_status: str = "",
+           at: datetime | None = None) -> ReportEvent:
+    event = ReportEvent.objects.create(
+        report=report, kind=kind, actor=actor, text=text, is_public=is_public,
+        from_status=from_status, to_status=to_status, department=report.department,
+        organisation=report.organisation, created_at=at or timezone.now())
+    has_contact = bool(report.contact_email or report.contact_phone or report.reporter_id)
+    if has_contact and is_public and kind in (ReportEvent.Kind.STATUS, ReportEvent.Kind.REPLY,
+                              ReportEvent.Kind.REOPENED, ReportEvent.Kind.CREATED):
+        from .tasks import notify_reporter
+
+        transaction.on_commit(lambda: notify_reporter.delay(event.pk))
+    return event
+
+
+# --- creating a report ----------------------------------------------------------------------
+@transaction.atomic
+def report_create(*, category: Category, lat: float, lon: float, description: str,
+                  address: str = "", answers: dict[str, Any] | None = None,
+                  photos: Iterable[Any] = (), reporter: User | None = None,
+                  contact_name: str = "", contact_email: str = "", contact_phone: str = "",
+                  channel: str = Channel.WEB, registered_by: User | None = None,
+                  client: ApiClient | None = None, created_at: datetime | None = None,
+                  photo_bytes: Iterable[bytes] = ()) -> Report:
+    """Create a report, find its district, route it and store cleaned photos."""
+    if not category.is_active:
+        raise ValidationError({"category": _("This category is no longer in use.")})
+    try:
+        lat, lon = float(lat), float(lon)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError({"location": _("Please mark the place on the map.")}) from exc
+    validate_point(lat, lon)
+    description = (description or "").strip()
+    if not description:
+        raise ValidationError({"description": _("Please describe the problem.")})
+    cleaned_answers = clean_answers(category=category, raw=answers or {})
+    photo_list = [photo_checks.read_upload(p) for p in photos] + list(photo_bytes)
+    if len(photo_list) > settings.FEEDBACK_PHOTO_MAX_COUNT:
+        raise ValidationError({"photos": _("You can attach at most %(n)d photos.")
+                               % {"n": settings.FEEDBACK_PHOTO_MAX_COUNT}})
+    # Check and re-encode every photo before anything is written: all or nothing.
+    cleaned_photos = [photo_checks.clean_image(data) for data in photo_list]
+    district = district_for_point(lat=lat, lon=lon)
+    department, organisation = route_for(category=category, district=district)
+    now = created_at or timezone.now()
+    report = Report(
+        category=category, lat=lat, lon=lon, address=address.strip()[:300], district=district,
+        description=description, answers=cleaned_answers, reporter=reporter,
+        contact_name=contact_name.strip(), contact_email=contact_email.strip(),
+        contact_phone=contact_phone.strip(), channel=channel, registered_by=registered_by,
+        client=client, department=department, organisation=organisation,
+        created_at=now, updated_at=now)
+    report.set_due_dates()
+    # Field checks only: the related rows were just loaded, and the database enforces
+    # the coordinate constraints, so no extra query per foreign key or constraint.
+    report.full_clean(exclude=["answers", "category", "district", "department",
+                               "organisation", "reporter", "registered_by", "client"],
+                      validate_unique=False, validate_constraints=False)
+    # The "created" event below records the submission; the audit log keeps what staff
+    # change afterwards (status, routing, moderation), not each resident's new report.
+    with disable_auditlog():
+        report.save()
+    _event(report, ReportEvent.Kind.CREATED, actor=registered_by or reporter,
+           to_status=Status.NEW, at=now)
+    for content, width, height in cleaned_photos:
+        photo = Photo(report=report, width=width, height=height)
+        photo.image.save("photo.jpg", content, save=False)
+        photo.save()
+        from .tasks import make_thumbnail
+
+        transaction.on_commit(lambda pk=photo.pk: make_thumbnail.delay(pk))
+    return report
+
+
+# --- the status machine ---------------------------------------------------------------------
+def _apply_status(report: Report, *, actor: User | None, status: str, note: str,
+                  duplicate_of: Report | None, now: datetime) -> ReportEvent:
+    if status not in Status.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    if status == report.status:
+        raise ValidationError({"status": _("The report already has this status.")})
+    if status not in TRANSITIONS[report.status]:
+        raise ValidationError({"status": _("A report cannot go from “%(old)s” to “%(new)s”.")
+                               % {"old": Status(report.status).label,
+                                  "new": Status(status).label}})
+    if status == Status.REJECTED and not note.strip():
+        raise ValidationError({"note": _("Give the public reason for rejecting the report.")})
+    if status == Status.DUPLICATE:
+        if duplicate_of is None or duplicate_of.pk == report.pk:
+            raise ValidationError({"duplicate_of": _("Choose the report this one duplicates.")})
+        report.duplicate_of = duplicate_of
+    old = report.status
+    report.status = status
+    report.status_note = note.strip()[:1000]
+    report.updated_at = now
+    if status != Status.NEW and report.acknowledged_at is None:
+        report.acknowledged_at = now
+    if status in (Status.RESOLVED, Status.REJECTED, Status.DUPLICATE):
+        report.resolved_at = now
+    elif old in (Status.RESOLVED, Status.REJECTED, Status.DUPLICATE):
+        report.resolved_at = None
+        report.reopen_count = F("reopen_count") + 1
+    report.save(update_fields=["status", "status_note", "updated_at", "acknowledged_at",
+                               "resolved_at", "reopen_count", "duplicate_of"])
+    report.refresh_from_db(fields=["reopen_count"])
+    kind = (ReportEvent.Kind.REOPENED if old in (Status.RESOLVED, Status.REJECTED,
+                                                 Status.DUPLICATE)
+            else ReportEvent.Kind.STATUS)
+    return _event(report, kind, actor=actor, text=note.strip(), from_status=old,
+                  to_status=status, at=now)
+
+
+@transaction.atomic
+def report_change_status(*, report: Report, actor: User | None, status: str, note: str = "",
+                         duplicate_of: Report | None = None,
+                         at: datetime | None = None) -> ReportEvent:
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    return _apply_status(report, actor=actor, status=status, note=note,
+                         duplicate_of=duplicate_of, now=at or timezone.now())
+
+
+@transaction.atomic
+def report_bulk_status(*, reports: Iterable[Report], actor: User, status: str,
+                       note: str = "") -> tuple[int, list[str]]:
+    """Change many reports; each is checked on its own, the failures are listed."""
+    changed, failures = 0, []
+    now = timezone.now()
+    for report in Report.objects.select_for_update().filter(pk__in=[r.pk for r in reports]):
+        try:
+            with transaction.atomic():
+                _apply_status(report, actor=actor, status=status, note=note,
+                              duplicate_of=None, now=now)
+            changed += 1
+        except ValidationError as exc:
+            failures.append(f"#{report.pk}: {' '.join(exc.messages)}")
+    return changed, failures
+
+
+@transaction.atomic
+def report_reply(*, report: Report, actor: User, text: str) -> ReportEvent:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Write the reply first.")})
+    Report.objects.filter(pk=report.pk).update(updated_at=timezone.now())
+    return _event(report, ReportEvent.Kind.REPLY, actor=actor, text=text[:4000])
+
+
+@transaction.atomic
+def report_note(*, report: Report, actor: User, text: str) -> ReportEvent:
+    """An internal note: seen only by staff who can work the report, never public."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Write the note first.")})
+    return _event(report, ReportEvent.Kind.NOTE, actor=actor, text=text[:4000], is_public=False)
+
+
+@transaction.atomic
+def report_assign(*, report: Report, actor: User, assignee: User | None) -> ReportEvent:
+    from .rules import can_work_report
+
+    if assignee is not None and not can_work_report(assignee, report):
+        raise ValidationError({"assignee": _("This person cannot work on this report.")})
+    report.assignee = assignee
+    report.save(update_fields=["assignee"])
+    return _event(report, ReportEvent.Kind.ASSIGNED, actor=actor, is_public=False,
+                  text=str(assignee) if assignee else "")
+
+
+@transaction.atomic
+def report_reroute(*, report: Report, actor: User, department: Department | None = None,
+                   organisation: Organisation | None = None) -> ReportEvent:
+    if department and organisation:
+        raise ValidationError(_("Choose a department or an organisation, not both."))
+    report.department, report.organisation, report.assignee = department, organisation, None
+    report.updated_at = timezone.now()
+    report.save(update_fields=["department", "organisation", "assignee", "updated_at"])
+    return _event(report, ReportEvent.Kind.ROUTED, actor=actor, is_public=False,
+                  text=str(department or organisation or _("city triage")))
+
+
+# --- residents: me too, rating, reopening ---------------------------------------------------
+@transaction.atomic
+def report_support(*, report: Report, key: str, user: User | None = None) -> bool:
+    """Add a "me too"; returns False when this person already supported the report."""
+    report = Report.objects.get(pk=report.pk)
+    if report.status not in OPEN_STATUSES or report.is_hidden:
+        raise ValidationError(_("Only open reports can be supported."))
+    if user is not None:
+        key = f"user:{user.pk}"
+    try:
+        with transaction.atomic():
+            Supporter.objects.create(report=report, key=key[:64], user=user)
+    except IntegrityError:
+        return False
+    Report.objects.filter(pk=report.pk).update(supporter_count=F("supporter_count") + 1)
+    _event(report, ReportEvent.Kind.ME_TOO, actor=user, is_public=True)
+    return True
+
+
+@transaction.atomic
+def report_rate(*, report: Report, fixed: bool, score: int, comment: str = "",
+                at: datetime | None = None) -> Rating:
+    """"Was it fixed?": a 1–5 rating; "no" reopens the report."""
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.status != Status.RESOLVED:
+        raise ValidationError(_("You can rate a report once it is resolved."))
+    if report.ratings.filter(created_at__gte=report.resolved_at).exists():
+        raise ValidationError(_("You have already rated this resolution."))
+    rating = Rating(report=report, fixed=fixed, score=score, comment=(comment or "")[:2000],
+                    organisation=report.organisation, department=report.department,
+                    created_at=at or timezone.now())
+    rating.full_clean()
+    rating.save()
+    _event(report, ReportEvent.Kind.RATED, is_public=True, at=rating.created_at,
+           text=f"{score}/5")
+    if not fixed:
+        _apply_status(report, actor=None, status=Status.IN_PROGRESS,
+                      note=_("The resident says the problem is not fixed."),
+                      duplicate_of=None, now=rating.created_at)
+    return rating
+
+
+# --- moderation -----------------------------------------------------------------------------
+@transaction.atomic
+def report_moderate(*, report: Report, actor: User, reason: str, hide: bool | None = None,
+                    description: str | None = None, photo: Photo | None = None,
+                    hide_photo: bool | None = None) -> ReportEvent:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Record the reason for the moderation.")})
+    fields = []
+    if hide is not None:
+        report.is_hidden = hide
+        fields.append("is_hidden")
+    if description is not None and description.strip():
+        report.description = description.strip()
+        fields.append("description")
+    if fields:
+        report.save(update_fields=fields)
+    if photo is not None and hide_photo is not None:
+        if photo.report_id != report.pk:
+            raise ValidationError(_("This photo belongs to another report."))
+        photo.is_hidden = hide_photo
+        photo.save(update_fields=["is_hidden"])
+    return _event(report, ReportEvent.Kind.MODERATED, actor=actor, text=reason, is_public=False)
+
+
+# --- idempotency ----------------------------------------------------------------------------
+class IdempotencyConflict(Exception):
+    """The same Idempotency-Key was sent with a different request body."""
+
+
+def body_fingerprint(parts: dict[str, Any], files: Sequence[bytes] = ()) -> str:
+    digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode())
+    for data in files:
+        digest.update(hashlib.sha256(data).digest())
+    return digest.hexdigest()
+
+
+def idempotent(*, key: str, fingerprint: str,
+               run: Callable[[], tuple[int, dict[str, Any]]]) -> tuple[int, dict[str, Any]]:
+    """Run `run` once per key; a retry gets the stored response, another body a conflict.
+
+    The key row is inserted inside the same transaction as the report, so a crash leaves
+    neither; a concurrent retry waits on the unique index, its own report is rolled back,
+    and it returns the stored answer.
+    """
+    if not key:
+        return run()
+    if len(key) > 200:
+        raise ValidationError(_("The Idempotency-Key is too long."))
+    cutoff = timezone.now() - timedelta(hours=settings.FEEDBACK_IDEMPOTENCY_HOURS)
+    existing = IdempotencyKey.objects.filter(key=key).first()
+    if existing and existing.created_at < cutoff:
+        existing.delete()  # expired: the key may be used again
+        existing = None
+    if existing:
+        if existing.body_hash != fingerprint:
+            raise IdempotencyConflict
+        return existing.status_code, existing.response
+    try:
+        with transaction.atomic():
+            status, body = run()
+            # Inserted last, in the same transaction: a concurrent request with the same
+            # key waits here on the unique index, then fails and returns the stored answer.
+            IdempotencyKey.objects.create(key=key, body_hash=fingerprint, status_code=status,
+                                          response=body)
+            return status, body
+    except IntegrityError:
+        existing = IdempotencyKey.objects.get(key=key)
+        if existing.body_hash != fingerprint:
+            raise IdempotencyConflict from None
+        return existing.status_code, existing.response
+
+
+def idempotency_keys_purge() -> int:
+    cutoff = timezone.now() - timedelta(hours=settings.FEEDBACK_IDEMPOTENCY_HOURS)
+    return IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()[0]

@@ -1,0 +1,186 @@
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from shaar.accounts.models import Role, User
+from shaar.city.models import Department, District, Organisation
+
+from .models import STAFF_CHANNELS, Category, Channel, Question, Status
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*",
+                                                             "multiple": True}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+def _question_field(q: Question) -> forms.Field:
+    common = {"label": q.label, "required": q.required}
+    if q.datatype == Question.Datatype.NUMBER:
+        return forms.DecimalField(**common)
+    if q.datatype == Question.Datatype.DATETIME:
+        return forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+                                   **common)
+    if q.datatype == Question.Datatype.TEXT:
+        return forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000,
+                               **common)
+    if q.datatype == Question.Datatype.SINGLE:
+        return forms.ChoiceField(choices=[("", "—"), *q.choices()], **common)
+    if q.datatype == Question.Datatype.MULTI:
+        return forms.MultipleChoiceField(choices=q.choices(),
+                                         widget=forms.CheckboxSelectMultiple, **common)
+    return forms.CharField(max_length=300, **common)
+
+
+class ReportForm(forms.Form):
+    category = forms.ModelChoiceField(Category.objects.filter(is_active=True),
+                                      label=_("What is the problem?"), to_field_name="code")
+    lat = forms.FloatField(widget=forms.HiddenInput, min_value=-90, max_value=90,
+                           error_messages={"required": _("Please mark the place on the map.")})
+    lon = forms.FloatField(widget=forms.HiddenInput, min_value=-180, max_value=180,
+                           error_messages={"required": _("Please mark the place on the map.")})
+    address = forms.CharField(label=_("Address or landmark"), max_length=300, required=False)
+    description = forms.CharField(label=_("Describe the problem"), max_length=4000,
+                                  widget=forms.Textarea(attrs={"rows": 4}))
+    photos = MultipleFileField(label=_("Photos"), required=False,
+                               help_text=_("Up to 5 photos, 10 MB each."))
+    contact_name = forms.CharField(label=_("Your name (optional)"), max_length=200,
+                                   required=False)
+    contact_email = forms.EmailField(label=_("E-mail for updates (optional)"), required=False)
+    contact_phone = forms.CharField(label=_("Phone for SMS updates (optional)"), max_length=30,
+                                    required=False)
+
+    def __init__(self, *args, category: Category | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.category = category
+        self.question_codes: list[str] = []
+        if category is not None:
+            self.fields["category"].initial = category.code
+            for q in category.questions.all():
+                name = f"q_{q.code}"
+                self.fields[name] = _question_field(q)
+                self.question_codes.append(q.code)
+
+    def clean_photos(self):
+        photos = self.cleaned_data.get("photos") or []
+        if len(photos) > settings.FEEDBACK_PHOTO_MAX_COUNT:
+            raise forms.ValidationError(_("You can attach at most %(n)d photos."),
+                                        params={"n": settings.FEEDBACK_PHOTO_MAX_COUNT})
+        return photos
+
+    def answers(self) -> dict:
+        out = {}
+        for code in self.question_codes:
+            value = self.cleaned_data.get(f"q_{code}")
+            if value in (None, "", []):
+                continue
+            out[code] = value.isoformat() if hasattr(value, "isoformat") else (
+                value if isinstance(value, list) else str(value))
+        return out
+
+    def question_fields(self):
+        return [self[f"q_{code}"] for code in self.question_codes]
+
+
+class AppealForm(ReportForm):
+    """Staff register an appeal that came by phone, letter, in person or the e-portal."""
+
+    channel = forms.ChoiceField(label=_("Received by"),
+                                choices=[(c.value, c.label) for c in STAFF_CHANNELS])
+
+
+class InboxFilterForm(forms.Form):
+    SORTS = [("-created_at", _("newest first")), ("created_at", _("oldest first")),
+             ("-supporter_count", _("most “me too”")), ("resolve_due_at", _("due soonest"))]
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("all")), ("open", _("open")), *Status.choices])
+    category = forms.ModelChoiceField(Category.objects.all(), label=_("Category"),
+                                      required=False, to_field_name="code")
+    district = forms.ModelChoiceField(District.objects.all(), label=_("District"),
+                                      required=False, to_field_name="code")
+    channel = forms.ChoiceField(label=_("Channel"), required=False,
+                                choices=[("", _("all")), *Channel.choices])
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    mine = forms.BooleanField(label=_("Assigned to me"), required=False)
+    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORTS)
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=Status.choices)
+    note = forms.CharField(label=_("Public note (required when rejecting)"), required=False,
+                           max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    duplicate_of = forms.IntegerField(label=_("Duplicate of report number"), required=False,
+                                      min_value=1)
+
+
+class BulkStatusForm(forms.Form):
+    ids = forms.TypedMultipleChoiceField(coerce=int, choices=[], required=True)
+    status = forms.ChoiceField(label=_("New status"), choices=Status.choices)
+    note = forms.CharField(label=_("Public note"), required=False, max_length=1000)
+
+    def __init__(self, *args, allowed_ids: list[int] | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ids"].choices = [(i, i) for i in allowed_ids or []]
+
+
+class TextForm(forms.Form):
+    text = forms.CharField(label=_("Text"), max_length=4000,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(User.objects.none(), label=_("Assign to"),
+                                      required=False)
+
+    def __init__(self, *args, report=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if report is not None:
+            from django.db.models import Q
+
+            scope = Q(roles__role=Role.CITY_ADMIN)
+            if report.organisation_id:
+                scope |= Q(roles__organisation_id=report.organisation_id)
+            elif report.department_id:
+                scope |= Q(roles__department_id=report.department_id)
+            self.fields["assignee"].queryset = User.objects.filter(scope).distinct()
+
+
+class RerouteForm(forms.Form):
+    department = forms.ModelChoiceField(Department.objects.all(), label=_("Department"),
+                                        required=False)
+    organisation = forms.ModelChoiceField(Organisation.objects.all(), label=_("Organisation"),
+                                          required=False)
+
+
+class ModerateForm(forms.Form):
+    hide = forms.ChoiceField(label=_("Visibility"), required=False, choices=[
+        ("", _("unchanged")), ("hide", _("hide the report")), ("show", _("show the report"))])
+    description = forms.CharField(label=_("Redacted description"), required=False,
+                                  max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    photo = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    hide_photo = forms.BooleanField(label=_("Hide this photo"), required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=1000)
+
+
+class RatingForm(forms.Form):
+    fixed = forms.TypedChoiceField(label=_("Was it fixed?"), coerce=lambda v: v == "yes",
+                                   choices=[("yes", _("Yes")), ("no", _("No"))],
+                                   widget=forms.RadioSelect)
+    score = forms.TypedChoiceField(label=_("How satisfied are you? (1–5)"), coerce=int,
+                                   choices=[(i, str(i)) for i in range(1, 6)],
+                                   widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Comment (optional)"), required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 2}))

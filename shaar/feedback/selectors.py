@@ -1,0 +1,322 @@
+"""Reads shared by pages, the API, Open311 and exports.
+
+`public_report` is the one place that decides which fields of a report are public:
+every public output goes through it, so personal data cannot leak from one of them.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from shaar.accounts.rules import department_ids, organisation_ids
+from shaar.city.models import District
+
+from .models import OPEN_STATUSES, Category, Report, ReportEvent, Status
+from .rules import is_moderator, is_triage
+
+EARTH_M = 6_371_000
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_M * math.asin(math.sqrt(a))
+
+
+def _box(lat: float, lon: float, metres: float) -> Q:
+    dlat = metres / 111_320
+    dlon = metres / (111_320 * max(math.cos(math.radians(lat)), 0.01))
+    return Q(lat__gte=lat - dlat, lat__lte=lat + dlat, lon__gte=lon - dlon, lon__lte=lon + dlon)
+
+
+def nearby_open_reports(*, category: Category, lat: float, lon: float,
+                        metres: float | None = None) -> list[Report]:
+    """Open, visible reports of the category within `metres`, nearest first."""
+    metres = metres or settings.FEEDBACK_NEARBY_METRES
+    candidates = (Report.objects.public().open().filter(category=category)
+                  .filter(_box(lat, lon, metres)).select_related("category")[:50])
+    found = [(distance_m(lat, lon, r.lat, r.lon), r) for r in candidates]
+    return [r for d, r in sorted(found, key=lambda pair: pair[0]) if d <= metres]
+
+
+def reports_for_inbox(user) -> QuerySet[Report]:
+    qs = Report.objects.select_related("category", "district", "department", "organisation",
+                                       "assignee")
+    if is_triage(user) or is_moderator(user):
+        return qs
+    return qs.filter(Q(organisation_id__in=organisation_ids(user))
+                     | Q(organisation__isnull=True, department_id__in=department_ids(user)))
+
+
+def public_reports() -> QuerySet[Report]:
+    return Report.objects.public().select_related("category", "district")
+
+
+def filter_reports(qs: QuerySet[Report], params: dict[str, Any]) -> QuerySet[Report]:
+    """Filters shared by the public list, map, exports and the API."""
+    # Codes become ids first: a join on the code would stop PostgreSQL from reading the
+    # (district, created_at, id) index in order, and it would sort a month of reports.
+    if params.get("category"):
+        category_id = Category.objects.filter(code=params["category"]).values_list(
+            "id", flat=True).first()
+        qs = qs.filter(category_id=category_id) if category_id else qs.none()
+    if params.get("district"):
+        district_id = District.objects.filter(code=params["district"]).values_list(
+            "id", flat=True).first()
+        qs = qs.filter(district_id=district_id) if district_id else qs.none()
+    if params.get("status"):
+        if params["status"] == "open":
+            qs = qs.filter(status__in=OPEN_STATUSES)
+        elif params["status"] == "closed":
+            qs = qs.exclude(status__in=OPEN_STATUSES)
+        else:
+            qs = qs.filter(status=params["status"])
+    if params.get("channel"):
+        qs = qs.filter(channel=params["channel"])
+    month = params.get("month")
+    if month:
+        start = timezone.make_aware(datetime(month.year, month.month, 1))
+        end = (timezone.make_aware(datetime(month.year + 1, 1, 1)) if month.month == 12
+               else timezone.make_aware(datetime(month.year, month.month + 1, 1)))
+        qs = qs.filter(created_at__gte=start, created_at__lt=end)
+    if params.get("overdue"):
+        qs = qs.overdue()
+    return qs
+
+
+def parse_month(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        year, month = value.split("-")
+        return date(int(year), int(month), 1)
+    except ValueError:
+        return None
+
+
+def public_report(report: Report, *, with_photos: bool = False,
+                  request=None) -> dict[str, Any]:
+    """The public fields of a report. Never the reporter's name, phone or e-mail."""
+    data: dict[str, Any] = {
+        "id": report.pk,
+        "category": report.category.code,
+        "category_name": report.category.name,
+        "status": report.status,
+        "status_label": str(Status(report.status).label),
+        "status_note": report.status_note,
+        "channel": report.channel,
+        "lat": round(report.lat, 6),
+        "lon": round(report.lon, 6),
+        "address": report.address,
+        "district": report.district.code if report.district_id and report.district else None,
+        "description": report.description,
+        "created_at": report.created_at,
+        "updated_at": report.updated_at,
+        "resolved_at": report.resolved_at,
+        "supporters": report.supporter_count,
+        "overdue": report.is_overdue,
+        "is_sample": report.is_sample,
+    }
+    if with_photos:
+        urls = []
+        for photo in report.photos.all():
+            if photo.is_hidden:
+                continue
+            url = photo.image.url
+            urls.append(request.build_absolute_uri(url) if request else url)
+        data["photos"] = urls
+    return data
+
+
+PUBLIC_COLUMNS = ("id", "category_id", "status", "status_note", "channel", "lat", "lon",
+                  "address", "district__code", "description", "created_at", "updated_at",
+                  "resolved_at", "supporter_count", "acknowledge_due_at", "resolve_due_at",
+                  "is_sample")
+
+
+def public_rows(qs: QuerySet[Report]) -> Iterator[dict[str, Any]]:
+    """The same public fields as `public_report`, read as plain values (no model
+    instances), for exports and the map layer. Only PUBLIC_COLUMNS are selected."""
+    categories = {c.pk: c for c in Category.objects.all()}
+    now = timezone.now()
+    for row in qs.values_list(*PUBLIC_COLUMNS).iterator(chunk_size=5000):
+        data = dict(zip(PUBLIC_COLUMNS, row, strict=True))
+        category = categories[data.pop("category_id")]
+        ack_due, res_due = data.pop("acknowledge_due_at"), data.pop("resolve_due_at")
+        status = data["status"]
+        is_open = status in OPEN_STATUSES
+        yield {
+            "id": data["id"], "category": category.code, "category_name": category.name,
+            "status": status, "status_label": str(Status(status).label),
+            "status_note": data["status_note"], "channel": data["channel"],
+            "lat": round(data["lat"], 6), "lon": round(data["lon"], 6),
+            "address": data["address"], "district": data["district__code"],
+            "description": data["description"], "created_at": data["created_at"],
+            "updated_at": data["updated_at"], "resolved_at": data["resolved_at"],
+            "supporters": data["supporter_count"],
+            "overdue": bool((status == Status.NEW and ack_due and ack_due < now)
+                            or (is_open and res_due and res_due < now)),
+            "is_sample": data["is_sample"],
+        }
+
+
+def map_points(qs: QuerySet[Report], limit: int) -> tuple[list[list[Any]], bool]:
+    """Compact pins for the map: [id, lat, lon, category code, status, overdue]."""
+    codes = dict(Category.objects.values_list("id", "code"))
+    now = timezone.now()
+    rows = list(qs.order_by("-created_at", "-id").values_list(
+        "id", "lat", "lon", "category_id", "status", "acknowledge_due_at",
+        "resolve_due_at")[:limit + 1])
+    points = []
+    for pk, lat, lon, category_id, status, ack_due, res_due in rows[:limit]:
+        overdue = bool((status == Status.NEW and ack_due and ack_due < now)
+                       or (status in OPEN_STATUSES and res_due and res_due < now))
+        points.append([pk, round(lat, 6), round(lon, 6), codes[category_id], status,
+                       overdue])
+    return points, len(rows) > limit
+
+
+def public_timeline(report: Report) -> list[ReportEvent]:
+    return list(report.events.filter(is_public=True).exclude(
+        kind__in=[ReportEvent.Kind.ME_TOO, ReportEvent.Kind.RATED]))
+
+
+# --- statistics ---------------------------------------------------------------------------
+def report_stats(qs: QuerySet[Report]) -> dict[str, Any]:
+    by_category = list(qs.values("category__code", "category__name_ky", "category__name_ru",
+                                 "category__name_en").annotate(n=Count("id")).order_by("-n"))
+    by_district = list(qs.values("district__code", "district__name_ky", "district__name_ru",
+                                 "district__name_en").annotate(n=Count("id")).order_by("-n"))
+    by_status = dict(qs.values_list("status").annotate(n=Count("id")).order_by())
+    by_channel = dict(qs.values_list("channel").annotate(n=Count("id")).order_by())
+    months: Counter[str] = Counter()
+    for created in qs.order_by().values_list("created_at", flat=True).iterator(chunk_size=5000):
+        months[timezone.localtime(created).strftime("%Y-%m")] += 1
+    durations = [
+        (resolved - created).total_seconds() / 3600
+        for created, resolved in qs.filter(status=Status.RESOLVED, resolved_at__isnull=False)
+        .values_list("created_at", "resolved_at").iterator(chunk_size=5000)
+    ]
+    # Category × month for the last twelve months that have reports: causes over time.
+    recent = sorted(months)[-12:]
+    by_category_month: dict[str, Counter[str]] = defaultdict(Counter)
+    if recent:
+        start = timezone.make_aware(datetime.strptime(recent[0] + "-01", "%Y-%m-%d"))
+        for code, created in (qs.filter(created_at__gte=start).order_by()
+                              .values_list("category__code", "created_at")
+                              .iterator(chunk_size=5000)):
+            by_category_month[code][timezone.localtime(created).strftime("%Y-%m")] += 1
+    names = {c.code: c.name for c in Category.objects.all()}
+    category_months = [(names.get(code, code), [counts.get(m, 0) for m in recent])
+                       for code, counts in sorted(by_category_month.items())]
+    return {
+        "recent_months": recent,
+        "category_months": category_months,
+        "total": sum(months.values()),
+        "by_category": by_category,
+        "by_district": by_district,
+        "by_status": [(s.value, str(s.label), by_status.get(s.value, 0)) for s in Status],
+        "by_channel": by_channel,
+        "by_month": sorted(months.items()),
+        "median_hours_to_resolve": round(statistics.median(durations), 1) if durations else None,
+    }
+
+
+# --- systemic issues ----------------------------------------------------------------------
+@dataclass
+class Cluster:
+    category: Category
+    lat: float
+    lon: float
+    reports: list[Report] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        return len(self.reports)
+
+    @property
+    def districts(self) -> Counter:
+        return Counter(r.district.name if r.district else "—" for r in self.reports)
+
+    @property
+    def channels(self) -> Counter:
+        return Counter(r.get_channel_display() for r in self.reports)
+
+
+def find_clusters(*, now: datetime | None = None, metres: float | None = None,
+                  days: int | None = None, min_reports: int | None = None) -> list[Cluster]:
+    """Groups of at least `min_reports` reports of one category within `metres` of a seed
+    report, in the last `days` days (greedy, densest first, each report in one cluster)."""
+    now = now or timezone.now()
+    metres = metres or settings.FEEDBACK_CLUSTER_METRES
+    days = days or settings.FEEDBACK_CLUSTER_DAYS
+    min_reports = min_reports or settings.FEEDBACK_CLUSTER_MIN_REPORTS
+    rows = (Report.objects.filter(created_at__gte=now - timedelta(days=days))
+            .exclude(status=Status.DUPLICATE).select_related("category", "district"))
+    by_category: dict[int, list[Report]] = defaultdict(list)
+    for report in rows:
+        by_category[report.category_id].append(report)
+    cell = metres / 111_320
+    clusters: list[Cluster] = []
+    for reports in by_category.values():
+        grid: dict[tuple[int, int], list[Report]] = defaultdict(list)
+        for r in reports:
+            grid[(int(r.lat / cell), int(r.lon / cell))].append(r)
+
+        def neighbours(r: Report, grid=grid) -> list[Report]:
+            gx, gy = int(r.lat / cell), int(r.lon / cell)
+            near = []
+            for dx in (-1, 0, 1):
+                for dy in (-2, -1, 0, 1, 2):  # a degree of longitude is shorter here
+                    for other in grid.get((gx + dx, gy + dy), []):
+                        if distance_m(r.lat, r.lon, other.lat, other.lon) <= metres:
+                            near.append(other)
+            return near
+
+        taken: set[int] = set()
+        candidates = sorted(((neighbours(r), r) for r in reports), key=lambda p: -len(p[0]))
+        for near, seed in candidates:
+            group = [r for r in near if r.pk not in taken]
+            if len(group) >= min_reports and seed.pk not in taken:
+                taken.update(r.pk for r in group)
+                clusters.append(Cluster(category=seed.category, lat=seed.lat, lon=seed.lon,
+                                        reports=group))
+    return sorted(clusters, key=lambda c: -c.size)
+
+
+def find_recurring(*, metres: float | None = None, limit: int = 100) -> list[dict[str, Any]]:
+    """Places with a problem that came back: reports reopened, or a new report of the
+    same category near one already resolved earlier."""
+    metres = metres or settings.FEEDBACK_CLUSTER_METRES
+    out: list[dict[str, Any]] = []
+    for r in (Report.objects.filter(reopen_count__gt=0).select_related("category", "district")
+              .order_by("-reopen_count")[:limit]):
+        out.append({"report": r, "reason": "reopened", "earlier": None})
+    resolved = list(Report.objects.filter(status=Status.RESOLVED)
+                    .select_related("category", "district")
+                    .order_by("-resolved_at")[:2000])
+    recent = Report.objects.filter(created_at__gte=timezone.now() - timedelta(
+        days=settings.FEEDBACK_CLUSTER_DAYS)).select_related("category", "district")
+    index: dict[int, list[Report]] = defaultdict(list)
+    for r in resolved:
+        index[r.category_id].append(r)
+    for r in recent.iterator(chunk_size=2000):
+        for earlier in index.get(r.category_id, []):
+            if (earlier.pk != r.pk and earlier.resolved_at and earlier.resolved_at < r.created_at
+                    and distance_m(r.lat, r.lon, earlier.lat, earlier.lon) <= metres):
+                out.append({"report": r, "reason": "again", "earlier": earlier})
+                break
+        if len(out) >= limit:
+            break
+    return out

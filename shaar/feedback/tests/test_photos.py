@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import io
+import struct
+import zlib
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from django.utils import translation
+from PIL import Image
+
+from shaar.lib.testing import BaseTestCase
+
+from ..photos import clean_image, read_upload
+from .factories import image_bytes, make_category, make_report
+
+
+def png_bomb(width: int = 20_000, height: int = 20_000) -> bytes:
+    """A tiny PNG whose header claims 400 megapixels (compressed zeros)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    row = b"\x00" + b"\x00" * ((width + 7) // 8)
+    compressor = zlib.compressobj(9)
+    data = b"".join(compressor.compress(row) for _ in range(200)) + compressor.flush()
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(
+        b"IEND", b"")
+
+
+class PhotoCheckTests(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        translation.activate("en")
+        self.addCleanup(translation.deactivate)
+
+    def test_it_refuses_a_text_file_renamed_jpg(self):
+        upload = SimpleUploadedFile("photo.jpg", b"hello, I am not a photo\n" * 10,
+                                    content_type="image/jpeg")
+        with self.assertRaisesMessage(ValidationError, "not a photo"):
+            clean_image(read_upload(upload))
+
+    def test_it_refuses_a_png_decompression_bomb_without_decoding_it(self):
+        bomb = png_bomb()
+        self.assertLess(len(bomb), 100_000)
+        with self.assertRaisesMessage(ValidationError, "megapixels"):
+            clean_image(bomb)
+        # Just above the 40-megapixel limit, below Pillow's own guard.
+        with self.assertRaisesMessage(ValidationError, "megapixels"):
+            clean_image(png_bomb(7000, 7000))
+
+    def test_it_refuses_an_svg_with_a_script(self):
+        svg = (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" '
+               b'height="10"><script>alert(1)</script><rect width="10" height="10"/></svg>')
+        with self.assertRaisesMessage(ValidationError, "not a photo"):
+            clean_image(svg)
+
+    @override_settings(FEEDBACK_PHOTO_MAX_BYTES=1024)
+    def test_it_refuses_an_oversized_file(self):
+        upload = SimpleUploadedFile("big.jpg", b"\xff\xd8" + b"0" * 5000)
+        with self.assertRaisesMessage(ValidationError, "larger than"):
+            read_upload(upload)
+
+    def test_it_removes_exif_and_gps(self):
+        original = image_bytes(exif_gps=True)
+        self.assertIn(0x8825, Image.open(io.BytesIO(original)).getexif())
+        content, width, height = clean_image(original)
+        cleaned = Image.open(io.BytesIO(content.read()))
+        self.assertEqual(cleaned.format, "JPEG")
+        self.assertEqual(len(cleaned.getexif()), 0)
+        self.assertEqual((width, height), (64, 48))
+
+    def test_it_accepts_png_webp_and_heic(self):
+        import pillow_heif
+
+        heif = io.BytesIO()
+        pillow_heif.from_pillow(Image.new("RGB", (32, 32), (0, 128, 0))).save(heif,
+                                                                            quality=50)
+        for data in (image_bytes("PNG"), image_bytes("WEBP"), heif.getvalue()):
+            content, _w, _h = clean_image(data)
+            self.assertEqual(Image.open(io.BytesIO(content.read())).format, "JPEG")
+
+    def test_it_stores_only_the_cleaned_photo_with_a_thumbnail(self):
+        category = make_category()
+        with self.captureOnCommitCallbacks(execute=True):
+            report = make_report(category, self.district,
+                                 photo_bytes=[image_bytes(exif_gps=True, size=(800, 600))])
+        photo = report.photos.get()
+        photo.refresh_from_db()
+        self.assertTrue(photo.thumbnail)
+        with photo.image.open("rb") as fh:
+            self.assertEqual(len(Image.open(fh).getexif()), 0)
+        with photo.thumbnail.open("rb") as fh:
+            self.assertLessEqual(max(Image.open(fh).size), 320)
+
+    def test_it_writes_nothing_when_one_photo_is_bad(self):
+        category = make_category()
+        with self.assertRaises(ValidationError):
+            make_report(category, self.district, photo_bytes=[image_bytes(), b"not an image"])
+        self.assertFalse(category.reports.exists())
+
+    def test_it_refuses_more_than_five_photos(self):
+        with self.assertRaises(ValidationError):
+            make_report(make_category(), self.district, photo_bytes=[image_bytes()] * 6)

@@ -1,0 +1,486 @@
+"""Pages for residents (report, follow, map, list, statistics) and staff (inbox)."""
+
+from __future__ import annotations
+
+import csv
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
+
+from shaar.city.models import City, District
+
+from . import actions, selectors
+from .forms import (
+    AppealForm,
+    AssignForm,
+    BulkStatusForm,
+    InboxFilterForm,
+    ModerateForm,
+    RatingForm,
+    ReportForm,
+    RerouteForm,
+    StatusForm,
+    TextForm,
+)
+from .models import ApiClient, Category, Channel, Photo, Report, Status
+from .rules import can_work_report, is_moderator, is_triage
+
+
+# --- access helpers -------------------------------------------------------------------------
+def access_public_report(report_id: int) -> Report:
+    report = (Report.objects.select_related("category", "district", "organisation",
+                                            "department")
+              .prefetch_related("photos").filter(pk=report_id).first())
+    if report is None or report.is_hidden:
+        raise Http404
+    return report
+
+
+def access_report_for_staff(user, report_id: int) -> Report:
+    report = (Report.objects.select_related("category", "district", "organisation",
+                                            "department", "assignee", "duplicate_of")
+              .prefetch_related("photos").filter(pk=report_id).first())
+    if report is None:
+        raise Http404
+    if not (can_work_report(user, report) or is_moderator(user)):
+        raise PermissionDenied
+    return report
+
+
+def _map_context() -> dict:
+    city = City.current()
+    labels = {"categories": {c.code: c.name for c in Category.objects.all()},
+              "statuses": {value: str(label) for value, label in Status.choices},
+              "detail": reverse("feedback:detail", args=[0])[:-2]}
+    districts = [{"code": d.code, "name": d.name, "boundary": d.boundary}
+                 for d in District.objects.filter(boundary__isnull=False)]
+    return {"map_config": {"tiles": settings.MAP_TILE_URL,
+                           "attribution": settings.MAP_TILE_ATTRIBUTION,
+                           "center": [city.map_center_lat, city.map_center_lon],
+                           "zoom": city.map_zoom, "districts": districts, **labels}}
+
+
+def _error_messages(exc: ValidationError) -> list[str]:
+    return exc.messages
+
+
+# --- residents ------------------------------------------------------------------------------
+@require_http_methods(["GET", "POST"])
+def report_new(request: HttpRequest) -> HttpResponse:
+    code = request.POST.get("category") or request.GET.get("category")
+    category = Category.objects.filter(code=code, is_active=True).first() if code else None
+    form = ReportForm(request.POST or None, request.FILES or None, category=category)
+    status = 200
+    if request.method == "POST":
+        if not request.user.is_authenticated and is_ratelimited(
+                request, group="feedback-report", key="ip", rate=settings.FEEDBACK_ANON_RATE,
+                increment=True):
+            messages.error(request, _("Too many reports from this connection. Please try "
+                                      "again later or log in."))
+            status = 429
+        elif form.is_valid() and category is not None:
+            data = form.cleaned_data
+            try:
+                report = actions.report_create(
+                    category=category, lat=data["lat"], lon=data["lon"],
+                    description=data["description"], address=data["address"],
+                    answers=form.answers(), photos=data["photos"],
+                    reporter=request.user if request.user.is_authenticated else None,
+                    contact_name=data["contact_name"], contact_email=data["contact_email"],
+                    contact_phone=data["contact_phone"], channel=Channel.WEB)
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
+                status = 400
+            else:
+                return redirect("feedback:follow", token=report.token)
+        else:
+            status = 400
+    context = {"form": form, "category": category,
+               "categories": Category.objects.filter(is_active=True),
+               "submit_url": reverse("api-1:feedback_report_create"),
+               "outbox_text": {
+                   "offline": _("No network: your report is saved on this phone and will be "
+                                "sent when you are back online."),
+                   "pending": _("A saved report is waiting to be sent."),
+                   "sent": _("Your saved report has been sent."),
+                   "refused": _("The report could not be accepted. Please check it."),
+               },
+               **_map_context()}
+    return TemplateResponse(request, "feedback/report_new.html", context, status=status)
+
+
+@require_GET
+def nearby(request: HttpRequest) -> TemplateResponse:
+    category = Category.objects.filter(code=request.GET.get("category", "")).first()
+    try:
+        lat, lon = float(request.GET.get("lat", "")), float(request.GET.get("lon", ""))
+    except ValueError:
+        lat = lon = None
+    reports = []
+    if category and lat is not None and -90 <= lat <= 90 and -180 <= lon <= 180:
+        reports = selectors.nearby_open_reports(category=category, lat=lat, lon=lon)
+    return TemplateResponse(request, "feedback/report_new.html#nearby", {"nearby": reports})
+
+
+@require_POST
+def support(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = access_public_report(report_id)
+    if not request.session.session_key:
+        request.session.save()
+    key = "session:" + request.session.session_key
+    try:
+        added = actions.report_support(
+            report=report, key=key,
+            user=request.user if request.user.is_authenticated else None)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("feedback:detail", report_id=report.pk)
+    if added:
+        messages.success(request, _("Thank you: your “me too” was added."))
+    else:
+        messages.info(request, _("You have already added your “me too” to this report."))
+    return redirect("feedback:detail", report_id=report.pk)
+
+
+@require_GET
+def report_list(request: HttpRequest) -> TemplateResponse:
+    form = InboxFilterForm(request.GET or None)
+    params = _params(request)
+    qs = selectors.filter_reports(selectors.public_reports(), params).order_by("-created_at")
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return TemplateResponse(request, "feedback/report_list.html",
+                            {"page": page, "form": form, "query": _query(request)})
+
+
+@require_GET
+def report_map(request: HttpRequest) -> TemplateResponse:
+    return TemplateResponse(request, "feedback/report_map.html",
+                            {"form": InboxFilterForm(request.GET or None),
+                             "points_url": reverse("feedback:map-data") + "?" + _query(request),
+                             **_map_context()})
+
+
+@require_GET
+def report_detail(request: HttpRequest, report_id: int) -> TemplateResponse:
+    report = access_public_report(report_id)
+    return TemplateResponse(request, "feedback/report_detail.html", {
+        "report": report, "timeline": selectors.public_timeline(report),
+        "photos": [p for p in report.photos.all() if not p.is_hidden],
+        "can_work": can_work_report(request.user, report), **_map_context()})
+
+
+@require_http_methods(["GET", "POST"])
+def follow(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
+    """The reporter's private link: progress, and "Was it fixed?" after resolution."""
+    report = get_object_or_404(Report.objects.select_related("category", "district"),
+                               token=token)
+    form = RatingForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                actions.report_rate(report=report, fixed=form.cleaned_data["fixed"],
+                                    score=form.cleaned_data["score"],
+                                    comment=form.cleaned_data["comment"])
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
+                status = 400
+            else:
+                messages.success(request, _("Thank you for your answer."))
+                return redirect("feedback:follow", token=report.token)
+        else:
+            status = 400
+    can_rate = (report.status == Status.RESOLVED and report.resolved_at is not None
+                and not report.ratings.filter(created_at__gte=report.resolved_at).exists())
+    return TemplateResponse(request, "feedback/follow.html", {
+        "report": report, "form": form, "can_rate": can_rate,
+        "timeline": selectors.public_timeline(report)}, status=status)
+
+
+def _params(request: HttpRequest) -> dict:
+    g = request.GET
+    status = g.get("status", "")
+    return {"category": g.get("category", ""), "district": g.get("district", ""),
+            "status": status if status in ("open", "closed", *Status.values) else "",
+            "channel": g.get("channel", "") if g.get("channel", "") in Channel.values else "",
+            "month": selectors.parse_month(g.get("month")),
+            "overdue": g.get("overdue") in ("on", "true", "1")}
+
+
+def _query(request: HttpRequest) -> str:
+    q = request.GET.copy()
+    q.pop("page", None)
+    return q.urlencode()
+
+
+@require_GET
+def stats(request: HttpRequest) -> TemplateResponse:
+    params = _params(request)
+    data = selectors.report_stats(selectors.filter_reports(selectors.public_reports(), params))
+    chart = {"months": data["by_month"],
+             "categories": [[row["category__code"], row["n"]] for row in data["by_category"]],
+             "statuses": [[label, n] for _c, label, n in data["by_status"]]}
+    return TemplateResponse(request, "feedback/stats.html",
+                            {"stats": data, "chart": chart, "query": _query(request),
+                             "form": InboxFilterForm(request.GET or None)})
+
+
+EXPORT_FIELDS = ["id", "category", "status", "channel", "lat", "lon", "address", "district",
+                 "description", "created_at", "updated_at", "resolved_at", "supporters",
+                 "overdue", "is_sample"]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@require_GET
+def export_csv(request: HttpRequest) -> StreamingHttpResponse:
+    qs = selectors.filter_reports(selectors.public_reports(), _params(request))
+
+    def rows():
+        writer = csv.writer(_Echo())
+        yield writer.writerow(EXPORT_FIELDS)
+        for data in selectors.public_rows(qs.order_by("id")):
+            yield writer.writerow([data[f] for f in EXPORT_FIELDS])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="reports.csv"'
+    return response
+
+
+MAP_LIMIT = 5000
+
+
+@require_GET
+def export_geojson(request: HttpRequest) -> JsonResponse:
+    qs = selectors.filter_reports(selectors.public_reports(), _params(request))
+    limit = MAP_LIMIT if request.GET.get("download") != "1" else None
+    rows = qs.order_by("-created_at")
+    features = []
+    detail = reverse("feedback:detail", args=[0])[:-2]  # "/xx/feedback/"
+    for data in selectors.public_rows(rows[:limit] if limit else rows):
+        lat, lon = data.pop("lat"), data.pop("lon")
+        data["url"] = f"{detail}{data['id']}/"
+        features.append({"type": "Feature", "geometry": {"type": "Point",
+                                                         "coordinates": [lon, lat]},
+                         "properties": data})
+    response = JsonResponse({"type": "FeatureCollection", "features": features},
+                            json_dumps_params={"ensure_ascii": False})
+    if request.GET.get("download") == "1":
+        response["Content-Disposition"] = 'attachment; filename="reports.geojson"'
+    return response
+
+
+@require_GET
+def map_data(request: HttpRequest) -> JsonResponse:
+    """Pins for the map page, newest first, at most MAP_LIMIT."""
+    qs = selectors.filter_reports(selectors.public_reports(), _params(request))
+    points, truncated = selectors.map_points(qs, MAP_LIMIT)
+    return JsonResponse({"points": points, "truncated": truncated})
+
+
+@require_GET
+def open311_docs(request: HttpRequest) -> TemplateResponse:
+    city = City.current()
+    demo_key = None
+    if city.demo_data_loaded and ApiClient.objects.filter(is_sample=True).exists():
+        from .demo import DEMO_API_KEY
+
+        demo_key = DEMO_API_KEY
+    return TemplateResponse(request, "feedback/open311.html", {
+        "demo_key": demo_key, "base": request.build_absolute_uri("/open311/v2/"),
+        "categories": Category.objects.filter(is_active=True)})
+
+
+# --- staff ----------------------------------------------------------------------------------
+def _require_staff(request: HttpRequest) -> None:
+    if not request.user.has_perm("feedback.view_inbox"):
+        raise PermissionDenied
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inbox(request: HttpRequest) -> HttpResponse:
+    _require_staff(request)
+    qs = selectors.reports_for_inbox(request.user)
+    if request.method == "POST":
+        visible = list(qs.filter(pk__in=[int(i) for i in request.POST.getlist("ids")
+                                         if i.isdigit()]).values_list("pk", flat=True))
+        bulk = BulkStatusForm(request.POST, allowed_ids=visible)
+        if bulk.is_valid():
+            reports = [r for r in qs.filter(pk__in=bulk.cleaned_data["ids"])
+                       if can_work_report(request.user, r)]
+            changed, failures = actions.report_bulk_status(
+                reports=reports, actor=request.user, status=bulk.cleaned_data["status"],
+                note=bulk.cleaned_data["note"])
+            messages.success(request, _("%(n)d reports changed.") % {"n": changed})
+            for failure in failures:
+                messages.warning(request, failure)
+        else:
+            messages.error(request, _("Choose reports you may change and a status."))
+        return redirect(request.get_full_path())
+    form = InboxFilterForm(request.GET or None)
+    params = _params(request)
+    qs = selectors.filter_reports(qs, params)
+    if request.GET.get("mine"):
+        qs = qs.filter(assignee=request.user)
+    sort = request.GET.get("sort") or "-created_at"
+    if sort not in dict(InboxFilterForm.SORTS):
+        sort = "-created_at"
+    page = Paginator(qs.order_by(sort, "-id"), 50).get_page(request.GET.get("page"))
+    return TemplateResponse(request, "feedback/inbox.html", {
+        "page": page, "form": form, "query": _query(request),
+        "statuses": Status.choices, "is_triage": is_triage(request.user)})
+
+
+@login_required
+@require_GET
+def staff_report(request: HttpRequest, report_id: int) -> TemplateResponse:
+    report = access_report_for_staff(request.user, report_id)
+    can_work = can_work_report(request.user, report)
+    events = report.events.select_related("actor")
+    if not can_work:
+        events = events.filter(is_public=True)
+    return TemplateResponse(request, "feedback/staff_report.html", {
+        "report": report, "events": events, "can_work": can_work,
+        "can_reroute": is_triage(request.user), "can_moderate": is_moderator(request.user),
+        "status_form": StatusForm(), "text_form": TextForm(),
+        "assign_form": AssignForm(report=report, initial={"assignee": report.assignee_id}),
+        "reroute_form": RerouteForm(initial={"department": report.department_id,
+                                             "organisation": report.organisation_id}),
+        "moderate_form": ModerateForm(), "photos": list(report.photos.all()),
+        **_map_context()})
+
+
+STAFF_ACTIONS = {"status", "reply", "note", "assign", "reroute", "moderate"}
+
+
+@login_required
+@require_POST
+def staff_action(request: HttpRequest, report_id: int, action: str) -> HttpResponse:
+    report = access_report_for_staff(request.user, report_id)
+    if action not in STAFF_ACTIONS:
+        raise Http404
+    if action == "moderate":
+        if not is_moderator(request.user):
+            raise PermissionDenied
+    elif action == "reroute":
+        if not is_triage(request.user):
+            raise PermissionDenied
+    elif not can_work_report(request.user, report):
+        raise PermissionDenied
+    user = request.user
+    try:
+        if action == "status":
+            form = StatusForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Choose a valid status."))
+            dup = None
+            if form.cleaned_data["duplicate_of"]:
+                dup = Report.objects.filter(pk=form.cleaned_data["duplicate_of"]).first()
+            actions.report_change_status(report=report, actor=user,
+                                         status=form.cleaned_data["status"],
+                                         note=form.cleaned_data["note"], duplicate_of=dup)
+        elif action in ("reply", "note"):
+            form = TextForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Write the text first."))
+            fn = actions.report_reply if action == "reply" else actions.report_note
+            fn(report=report, actor=user, text=form.cleaned_data["text"])
+        elif action == "assign":
+            form = AssignForm(request.POST, report=report)
+            if not form.is_valid():
+                raise ValidationError(_("Choose a person who can work on this report."))
+            actions.report_assign(report=report, actor=user,
+                                  assignee=form.cleaned_data["assignee"])
+        elif action == "reroute":
+            form = RerouteForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Choose a department or an organisation."))
+            actions.report_reroute(report=report, actor=user,
+                                   department=form.cleaned_data["department"],
+                                   organisation=form.cleaned_data["organisation"])
+        else:
+            form = ModerateForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Record the reason for the moderation."))
+            data = form.cleaned_data
+            photo = (Photo.objects.filter(pk=data["photo"], report=report).first()
+                     if data["photo"] else None)
+            actions.report_moderate(
+                report=report, actor=user, reason=data["reason"],
+                hide={"hide": True, "show": False}.get(data["hide"]),
+                description=data["description"] or None, photo=photo,
+                hide_photo=data["hide_photo"] if photo else None)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        response = redirect("feedback:staff-report", report_id=report.pk)
+        response.status_code = 303
+        return response
+    messages.success(request, _("Saved."))
+    if not can_work_report(user, Report.objects.get(pk=report.pk)) and not is_moderator(user):
+        return redirect("feedback:inbox")
+    return redirect("feedback:staff-report", report_id=report.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def appeal_new(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("feedback.register_appeal"):
+        raise PermissionDenied
+    code = request.POST.get("category") or request.GET.get("category")
+    category = Category.objects.filter(code=code, is_active=True).first() if code else None
+    form = AppealForm(request.POST or None, request.FILES or None, category=category)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid() and category is not None:
+            data = form.cleaned_data
+            try:
+                report = actions.report_create(
+                    category=category, lat=data["lat"], lon=data["lon"],
+                    description=data["description"], address=data["address"],
+                    answers=form.answers(), photos=data["photos"],
+                    contact_name=data["contact_name"], contact_email=data["contact_email"],
+                    contact_phone=data["contact_phone"], channel=data["channel"],
+                    registered_by=request.user)
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
+                status = 400
+            else:
+                messages.success(request, _("Appeal #%(id)s registered.") % {"id": report.pk})
+                return redirect("feedback:inbox")
+        else:
+            status = 400
+    return TemplateResponse(request, "feedback/appeal_new.html", {
+        "form": form, "category": category, **_map_context()}, status=status)
+
+
+@login_required
+@require_GET
+def systemic(request: HttpRequest) -> TemplateResponse:
+    if not request.user.has_perm("feedback.view_systemic"):
+        raise PermissionDenied
+    clusters = selectors.find_clusters()
+    recurring = selectors.find_recurring()
+    points = [{"lat": c.lat, "lon": c.lon, "size": c.size, "category": c.category.name}
+              for c in clusters]
+    return TemplateResponse(request, "feedback/systemic.html", {
+        "clusters": clusters, "recurring": recurring,
+        "settings": {"metres": settings.FEEDBACK_CLUSTER_METRES,
+                     "days": settings.FEEDBACK_CLUSTER_DAYS,
+                     "min": settings.FEEDBACK_CLUSTER_MIN_REPORTS},
+        "cluster_points": points, **_map_context()})
+

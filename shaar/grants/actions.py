@@ -1,0 +1,747 @@
+"""Every write of the grants programme.
+
+Each action is keyword-only and atomic, validates its rules and raises a translated
+ValidationError. The server clock (`timezone.now()`) decides every deadline.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from shaar.accounts.models import Role, Verification
+from shaar.city.models import Organisation
+
+from . import selectors
+from .models import (
+    ApplicantProfile,
+    Application,
+    Attachment,
+    Award,
+    BudgetLine,
+    Call,
+    Clarification,
+    CommitteeMember,
+    ConflictDeclaration,
+    Decision,
+    Evaluation,
+    Membership,
+    Report,
+    ReportPhoto,
+    ReportSpending,
+    RequiredDocument,
+    Score,
+    Tranche,
+)
+from .notifications import notify
+
+# Files applicants may attach: extension → accepted leading bytes (None: any, e.g. text).
+ATTACHMENT_TYPES: dict[str, tuple[bytes, ...]] = {
+    ".pdf": (b"%PDF-",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".docx": (b"PK\x03\x04",),
+    ".xlsx": (b"PK\x03\x04",),
+    ".odt": (b"PK\x03\x04",),
+    ".ods": (b"PK\x03\x04",),
+}
+MAX_ATTACHMENTS = 15
+MAX_BUDGET_LINES = 50
+MAX_PHOTOS = 10
+
+
+def _max_upload_bytes() -> int:
+    return settings.GRANTS_MAX_UPLOAD_MB * 1024 * 1024
+
+
+def _representatives(profile: ApplicantProfile):
+    return [m.user for m in profile.memberships.filter(is_representative=True)
+            .select_related("user")]
+
+
+def _require_representative(user, profile: ApplicantProfile) -> None:
+    if not Membership.objects.filter(user=user, profile=profile,
+                                     is_representative=True).exists():
+        raise ValidationError(_("You do not act for this organisation."))
+
+
+def _url(name: str, *args) -> str:
+    return settings.GRANTS_SITE_URL.rstrip("/") + reverse(name, args=args)
+
+
+# --- applicant organisations ---------------------------------------------------------------
+
+@transaction.atomic
+def profile_create(*, user, name: str, legal_name: str, registration_number: str = "",
+                   contact_email: str = "", contact_phone: str = "", address: str = "",
+                   resident_members: int = 0) -> ApplicantProfile:
+    """A new applicant organisation, with the creating (verified) user as representative."""
+    if not Verification.objects.filter(user=user).exists():
+        raise ValidationError(_("Verify your account before registering an organisation."))
+    registration_number = registration_number.strip()
+    if registration_number and ApplicantProfile.objects.filter(
+            registration_number__iexact=registration_number).exists():
+        raise ValidationError(_("An organisation with this registration number is already "
+                                "registered. Ask its representative to add you."))
+    base = slugify(name, allow_unicode=False)[:40] or "org"
+    code = base
+    n = 1
+    while Organisation.objects.filter(code=code).exists():
+        n += 1
+        code = f"{base}-{n}"
+    organisation = Organisation(
+        code=code, name_ky=name, name_ru=name, name_en=name, email=contact_email,
+        phone=contact_phone,
+        kind=Organisation.Kind.NGO if registration_number else Organisation.Kind.COMMUNITY)
+    organisation.full_clean()
+    organisation.save()
+    profile = ApplicantProfile(
+        organisation=organisation, legal_name=legal_name, registration_number=registration_number,
+        contact_email=contact_email, contact_phone=contact_phone, address=address,
+        resident_members=resident_members)
+    profile.full_clean()
+    profile.save()
+    Membership.objects.create(profile=profile, user=user, is_representative=True)
+    return profile
+
+
+@transaction.atomic
+def profile_update(*, profile: ApplicantProfile, user, **fields) -> ApplicantProfile:
+    _require_representative(user, profile)
+    allowed = {"legal_name", "registration_number", "contact_email", "contact_phone",
+               "address", "resident_members"}
+    for name, value in fields.items():
+        if name not in allowed:
+            raise ValueError(name)
+        setattr(profile, name, value)
+    profile.full_clean()
+    profile.save(update_fields=list(fields))
+    organisation = profile.organisation
+    organisation.kind = (Organisation.Kind.NGO if profile.is_registered
+                         else Organisation.Kind.COMMUNITY)
+    organisation.save(update_fields=["kind"])
+    return profile
+
+
+@transaction.atomic
+def member_add(*, profile: ApplicantProfile, user, account: str,
+               is_representative: bool) -> Membership:
+    """Add a member by mobile number or e-mail; representatives may act for it."""
+    _require_representative(user, profile)
+    account = account.strip()
+    person = get_user_model().objects.filter(Q(phone=account) | Q(email__iexact=account)).first()
+    if person is None:
+        raise ValidationError(_("No account has this mobile number or e-mail."))
+    if is_representative and not Verification.objects.filter(user=person).exists():
+        raise ValidationError(_("A representative must have a verified account."))
+    membership, _created = Membership.objects.update_or_create(
+        profile=profile, user=person, defaults={"is_representative": is_representative})
+    return membership
+
+
+# --- calls and clarifications --------------------------------------------------------------
+
+@transaction.atomic
+def clarification_ask(*, call: Call, user, question: str) -> Clarification:
+    if call.status == Call.Status.DRAFT or call.is_closed():
+        raise ValidationError(_("Questions can be asked while the call is published and open."))
+    clarification = Clarification(call=call, asked_by=user, question=question.strip())
+    clarification.full_clean()
+    clarification.save()
+    return clarification
+
+
+@transaction.atomic
+def clarification_answer(*, clarification: Clarification, user, answer: str) -> Clarification:
+    answer = answer.strip()
+    if not answer:
+        raise ValidationError(_("Write an answer."))
+    clarification.answer = answer
+    clarification.answered_by = user
+    clarification.answered_at = timezone.now()
+    clarification.full_clean()
+    clarification.save(update_fields=["answer", "answered_by", "answered_at"])
+    notify([clarification.asked_by], subject=_("Your question about a grant call was answered"),
+           body=_("The city answered your question about “%(call)s”: %(url)s")
+           % {"call": clarification.call.title,
+              "url": _url("grants:call-detail", clarification.call.code)})
+    return clarification
+
+
+def calls_close_due() -> int:
+    """Mark calls past their deadline as notified, once, and tell committee and applicants.
+
+    Closing itself needs no job: `closes_at` decides on every request. The filtered update
+    claims each call, so a job that runs twice notifies once.
+    """
+    now = timezone.now()
+    count = 0
+    for call_id in Call.objects.filter(status=Call.Status.PUBLISHED, closes_at__lte=now,
+                                       closed_notified_at__isnull=True).values_list("id",
+                                                                                    flat=True):
+        with transaction.atomic():
+            claimed = Call.objects.filter(id=call_id, closed_notified_at__isnull=True).update(
+                closed_notified_at=now)
+            if not claimed:
+                continue
+            call = Call.objects.get(id=call_id)
+            notify([seat.user for seat in call.committee.select_related("user")],
+                   subject=_("A grant call is closed: evaluation can start"),
+                   body=_("“%(call)s” closed. Declare conflicts of interest and score the "
+                          "applications: %(url)s")
+                   % {"call": call.title, "url": _url("grants:committee-call", call.code)})
+            count += 1
+    return count
+
+
+# --- applications --------------------------------------------------------------------------
+
+def _require_open(call: Call, now: datetime.datetime) -> None:
+    if call.status != Call.Status.PUBLISHED or now < call.opens_at:
+        raise ValidationError(_("This call is not open yet."))
+    if now >= call.closes_at:
+        raise ValidationError(_("The deadline of this call has passed (%(deadline)s).")
+                              % {"deadline": timezone.localtime(call.closes_at)
+                                 .strftime("%d.%m.%Y %H:%M:%S")})
+
+
+def _lock_application(application: Application) -> Application:
+    return Application.objects.select_for_update().select_related("call", "profile").get(
+        id=application.id)
+
+
+@transaction.atomic
+def application_create(*, call: Call, profile: ApplicantProfile, user) -> Application:
+    _require_representative(user, profile)
+    _require_open(call, timezone.now())
+    if Application.objects.filter(call=call, profile=profile).exclude(
+            status=Application.Status.WITHDRAWN).exists():
+        raise ValidationError(_("This organisation already has an application in this call."))
+    application = Application(call=call, profile=profile, created_by=user,
+                              title=_("Untitled project"))
+    application.full_clean()
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError as exc:
+        raise ValidationError(_("This organisation already has an application in this "
+                                "call.")) from exc
+    return application
+
+
+@transaction.atomic
+def application_update(*, application: Application, user, fields: dict,
+                       budget_lines: list[dict] | None = None) -> Application:
+    """Edit a draft; BUDGET_LINES (item, requested, cofunding) replace the table if given."""
+    application = _lock_application(application)
+    _require_representative(user, application.profile)
+    if application.status != Application.Status.DRAFT:
+        raise ValidationError(_("Only a draft can be edited."))
+    _require_open(application.call, timezone.now())
+    allowed = {"title", "summary", "problem", "activities", "timeline", "district",
+               "beneficiaries", "beneficiaries_description"}
+    for name, value in fields.items():
+        if name not in allowed:
+            raise ValueError(name)
+        setattr(application, name, value)
+    update = [*fields]
+    if budget_lines is not None:
+        lines = [line for line in budget_lines if (line.get("item") or "").strip()]
+        if len(lines) > MAX_BUDGET_LINES:
+            raise ValidationError(_("A budget has at most %(n)d lines.") % {"n": MAX_BUDGET_LINES})
+        objs = []
+        for order, line in enumerate(lines):
+            obj = BudgetLine(application=application, item=line["item"].strip(),
+                             requested=int(line.get("requested") or 0),
+                             cofunding=int(line.get("cofunding") or 0), order=order)
+            obj.full_clean(exclude=["application"])
+            objs.append(obj)
+        application.budget_lines.all().delete()
+        BudgetLine.objects.bulk_create(objs)
+        application.requested_amount = sum(o.requested for o in objs)
+        application.cofunding_amount = sum(o.cofunding for o in objs)
+        update += ["requested_amount", "cofunding_amount"]
+    application.full_clean()
+    application.save(update_fields=[*update, "updated_at"])
+    return application
+
+
+def check_upload(upload, *, allowed: dict[str, tuple[bytes, ...]]) -> str:
+    """Refuse files that are too big, of a type we do not take, or not what they claim."""
+    name = os.path.basename(upload.name or "")
+    ext = os.path.splitext(name)[1].lower()
+    if ext not in allowed:
+        raise ValidationError(_("Files of this type are not accepted. Use: %(types)s.")
+                              % {"types": ", ".join(sorted(allowed))})
+    if upload.size > _max_upload_bytes():
+        raise ValidationError(_("The file is larger than %(mb)d MB.")
+                              % {"mb": settings.GRANTS_MAX_UPLOAD_MB})
+    if upload.size == 0:
+        raise ValidationError(_("The file is empty."))
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if not any(head.startswith(magic) for magic in allowed[ext]):
+        raise ValidationError(_("The file content does not match its type (%(ext)s).")
+                              % {"ext": ext})
+    return name[:200]
+
+
+@transaction.atomic
+def attachment_add(*, application: Application, user, upload,
+                   document: RequiredDocument | None) -> Attachment:
+    application = _lock_application(application)
+    _require_representative(user, application.profile)
+    if application.status != Application.Status.DRAFT:
+        raise ValidationError(_("Attachments can only be added to a draft."))
+    _require_open(application.call, timezone.now())
+    if document is not None and document.call_id != application.call_id:
+        raise ValidationError(_("This document does not belong to the call."))
+    if application.attachments.count() >= MAX_ATTACHMENTS:
+        raise ValidationError(_("An application has at most %(n)d attachments.")
+                              % {"n": MAX_ATTACHMENTS})
+    name = check_upload(upload, allowed=ATTACHMENT_TYPES)
+    attachment = Attachment(application=application, document=document,
+                            original_name=name, size=upload.size)
+    attachment.file.save(name, upload, save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, attachment: Attachment, user) -> None:
+    application = _lock_application(attachment.application)
+    _require_representative(user, application.profile)
+    if application.status != Application.Status.DRAFT:
+        raise ValidationError(_("Attachments can only be removed from a draft."))
+    _require_open(application.call, timezone.now())
+    attachment.file.delete(save=False)
+    attachment.delete()
+
+
+@transaction.atomic
+def application_submit(*, application: Application, user) -> Application:
+    """Submit before the deadline: the server's clock decides, to the second."""
+    now = timezone.now()  # read first: time spent on the checks is not held against anyone
+    application = _lock_application(application)
+    _require_representative(user, application.profile)
+    if application.status != Application.Status.DRAFT:
+        raise ValidationError(_("Only a draft can be submitted."))
+    _require_open(application.call, now)
+    reasons = selectors.eligibility_reasons(application, submitter=user)
+    if reasons:
+        raise ValidationError(reasons)
+    application.status = Application.Status.SUBMITTED
+    application.submitted_at = now
+    application.save(update_fields=["status", "submitted_at", "updated_at"])
+    notify(_representatives(application.profile),
+           subject=_("Grant application submitted"),
+           body=_("“%(title)s” was submitted to “%(call)s” on %(when)s. You can follow its "
+                  "status at %(url)s")
+           % {"title": application.title, "call": application.call.title,
+              "when": timezone.localtime(now).strftime("%d.%m.%Y %H:%M:%S"),
+              "url": _url("grants:application", application.id)})
+    return application
+
+
+@transaction.atomic
+def application_withdraw(*, application: Application, user) -> Application:
+    now = timezone.now()
+    application = _lock_application(application)
+    _require_representative(user, application.profile)
+    if application.status not in {Application.Status.DRAFT, Application.Status.SUBMITTED}:
+        raise ValidationError(_("This application can no longer be withdrawn."))
+    if now >= application.call.closes_at:
+        raise ValidationError(_("Applications can only be withdrawn before the deadline."))
+    application.status = Application.Status.WITHDRAWN
+    application.withdrawn_at = now
+    application.save(update_fields=["status", "withdrawn_at", "updated_at"])
+    notify(_representatives(application.profile), subject=_("Grant application withdrawn"),
+           body=_("“%(title)s” was withdrawn from “%(call)s”.")
+           % {"title": application.title, "call": application.call.title})
+    return application
+
+
+# --- evaluation ----------------------------------------------------------------------------
+
+def _require_evaluation_phase(call: Call) -> None:
+    if call.status != Call.Status.PUBLISHED or timezone.now() < call.closes_at:
+        raise ValidationError(_("Evaluation starts when the call closes."))
+
+
+def _require_seat(user, call: Call, *, chair: bool = False) -> CommitteeMember:
+    seat = selectors.committee_seat(user, call)
+    if seat is None or (chair and seat.role != CommitteeMember.Role.CHAIR):
+        raise ValidationError(_("Only the committee chair can do this.") if chair
+                              else _("You are not on this call's committee."))
+    return seat
+
+
+@transaction.atomic
+def conflict_declare(*, application: Application, user, has_conflict: bool,
+                     note: str = "") -> ConflictDeclaration:
+    """Declared once per application, before the evaluator may see it; it cannot be undone."""
+    _require_seat(user, application.call)
+    _require_evaluation_phase(application.call)
+    if not application.is_in_competition:
+        raise ValidationError(_("This application is not under evaluation."))
+    if ConflictDeclaration.objects.filter(application=application, evaluator=user).exists():
+        raise ValidationError(_("You have already made your declaration for this application."))
+    declaration = ConflictDeclaration(application=application, evaluator=user,
+                                      has_conflict=has_conflict, note=note.strip())
+    declaration.full_clean()
+    declaration.save()
+    return declaration
+
+
+@transaction.atomic
+def evaluation_save(*, application: Application, user, scores: dict[int, tuple[int, str]],
+                    comment: str = "", submit: bool = False) -> Evaluation:
+    """Save (and optionally submit) one evaluator's scores; submitted scores are final.
+
+    SCORES maps criterion id → (value, comment). Submitting needs every criterion scored
+    with a comment.
+    """
+    call = application.call
+    _require_seat(user, call)
+    _require_evaluation_phase(call)
+    reason = selectors.conflict_reason(user, application)
+    if reason:
+        raise ValidationError(reason)
+    if not ConflictDeclaration.objects.filter(application=application, evaluator=user,
+                                              has_conflict=False).exists():
+        raise ValidationError(_("Declare your conflicts of interest first."))
+    if application.status != Application.Status.SUBMITTED:
+        raise ValidationError(_("This application is not under evaluation."))
+    evaluation, _created = Evaluation.objects.select_for_update().get_or_create(
+        application=application, evaluator=user)
+    if evaluation.submitted_at:
+        raise ValidationError(_("You have already submitted your scores."))
+    criteria = {c.id: c for c in call.criteria.all()}
+    errors = []
+    for criterion_id, (value, note) in scores.items():
+        criterion = criteria.get(criterion_id)
+        if criterion is None:
+            raise ValidationError(_("Unknown criterion."))
+        if value is None:
+            continue
+        if not 0 <= value <= call.scale_max:
+            errors.append(_("%(criterion)s: the score must be between 0 and %(max)d.")
+                          % {"criterion": criterion.name, "max": call.scale_max})
+            continue
+        Score.objects.update_or_create(evaluation=evaluation, criterion=criterion,
+                                       defaults={"value": value, "comment": note.strip()})
+    if errors:
+        raise ValidationError(errors)
+    evaluation.comment = comment.strip()
+    if submit:
+        saved = {s.criterion_id: s for s in evaluation.scores.all()}
+        for criterion in criteria.values():
+            score = saved.get(criterion.id)
+            if score is None:
+                errors.append(_("%(criterion)s: give a score.") % {"criterion": criterion.name})
+            elif not score.comment:
+                errors.append(_("%(criterion)s: explain your score in a comment.")
+                              % {"criterion": criterion.name})
+        if errors:
+            raise ValidationError(errors)
+        evaluation.submitted_at = timezone.now()
+    evaluation.save(update_fields=["comment", "submitted_at"])
+    return evaluation
+
+
+@transaction.atomic
+def decision_record(*, application: Application, user, awarded: bool, amount: int = 0,
+                    reason: str = "", envelope_override: bool = False,
+                    override_reason: str = "") -> Decision:
+    """The chair's decision on one application (changeable until decisions are published).
+
+    A decision that departs from the ranking's recommendation needs a reason. The sum of
+    awarded amounts may exceed the envelope only with an explicit override and its reason.
+    """
+    # Lock the call: concurrent decisions must not both fit under the envelope.
+    call = Call.objects.select_for_update().get(id=application.call_id)
+    _require_seat(user, call, chair=True)
+    _require_evaluation_phase(call)
+    application = Application.objects.select_related("call").get(id=application.id)
+    if application.status != Application.Status.SUBMITTED:
+        raise ValidationError(_("This application is not under evaluation."))
+    rows = {row.application.id: row for row in selectors.call_results(call)}
+    row = rows[application.id]
+    reason = reason.strip()
+    override_reason = override_reason.strip()
+    if awarded:
+        if row.score is None:
+            raise ValidationError(_("An application needs at least one submitted evaluation "
+                                    "before it can be awarded."))
+        if amount <= 0:
+            raise ValidationError(_("Enter the awarded amount."))
+        if amount > application.requested_amount:
+            raise ValidationError(_("The award cannot be more than the requested amount."))
+        if amount > call.max_per_grant:
+            raise ValidationError(_("The award cannot be more than the maximum per grant."))
+    else:
+        amount = 0
+    follows = awarded == row.recommended
+    if not follows and not reason:
+        raise ValidationError(_("This decision departs from the ranking: give a reason."))
+    total = selectors.awarded_total(call, exclude_application_id=application.id) + amount
+    if awarded and total > call.envelope:
+        if not envelope_override or not override_reason:
+            raise ValidationError(
+                _("Awarding %(amount)s som brings the total to %(total)s som, above the "
+                  "envelope of %(envelope)s som. Record an explicit override with its reason "
+                  "to go ahead.")
+                % {"amount": amount, "total": total, "envelope": call.envelope})
+    else:
+        envelope_override, override_reason = False, ""
+    decision, _created = Decision.objects.update_or_create(
+        application=application,
+        defaults={"awarded": awarded, "amount": amount, "rank": row.rank,
+                  "follows_ranking": follows, "reason": reason,
+                  "envelope_override": envelope_override, "override_reason": override_reason,
+                  "decided_by": user, "decided_at": timezone.now()})
+    decision.full_clean()
+    return decision
+
+
+@transaction.atomic
+def call_publish_decisions(*, call: Call, user) -> list[Award]:
+    """Publish every decision at once: statuses change, awards are created, people told."""
+    call = Call.objects.select_for_update().get(id=call.id)
+    _require_seat(user, call, chair=True)
+    _require_evaluation_phase(call)
+    submitted = list(call.applications.filter(status=Application.Status.SUBMITTED)
+                     .select_related("profile"))
+    undecided = [a for a in submitted if not Decision.objects.filter(application=a).exists()]
+    if undecided:
+        raise ValidationError(_("Record a decision for every application first (%(n)d left).")
+                              % {"n": len(undecided)})
+    total = selectors.awarded_total(call)
+    if total > call.envelope and not Decision.objects.filter(
+            application__call=call, envelope_override=True).exists():
+        raise ValidationError(_("The awards exceed the envelope without a recorded override."))
+    now = timezone.now()
+    awards = []
+    for application in submitted:
+        decision = application.decision
+        application.status = (Application.Status.AWARDED if decision.awarded
+                              else Application.Status.NOT_AWARDED)
+        application.save(update_fields=["status", "updated_at"])
+        if decision.awarded:
+            awards.append(Award.objects.create(application=application, amount=decision.amount,
+                                               is_sample=application.is_sample))
+            subject = _("Your project was awarded a grant")
+            body = _("“%(title)s” was awarded %(amount)s som. The city will contact you about "
+                     "the grant agreement. %(url)s")
+        else:
+            subject = _("Grant decision")
+            body = _("“%(title)s” was not awarded a grant this time. The scores and the list "
+                     "of awards are public: %(url)s")
+        notify(_representatives(application.profile), subject=subject,
+               body=body % {"title": application.title, "amount": decision.amount,
+                            "url": _url("grants:call-detail", call.code)})
+    call.status = Call.Status.DECIDED
+    call.decided_at = now
+    call.save(update_fields=["status", "decided_at"])
+    return awards
+
+
+# --- awards, tranches, reports -------------------------------------------------------------
+
+def _lock_award(award: Award) -> Award:
+    return Award.objects.select_for_update().select_related("application__profile").get(
+        id=award.id)
+
+
+@transaction.atomic
+def award_update_agreement(*, award: Award, user, agreement_number: str,
+                           agreement_signed_on: datetime.date | None,
+                           project_start: datetime.date | None,
+                           project_end: datetime.date | None) -> Award:
+    award = _lock_award(award)
+    if award.status != Award.Status.ACTIVE:
+        raise ValidationError(_("This grant is closed."))
+    if project_start and project_end and project_end < project_start:
+        raise ValidationError(_("The project cannot end before it starts."))
+    award.agreement_number = agreement_number.strip()
+    award.agreement_signed_on = agreement_signed_on
+    award.project_start = project_start
+    award.project_end = project_end
+    award.full_clean()
+    award.save(update_fields=["agreement_number", "agreement_signed_on", "project_start",
+                              "project_end"])
+    return award
+
+
+@transaction.atomic
+def tranche_plan(*, award: Award, user, planned_on: datetime.date, planned_amount: int,
+                 requires_accepted_report: bool = False) -> Tranche:
+    award = _lock_award(award)
+    if award.status != Award.Status.ACTIVE:
+        raise ValidationError(_("This grant is closed."))
+    if planned_amount <= 0:
+        raise ValidationError(_("Enter the tranche amount."))
+    planned = award.tranches.aggregate(total=Sum("planned_amount"))["total"] or 0
+    if planned + planned_amount > award.amount:
+        raise ValidationError(_("The tranches would add up to %(total)s som, more than the "
+                                "award of %(amount)s som.")
+                              % {"total": planned + planned_amount, "amount": award.amount})
+    number = (award.tranches.order_by("-number").values_list("number", flat=True).first()
+              or 0) + 1
+    tranche = Tranche(award=award, number=number, planned_on=planned_on,
+                      planned_amount=planned_amount,
+                      requires_accepted_report=requires_accepted_report)
+    tranche.full_clean()
+    tranche.save()
+    return tranche
+
+
+@transaction.atomic
+def tranche_pay(*, tranche: Tranche, user, paid_on: datetime.date, paid_amount: int) -> Tranche:
+    """planned → paid, in order; never more than the award; after a report if required."""
+    award = _lock_award(tranche.award)
+    tranche = Tranche.objects.get(id=tranche.id)
+    if award.status != Award.Status.ACTIVE:
+        raise ValidationError(_("This grant is closed."))
+    if tranche.status != Tranche.Status.PLANNED:
+        raise ValidationError(_("This tranche is already paid."))
+    if award.tranches.filter(number__lt=tranche.number,
+                             status=Tranche.Status.PLANNED).exists():
+        raise ValidationError(_("Pay the earlier tranches first."))
+    if tranche.requires_accepted_report and not award.reports.filter(
+            status=Report.Status.ACCEPTED).exists():
+        raise ValidationError(_("This tranche is paid only after a report has been accepted."))
+    if paid_amount <= 0:
+        raise ValidationError(_("Enter the amount paid."))
+    paid = award.tranches.filter(status=Tranche.Status.PAID).aggregate(
+        total=Sum("paid_amount"))["total"] or 0
+    if paid + paid_amount > award.amount:
+        raise ValidationError(_("Payments would add up to %(total)s som, more than the award "
+                                "of %(amount)s som.")
+                              % {"total": paid + paid_amount, "amount": award.amount})
+    if paid_on > timezone.localdate():
+        raise ValidationError(_("A payment date cannot be in the future."))
+    tranche.status = Tranche.Status.PAID
+    tranche.paid_on = paid_on
+    tranche.paid_amount = paid_amount
+    tranche.full_clean()
+    tranche.save(update_fields=["status", "paid_on", "paid_amount"])
+    notify(_representatives(award.application.profile), subject=_("Grant tranche paid"),
+           body=_("Tranche %(number)d of %(amount)s som for “%(title)s” was paid on %(date)s.")
+           % {"number": tranche.number, "amount": paid_amount,
+              "title": award.application.title, "date": paid_on.strftime("%d.%m.%Y")})
+    return tranche
+
+
+IMAGE_TYPES = {".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",),
+               ".png": (b"\x89PNG\r\n\x1a\n",), ".webp": (b"RIFF",)}
+
+
+@transaction.atomic
+def report_submit(*, award: Award, user, kind: str, narrative: str,
+                  spending: dict[int, int], photos: list | None = None,
+                  captions: list[str] | None = None) -> Report:
+    """A grantee report; a returned report stays in the history and a new one is sent."""
+    award = _lock_award(award)
+    _require_representative(user, award.application.profile)
+    if award.status != Award.Status.ACTIVE:
+        raise ValidationError(_("This grant is closed."))
+    if kind not in Report.Kind.values:
+        raise ValidationError(_("Choose the kind of report."))
+    if award.reports.filter(status=Report.Status.SUBMITTED).exists():
+        raise ValidationError(_("A report is already under review; wait for the city's answer."))
+    if not narrative.strip():
+        raise ValidationError(_("Describe what was done."))
+    lines = {line.id: line for line in award.application.budget_lines.all()}
+    if any(line_id not in lines for line_id in spending):
+        raise ValidationError(_("Unknown budget line."))
+    if any(value < 0 for value in spending.values()):
+        raise ValidationError(_("Spending cannot be negative."))
+    if sum(spending.values()) > award.amount:
+        raise ValidationError(_("Reported spending is more than the grant of %(amount)s som.")
+                              % {"amount": award.amount})
+    photos = photos or []
+    if len(photos) > MAX_PHOTOS:
+        raise ValidationError(_("At most %(n)d photos per report.") % {"n": MAX_PHOTOS})
+    checked = [check_upload(photo, allowed=IMAGE_TYPES) for photo in photos]
+    for photo in photos:
+        _verify_image(photo)
+    report = Report(award=award, kind=kind, narrative=narrative.strip(), submitted_by=user,
+                    submitted_at=timezone.now())
+    report.full_clean()
+    report.save()
+    ReportSpending.objects.bulk_create(
+        ReportSpending(report=report, budget_line_id=line_id, spent=value)
+        for line_id, value in spending.items())
+    captions = captions or []
+    for index, (photo, name) in enumerate(zip(photos, checked, strict=True)):
+        item = ReportPhoto(report=report,
+                           caption=(captions[index] if index < len(captions) else "")[:200])
+        item.image.save(name, photo, save=False)
+        item.save()
+    managers = get_user_model().objects.filter(roles__role=Role.CITY_ADMIN).distinct()
+    notify(managers, subject=_("A grantee sent a report"),
+           body=_("%(kind)s for “%(title)s” is waiting for review: %(url)s")
+           % {"kind": report.get_kind_display(), "title": award.application.title,
+              "url": _url("grants:award-manage", award.id)})
+    return report
+
+
+def _verify_image(upload) -> None:
+    from PIL import Image
+
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image.verify()
+    except Exception as exc:
+        raise ValidationError(_("This file is not a readable image.")) from exc
+    finally:
+        upload.seek(0)
+
+
+@transaction.atomic
+def report_review(*, report: Report, user, accept: bool, comment: str = "") -> Report:
+    """submitted → accepted | returned (a return needs a comment). An accepted final report
+    closes the grant."""
+    award = _lock_award(report.award)
+    report = Report.objects.get(id=report.id)
+    if report.status != Report.Status.SUBMITTED:
+        raise ValidationError(_("This report has already been reviewed."))
+    comment = comment.strip()
+    if not accept and not comment:
+        raise ValidationError(_("Say what needs to change when returning a report."))
+    now = timezone.now()
+    report.status = Report.Status.ACCEPTED if accept else Report.Status.RETURNED
+    report.reviewed_by = user
+    report.reviewed_at = now
+    report.review_comment = comment
+    report.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
+    if accept and report.kind == Report.Kind.FINAL:
+        award.status = Award.Status.CLOSED
+        award.closed_at = now
+        award.save(update_fields=["status", "closed_at"])
+    notify(_representatives(award.application.profile),
+           subject=_("Your grant report was accepted") if accept
+           else _("Your grant report was returned"),
+           body=_("%(kind)s for “%(title)s”: %(comment)s")
+           % {"kind": report.get_kind_display(), "title": award.application.title,
+              "comment": comment or "-"})
+    return report
+
+
+def share(part: int, whole: int) -> Decimal:
+    return selectors.q2(Decimal(part) * 100 / Decimal(whole)) if whole else Decimal(0)

@@ -1,0 +1,127 @@
+"""Every write of the citizen's budget: importing a year's figures."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from shaar.city.models import City, Department, District
+
+from .importing import CheckResult, Row, RowError, check_rows
+from .models import AdminUnit, BudgetLine, BudgetVersion, FiscalYear
+
+BATCH_SIZE = 500
+
+
+class BudgetImportError(Exception):
+    """The file has bad rows; nothing was imported. `errors` lists every one."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(f"{len(errors)} bad row(s)")
+        self.errors = errors
+
+
+def known_unit_codes(extra: Iterable[str] = ()) -> set[str]:
+    """Codes an import may use: administrative units, and city departments and districts
+    (a unit is created for those on first use)."""
+    return (set(AdminUnit.objects.values_list("code", flat=True))
+            | set(Department.objects.values_list("code", flat=True))
+            | set(District.objects.values_list("code", flat=True))
+            | set(extra))
+
+
+def _ensure_units(codes: set[str], extra_units: dict[str, dict[str, str]]) -> dict[str, int]:
+    units = {u.code: u.id for u in AdminUnit.objects.filter(code__in=codes)}
+    for code in sorted(codes - units.keys()):
+        department = Department.objects.filter(code=code).first()
+        district = District.objects.filter(code=code).first() if department is None else None
+        source = department or district
+        names = ({"name_ky": source.name_ky, "name_ru": source.name_ru,
+                  "name_en": source.name_en} if source else
+                 {f"name_{lang}": extra_units.get(code, {}).get(lang) or code
+                  for lang in ("ky", "ru", "en")})
+        kind = (AdminUnit.Kind.DEPARTMENT if department else
+                AdminUnit.Kind.DISTRICT if district else AdminUnit.Kind.OTHER)
+        unit = AdminUnit(code=code, kind=kind, department=department, district=district,
+                         is_sample=bool(source and source.is_sample), **names)
+        unit.full_clean()
+        unit.save()
+        units[code] = unit.id
+    return units
+
+
+def budget_check(*, header: list[str], rows: Iterable[Row], year: int,
+                 extra_unit_codes: Iterable[str] = ()) -> CheckResult:
+    """Check a file's rows without writing anything."""
+    return check_rows(header, rows, known_units=known_unit_codes(extra_unit_codes), year=year)
+
+
+def budget_import(*, year: int, header: list[str], rows: Iterable[Row], source: str,
+                  source_name: str = "", executed_on: datetime.date | None = None,
+                  population: int | None = None, imported_by=None, is_sample: bool = False,
+                  extra_units: dict[str, dict[str, str]] | None = None,
+                  progress: Callable[[int], None] | None = None) -> BudgetVersion:
+    """Import a year's budget from checked rows as its new current version.
+
+    Every row is checked first; with any bad row, BudgetImportError lists them all and
+    nothing is written. The write happens in one transaction: readers see either the old
+    version or the new one complete, never a mix. Earlier versions are kept.
+    """
+    extra_units = extra_units or {}
+    if not 1991 <= year <= 2200:
+        raise ValidationError(_("The fiscal year must be between 1991 and 2200."))
+    if population is not None and population < 0:
+        raise ValidationError(_("The population cannot be negative."))
+    # Checking runs outside the transaction: a big file must not hold the write lock.
+    result = budget_check(header=header, rows=rows, year=year, extra_unit_codes=extra_units)
+    if result.errors:
+        raise BudgetImportError(result.errors)
+
+    with transaction.atomic():
+        fiscal_year, _created = FiscalYear.objects.get_or_create(
+            year=year, defaults={"population": population or City.current().population,
+                                 "is_sample": is_sample})
+        # Lock the year: two imports of the same year are serialised.
+        fiscal_year = FiscalYear.objects.select_for_update().get(pk=fiscal_year.pk)
+        update_fields = []
+        if population is not None and population != fiscal_year.population:
+            fiscal_year.population = population
+            update_fields.append("population")
+        if fiscal_year.is_sample != is_sample:
+            fiscal_year.is_sample = is_sample
+            update_fields.append("is_sample")
+        if update_fields:
+            fiscal_year.full_clean()
+            fiscal_year.save(update_fields=update_fields)
+
+        number = (fiscal_year.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+        fiscal_year.versions.filter(is_current=True).update(is_current=False)
+        version = BudgetVersion(fiscal_year=fiscal_year, number=number, is_current=True,
+                                source=source, source_name=source_name[:255],
+                                executed_on=executed_on, line_count=len(result.lines),
+                                imported_by=imported_by)
+        version.full_clean()
+        version.save()
+
+        units = _ensure_units({line.admin_unit_code for line in result.lines
+                               if line.admin_unit_code}, extra_units)
+        batch: list[BudgetLine] = []
+        for line in result.lines:
+            batch.append(BudgetLine(version=version, row_number=line.row_number,
+                                    admin_unit_id=units.get(line.admin_unit_code),
+                                    **line.fields))
+            if len(batch) >= BATCH_SIZE:
+                BudgetLine.objects.bulk_create(batch)
+                if progress:
+                    progress(len(batch))
+                batch = []
+        if batch:
+            BudgetLine.objects.bulk_create(batch)
+            if progress:
+                progress(len(batch))
+    return version

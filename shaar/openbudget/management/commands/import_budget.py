@@ -1,0 +1,80 @@
+"""manage.py import_budget FILE --year YYYY
+
+Checks every row first and prints each problem (row, column, reason); with any problem
+nothing is imported and the command exits with status 1. Otherwise the file becomes the
+year's new current version (the previous one is kept for comparison).
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from tqdm import tqdm
+
+from shaar.openbudget import actions
+from shaar.openbudget.importing import FileFormatError
+from shaar.openbudget.loaders import load_path
+
+
+class Command(BaseCommand):
+    help = ("Import a year's budget from CSV, XLSX or a Fiscal Data Package (.zip or "
+            "datapackage.json). Nothing is imported if any row is bad.")
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--executed-on", type=datetime.date.fromisoformat, default=None,
+                            help="Date the executed amounts refer to (YYYY-MM-DD).")
+        parser.add_argument("--population", type=int, default=None,
+                            help="Residents, for per-resident figures (default: the city's).")
+        parser.add_argument("--sample", action="store_true",
+                            help="Mark the year as invented sample data.")
+        parser.add_argument("--no-progress", action="store_true")
+        parser.add_argument("--language", choices=[code for code, _name in settings.LANGUAGES],
+                            default=settings.LANGUAGE_CODE,
+                            help="Language of the problem report (default: the city's).")
+
+    def handle(self, *args, **options) -> None:
+        with translation.override(options["language"]):
+            self._import(options)
+
+    def _import(self, options) -> None:
+        path: Path = options["file"]
+        year: int = options["year"]
+        if not path.exists():
+            raise CommandError(f"{path} does not exist.")
+        try:
+            loaded = load_path(path)
+        except (FileFormatError, OSError) as exc:
+            raise CommandError(str(exc)) from exc
+        if loaded.fiscal_year is not None and loaded.fiscal_year != year:
+            raise CommandError(f"The package is for fiscal year {loaded.fiscal_year}, "
+                               f"not {year}.")
+        quiet = options["no_progress"] or options["verbosity"] < 1
+        rows = tqdm(loaded.rows, desc="checking", unit="row", disable=quiet,
+                    file=self.stderr._out)
+        with tqdm(total=len(loaded.rows), desc="importing", unit="row", disable=quiet,
+                  file=self.stderr._out) as bar:
+            try:
+                version = actions.budget_import(
+                    year=year, header=loaded.header, rows=rows, source=loaded.source,
+                    source_name=path.name,
+                    executed_on=options["executed_on"] or loaded.executed_on,
+                    population=options["population"] if options["population"] is not None
+                    else loaded.population,
+                    is_sample=options["sample"], extra_units=loaded.extra_units,
+                    progress=bar.update)
+            except actions.BudgetImportError as exc:
+                for error in exc.errors:
+                    self.stderr.write(str(error))
+                raise CommandError(f"{len(exc.errors)} problem(s) found; nothing was "
+                                   "imported.") from exc
+            except ValidationError as exc:
+                raise CommandError("; ".join(exc.messages)) from exc
+        self.stdout.write(self.style.SUCCESS(
+            f"Imported {version.line_count} lines as version {version.number} of {year}."))

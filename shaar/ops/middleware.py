@@ -1,0 +1,71 @@
+"""Fail closed, with a clear answer, when a backing service is down.
+
+Rate limits (django-ratelimit, allauth), the lock on wrong SMS codes and code sending all
+go through the cache (Redis in production). If Redis is unreachable they raise; rather than
+a bare 500, or worse letting the request through unlimited, the resident gets a 503 page
+in their language asking to try again shortly, and nothing is sent. Pages that only read
+the cache for speed catch the error themselves and keep working (`City.current`).
+
+The same answer is given when the database is unreachable (a restart or fail-over), so a
+ballot is never half-recorded and the client knows to retry.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+OUTAGE_ERRORS: tuple[type[BaseException], ...] = (
+    RedisConnectionError, RedisTimeoutError, OperationalError, InterfaceError,
+    ConnectionRefusedError,
+)
+RETRY_AFTER_SECONDS = 30
+API_PREFIXES = ("/api/", "/open311/")
+
+
+def unavailable_response(request):
+    # An outage inside an early middleware comes before LocaleMiddleware: take the
+    # language from the URL then.
+    language = (getattr(request, "LANGUAGE_CODE", None)
+                or translation.get_language_from_path(request.path_info)
+                or translation.get_language())
+    with translation.override(language):
+        message = _("The service is temporarily unavailable, so nothing was sent or saved. "
+                    "Please try again in a minute.")
+        if request.path.startswith(API_PREFIXES):
+            response = JsonResponse({"detail": message, "code": "service_unavailable"},
+                                    status=503)
+        else:
+            # Rendered without the request's context processors: they read the database
+            # and the session, which may be what is down.
+            has_prefix = translation.get_language_from_path(request.path_info)
+            body = render_to_string("ops/unavailable.html", {
+                "status": 503, "message": message,
+                "home_url": f"/{language}/" if has_prefix else "/"})
+            response = HttpResponse(body, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+class ServiceUnavailableMiddleware:
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OUTAGE_ERRORS):
+            return None
+        logger.error("backing service unavailable on %s %s: %s: %s", request.method,
+                     request.path, type(exception).__name__, exception)
+        return unavailable_response(request)

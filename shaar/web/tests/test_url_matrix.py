@@ -1,0 +1,299 @@
+"""The authorisation matrix: every URL pattern of the project, requested by every role.
+
+`EXPECTED` documents, per URL name, which roles may use the page (a 2xx answer). Every
+other role must be turned away (a redirect to log in, 403, 404 or 405) — never served,
+and nobody ever gets a 5xx. A URL pattern without an entry fails the test, so a new page
+cannot ship without a decision about who may open it.
+
+Rules by prefix keep the table short for the admin and allauth; an exact entry wins over a
+rule. An app may keep its own entries in `shaar/<app>/tests/url_access.py`
+(`EXPECTED = {...}` built with the helpers below); they are merged in.
+
+Path converters are filled from the demo data (`seed_demo`) and the personas below, or
+from dummy values; an entry can give its own `kwargs(world)`.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.test import TestCase
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
+from django.utils import translation
+
+from shaar.accounts.models import Role
+from shaar.lib.testing import make_department, make_organisation, make_resident, make_staff
+
+ANONYMOUS = "anonymous"
+RESIDENT = "resident"
+MODERATOR = "moderator"
+STAFF_A = "staff of department A"
+STAFF_B = "staff of department B"
+PROVIDER = "provider staff"
+EVALUATOR = "evaluator"
+BOARD = "board member"
+ADMINISTRATOR = "administrator"
+ROLES = (ANONYMOUS, RESIDENT, MODERATOR, STAFF_A, STAFF_B, PROVIDER, EVALUATOR, BOARD,
+         ADMINISTRATOR)
+EVERYONE = frozenset(ROLES)
+SIGNED_IN = EVERYONE - {ANONYMOUS}
+NOBODY: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Access:
+    """`ok`: roles that get a 2xx. `lenient`: roles that may get any answer but a 5xx
+    (allauth flow pages that redirect when no flow is pending; they hold no data of
+    their own). Everyone else must get a 3xx, 403, 404 or 405."""
+
+    ok: frozenset[str]
+    why: str
+    lenient: frozenset[str] = NOBODY
+    kwargs: Callable[[dict], dict] | None = field(default=None, compare=False)
+
+
+def public(why: str = "public page") -> Access:
+    return Access(EVERYONE, why)
+
+
+def signed_in(why: str = "any signed-in user") -> Access:
+    return Access(SIGNED_IN, why)
+
+
+def only(*roles: str, why: str) -> Access:
+    return Access(frozenset(roles), why)
+
+
+def flow(why: str, ok: frozenset[str] = NOBODY) -> Access:
+    return Access(ok, why, lenient=EVERYONE - ok)
+
+
+def own_flow(why: str) -> Access:
+    """A signed-in user's own multi-step page; anonymous users are always refused."""
+    return Access(NOBODY, why, lenient=SIGNED_IN)
+
+
+# In the admin, Django's model permissions decide what the administrator may do (some
+# models are read-only: 403 on add); what matters here is that nobody else is served.
+ADMIN_SITE = Access(NOBODY, "Django admin: staff accounts (is_staff) only",
+                    lenient=frozenset({ADMINISTRATOR}))
+
+
+EXPECTED: dict[str, Access] = {
+    # Site shell and health
+    "healthz": public("public health check"),
+    "metrics": public("network-restricted, not role-restricted: the test client is on "
+                      "127.0.0.1 (see shaar/ops/tests/test_metrics.py for other networks)"),
+    "service-worker": public(),
+    "set_language": flow("POST only; a GET just redirects"),
+    "web:home": public(),
+    "web:offline": public(),
+    "web:manifest": public(),
+    # API
+    "api-1:api-root": flow("ninja's root: 404"),
+    "api-1:openapi-json": public("API schema"),
+    "api-1:openapi-view": public("API docs"),
+    "api-1:city_detail": public("public city data"),
+    # Resident accounts
+    "accounts:verify": signed_in("a resident's own verification page"),
+    "accounts:verify-in-person": only(STAFF_A, STAFF_B, ADMINISTRATOR,
+                                      why="accounts.verify_in_person: department staff "
+                                          "and city administrators"),
+    # allauth: pages that need no account, pages for the signed-in user
+    "account_login": Access(frozenset({ANONYMOUS}), "signed-in users are sent on"),
+    "account_signup": Access(frozenset({ANONYMOUS}), "signed-in users are sent on"),
+    "account_reset_password": public("request a reset code"),
+    "account_logout": signed_in("confirmation page; anonymous users are sent on"),
+    "account_email": signed_in("own e-mail addresses"),
+    "account_change_password": signed_in("own password"),
+    "account_change_phone": signed_in("own phone"),
+    "account_reauthenticate": signed_in("own session"),
+    "mfa_index": signed_in("own two-factor settings"),
+    # Admin site: the administrator only (is_staff); the log-in page is allauth's.
+    "admin:index": only(ADMINISTRATOR, why="Django admin: staff accounts (is_staff) only"),
+    "admin:login": flow("admin log-in goes through allauth (two-factor for staff)"),
+    "admin:logout": Access(NOBODY, "POST only: 405 for a GET"),
+}
+
+# Rules (regular expressions over the key), tried in order when there is no exact entry.
+RULES: list[tuple[str, Access]] = [
+    (r"admin:\w+_changelist$", only(ADMINISTRATOR, why="admin lists: staff accounts only")),
+    (r"admin:", ADMIN_SITE),
+    (r"<lang>/admin/", ADMIN_SITE),
+    (r"mfa_", own_flow("allauth two-factor page of the signed-in user")),
+    (r"account_", flow("allauth step of a flow (code, confirmation, reset): never a 5xx")),
+    (r"media/", flow("development media server (DEBUG only)")),
+]
+
+
+def _app_tables() -> dict[str, Access]:
+    tables = {}
+    for app in settings.INSTALLED_APPS:
+        module = f"{app}.tests.url_access"
+        try:
+            found = app.startswith("shaar.") and find_spec(module) is not None
+        except ModuleNotFoundError:  # the app has no tests package
+            found = False
+        if found:
+            tables.update(import_module(module).EXPECTED)
+    return tables
+
+
+def expected_for(key: str) -> Access | None:
+    table = {**EXPECTED, **_app_tables()}
+    if key in table:
+        return table[key]
+    for pattern, access in RULES:
+        if re.match(pattern, key):
+            return access
+    return None
+
+
+# --- walking the URL patterns ----------------------------------------------------------------
+
+@dataclass
+class Route:
+    key: str         # the URL name, or the route itself for unnamed patterns
+    route: str       # e.g. "ky/admin/city/district/<path:object_id>/change/"
+
+
+def walk(patterns=None, prefix: str = "", namespace: str = "") -> Iterator[Route]:
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace
+            inner = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
+            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            route = prefix + str(pattern.pattern)
+            lang_route = re.sub(r"^(ky|ru|en)/", "<lang>/", route)
+            if pattern.name:
+                key = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            else:
+                key = lang_route
+            yield Route(key=key, route=route)
+
+
+CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
+REGEX_GROUP = re.compile(r"\(\?P<(\w+)>[^)]*\)")
+
+
+def fill(route: Route, world: dict, access: Access | None) -> str:
+    """A concrete path for the route, with existing objects where there are any."""
+    values = dict(world["defaults"])
+    admin_model = re.search(r"admin/(\w+)/(\w+)/<path:(\w+)>", route.route)
+    if admin_model:
+        app_label, model_name, kwarg = admin_model.groups()
+        model = apps.get_model(app_label, model_name)
+        obj = model._default_manager.order_by("pk").first()
+        values[kwarg] = str(obj.pk) if obj else "1"
+    if access and access.kwargs:
+        values.update({k: str(v) for k, v in access.kwargs(world).items()})
+
+    def value(name: str, converter: str | None) -> str:
+        if name in values:
+            return values[name]
+        return {"int": "1", "uuid": str(uuid.UUID(int=1))}.get(converter or "str", "sample")
+
+    path = REGEX_GROUP.sub(lambda m: value(m.group(1), None), route.route)
+    path = re.sub(r"(^|/)\^", r"\1", path).replace("$", "")
+    path = CONVERTER.sub(lambda m: value(m.group(2), m.group(1)), path)
+    return "/" + path
+
+
+class UrlMatrixTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        department_a, department_b = make_department("matrix-a"), make_department("matrix-b")
+        cls.users = {
+            RESIDENT: make_resident("m-resident"),
+            MODERATOR: make_staff(Role.MODERATOR, "m-moderator"),
+            STAFF_A: make_staff(Role.DEPARTMENT_STAFF, "m-staff-a", department=department_a),
+            STAFF_B: make_staff(Role.DEPARTMENT_STAFF, "m-staff-b", department=department_b),
+            PROVIDER: make_staff(Role.PROVIDER_STAFF, "m-provider",
+                                 organisation=make_organisation("matrix-provider")),
+            EVALUATOR: make_staff(Role.GRANT_EVALUATOR, "m-evaluator"),
+            BOARD: make_staff(Role.BOARD_MEMBER, "m-board"),
+            ADMINISTRATOR: make_staff(Role.CITY_ADMIN, "m-admin"),
+        }
+        admin = cls.users[ADMINISTRATOR]
+        admin.is_staff = admin.is_superuser = True
+        admin.save(update_fields=["is_staff", "is_superuser"])
+        user_type = ContentType.objects.get_for_model(admin)
+        cls.world = {
+            "users": cls.users,
+            "departments": (department_a, department_b),
+            "defaults": {"content_type_id": str(user_type.pk), "key": "not-a-real-key",
+                         "app_label": "city", "url": "no-such-admin-page/",
+                         "path": "no-such-file.jpg"},
+        }
+
+    def routes(self) -> list[Route]:
+        with translation.override("en"):
+            return list(walk())
+
+    def test_every_url_pattern_has_a_documented_expectation(self) -> None:
+        missing = sorted({r.key for r in self.routes() if expected_for(r.key) is None})
+        self.assertEqual(missing, [], "add these URL names to EXPECTED in "
+                                      "shaar/web/tests/test_url_matrix.py (or the app's "
+                                      "tests/url_access.py)")
+
+    def test_no_documented_url_name_is_stale(self) -> None:
+        keys = {r.key for r in self.routes()}
+        stale = sorted((set(EXPECTED) | set(_app_tables())) - keys)
+        self.assertEqual(stale, [], "these entries name URLs that no longer exist")
+
+    def test_only_documented_roles_are_served_and_nobody_gets_a_server_error(self) -> None:
+        problems: list[str] = []
+        targets: list[tuple[Route, Access, str]] = []
+        for route in self.routes():
+            access = expected_for(route.key)
+            if access is None:
+                continue  # reported by the test above
+            with translation.override("en"):
+                url = fill(route, self.world, access)
+                try:
+                    match = resolve(url)
+                except Resolver404:
+                    problems.append(f"{route.key}: could not build a URL that resolves "
+                                    f"({url})")
+                    continue
+            if not route.key.startswith("<lang>") and match.view_name != route.key:
+                problems.append(f"{route.key}: {url} resolves to {match.view_name}")
+                continue
+            targets.append((route, access, url))
+
+        checked = 0
+        for role in ROLES:
+            user = self.users.get(role)
+            for route, access, url in targets:
+                # Log in again whenever a page ended the session (cheaper than every time).
+                if user is not None and self.client.session.get("_auth_user_id") != str(user.pk):
+                    self.client.force_login(user)
+                response = self.client.get(url, headers={"accept-language": "en"})
+                status = response.status_code
+                checked += 1
+                where = f"{route.key} ({url}) as {role}: {status}"
+                if status >= 500:
+                    problems.append(f"{where} — a server error")
+                elif role in access.ok:
+                    if not 200 <= status < 300:
+                        problems.append(f"{where} — expected access ({access.why})")
+                elif role in access.lenient:
+                    continue
+                elif 200 <= status < 300:
+                    problems.append(f"{where} — served, but not documented ({access.why})")
+                elif status not in (301, 302, 303, 307, 308, 401, 403, 404, 405):
+                    problems.append(f"{where} — unexpected refusal")
+            self.client.logout()
+        self.assertGreater(checked, 100)
+        self.assertEqual(problems, [], "\n" + "\n".join(problems))
