@@ -178,7 +178,8 @@ def proposal_create(request, slug: str, pk: int | None = None):
     proposal = None
     if pk is not None:
         proposal = access_proposal_for_user(request.user, pk)
-        if not request.user.has_perm("budgeting.edit_proposal", proposal):
+        # The author only (not even a superuser): it is the resident's own text.
+        if proposal.author_id != request.user.pk:
             raise PermissionDenied
     initial = {}
     if proposal:
