@@ -20,3 +20,26 @@ def count_cycle(self, cycle_id: int) -> list[int]:
         if isinstance(exc, ValidationError):
             raise
         raise self.retry(exc=exc) from exc
+
+
+@shared_task
+def close_due_cycles() -> list[int]:
+    """Beat, every minute: close voting in cycles whose closing time has passed; closing
+    starts the count. A cycle that fails its checks stays open and is logged."""
+    import logging
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from . import actions
+    from .models import Cycle, Phase
+
+    closed = []
+    for cycle in Cycle.objects.filter(phase=Phase.VOTING, voting_closes__lte=timezone.now()):
+        try:
+            actions.cycle_advance(cycle=cycle, by=None)
+        except ValidationError:
+            logging.getLogger(__name__).exception("could not close cycle %s", cycle.pk)
+        else:
+            closed.append(cycle.pk)
+    return closed

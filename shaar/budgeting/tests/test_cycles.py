@@ -127,3 +127,23 @@ class ManagePageTests(BaseTestCase):
         self.client.force_login(self.admin)
         response = self.client.post(reverse("budgeting:cycle-manage", args=[cycle.slug]))
         self.assertContains(response, "approved project", status_code=400)
+
+
+class CloseDueCyclesTests(BaseTestCase):
+    def test_it_closes_voting_at_its_closing_time_and_counts(self):
+        from django.utils import timezone
+
+        from ..tasks import close_due_cycles
+
+        due, city, *_rest = make_voting_cycle(self.district)
+        due.voting_closes = timezone.now() - timezone.timedelta(seconds=1)
+        due.save()
+        later, *_rest = make_voting_cycle()
+        later.voting_closes = timezone.now() + timezone.timedelta(days=1)
+        later.save()
+        with self.captureOnCommitCallbacks(execute=True):
+            self.assertEqual(close_due_cycles(), [due.pk])
+        due.refresh_from_db()
+        later.refresh_from_db()
+        self.assertEqual((due.phase, later.phase), (Phase.COUNTING, Phase.VOTING))
+        self.assertTrue(PoolResult.objects.filter(pool=city).exists())
