@@ -11,7 +11,7 @@ class BudgetingConfig(AppConfig):
 
         from shaar.web.registry import NavItem, register_home, register_nav
 
-        from . import models
+        from . import integrity, models
         from .selectors import home_cards
 
         # Staff-editable rows only. Ballots are never audit-logged (the actor would be the
@@ -23,3 +23,4 @@ class BudgetingConfig(AppConfig):
         register_nav(NavItem(_("Civic budget"), "budgeting:index", order=10))
         register_nav(NavItem(_("Funded projects"), "budgeting:projects", order=11))
         register_home(home_cards, order=10)
+        integrity.register()
