@@ -222,10 +222,7 @@ def progress_post(*, milestone: Milestone, by: User, text: str, status: str, com
     # Check every file before writing anything, so a bad one leaves no half-written update.
     clean_files: list[tuple[str, object]] = []
     for upload in files:
-        kind = uploads.kind_of(upload)
-        cleaned = uploads.clean_photo(upload) if kind == "photo" else uploads.clean_document(
-            upload)
-        clean_files.append((kind, cleaned))
+        clean_files.append(uploads.clean(upload))
 
     lang = (language or get_language() or settings.LANGUAGE_CODE)[:2]
     update = ProgressUpdate(milestone=locked, author=by, department_id=locked.responsible_id,
@@ -367,8 +364,7 @@ def meeting_document_share(*, by: User | None, meeting: Meeting, titles: dict[st
                                **{f"title_{code}": titles.get(code, "").strip()
                                   for code in ("ky", "ru", "en")})
     if upload is not None:
-        cleaned = (uploads.clean_photo(upload) if uploads.kind_of(upload) == "photo"
-                   else uploads.clean_document(upload))
+        _kind, cleaned = uploads.clean(upload)
         document.file.save(cleaned.name, cleaned, save=False)
     document.full_clean()
     document.save()
@@ -462,8 +458,7 @@ def plan_document_add(*, by: User, plan: ActionPlan, titles: dict[str, str],
                             **{f"title_{code}": titles.get(code, "").strip()
                                for code in ("ky", "ru", "en")})
     if upload is not None:
-        cleaned = (uploads.clean_photo(upload) if uploads.kind_of(upload) == "photo"
-                   else uploads.clean_document(upload))
+        _kind, cleaned = uploads.clean(upload)
         document.file.save(cleaned.name, cleaned, save=False)
     document.full_clean()
     document.save()

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from shaar.accounts.models import RegisterEntry, User, Verification, voter_key_for_pin
+from shaar.web.uploads import check_document, clean_photo
 
 from .models import (
     PHASE_ORDER,
@@ -37,6 +38,7 @@ from .models import (
 )
 
 log = logging.getLogger(__name__)
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
 # --- Voters -------------------------------------------------------------------------------
@@ -345,11 +347,16 @@ def proposal_save(*, author: User, cycle: Cycle, pool: Pool, title: str, descrip
     proposal.category, proposal.estimated_cost = category, estimated_cost
     proposal.latitude, proposal.longitude = latitude, longitude
     proposal.full_clean()
+    # Every file is checked before anything is written; photos are published, so they are
+    # re-encoded without their metadata (a photo taken at home carries its GPS position).
+    files = [(ProposalFile.Kind.PHOTO, clean_photo(upload, max_bytes=MAX_UPLOAD_BYTES))
+             for upload in photos or []]
+    for upload in attachments or []:
+        check_document(upload, max_bytes=MAX_UPLOAD_BYTES)
+        files.append((ProposalFile.Kind.DOCUMENT, upload))
     proposal.save()
-    for kind, files in ((ProposalFile.Kind.PHOTO, photos), (ProposalFile.Kind.DOCUMENT,
-                                                            attachments)):
-        for upload in files or []:
-            ProposalFile.objects.create(proposal=proposal, kind=kind, file=upload)
+    for kind, upload in files:
+        ProposalFile.objects.create(proposal=proposal, kind=kind, file=upload)
     return proposal
 
 
@@ -517,6 +524,8 @@ def implementation_update(*, implementation: Implementation, by: User, status: s
     impl.full_clean()
     impl.save()
     if text.strip() or photo:
+        if photo:
+            photo = clean_photo(photo, max_bytes=MAX_UPLOAD_BYTES)
         update = ProjectUpdate(implementation=impl, kind=kind, text=text.strip(), photo=photo,
                                author=by)
         update.full_clean()

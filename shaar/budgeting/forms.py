@@ -7,9 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from shaar.accounts.models import normalise_pin
 from shaar.city.models import Department
 
+from .actions import MAX_UPLOAD_BYTES
 from .models import Category, Implementation, Pool, ProjectUpdate
-
-MAX_UPLOAD = 5 * 1024 * 1024
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -27,7 +26,7 @@ class MultipleFileField(forms.FileField):
             raise ValidationError(_("Attach at most 5 files."))
         cleaned = [super(MultipleFileField, self).clean(f, initial) for f in files]
         for f in cleaned:
-            if f and f.size > MAX_UPLOAD:
+            if f and f.size > MAX_UPLOAD_BYTES:
                 raise ValidationError(_("Each file must be smaller than 5 MB."))
         return cleaned
 

@@ -7,7 +7,6 @@ ValidationError. The server clock (`timezone.now()`) decides every deadline.
 from __future__ import annotations
 
 import datetime
-import os
 from decimal import Decimal
 
 from django.conf import settings
@@ -23,6 +22,7 @@ from django.utils.translation import gettext as _
 from shaar.accounts.models import Role, Verification
 from shaar.city.models import Organisation
 from shaar.lib.urls import absolute_url
+from shaar.web.uploads import check_document, clean_photo
 
 from . import selectors
 from .models import (
@@ -47,17 +47,6 @@ from .models import (
 )
 from .notifications import notify
 
-# Files applicants may attach: extension → accepted leading bytes (None: any, e.g. text).
-ATTACHMENT_TYPES: dict[str, tuple[bytes, ...]] = {
-    ".pdf": (b"%PDF-",),
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".docx": (b"PK\x03\x04",),
-    ".xlsx": (b"PK\x03\x04",),
-    ".odt": (b"PK\x03\x04",),
-    ".ods": (b"PK\x03\x04",),
-}
 MAX_ATTACHMENTS = 15
 MAX_BUDGET_LINES = 50
 MAX_PHOTOS = 10
@@ -279,27 +268,6 @@ def application_update(*, application: Application, user, fields: dict,
     return application
 
 
-def check_upload(upload, *, allowed: dict[str, tuple[bytes, ...]]) -> str:
-    """Refuse files that are too big, of a type we do not take, or not what they claim."""
-    name = os.path.basename(upload.name or "")
-    ext = os.path.splitext(name)[1].lower()
-    if ext not in allowed:
-        raise ValidationError(_("Files of this type are not accepted. Use: %(types)s.")
-                              % {"types": ", ".join(sorted(allowed))})
-    if upload.size > _max_upload_bytes():
-        raise ValidationError(_("The file is larger than %(mb)d MB.")
-                              % {"mb": settings.GRANTS_MAX_UPLOAD_MB})
-    if upload.size == 0:
-        raise ValidationError(_("The file is empty."))
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    if not any(head.startswith(magic) for magic in allowed[ext]):
-        raise ValidationError(_("The file content does not match its type (%(ext)s).")
-                              % {"ext": ext})
-    return name[:200]
-
-
 @transaction.atomic
 def attachment_add(*, application: Application, user, upload,
                    document: RequiredDocument | None) -> Attachment:
@@ -313,7 +281,7 @@ def attachment_add(*, application: Application, user, upload,
     if application.attachments.count() >= MAX_ATTACHMENTS:
         raise ValidationError(_("An application has at most %(n)d attachments.")
                               % {"n": MAX_ATTACHMENTS})
-    name = check_upload(upload, allowed=ATTACHMENT_TYPES)
+    name = check_document(upload, max_bytes=_max_upload_bytes())
     attachment = Attachment(application=application, document=document,
                             original_name=name, size=upload.size)
     attachment.file.save(name, upload, save=False)
@@ -647,10 +615,6 @@ def tranche_pay(*, tranche: Tranche, user, paid_on: datetime.date, paid_amount: 
     return tranche
 
 
-IMAGE_TYPES = {".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",),
-               ".png": (b"\x89PNG\r\n\x1a\n",), ".webp": (b"RIFF",)}
-
-
 @transaction.atomic
 def report_submit(*, award: Award, user, kind: str, narrative: str,
                   spending: dict[int, int], photos: list | None = None,
@@ -677,9 +641,8 @@ def report_submit(*, award: Award, user, kind: str, narrative: str,
     photos = photos or []
     if len(photos) > MAX_PHOTOS:
         raise ValidationError(_("At most %(n)d photos per report.") % {"n": MAX_PHOTOS})
-    checked = [check_upload(photo, allowed=IMAGE_TYPES) for photo in photos]
-    for photo in photos:
-        _verify_image(photo)
+    # Re-encoded without metadata: accepted report photos are public.
+    cleaned = [clean_photo(photo, max_bytes=_max_upload_bytes()) for photo in photos]
     report = Report(award=award, kind=kind, narrative=narrative.strip(), submitted_by=user,
                     submitted_at=timezone.now())
     report.full_clean()
@@ -688,10 +651,10 @@ def report_submit(*, award: Award, user, kind: str, narrative: str,
         ReportSpending(report=report, budget_line_id=line_id, spent=value)
         for line_id, value in spending.items())
     captions = captions or []
-    for index, (photo, name) in enumerate(zip(photos, checked, strict=True)):
+    for index, photo in enumerate(cleaned):
         item = ReportPhoto(report=report,
                            caption=(captions[index] if index < len(captions) else "")[:200])
-        item.image.save(name, photo, save=False)
+        item.image.save(photo.name, photo, save=False)
         item.save()
     managers = get_user_model().objects.filter(roles__role=Role.CITY_ADMIN).distinct()
     notify(managers, subject=_("A grantee sent a report"),
@@ -699,19 +662,6 @@ def report_submit(*, award: Award, user, kind: str, narrative: str,
            % {"kind": report.get_kind_display(), "title": award.application.title,
               "url": _url("grants:award-manage", award.id)})
     return report
-
-
-def _verify_image(upload) -> None:
-    from PIL import Image
-
-    try:
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image.verify()
-    except Exception as exc:
-        raise ValidationError(_("This file is not a readable image.")) from exc
-    finally:
-        upload.seek(0)
 
 
 @transaction.atomic

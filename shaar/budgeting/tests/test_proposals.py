@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import io
+
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from PIL import Image
 
 from shaar.accounts.models import Role
 from shaar.lib.testing import BaseTestCase, make_department, make_staff
@@ -12,9 +15,15 @@ from .. import actions
 from ..models import Comment, Phase, Proposal
 from .factories import make_cycle, make_pool
 
-# A 1x1 GIF.
-GIF = (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00"
-       b"\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
+
+def photo_with_gps() -> bytes:
+    """A JPEG carrying a GPS position in its EXIF, as phones write them."""
+    image = Image.new("RGB", (40, 30), (200, 80, 20))
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (42.0, 52.0, 30.0), 3: "E", 4: (74.0, 36.0, 10.0)}
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif)
+    return out.getvalue()
 
 
 class ProposalTests(BaseTestCase):
@@ -142,11 +151,14 @@ class ProposalPageTests(BaseTestCase):
             "title": "Lights on Frunze street", "description": "Dark at night.",
             "pool": self.pool.pk, "category": "lighting", "estimated_cost": "900000",
             "latitude": "42.87", "longitude": "74.6", "submit": "1",
-            "photos": [SimpleUploadedFile("a.gif", GIF, content_type="image/gif")]})
+            "photos": [SimpleUploadedFile("a.jpg", photo_with_gps(), content_type="image/jpeg")]})
         proposal = Proposal.objects.get()
         self.assertRedirects(response, reverse("budgeting:proposal", args=[proposal.pk]))
         self.assertEqual(proposal.status, "submitted")
-        self.assertEqual(proposal.files.get().kind, "photo")
+        stored = proposal.files.get()
+        self.assertEqual(stored.kind, "photo")
+        with stored.file.open("rb") as fh:
+            self.assertNotIn(0x8825, Image.open(fh).getexif())  # the GPS position is gone
         page = self.client.get(reverse("budgeting:proposal", args=[proposal.pk]))
         self.assertContains(page, "Lights on Frunze street")
         self.assertContains(page, 'id="map-data"')

@@ -112,7 +112,7 @@ class ReportTests(AwardTestCase):
         with self.assertRaisesMessage(ValidationError, "more than the grant"):
             self.report(spent=100_001)
         fake = SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\nnot really")
-        with self.assertRaisesMessage(ValidationError, "not a readable image"):
+        with self.assertRaisesMessage(ValidationError, "not a photo"):
             self.report(photos=[fake])
         self.assertFalse(Report.objects.exists())
 

@@ -1,0 +1,121 @@
+"""Checks for every file residents and staff upload, shared by all apps.
+
+Photos: the real type is read from the bytes (JPEG, PNG, WebP, and HEIC through the
+maintained libheif binding), size and pixel limits are checked before decoding, and the
+image is written again as a JPEG without EXIF, so no GPS position, camera serial or
+anything hidden after the image data is ever stored. SVG, text and other types are refused.
+
+Documents: the extension must be an accepted type and the content must start with that
+type's signature, so a script renamed `.pdf` is refused.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import warnings
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+try:
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    HEIC = True
+except ImportError:  # pragma: no cover
+    HEIC = False
+
+PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"} | ({"HEIF"} if HEIC else set())
+ZIP = (b"PK\x03\x04",)  # Office Open XML and OpenDocument files are ZIP containers
+DOCUMENT_SIGNATURES: dict[str, tuple[bytes, ...]] = {
+    ".pdf": (b"%PDF-",),
+    ".docx": ZIP, ".xlsx": ZIP, ".pptx": ZIP, ".odt": ZIP, ".ods": ZIP,
+    ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+}
+
+
+def too_big(max_bytes: int) -> ValidationError:
+    return ValidationError(_("The file is larger than %(size)s.")
+                           % {"size": filesizeformat(max_bytes)}, code="too_big")
+
+
+def read_limited(upload, *, max_bytes: int) -> bytes:
+    """The upload's bytes, refusing more than max_bytes without reading much past it."""
+    if getattr(upload, "size", None) is not None and upload.size > max_bytes:
+        raise too_big(max_bytes)
+    upload.seek(0)
+    data = upload.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise too_big(max_bytes)
+    if not data:
+        raise ValidationError(_("The file is empty."), code="empty")
+    return data
+
+
+def reencode_photo(data: bytes, *, max_pixels: int) -> tuple[ContentFile, int, int]:
+    """Validate image bytes; return a re-encoded JPEG without metadata, and its size."""
+    not_photo = ValidationError(
+        _("This file is not a photo. Please send a JPEG, PNG, WebP or HEIC image."),
+        code="not_photo")
+    too_many_pixels = ValidationError(_("The photo has more than %(mp)d megapixels.")
+                                      % {"mp": max_pixels // 1_000_000}, code="too_many_pixels")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data), formats=sorted(PHOTO_FORMATS))
+            # The header gives the size before decoding: a decompression bomb is refused
+            # here without allocating its pixels.
+            width, height = image.size
+            if width * height > max_pixels:
+                raise too_many_pixels
+            image.load()
+    except ValidationError:
+        raise
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
+        raise too_many_pixels from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise not_photo from exc
+    image = ImageOps.exif_transpose(image)
+    if image.mode in ("RGB", "L"):
+        image = image.convert("RGB")
+    else:  # transparency onto white, as a JPEG has none
+        rgba = image.convert("RGBA")
+        image = Image.new("RGB", rgba.size, (255, 255, 255))
+        image.paste(rgba, mask=rgba.getchannel("A"))
+    out = io.BytesIO()
+    # No exif= argument: the new file carries no EXIF, GPS or comments.
+    image.save(out, "JPEG", quality=85, optimize=True)
+    return ContentFile(out.getvalue(), name="photo.jpg"), image.width, image.height
+
+
+def clean_photo(upload, *, max_bytes: int, max_pixels: int | None = None) -> ContentFile:
+    """An uploaded photo, checked and re-encoded; named after the upload, as .jpg."""
+    data = read_limited(upload, max_bytes=max_bytes)
+    content, _width, _height = reencode_photo(
+        data, max_pixels=max_pixels or settings.UPLOAD_MAX_PIXELS)
+    base = os.path.splitext(os.path.basename(upload.name or ""))[0][:80] or "photo"
+    content.name = f"{base}.jpg"
+    return content
+
+
+def check_document(upload, *, max_bytes: int,
+                   allowed: dict[str, tuple[bytes, ...]] = DOCUMENT_SIGNATURES) -> str:
+    """Refuse a document that is too big, of a type not accepted, or not what its name
+    says. Returns the file's base name, safe to store."""
+    name = os.path.basename(upload.name or "")
+    extension = os.path.splitext(name)[1].lower()
+    if extension not in allowed:
+        raise ValidationError(_("Files of this type are not accepted. Use: %(types)s.")
+                              % {"types": ", ".join(sorted(allowed))}, code="type")
+    head = read_limited(upload, max_bytes=max_bytes)[:16]
+    upload.seek(0)
+    if not any(head.startswith(signature) for signature in allowed[extension]):
+        raise ValidationError(_("The file content does not match its type (%(ext)s).")
+                              % {"ext": extension}, code="mismatch")
+    return name[:200]
