@@ -293,6 +293,8 @@ SECURE_CSP = {
 # --- Emergency numbers and other city-level switches --------------------------------------
 EMERGENCY_NUMBERS = env.list("EMERGENCY_NUMBERS", default=["112", "101", "102", "103"])
 CITY_HOTLINE = env.str("CITY_HOTLINE", default="1212")
+# The site's public address, for links in e-mails and SMS (which have no request).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 DEMO_DATA_BANNER = env.bool("DEMO_DATA_BANNER", default=True)
 
 LOGGING = {
@@ -313,8 +315,6 @@ SHELL_VERSION = env.str("SHELL_VERSION", default="1")
 # --- grants ---
 # Largest attachment or report photo an applicant may upload, in megabytes.
 GRANTS_MAX_UPLOAD_MB = env.int("GRANTS_MAX_UPLOAD_MB", default=10)
-# Absolute address used in grant notification e-mails and SMS.
-GRANTS_SITE_URL = env.str("GRANTS_SITE_URL", default="http://127.0.0.1:8000")
 # Application attachments (statutes, member lists): kept outside MEDIA_ROOT, never public.
 GRANTS_PRIVATE_ROOT = Path(env.str("GRANTS_PRIVATE_ROOT", default=str(VAR_DIR / "private")))
 # --- actionplan ---
@@ -324,8 +324,6 @@ ACTIONPLAN_MAX_UPLOAD_MB = env.int("ACTIONPLAN_MAX_UPLOAD_MB", default=10)
 ACTIONPLAN_AGENDA_NOTICE_DAYS = env.int("ACTIONPLAN_AGENDA_NOTICE_DAYS", default=7)
 # City administrators are warned when the OGP section was not updated for this many months.
 ACTIONPLAN_STALE_MONTHS = env.int("ACTIONPLAN_STALE_MONTHS", default=4)
-# Public address of the site, for links in board notifications (e-mail and SMS).
-ACTIONPLAN_SITE_URL = env.str("ACTIONPLAN_SITE_URL", default="http://127.0.0.1:8000")
 # --- operations ---
 # Production operations (deploy/README.md): request ids and JSON logs, Prometheus metrics,
 # a clear 503 when Redis or the database is down, a read replica for public pages, S3

@@ -12,11 +12,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from shaar.lib.urls import absolute_url
+
 logger = logging.getLogger(__name__)
-
-
-def _absolute(path: str) -> str:
-    return settings.ACTIONPLAN_SITE_URL.rstrip("/") + path
 
 
 def _notify_members(subject_and_text) -> int:
@@ -68,7 +66,7 @@ def notify_board_meeting(self, meeting_id: int) -> int:
         subject = _("Supervisory board meeting on %(when)s") % {"when": when}
         text = _("%(title)s, %(place)s. Agenda: %(url)s") % {
             "title": localized(meeting, "title"), "place": meeting.location,
-            "url": _absolute(reverse("actionplan:meeting", args=[meeting.id]))}
+            "url": absolute_url(reverse("actionplan:meeting", args=[meeting.id]))}
         return subject, text
 
     return _notify_members(message)
@@ -91,7 +89,7 @@ def notify_board_document(self, document_id: int) -> int:
         text = _("%(title)s, for the meeting “%(meeting)s”: %(url)s") % {
             "title": localized(document, "title"),
             "meeting": localized(document.meeting, "title"),
-            "url": _absolute(reverse("actionplan:meeting", args=[document.meeting_id]))}
+            "url": absolute_url(reverse("actionplan:meeting", args=[document.meeting_id]))}
         return subject, text
 
     return _notify_members(message)

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from shaar.lib.urls import absolute_url
+
 logger = logging.getLogger(__name__)
 
 
@@ -58,7 +60,7 @@ def notify_reporter(event_id: int) -> None:
         return
     city = City.current()
     with translation.override(city.default_language):
-        url = reverse("feedback:follow", args=[report.token])
+        url = absolute_url(reverse("feedback:follow", args=[report.token]))
         if event.kind == ReportEvent.Kind.CREATED:
             text = _("Your report #%(id)s has been received. Follow it here: %(url)s")
         elif event.kind == ReportEvent.Kind.REPLY:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from shaar.accounts.models import Role, Verification
 from shaar.city.models import Organisation
+from shaar.lib.urls import absolute_url
 
 from . import selectors
 from .models import (
@@ -78,7 +79,7 @@ def _require_representative(user, profile: ApplicantProfile) -> None:
 
 
 def _url(name: str, *args) -> str:
-    return settings.GRANTS_SITE_URL.rstrip("/") + reverse(name, args=args)
+    return absolute_url(reverse(name, args=args))
 
 
 # --- applicant organisations ---------------------------------------------------------------
