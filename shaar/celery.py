@@ -13,6 +13,9 @@ app.autodiscover_tasks()
 
 # Every periodic job of every app, in one place (see STYLE.md, Celery).
 app.conf.beat_schedule = {
+    # Civic budget: close voting at its closing time, which starts the count.
+    "budgeting-close-due-cycles": {"task": "shaar.budgeting.tasks.close_due_cycles",
+                                   "schedule": 60.0},
     # grants: tell committees and applicants once a call has passed its deadline.
     "grants-close-due-calls": {"task": "shaar.grants.tasks.close_due_calls", "schedule": 60.0},
     # actionplan: remind city administrators when the OGP page has gone stale (weekly).

@@ -51,3 +51,12 @@ def make_instance(
             ballots=tuple(tuple(ids[p] for p in ballot) for ballot in ballots),
         ),
     )
+
+
+# CI runs the same examples every time (a failure there must be reproducible); locally,
+# hypothesis keeps exploring new ones.
+if os.environ.get("CI"):
+    from hypothesis import settings as hypothesis_settings
+
+    hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+    hypothesis_settings.load_profile("ci")

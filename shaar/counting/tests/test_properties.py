@@ -57,8 +57,12 @@ def pabutools_selection(instance: Instance, rule: str) -> set[str]:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(elections(), st.sampled_from(RULES))
 def test_it_matches_pabutools_on_random_elections(instance: Instance, rule: str) -> None:
-    if rule == "mes-add1-to-limit" and sum(p.cost for p in instance.projects) <= instance.budget:
-        return  # pabutools climbs to budget x voters one voter-unit at a time: far too slow
+    approved = set().union(*instance.votes.ballots)
+    approved_cost = sum(p.cost for p in instance.projects if p.id in approved)
+    if rule == "mes-add1-to-limit" and approved_cost <= instance.budget:
+        # Nothing can ever make pabutools' outcome exceed the budget, so it climbs one
+        # voter-unit at a time for a very long while; the other tests cover this case.
+        return
     assert set(count(instance, rule).selected) == pabutools_selection(instance, rule)
 
 

@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from shaar.accounts.models import normalise_pin
+from shaar.city.models import Department
+
+from .models import Category, Implementation, Pool, ProjectUpdate
+
+MAX_UPLOAD = 5 * 1024 * 1024
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        if len(files) > 5:
+            raise ValidationError(_("Attach at most 5 files."))
+        cleaned = [super(MultipleFileField, self).clean(f, initial) for f in files]
+        for f in cleaned:
+            if f and f.size > MAX_UPLOAD:
+                raise ValidationError(_("Each file must be smaller than 5 MB."))
+        return cleaned
+
+
+class ImagesField(MultipleFileField):
+    def clean(self, data, initial=None):
+        files = super().clean(data, initial)
+        for f in files:
+            forms.ImageField().clean(f)
+        return files
+
+
+class ProposalForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=150)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea, max_length=5000)
+    pool = forms.ModelChoiceField(label=_("District or city-wide"), queryset=Pool.objects.none())
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    estimated_cost = forms.IntegerField(label=_("Estimated cost (som)"), min_value=1,
+                                        max_value=10_000_000_000)
+    latitude = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90,
+                                max_value=90)
+    longitude = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180,
+                                 max_value=180)
+    photos = ImagesField(label=_("Photos"), required=False)
+    attachments = MultipleFileField(label=_("Attachments"), required=False)
+
+    def __init__(self, *args, cycle, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["pool"].queryset = cycle.pools.select_related("district")
+
+
+class ReviewForm(forms.Form):
+    legal_ok = forms.BooleanField(label=_("Legal"), required=False)
+    technical_ok = forms.BooleanField(label=_("Technically feasible"), required=False)
+    competence_ok = forms.BooleanField(label=_("Within city competence"), required=False)
+    cost = forms.IntegerField(label=_("Revised cost (som)"), required=False, min_value=1)
+    cost_breakdown = forms.CharField(label=_("Cost breakdown"), required=False,
+                                     widget=forms.Textarea)
+    reason = forms.CharField(label=_("Public reason"), required=False, widget=forms.Textarea)
+
+
+class AssignForm(forms.Form):
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.all())
+
+
+class MergeForm(forms.Form):
+    into = forms.IntegerField(label=_("Number of the proposal to merge into"), min_value=1)
+    reason = forms.CharField(label=_("Public reason"), required=False)
+
+
+class HideForm(forms.Form):
+    reason = forms.CharField(label=_("Public reason"), max_length=300)
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label=_("Comment"), widget=forms.Textarea, max_length=2000)
+
+
+class PaperBallotForm(forms.Form):
+    pin = forms.CharField(label=_("Voter's personal number (PIN)"), max_length=20)
+
+    def clean_pin(self) -> str:
+        return normalise_pin(self.cleaned_data["pin"])
+
+
+class ImplementationForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=Implementation.Status.choices)
+    percent_complete = forms.IntegerField(label=_("Percent complete"), min_value=0,
+                                          max_value=100)
+    contracted = forms.IntegerField(label=_("Money contracted (som)"), min_value=0)
+    spent = forms.IntegerField(label=_("Money spent (som)"), min_value=0)
+    contractor = forms.CharField(label=_("Contractor"), required=False, max_length=200)
+    procurement_ref = forms.CharField(label=_("Procurement reference"), required=False,
+                                      max_length=100)
+    kind = forms.ChoiceField(label=_("Kind of update"), choices=ProjectUpdate.Kind.choices)
+    text = forms.CharField(label=_("Public update"), required=False, widget=forms.Textarea)
+    photo = forms.ImageField(label=_("Photo"), required=False)

@@ -1,0 +1,164 @@
+"""From stored ballots to `counting` instances, Pabulib files, CSV/JSON and plain words."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from shaar import counting
+from shaar.counting import Instance, Project, Result, TieBreak, Votes
+
+from .models import Ballot, Pool, Proposal
+
+TIE_BREAK = TieBreak()  # smallest project id first: pabutools' default, so anyone can recount
+
+RULE_COMMENTS = {
+    "greedy": "Greedy by votes: projects are taken from the most approved down; a project "
+              "that no longer fits in the money left is skipped and the next one is tried.",
+    "mes": "Method of Equal Shares (cost utility), completed by increasing each voter's share "
+           "by 1 som at a time while the outcome stays within budget, then filled greedily by "
+           "votes.",
+    "mes-add1-to-limit": "Method of Equal Shares (cost utility), each voter's share raised by "
+                         "1 som at a time up to the largest budget the outcome still fits.",
+    "phragmen": "Sequential Phragmén: voters earn money continuously and a project is bought "
+                "as soon as its supporters can pay for it.",
+}
+TIE_COMMENT = ("Ties are broken in favour of the smaller project_id (compared as text), as "
+               "pabutools does by default.")
+
+
+def engine_version() -> str:
+    """The engine's version when it has one, and the version of every rule it offers."""
+    rules = ",".join(f"{k}={v}" for k, v in sorted(counting.RULE_VERSIONS.items()))
+    return f"shaar.counting {getattr(counting, '__version__', '')} ({rules})"[:200]
+
+
+def ballot_projects(pool: Pool) -> list[Proposal]:
+    return list(Proposal.objects.on_ballot().filter(pool=pool).order_by("id"))
+
+
+def instance_for_pool(pool: Pool, with_outcome: dict[str, Any] | None = None) -> Instance:
+    """The pool as a `counting` instance: current ballots in chain order, random voter ids."""
+    proposals = ballot_projects(pool)
+    selected = set(with_outcome["selected"]) if with_outcome else set()
+    counts = {e["project_id"]: e["votes"] for e in (with_outcome or {}).get("projects", [])}
+    projects = tuple(
+        Project(id=str(p.pk), cost=int(p.cost), name=p.title, category=p.category,
+                extra=(("votes", str(counts.get(str(p.pk), 0))),
+                       ("selected", "1" if str(p.pk) in selected else "0"))
+                if with_outcome else ())
+        for p in proposals)
+    rows = list(Ballot.objects.filter(pool=pool, is_current=True).order_by("seq")
+                .values_list("public_id", "projects", "channel"))
+    votes = Votes(voter_ids=tuple(r[0] for r in rows),
+                  ballots=tuple(tuple(str(p) for p in r[1]) for r in rows),
+                  extra=(("voting_method", tuple(r[2] for r in rows)),))
+    cycle = pool.cycle
+    meta = [
+        ("description", f"{cycle.name_en}, {pool.name_en}"),
+        ("country", "Kyrgyzstan"),
+        ("unit", "Bishkek"),
+        ("subunit", pool.district.name_en if pool.district_id else ""),
+        ("instance", cycle.slug),
+        ("num_projects", str(len(projects))),
+        ("num_votes", str(len(rows))),
+        ("rule", pool.rule),
+        ("comment", f"{RULE_COMMENTS.get(pool.rule, pool.rule)} {TIE_COMMENT}"),
+        ("currency", "KGS"),
+        ("language", "ky"),
+    ]
+    if cycle.voting_opens:
+        meta.append(("date_begin", cycle.voting_opens.date().isoformat()))
+    if cycle.voting_closes:
+        meta.append(("date_end", cycle.voting_closes.date().isoformat()))
+    if pool.ballot_form == Pool.BallotForm.APPROVAL:
+        meta.append(("max_length", str(pool.max_projects)))
+    else:
+        meta.append(("max_sum_cost", str(pool.budget)))
+    return Instance(budget=pool.budget, projects=projects, votes=votes, vote_type="approval",
+                    meta=tuple(meta),
+                    project_columns=("name", "category", "votes", "selected")
+                    if with_outcome else ("name", "category"))
+
+
+def count_instance(instance: Instance, rule: str) -> Result:
+    return counting.count(instance, rule, TIE_BREAK)
+
+
+def ballots_text(instance: Instance) -> str:
+    return "\n".join(f"{v}:{','.join(b)}" for v, b in zip(instance.votes.voter_ids,
+                                                          instance.votes.ballots, strict=True))
+
+
+def pabulib_text(pool: Pool) -> str:
+    """The published `.pb`: anonymised ballots, the rule in META, the outcome in PROJECTS."""
+    return counting.format_pabulib(instance_for_pool(pool, with_outcome=pool.result.outcome))
+
+
+def results_rows(pool: Pool) -> list[dict[str, Any]]:
+    outcome = pool.result.outcome
+    titles = {str(p.pk): p for p in ballot_projects(pool)}
+    rows = []
+    for e in outcome["projects"]:
+        p = titles.get(e["project_id"])
+        rows.append({"project_id": e["project_id"], "title": p.title if p else "",
+                     "cost": e["cost"], "votes": e["votes"], "selected": e["selected"],
+                     "reason": e["reason"]})
+    rows.sort(key=lambda r: (not r["selected"], -r["votes"]))
+    return rows
+
+
+def results_csv(pool: Pool) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, ["project_id", "title", "cost", "votes", "selected", "reason"])
+    writer.writeheader()
+    writer.writerows(results_rows(pool))
+    return out.getvalue()
+
+
+def _som(value: Any) -> str:
+    if isinstance(value, str) and "/" in value:
+        num, den = value.split("/")
+        value = int(num) // int(den)
+    amount = int(value or 0)
+    if amount >= 1_000_000:
+        millions = round(amount / 1_000_000, 1)
+        places = 0 if millions == int(millions) else 1
+        return _("%(amount)s m som") % {"amount": formats.number_format(millions, places)}
+    return _("%(amount)s som") % {"amount": formats.number_format(amount, 0, force_grouping=True)}
+
+
+def explain(e: dict[str, Any]) -> str:
+    """One project's outcome in plain words, in the active language."""
+    votes = formats.number_format(e["votes"], 0, force_grouping=True)
+    details = e.get("details") or {}
+    cost = _som(e["cost"])
+    reason = e["reason"]
+    if reason == "selected":
+        if e.get("stage") == "mes":
+            return _("Selected: %(votes)s votes; its supporters could share its cost of "
+                     "%(cost)s.") % {"votes": votes, "cost": cost}
+        return _("Selected: %(votes)s votes; its %(cost)s fitted in the %(left)s left when "
+                 "its turn came.") % {"votes": votes, "cost": cost,
+                                      "left": _som(e.get("budget_left_before"))}
+    if reason == "does-not-fit":
+        return _("Not selected: %(votes)s votes, but its %(cost)s did not fit the %(left)s "
+                 "left when its turn came.") % {"votes": votes, "cost": cost,
+                                               "left": _som(e.get("budget_left_before"))}
+    if reason == "supporters-cannot-pay":
+        return _("Not selected: %(votes)s votes, but its supporters had only %(money)s left "
+                 "of their equal shares, short of its %(cost)s.") % {
+            "votes": votes, "cost": cost, "money": _som(details.get("supporters_money"))}
+    if reason == "no-votes":
+        return _("Not selected: nobody voted for it.")
+    if reason == "over-budget":
+        return _("Not selected: its %(cost)s is more than the whole budget.") % {"cost": cost}
+    if reason == "count-stopped":
+        return _("Not selected: %(votes)s votes; the count stopped when it no longer fitted "
+                 "the budget.") % {"votes": votes}
+    return _("Not selected: %(votes)s votes; other projects were funded first.") % {
+        "votes": votes}

@@ -1,0 +1,115 @@
+"""50 parallel attempts to cast a ballot with the same voter_key: exactly one is accepted.
+
+Runs on whichever database the suite uses (SQLite by default, PostgreSQL in CI). Each thread
+has its own database connection. Repetitions: see `repeats()`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import tempfile
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, connections
+from django.utils import translation
+
+from shaar.accounts.models import voter_key_for_pin
+from shaar.lib.testing import make_city, make_pin
+
+from .. import actions
+from ..models import Ballot, BallotRefusal
+from .factories import make_voting_cycle
+
+ATTEMPTS = 50
+
+
+def repeats() -> int:
+    """BUDGETING_CONCURRENCY_REPEATS if set; else 200 on PostgreSQL (or where CI is set) and
+    20 on SQLite, whose busy-wait makes each round of 50 contending writers take ~1 s."""
+    if os.environ.get("BUDGETING_CONCURRENCY_REPEATS"):
+        return int(os.environ["BUDGETING_CONCURRENCY_REPEATS"])
+    return 200 if os.environ.get("CI") or connection.vendor == "postgresql" else 20
+
+
+def _attempt(pool, voter, project_ids, barrier) -> str:
+    barrier.wait()
+    try:
+        with translation.override("en"):
+            actions.ballot_cast(pool=pool, voter=voter, project_ids=project_ids)
+    except ValidationError as exc:
+        return "refused:" + " ".join(exc.messages)
+    return "accepted"
+
+
+def _close() -> None:
+    connection.close()
+
+
+@contextlib.contextmanager
+def threads_share_a_real_database():
+    """Worker threads open their own connections. The default SQLite test database lives in
+    shared-cache memory, where locks fail at once instead of waiting; production SQLite is a
+    file in WAL mode with IMMEDIATE transactions and a busy timeout. So on SQLite the
+    test's data is copied to such a file, and the threads' connections open that file."""
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+        yield
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "concurrency.sqlite3")
+        target = sqlite3.connect(path)
+        connection.ensure_connection()
+        connection.connection.backup(target)
+        target.close()
+        original = connections.settings["default"]
+        # A new dict: the main thread's connection keeps its own (in-memory) settings.
+        connections.settings["default"] = {**original, "NAME": path}
+        try:
+            yield
+        finally:
+            connections.settings["default"] = original
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_accepts_exactly_one_of_fifty_parallel_ballots_for_one_voter_key():
+    make_city()
+    rounds = repeats()
+    _cycle, pool, _local, projects, _lp = make_voting_cycle()
+    project_ids = [projects[1].pk]
+    with threads_share_a_real_database(), ThreadPoolExecutor(max_workers=ATTEMPTS) as ex:
+        try:
+            for n in range(rounds):
+                voter = actions.Voter(key=voter_key_for_pin(make_pin(900_000 + n)),
+                                      district_id=None, method="in_person")
+                barrier = threading.Barrier(ATTEMPTS)
+                outcomes = list(ex.map(
+                    lambda _i, v=voter, b=barrier: _attempt(pool, v, project_ids, b),
+                    range(ATTEMPTS)))
+                accepted = outcomes.count("accepted")
+                refused = [o for o in outcomes if o.startswith("refused:")]
+                assert accepted == 1, (n, outcomes[:3])
+                assert len(refused) == ATTEMPTS - 1
+                assert all("already been cast" in o for o in refused), refused[:3]
+                assert ex.submit(
+                    lambda v=voter: Ballot.objects.filter(pool=pool, voter_key=v.key).count()
+                ).result() == 1
+            # Read the outcome through a worker: on SQLite only the workers see the file.
+            counts = ex.submit(lambda: (
+                Ballot.objects.filter(pool=pool).count(),
+                BallotRefusal.objects.filter(pool=pool).count(),
+                list(Ballot.objects.filter(pool=pool).order_by("seq").values(
+                    "seq", "previous_receipt", "receipt", "projects", "salt")))).result()
+        finally:
+            barrier = threading.Barrier(ATTEMPTS)
+            list(ex.map(lambda _i: (barrier.wait(), _close()), range(ATTEMPTS)))
+    ballots, refusals, chain = counts
+    assert ballots == rounds
+    assert refusals == rounds * (ATTEMPTS - 1)
+    assert [b["seq"] for b in chain] == list(range(1, rounds + 1))
+    assert actions.verify_chain([{"previous": b["previous_receipt"], "receipt": b["receipt"],
+                                  "content": Ballot.content(b["projects"]), "salt": b["salt"]}
+                                 for b in chain])

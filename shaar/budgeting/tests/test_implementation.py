@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+from unittest import mock
+
+from django.core import mail
+from django.urls import reverse
+
+from shaar.accounts.models import Role
+from shaar.lib.testing import BaseTestCase, make_department, make_staff
+
+from .. import actions
+from ..models import Implementation, Phase
+from .test_results import published_cycle
+
+
+class ImplementationTests(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.cycle, self.city, *_rest = published_cycle(self, voters=15)
+        self.cycle = actions.cycle_advance(cycle=self.cycle, by=self.admin)
+        self.assertEqual(self.cycle.phase, Phase.IMPLEMENTATION)
+        actions.implementation_start(cycle=self.cycle)
+        self.impl = Implementation.objects.filter(proposal__pool=self.city).first()
+        self.impl.department = self.department
+        self.impl.save()
+
+    def test_it_creates_an_implementation_for_every_selected_project(self):
+        selected = {int(p) for r in (self.city.result, ) for p in r.outcome["selected"]}
+        self.assertTrue(selected <= set(Implementation.objects.values_list("proposal_id",
+                                                                           flat=True)))
+        # Idempotent
+        before = Implementation.objects.count()
+        actions.implementation_start(cycle=self.cycle)
+        self.assertEqual(Implementation.objects.count(), before)
+
+    def test_it_lists_funded_projects_publicly(self):
+        response = self.client.get(reverse("budgeting:projects"))
+        self.assertContains(response, self.impl.proposal.title)
+        detail = self.client.get(reverse("budgeting:project", args=[self.impl.pk]))
+        self.assertContains(detail, "Milestones")
+
+    def test_it_notifies_followers_of_updates(self):
+        self.client.force_login(self.resident)
+        self.client.post(reverse("budgeting:project-follow", args=[self.impl.pk]))
+        mail.outbox.clear()
+        with self.captureOnCommitCallbacks(execute=True):
+            actions.implementation_update(
+                implementation=self.impl, by=self.official, status="in_progress",
+                percent_complete=40, contracted=500_000, spent=100_000,
+                contractor="Build LLC", procurement_ref="T-1", text="Works started.")
+        self.assertEqual([m.to for m in mail.outbox], [[self.resident.email]])
+        self.impl.refresh_from_db()
+        self.assertEqual(self.impl.percent_complete, 40)
+
+    def test_it_lets_only_the_responsible_department_or_admins_post_updates(self):
+        url = reverse("budgeting:project-update", args=[self.impl.pk])
+        other = make_staff(Role.DEPARTMENT_STAFF, department=make_department())
+        self.assertEqual(self.client.get(url).status_code, 302)
+        for user, status in ((self.outsider, 403), (self.resident, 403), (other, 403),
+                             (self.official, 200), (self.admin, 200)):
+            self.client.force_login(user)
+            self.assertEqual(self.client.get(url).status_code, status, user)
+        self.client.force_login(self.official)
+        response = self.client.post(url, {"status": "done", "percent_complete": "150",
+                                          "contracted": "1", "spent": "1", "kind": "after"})
+        self.assertEqual(response.status_code, 400)
+        response = self.client.post(url, {"status": "done", "percent_complete": "100",
+                                          "contracted": "1", "spent": "1", "kind": "after",
+                                          "text": "Finished"})
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(self.impl.updates.get().kind, "after")
+
+
+class ApiAndDemoTests(BaseTestCase):
+    def test_it_lists_cycles_with_pools_and_projects(self):
+        from .factories import make_voting_cycle
+
+        cycle, city, local, _cp, _lp = make_voting_cycle(self.district)
+        data = self.client.get("/api/v1/budgeting/cycles").json()
+        self.assertEqual(data[0]["slug"], cycle.slug)
+        self.assertEqual({p["id"] for p in data[0]["pools"]}, {city.pk, local.pk})
+        self.assertEqual(len(data[0]["pools"][0]["projects"]), 3)
+
+    def test_it_lists_cycles_in_few_queries(self):
+        from .factories import make_voting_cycle
+
+        for _i in range(3):
+            make_voting_cycle()
+        self.client.get("/api/v1/budgeting/cycles")
+        with self.assertNumQueries(3):
+            self.client.get("/api/v1/budgeting/cycles")
+
+    def test_it_seeds_demo_data_idempotently(self):
+        from shaar.accounts import demo as accounts_demo
+        from shaar.city import demo as city_demo
+
+        from .. import demo
+        from ..models import Ballot, Cycle, PoolResult
+
+        city_demo.seed()
+        accounts_demo.seed()
+        # Not fewer voters: the engine's MES completion adds 1 som per voter per step, so a
+        # 40 m som city-wide pool with few voters takes very many steps.
+        with mock.patch.object(demo, "DEMO_VOTERS", 400):
+            demo.seed()
+            demo.seed()
+        voting = Cycle.objects.get(slug="civic-budget-2027")
+        finished = Cycle.objects.get(slug="civic-budget-2026")
+        self.assertEqual(voting.phase, "voting")
+        self.assertEqual(finished.phase, "implementation")
+        self.assertEqual(finished.pools.count(), 5)
+        self.assertEqual(Ballot.objects.filter(pool__cycle=finished).count(), 800)
+        self.assertEqual(PoolResult.objects.filter(pool__cycle=finished).count(), 5)
+        self.assertTrue(Implementation.objects.filter(proposal__cycle=finished).exists())
+        home = self.client.get("/en/")
+        self.assertContains(home, "Civic budget 2027")

@@ -1,0 +1,594 @@
+"""Thin function views: parse input, call an action, render. Access through access_* helpers."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from shaar.city.models import District
+
+from . import actions, opendata, selectors
+from .forms import (
+    AssignForm,
+    CommentForm,
+    HideForm,
+    ImplementationForm,
+    MergeForm,
+    PaperBallotForm,
+    ProposalForm,
+    ReviewForm,
+)
+from .models import (
+    PHASE_ORDER,
+    Ballot,
+    BallotRefusal,
+    Comment,
+    Cycle,
+    Implementation,
+    Phase,
+    Pool,
+    Proposal,
+)
+
+# --- Access helpers -----------------------------------------------------------------------
+
+
+def access_cycle(slug: str) -> Cycle:
+    return get_object_or_404(Cycle.objects.public(), slug=slug)
+
+
+def access_pool(cycle: Cycle, pool_id: int) -> Pool:
+    return get_object_or_404(Pool.objects.select_related("district", "cycle"), pk=pool_id,
+                             cycle=cycle)
+
+
+def access_pool_by_slug(slug: str, pool_id: int) -> Pool:
+    """One query: the pool with its cycle (public cycles only)."""
+    pool = get_object_or_404(Pool.objects.select_related("district", "cycle"), pk=pool_id,
+                             cycle__slug=slug)
+    cycle = pool.cycle
+    if cycle.phase == Phase.INFORMATION and not cycle.is_public:
+        raise Http404
+    return pool
+
+
+def access_published_pool(slug: str, pool_id: int) -> Pool:
+    """A pool whose results are public; before publication there is nothing to see."""
+    pool = access_pool(access_cycle(slug), pool_id)
+    if not pool.cycle.is_published or not hasattr(pool, "result"):
+        raise Http404
+    return pool
+
+
+def access_proposal_for_user(user, pk: int) -> Proposal:
+    proposal = get_object_or_404(Proposal.objects.select_related("cycle", "pool__district",
+                                                                 "author", "department"), pk=pk)
+    is_author = user.is_authenticated and proposal.author_id == user.pk
+    if proposal.status == Proposal.Status.DRAFT and not is_author:
+        raise Http404
+    return proposal
+
+
+def access_proposal_for_reviewer(user, pk: int) -> Proposal:
+    proposal = access_proposal_for_user(user, pk)
+    if not user.has_perm("budgeting.review_proposal", proposal):
+        raise PermissionDenied
+    return proposal
+
+
+def access_implementation(pk: int) -> Implementation:
+    return get_object_or_404(
+        Implementation.objects.select_related("proposal__cycle", "proposal__pool__district",
+                                              "department"), pk=pk)
+
+
+def _bad(request, template: str, context: dict) -> TemplateResponse:
+    return TemplateResponse(request, template, context, status=400)
+
+
+# --- Cycles -------------------------------------------------------------------------------
+
+@require_GET
+def index(request):
+    cycles = list(Cycle.objects.public().prefetch_related("pools__district"))
+    return TemplateResponse(request, "budgeting/index.html", {"cycles": cycles})
+
+
+@require_GET
+def cycle_detail(request, slug: str):
+    cycle = access_cycle(slug)
+    pools = list(cycle.pools.select_related("district"))
+    phases = [(value, label, i < cycle.phase_index, value == cycle.phase)
+              for i, (value, label) in enumerate(Phase.choices)]
+    return TemplateResponse(request, "budgeting/cycle.html", {
+        "cycle": cycle, "pools": pools, "phases": phases,
+        "can_manage": request.user.has_perm("budgeting.manage_cycle"),
+        "can_paper": request.user.has_perm("budgeting.enter_paper_ballot"),
+        "can_review": request.user.has_perm("budgeting.review_queue"),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cycle_manage(request, slug: str):
+    if not request.user.has_perm("budgeting.manage_cycle"):
+        raise PermissionDenied
+    cycle = access_cycle(slug)
+    error = None
+    if request.method == "POST":
+        try:
+            cycle = actions.cycle_advance(cycle=cycle, by=request.user)
+            if cycle.phase == Phase.IMPLEMENTATION:
+                actions.implementation_start(cycle=cycle)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("The cycle is now in the phase: %(phase)s.")
+                             % {"phase": cycle.get_phase_display()})
+            return redirect("budgeting:cycle-manage", slug=cycle.slug)
+    index_ = PHASE_ORDER.index(cycle.phase)
+    next_phase = Phase(PHASE_ORDER[index_ + 1]).label if index_ + 1 < len(PHASE_ORDER) else None
+    return TemplateResponse(request, "budgeting/manage.html", {
+        "cycle": cycle, "next_phase": next_phase, "error": error,
+        "refusals": BallotRefusal.objects.filter(pool__cycle=cycle).select_related(
+            "pool__district", "entered_by")[:50],
+    }, status=400 if error else 200)
+
+
+# --- Proposals ----------------------------------------------------------------------------
+
+@require_GET
+def proposal_list(request, slug: str):
+    cycle = access_cycle(slug)
+    proposals = (cycle.proposals.visible().select_related("pool__district")
+                 .exclude(status=Proposal.Status.WITHDRAWN).order_by("-supporters_count", "id"))
+    pool_id = request.GET.get("pool", "")
+    if pool_id.isdigit():
+        proposals = proposals.filter(pool_id=int(pool_id))
+    return TemplateResponse(request, "budgeting/proposal_list.html", {
+        "cycle": cycle, "proposals": proposals[:300], "pools": cycle.pools.all(),
+        "pool_id": pool_id,
+    })
+
+
+def _map_data(cycle_or_none=None, proposal: Proposal | None = None) -> dict:
+    from django.conf import settings
+
+    from shaar.city.models import City
+
+    city = City.current()
+    data = {"tiles": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION,
+            "center": [city.map_center_lat, city.map_center_lon], "zoom": city.map_zoom,
+            "districts": [d.boundary for d in District.objects.exclude(boundary=None)]}
+    if proposal is not None and proposal.latitude is not None:
+        data["pin"] = [proposal.latitude, proposal.longitude]
+    return data
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposal_create(request, slug: str, pk: int | None = None):
+    cycle = access_cycle(slug)
+    proposal = None
+    if pk is not None:
+        proposal = access_proposal_for_user(request.user, pk)
+        # The author only (not even a superuser): it is the resident's own text.
+        if proposal.author_id != request.user.pk:
+            raise PermissionDenied
+    initial = {}
+    if proposal:
+        initial = {f: getattr(proposal, f) for f in ("title", "description", "category",
+                                                     "estimated_cost", "latitude", "longitude")}
+        initial["pool"] = proposal.pool_id
+    form = ProposalForm(request.POST or None, request.FILES or None, cycle=cycle,
+                        initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            proposal = actions.proposal_save(
+                author=request.user, cycle=cycle, pool=data["pool"], title=data["title"],
+                description=data["description"], category=data["category"],
+                estimated_cost=data["estimated_cost"], latitude=data["latitude"],
+                longitude=data["longitude"], proposal=proposal, photos=data["photos"],
+                attachments=data["attachments"])
+            if "submit" in request.POST:
+                actions.proposal_submit(proposal=proposal, by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Your proposal has been sent for review.")
+                             if "submit" in request.POST else _("Draft saved."))
+            return redirect("budgeting:proposal", pk=proposal.pk)
+    return TemplateResponse(request, "budgeting/proposal_form.html", {
+        "cycle": cycle, "form": form, "proposal": proposal, "map_data": _map_data(),
+    }, status=400 if request.method == "POST" else 200)
+
+
+@require_GET
+def proposal_detail(request, pk: int):
+    proposal = access_proposal_for_user(request.user, pk)
+    user = request.user
+    return TemplateResponse(request, "budgeting/proposal_detail.html", {
+        "proposal": proposal, "cycle": proposal.cycle,
+        "comments": proposal.comments.select_related("author"),
+        "files": proposal.files.all(),
+        "comment_form": CommentForm(), "hide_form": HideForm(),
+        "is_author": user.is_authenticated and proposal.author_id == user.pk,
+        "supported": user.is_authenticated and proposal.supports.filter(user=user).exists(),
+        "can_moderate": user.has_perm("budgeting.moderate"),
+        "can_review": user.has_perm("budgeting.review_proposal", proposal),
+        "map_data": _map_data(proposal=proposal) if proposal.latitude is not None else None,
+    })
+
+
+def _proposal_action(request, pk: int, do) -> HttpResponse:
+    proposal = access_proposal_for_user(request.user, pk)
+    try:
+        message = do(proposal)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("budgeting:proposal", pk=pk)
+    if message:
+        messages.success(request, message)
+    return redirect("budgeting:proposal", pk=pk)
+
+
+@login_required
+@require_POST
+def proposal_submit(request, pk: int):
+    return _proposal_action(request, pk, lambda p: actions.proposal_submit(
+        proposal=p, by=request.user) and _("Your proposal has been sent for review."))
+
+
+@login_required
+@require_POST
+def proposal_withdraw(request, pk: int):
+    return _proposal_action(request, pk, lambda p: actions.proposal_withdraw(
+        proposal=p, by=request.user) and _("Your proposal has been withdrawn."))
+
+
+@login_required
+@require_POST
+def proposal_support(request, pk: int):
+    def do(p):
+        now = actions.proposal_support(proposal=p, user=request.user)
+        return _("Thank you for your support.") if now else _("Support removed.")
+    return _proposal_action(request, pk, do)
+
+
+@login_required
+@require_POST
+def comment_add(request, pk: int):
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write a comment first."))
+        return redirect("budgeting:proposal", pk=pk)
+    return _proposal_action(request, pk, lambda p: actions.comment_add(
+        proposal=p, author=request.user, text=form.cleaned_data["text"]) and None)
+
+
+@login_required
+@require_POST
+def hide(request, pk: int, comment_id: int | None = None):
+    if not request.user.has_perm("budgeting.moderate"):
+        raise PermissionDenied
+    form = HideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a public reason for hiding this."))
+        return redirect("budgeting:proposal", pk=pk)
+
+    def do(p):
+        obj = get_object_or_404(Comment, pk=comment_id, proposal=p) if comment_id else p
+        actions.content_hide(obj=obj, reason=form.cleaned_data["reason"], by=request.user)
+        return _("Hidden, with the public reason shown in its place.")
+    return _proposal_action(request, pk, do)
+
+
+# --- Review -------------------------------------------------------------------------------
+
+@login_required
+@require_GET
+def review_queue(request, slug: str):
+    if not request.user.has_perm("budgeting.review_queue"):
+        raise PermissionDenied
+    cycle = access_cycle(slug)
+    proposals = cycle.proposals.exclude(status__in=[Proposal.Status.DRAFT,
+                                                    Proposal.Status.WITHDRAWN]).select_related(
+        "pool__district", "department")
+    from shaar.accounts.rules import department_ids, is_city_admin
+
+    from .rules import is_reviewer
+
+    if not (is_city_admin(request.user) or is_reviewer(request.user)):
+        proposals = proposals.filter(department_id__in=department_ids(request.user))
+    return TemplateResponse(request, "budgeting/review_queue.html", {
+        "cycle": cycle, "proposals": proposals.order_by("status", "id"),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposal_review(request, pk: int):
+    proposal = access_proposal_for_reviewer(request.user, pk)
+    initial = {"legal_ok": proposal.legal_ok, "technical_ok": proposal.technical_ok,
+               "competence_ok": proposal.competence_ok,
+               "cost": proposal.cost or proposal.estimated_cost,
+               "cost_breakdown": proposal.cost_breakdown, "reason": proposal.review_reason}
+    form = ReviewForm(initial=initial)
+    assign_form = AssignForm(initial={"department": proposal.department_id})
+    merge_form = MergeForm()
+    can_assign = request.user.has_perm("budgeting.assign_proposal")
+    if request.method == "POST":
+        action = request.POST.get("action", "review")
+        try:
+            if action == "assign":
+                if not can_assign:
+                    raise PermissionDenied
+                assign_form = AssignForm(request.POST)
+                if assign_form.is_valid():
+                    actions.proposal_assign(proposal=proposal, by=request.user,
+                                            department=assign_form.cleaned_data["department"])
+                    return redirect("budgeting:proposal-review", pk=pk)
+            elif action == "merge":
+                if not request.user.has_perm("budgeting.merge_proposal"):
+                    raise PermissionDenied
+                merge_form = MergeForm(request.POST)
+                if merge_form.is_valid():
+                    into = Proposal.objects.filter(pk=merge_form.cleaned_data["into"]).first()
+                    if into is None:
+                        raise ValidationError(_("There is no proposal with this number."))
+                    actions.proposal_merge(duplicate=proposal, into=into, by=request.user,
+                                           reason=merge_form.cleaned_data["reason"])
+                    return redirect("budgeting:proposal", pk=pk)
+            else:
+                form = ReviewForm(request.POST)
+                if form.is_valid():
+                    data = form.cleaned_data
+                    actions.proposal_review(
+                        proposal=proposal, by=request.user, legal_ok=data["legal_ok"],
+                        technical_ok=data["technical_ok"],
+                        competence_ok=data["competence_ok"], cost=data["cost"],
+                        cost_breakdown=data["cost_breakdown"], reason=data["reason"])
+                    messages.success(request, _("Review saved."))
+                    return redirect("budgeting:proposal", pk=pk)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+    return TemplateResponse(request, "budgeting/review.html", {
+        "proposal": proposal, "form": form, "assign_form": assign_form,
+        "merge_form": merge_form, "can_assign": can_assign,
+    }, status=400 if request.method == "POST" else 200)
+
+
+# --- Voting -------------------------------------------------------------------------------
+
+def _selected_ids(request) -> list[int] | None:
+    try:
+        return [int(v) for v in request.POST.getlist("projects")]
+    except ValueError:
+        return None
+
+
+def _ballot_context(pool: Pool) -> dict:
+    projects = list(Proposal.objects.on_ballot().filter(pool=pool).order_by("id")
+                    .prefetch_related("files"))
+    return {"pool": pool, "cycle": pool.cycle, "projects": projects,
+            "ballot_data": {"form": pool.ballot_form, "budget": pool.budget,
+                            "max": pool.max_projects}}
+
+
+@require_http_methods(["GET", "POST"])
+def ballot(request, slug: str, pool_id: int):
+    """The ballot page. A POST is the hot path of voting day: it reads the pool and the
+    voter's verification, then calls ballot_cast; the page context is built only to render."""
+    pool = access_pool_by_slug(slug, pool_id)
+    if request.method == "POST" and not request.user.is_authenticated:
+        return redirect(f"{_login_url()}?next={request.path}")
+    voter, error, chosen = None, None, None
+    if request.user.is_authenticated:
+        try:
+            voter = actions.voter_for_user(request.user, pool)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    if request.method == "POST":
+        chosen = _selected_ids(request)
+        if voter is not None and chosen is not None:
+            try:
+                cast = actions.ballot_cast(pool=pool, voter=voter, project_ids=chosen)
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            else:
+                messages.success(request, _("Your ballot has been accepted. Keep your receipt: "
+                                            "%(receipt)s") % {"receipt": cast.receipt})
+                return redirect("budgeting:ballot", slug=slug, pool_id=pool.pk)
+        elif voter is not None:
+            error = _("The ballot could not be read. Please try again.")
+    cast = (Ballot.objects.filter(pool=pool, voter_key=voter.key, is_current=True).first()
+            if voter is not None else None)
+    context = _ballot_context(pool)
+    context.update({"error": error, "cast": cast, "voter": voter,
+                    "chosen": chosen or (cast.projects if cast else []),
+                    "show_form": _show_form(pool, voter, cast)})
+    status = 200 if request.method == "GET" else (403 if voter is None else 400)
+    return TemplateResponse(request, "budgeting/ballot.html", context, status=status)
+
+
+def _show_form(pool: Pool, voter, cast: Ballot | None) -> bool:
+    if pool.cycle.phase != Phase.VOTING or voter is None:
+        return False
+    return cast is None or (pool.cycle.allow_ballot_change and cast.channel == Ballot.Channel.WEB)
+
+
+def _login_url() -> str:
+    from django.urls import reverse
+
+    return reverse("account_login")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def paper_ballot(request, slug: str, pool_id: int):
+    if not request.user.has_perm("budgeting.enter_paper_ballot"):
+        raise PermissionDenied
+    cycle = access_cycle(slug)
+    pool = access_pool(cycle, pool_id)
+    context = _ballot_context(pool)
+    form = PaperBallotForm(request.POST or None)
+    if request.method == "POST":
+        chosen = _selected_ids(request) or []
+        if form.is_valid():
+            try:
+                cast = actions.paper_ballot_enter(staff=request.user, pool=pool,
+                                                  pin=form.cleaned_data["pin"],
+                                                  project_ids=chosen)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Paper ballot entered. Receipt: %(receipt)s")
+                                 % {"receipt": cast.receipt})
+                return redirect("budgeting:paper", slug=slug, pool_id=pool.pk)
+        context["chosen"] = chosen
+    context["form"] = form
+    return TemplateResponse(request, "budgeting/paper.html", context,
+                            status=400 if request.method == "POST" else 200)
+
+
+@require_GET
+def receipts(request, slug: str, pool_id: int):
+    """The receipt chain, published with the results (no voter keys, no user ids).
+
+    Not earlier: the chain carries each ballot's content, so it would reveal the counts."""
+    pool = access_pool(access_cycle(slug), pool_id)
+    if not pool.cycle.is_published:
+        raise Http404
+    rows = [{"seq": seq, "content": Ballot.content(projects), "salt": salt,
+             "previous": prev, "receipt": receipt, "counted": current}
+            for seq, projects, salt, prev, receipt, current in
+            Ballot.objects.filter(pool=pool).order_by("seq").values_list(
+                "seq", "projects", "salt", "previous_receipt", "receipt", "is_current")]
+    return JsonResponse({"pool": pool.pk, "hash": "sha256(previous|content|salt)",
+                         "ballots": rows}, json_dumps_params={"ensure_ascii": False})
+
+
+# --- Results ------------------------------------------------------------------------------
+
+@require_GET
+def results(request, slug: str, pool_id: int):
+    pool = access_published_pool(slug, pool_id)
+    outcome = pool.result.outcome
+    titles = {str(p.pk): p for p in opendata.ballot_projects(pool)}
+    rows = []
+    for e in outcome["projects"]:
+        rows.append({"proposal": titles.get(e["project_id"]), "e": e,
+                     "explanation": opendata.explain(e)})
+    rows.sort(key=lambda r: (not r["e"]["selected"], -r["e"]["votes"]))
+    tally = selectors.turnout(pool.cycle)
+    districts = {d.pk: d.name for d in District.objects.all()}
+    by_district = [(districts.get(k, _("not recorded")), v)
+                   for k, v in sorted(tally["by_district"].items(), key=lambda kv: -kv[1])]
+    by_channel = [(dict(Ballot.Channel.choices)[k], v) for k, v in tally["by_channel"].items()]
+    chart = {"labels": [r["proposal"].title if r["proposal"] else r["e"]["project_id"]
+                        for r in rows],
+             "votes": [r["e"]["votes"] for r in rows],
+             "selected": [r["e"]["selected"] for r in rows],
+             "label": _("Votes"),
+             "turnout": {"district": [[str(n), v] for n, v in by_district],
+                         "channel": [[str(n), v] for n, v in by_channel],
+                         "label": _("Ballots")}}
+    return TemplateResponse(request, "budgeting/results.html", {
+        "pool": pool, "cycle": pool.cycle, "result": pool.result, "rows": rows,
+        "spent": outcome["spent"], "by_district": by_district, "by_channel": by_channel,
+        "chart": chart, "rule_label": Pool.Rule(pool.rule).label if pool.rule in
+        Pool.Rule.values else pool.rule,
+    })
+
+
+@require_GET
+def results_pb(request, slug: str, pool_id: int):
+    pool = access_published_pool(slug, pool_id)
+    response = HttpResponse(opendata.pabulib_text(pool), content_type="text/plain; charset=utf-8")
+    name = f"{pool.cycle.slug}_{pool.district.code if pool.district_id else 'city'}.pb"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_GET
+def results_csv(request, slug: str, pool_id: int):
+    pool = access_published_pool(slug, pool_id)
+    response = HttpResponse(opendata.results_csv(pool), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="results.csv"'
+    return response
+
+
+@require_GET
+def results_json(request, slug: str, pool_id: int):
+    pool = access_published_pool(slug, pool_id)
+    result = pool.result
+    return JsonResponse({"pool": pool.pk, "rule": result.rule,
+                         "rule_version": result.rule_version,
+                         "engine_version": result.engine_version, "ballots": result.ballots,
+                         "ballots_digest": result.ballots_digest, "outcome": result.outcome},
+                        json_dumps_params={"ensure_ascii": False})
+
+
+# --- Implementation -----------------------------------------------------------------------
+
+@require_GET
+def funded_projects(request):
+    status = request.GET.get("status", "")
+    projects = selectors.funded_projects()
+    if status in Implementation.Status.values:
+        projects = projects.filter(status=status)
+    return TemplateResponse(request, "budgeting/projects.html", {
+        "projects": projects, "statuses": Implementation.Status.choices, "status": status})
+
+
+@require_GET
+def implementation_detail(request, pk: int):
+    impl = access_implementation(pk)
+    user = request.user
+    return TemplateResponse(request, "budgeting/implementation.html", {
+        "impl": impl, "proposal": impl.proposal, "milestones": impl.milestones.all(),
+        "updates": impl.updates.all(),
+        "following": user.is_authenticated and impl.follows.filter(user=user).exists(),
+        "can_update": user.has_perm("budgeting.update_implementation", impl),
+    })
+
+
+@login_required
+@require_POST
+def implementation_follow(request, pk: int):
+    impl = access_implementation(pk)
+    now = actions.follow_toggle(implementation=impl, user=request.user)
+    messages.success(request, _("You will be told about updates.") if now
+                     else _("You no longer follow this project."))
+    return redirect("budgeting:project", pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def implementation_update(request, pk: int):
+    impl = access_implementation(pk)
+    if not request.user.has_perm("budgeting.update_implementation", impl):
+        raise PermissionDenied
+    initial = {f: getattr(impl, f) for f in ("status", "percent_complete", "contracted",
+                                             "spent", "contractor", "procurement_ref")}
+    form = ImplementationForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.implementation_update(implementation=impl, by=request.user,
+                                          **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Project updated."))
+            return redirect("budgeting:project", pk=pk)
+    return TemplateResponse(request, "budgeting/implementation_form.html",
+                            {"impl": impl, "form": form},
+                            status=400 if request.method == "POST" else 200)
+
