@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -88,7 +89,10 @@ def access_milestone_for_reporter(user, milestone_id: int) -> Milestone:
                  .filter(id=milestone_id).first())
     if milestone is None or not _can_see(user, milestone.commitment.plan):
         raise Http404
-    if not user.has_perm("actionplan.post_progress", milestone):
+    # rules.has_perm, not user.has_perm: Django grants a superuser every permission, but
+    # progress belongs to the responsible agency and the independent assessment to the
+    # plan's monitor alone (see rules.py).
+    if not rules.has_perm("actionplan.post_progress", user, milestone):
         raise PermissionDenied
     return milestone
 
@@ -98,7 +102,7 @@ def access_assessment_for_editor(user, code: str, kind: str) -> tuple[Commitment
     if kind == Assessment.Kind.SELF:
         allowed = user.has_perm("actionplan.edit_self_assessment")
     elif kind == Assessment.Kind.INDEPENDENT:
-        allowed = user.has_perm("actionplan.edit_independent_assessment", commitment)
+        allowed = rules.has_perm("actionplan.edit_independent_assessment", user, commitment)
     else:
         raise Http404
     if not allowed:
@@ -235,7 +239,8 @@ def _commitment_page(request, commitment: Commitment, comment_form, *,
                       .prefetch_related("updates__evidence", "updates__department"))
     for milestone in milestones:
         milestone.is_late = milestone.is_overdue(today)
-        milestone.can_report = request.user.has_perm("actionplan.post_progress", milestone)
+        milestone.can_report = rules.has_perm("actionplan.post_progress", request.user,
+                                              milestone)
     assessments = {a.kind: a for a in commitment.assessments.all()}
     return TemplateResponse(request, "actionplan/commitment.html", {
         "commitment": commitment,
@@ -247,8 +252,8 @@ def _commitment_page(request, commitment: Commitment, comment_form, *,
         "can_manage": request.user.has_perm("actionplan.manage"),
         "can_moderate": request.user.has_perm("actionplan.moderate"),
         "can_edit_self": request.user.has_perm("actionplan.edit_self_assessment"),
-        "can_edit_independent": request.user.has_perm(
-            "actionplan.edit_independent_assessment", commitment),
+        "can_edit_independent": rules.has_perm("actionplan.edit_independent_assessment",
+                                               request.user, commitment),
         "contributions": commitment.contributions.select_related("merged_into"),
         "merged": commitment.merged_contributions.exclude(commitment=commitment),
         "comment_form": comment_form,

@@ -245,13 +245,15 @@ class Cluster:
     def size(self) -> int:
         return len(self.reports)
 
+    # Plain dicts, not Counters: the template's `districts.items` would look up the key
+    # "items" first, and a Counter answers 0 for a missing key (a TypeError, a 500).
     @property
-    def districts(self) -> Counter:
-        return Counter(r.district.name if r.district else "—" for r in self.reports)
+    def districts(self) -> dict[str, int]:
+        return dict(Counter(r.district.name if r.district else "—" for r in self.reports))
 
     @property
-    def channels(self) -> Counter:
-        return Counter(r.get_channel_display() for r in self.reports)
+    def channels(self) -> dict[str, int]:
+        return dict(Counter(r.get_channel_display() for r in self.reports))
 
 
 def find_clusters(*, now: datetime | None = None, metres: float | None = None,

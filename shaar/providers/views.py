@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from datetime import date
 
+import rules
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -294,7 +295,9 @@ def staff_scorecard(request: HttpRequest, org_id: int, month: str) -> HttpRespon
     card = Scorecard.objects.filter(organisation=org, month=month_date, category_code="",
                                     district=None).first()
     response = ScorecardResponse.objects.filter(organisation=org, month=month_date).first()
-    can_respond = request.user.has_perm("providers.respond", org)
+    # rules.has_perm, not user.has_perm: a superuser passes every has_perm, but the
+    # response is the provider's own word (rules.py), never the city's.
+    can_respond = rules.has_perm("providers.respond", request.user, org)
     form = ResponseForm(request.POST or None, initial={"text": response.text if response
                                                        else ""})
     status = 200

@@ -9,7 +9,13 @@ from django.utils import timezone, translation
 
 from shaar.accounts.models import Role
 from shaar.accounts.sms import locmem
-from shaar.lib.testing import BaseTestCase, make_department, make_staff, make_user
+from shaar.lib.testing import (
+    BaseTestCase,
+    give_totp,
+    make_department,
+    make_staff,
+    make_user,
+)
 
 from .. import actions
 from ..models import (
@@ -283,6 +289,22 @@ class ProgressAndAssessmentPermissionTests(BaseTestCase):
         self.assertEqual((self.milestone.status, self.milestone.completion),
                          ("ongoing", "limited"))
         self.assertEqual(update.evidence.get().url, "https://example.org/report")
+
+    def test_a_superuser_neither_posts_progress_nor_writes_the_independent_assessment(
+            self) -> None:
+        # Django's has_perm says yes to every superuser; these two are not the city's.
+        root = make_user("root", is_staff=True, is_superuser=True)
+        give_totp(root)
+        with self.assertRaises(PermissionDenied):
+            self._post(root)
+        with self.assertRaises(PermissionDenied):
+            actions.assessment_save(commitment=self.commitment, kind="independent", by=root,
+                                    data={})
+        self.client.force_login(root)
+        self.assertEqual(self.client.get(f"/en/ogp/milestones/{self.milestone.id}/progress/")
+                         .status_code, 403)
+        self.assertEqual(self.client.get(f"/en/ogp/commitments/{self.commitment.code}"
+                                         "/assessment/independent/").status_code, 403)
 
     def test_it_follows_the_milestone_when_another_agency_is_responsible(self) -> None:
         other = self.other_department_staff

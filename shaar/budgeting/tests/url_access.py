@@ -96,4 +96,7 @@ EXPECTED: dict[str, Access] = {
     "budgeting:project-update": Access(
         only(ADMINISTRATOR, why="").ok, "the responsible department and city administrators",
         kwargs=_implementation),
+    # API
+    "api-1:cycles": public("public API: public cycles and their ballots; vote counts only "
+                           "once the results are published"),
 }

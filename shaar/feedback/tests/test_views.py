@@ -242,3 +242,12 @@ class StaffTests(BaseTestCase):
         self.assertEqual(self.client.get("/en/feedback/staff/systemic/").status_code, 200)
         self.client.force_login(self.provider)
         self.assertEqual(self.client.get("/en/feedback/staff/systemic/").status_code, 403)
+
+    def test_it_lists_a_cluster_with_its_districts_and_channels(self):
+        # A Counter in the template answered 0 for "items": a 500 once a cluster existed.
+        lat, lon = centre(self.district)
+        for i in range(5):
+            make_report(self.category, self.district, lat=lat + i * 0.0002, lon=lon)
+        self.client.force_login(self.admin)
+        response = self.client.get("/en/feedback/staff/systemic/")
+        self.assertContains(response, f"{self.district.name} (")

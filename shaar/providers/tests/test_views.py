@@ -180,6 +180,10 @@ class ProviderPagesTest(EnglishTestCase):
         self.client.force_login(self.admin)  # the city sees it but does not speak for it
         self.assertEqual(self.client.get(url).status_code, 200)
         self.assertEqual(self.client.post(url, {"text": "City"}).status_code, 403)
+        # A superuser passes every has_perm, yet does not speak for the provider either.
+        self.admin.is_superuser = True
+        self.admin.save(update_fields=["is_superuser"])
+        self.assertEqual(self.client.post(url, {"text": "Root"}).status_code, 403)
         self.client.force_login(self.staff)
         self.assertEqual(self.client.post(url, {"text": ""}).status_code, 400)
         self.assertEqual(self.client.post(url, {"text": "We added two trucks."}).status_code,
