@@ -32,8 +32,10 @@ class Command(BaseCommand):
             with transaction.atomic():
                 import_module(name).seed()
             self.stdout.write(f"seeded {name}")
-        from shaar.accounts.demo import DEMO_PASSWORD, PERSONAS
+        from shaar.accounts.demo import DEMO_PASSWORD
+        from shaar.accounts.models import User
 
-        users = ", ".join(username for username, *_rest in PERSONAS)
+        users = ", ".join(User.objects.filter(username__startswith="demo-")
+                          .order_by("username").values_list("username", flat=True))
         self.stdout.write(self.style.SUCCESS(
             f"Demo data loaded. Sample accounts ({users}) use the password {DEMO_PASSWORD}."))
