@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Literal
 
+import numpy as np
+
 from .model import Money
 from .numbers import Rational, to_fraction
 from .profile import ApprovalProfile
@@ -69,6 +71,7 @@ class EqualShares:
         # Per candidate: [(ballot group, its number of voters)].
         self.supporters: dict[int, list[tuple[int, int]]] = {
             p: [(g, profile.weights[g]) for g in profile.supporters[p]] for p in wanted}
+        self._supporter_arrays: dict[int, tuple[Any, Any]] | None = None
 
     def start_budget(self, extra: int) -> int:
         """Scaled budget per voter: (budget + extra * voters) / voters, times the scale."""
@@ -117,6 +120,119 @@ class EqualShares:
                 if p not in result.selected:
                     result.left_money[p] = self._money(budgets, p)
         return result
+
+    def run_with_horizon(self, extra: int) -> tuple[list[int], Exact | None]:
+        """The selection of `run(extra)`, and how far the budget per voter can rise without
+        changing it.
+
+        Let t be the (scaled) money added to every voter's starting budget. As long as every
+        decision of the run (which supporters pay all they have for each bought project, which
+        candidate is cheapest in each round, which candidates their supporters cannot pay for)
+        stays the same, every budget and price is an affine function a + s*t of t. The run keeps
+        both coefficients and returns the smallest t > 0 at which one of those decisions could
+        flip (0 when one is balanced on a tie and could flip at once; None when none can).
+        For every t in [0, horizon) the selection is the same, so Add1 may jump over that span.
+
+        Candidates other than the bought one are compared through lower bounds: for any split
+        of a project's supporters into payers-of-all and the rest, the price computed from that
+        split never exceeds the real price (see `_price_classes`), so a candidate whose bound
+        stays above the winner's price cannot win.
+
+        Budgets are kept per class: voters who supported the same bought projects hold the same
+        budget, so a class is one exact number (and its slope) and each group points to its
+        class in a numpy array; pricing a project sums its supporters' weights per class with
+        `numpy.bincount` (integer sums, exact in float64 far beyond any electorate) and then
+        works on the few classes only.
+        """
+        if self.n == 0:
+            return [], None
+        costs, ranks = self.costs, self.ranks
+        arrays = self._arrays()
+        class_of = np.zeros(len(self.profile.groups), dtype=np.int64)
+        # Class 0: the starting budget; class 1: voters with nothing left (for good).
+        class_budget: list[Exact] = [self.start_budget(extra), 0]
+        class_slope: list[Exact] = [1, 0]
+        heap = [(Rational(1, self.profile.approvals[p]), ranks[p], p) for p in self.candidates]
+        heapq.heapify(heap)
+        # Affine lower bound (a, s) on each candidate's price per unit of cost.
+        bound_slope: dict[int, Exact] = {p: 0 for p in self.candidates}
+        selected: list[int] = []
+        horizon: Exact | None = None
+
+        def limit(t: Exact) -> None:
+            nonlocal horizon
+            if horizon is None or t < horizon:
+                horizon = t
+
+        while heap:
+            best: tuple[Any, ...] | None = None
+            priced = []
+            while heap and (best is None or heap[0][0] <= best[0]):
+                bound, rank, p = heapq.heappop(heap)
+                members, weights = arrays[p]
+                counts = np.bincount(class_of[members], weights=weights)
+                present = np.flatnonzero(counts)
+                items = [(class_budget[c], class_slope[c], int(counts[c]))
+                         for c in present.tolist()]
+                found = _price_classes(items, costs[p], bound * costs[p])
+                if found is None:
+                    # Unaffordable: it stays so while its supporters' money stays below cost.
+                    money = sum((b * n for b, _, n in items), 0)
+                    growth = sum((s * n for _, s, n in items), 0)
+                    if growth > 0:
+                        limit(Rational(costs[p] - money) / growth)
+                    continue
+                price, price_slope, exact_split = found
+                entry = (price / costs[p], rank, p, price, price_slope, exact_split)
+                priced.append(entry)
+                if best is None or entry[:2] < best[:2]:
+                    best = entry
+            if best is None:
+                break
+            ratio, best_rank, bought, price, price_slope, exact_split = best
+            if not exact_split:
+                limit(0)
+            ratio_slope = price_slope / costs[bought]
+            for entry in priced:
+                if entry is not best:
+                    q = entry[2]
+                    if not entry[5]:
+                        limit(0)
+                    heapq.heappush(heap, entry[:3])
+                    bound_slope[q] = entry[4] / costs[q]
+            # Every other candidate's bound must stay above the winner's price.
+            for bound, rank, q in heap:
+                closing = ratio_slope - bound_slope[q]
+                if closing > 0:
+                    gap = bound - ratio
+                    limit(gap / closing if gap > 0 or rank > best_rank else 0)
+            selected.append(bought)
+            members = arrays[bought][0]
+            old, inverse = np.unique(class_of[members], return_inverse=True)
+            renamed = []
+            for c in old.tolist():
+                budget, slope = class_budget[c], class_slope[c]
+                gap, gap_slope = budget - price, slope - price_slope
+                if budget > price:
+                    renamed.append(len(class_budget))
+                    class_budget.append(gap)
+                    class_slope.append(gap_slope)
+                    if gap_slope < 0:
+                        limit(gap / -gap_slope)
+                else:
+                    renamed.append(1)
+                    if gap_slope > 0:
+                        limit(-gap / gap_slope if gap < 0 else 0)
+            class_of[members] = np.asarray(renamed, dtype=np.int64)[inverse]
+        return selected, horizon
+
+    def _arrays(self) -> dict[int, tuple[Any, Any]]:
+        if self._supporter_arrays is None:
+            self._supporter_arrays = {
+                p: (np.fromiter((g for g, _ in s), dtype=np.int64, count=len(s)),
+                    np.fromiter((n for _, n in s), dtype=np.float64, count=len(s)))
+                for p, s in self.supporters.items()}
+        return self._supporter_arrays
 
     def _money(self, budgets: list[Exact], p: int) -> Exact:
         return sum((budgets[g] * n for g, n in self.supporters[p]), 0)
@@ -177,6 +293,37 @@ def _price(supporters: list[tuple[int, int]], budgets: list[Exact], cost: int,
         rho = new
 
 
+def _price_classes(items: list[tuple[Exact, Exact, int]], cost: int, lower: Exact
+                   ) -> tuple[Exact, Exact, bool] | None:
+    """`_price` over (budget, slope, voters) classes, plus the price's slope in t.
+
+    Returns (price, its slope for the same split, whether somebody pays less than all they
+    have); None if the supporters cannot pay. With split P (payers of all) and R others, the
+    price (cost - money of P) / R is, for any budgets, at most the real price: each supporter
+    pays min(budget, price) <= their share in that formula. So its affine form is a lower
+    bound wherever the budgets follow their affine forms.
+    """
+    if sum((b * n for b, _, n in items), 0) < cost:
+        return None
+    rho = lower
+    while True:
+        poor_money: Exact = 0
+        poor_slope: Exact = 0
+        rich = 0
+        for budget, slope, n in items:
+            if budget <= rho:
+                poor_money += budget * n
+                poor_slope += slope * n
+            else:
+                rich += n
+        if not rich:
+            return (rho, 0, False) if poor_money == cost else None
+        new = Rational(cost - poor_money) / rich
+        if new == rho:
+            return rho, Rational(-poor_slope) / rich, True
+        rho = new
+
+
 def equal_shares(
     profile: ApprovalProfile, ranks: list[int], completion: Completion
 ) -> tuple[MESRun, int, EqualShares]:
@@ -196,14 +343,18 @@ def equal_shares(
         # times voters + 1); there each voter alone can pay for any project.
         extra = int(profile.budget)
         return engine.run(extra), extra, engine
+    # Adding 1 unit per voter adds `engine.scale` scaled money per voter. Between two runs the
+    # selection stays as it was up to the run's horizon, so the units in between, which +1
+    # stepping would try one by one, are skipped: they give the same selection and stop test.
     previous, extra = MESRun(selected=[]), 0
     while True:
-        outcome = engine.run(extra)
-        if engine.total_cost(outcome.selected) > profile.budget:
+        selected, horizon = engine.run_with_horizon(extra)
+        if engine.total_cost(selected) > profile.budget:
             return previous, extra - 1, engine
-        if completion == "add1" and engine.is_exhaustive(outcome.selected):
-            return outcome, extra, engine
-        previous, extra = outcome, extra + 1
+        if completion == "add1" and engine.is_exhaustive(selected):
+            return MESRun(selected=selected), extra, engine
+        step = 1 if horizon is None else max(1, -(-horizon // engine.scale))
+        previous, extra = MESRun(selected=selected), extra + int(step)
 
 
 def mes_explanations(
