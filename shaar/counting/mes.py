@@ -152,6 +152,15 @@ class EqualShares:
         # Class 0: the starting budget; class 1: voters with nothing left (for good).
         class_budget: list[Exact] = [self.start_budget(extra), 0]
         class_slope: list[Exact] = [1, 0]
+        # Whole upper bounds (ceilings) of each class's budget and slope, to see in one integer
+        # dot product that supporters cannot pay (their money is at most sum(count * ceiling)).
+        # Total money never exceeds voters x starting budget, and the slopes' total never
+        # exceeds the voters, so int64 holds them whenever that first product does.
+        quick = self.start_budget(extra) * 2 * (self.n + 1) < 2**62
+        ceilings = np.zeros(64, dtype=np.int64)
+        slope_ceilings = np.zeros(64, dtype=np.int64)
+        if quick:
+            ceilings[0], slope_ceilings[0] = self.start_budget(extra), 1
         heap = [(Rational(1, self.profile.approvals[p]), ranks[p], p) for p in self.candidates]
         heapq.heapify(heap)
         # Affine lower bound (a, s) on each candidate's price per unit of cost.
@@ -171,6 +180,15 @@ class EqualShares:
                 bound, rank, p = heapq.heappop(heap)
                 members, weights = arrays[p]
                 counts = np.bincount(class_of[members], weights=weights)
+                if quick:
+                    voters = counts.astype(np.int64)
+                    most = int(voters @ ceilings[:voters.size])
+                    if most < costs[p]:
+                        # Unaffordable; its money grows at most by `fastest` per unit of t.
+                        fastest = int(voters @ slope_ceilings[:voters.size])
+                        if fastest > 0:
+                            limit(Rational(costs[p] - most, fastest))
+                        continue
                 present = np.flatnonzero(counts)
                 items = [(class_budget[c], class_slope[c], int(counts[c]))
                          for c in present.tolist()]
@@ -215,6 +233,13 @@ class EqualShares:
                 gap, gap_slope = budget - price, slope - price_slope
                 if budget > price:
                     renamed.append(len(class_budget))
+                    if quick:
+                        if len(class_budget) == ceilings.size:
+                            ceilings = np.concatenate([ceilings, np.zeros_like(ceilings)])
+                            slope_ceilings = np.concatenate(
+                                [slope_ceilings, np.zeros_like(slope_ceilings)])
+                        ceilings[len(class_budget)] = _ceiling(gap)
+                        slope_ceilings[len(class_budget)] = _ceiling(gap_slope)
                     class_budget.append(gap)
                     class_slope.append(gap_slope)
                     if gap_slope < 0:
@@ -293,6 +318,10 @@ def _price(supporters: list[tuple[int, int]], budgets: list[Exact], cost: int,
         rho = new
 
 
+def _ceiling(value: Exact) -> int:
+    return -int((-value.numerator) // value.denominator)
+
+
 def _price_classes(items: list[tuple[Exact, Exact, int]], cost: int, lower: Exact
                    ) -> tuple[Exact, Exact, bool] | None:
     """`_price` over (budget, slope, voters) classes, plus the price's slope in t.
@@ -303,24 +332,28 @@ def _price_classes(items: list[tuple[Exact, Exact, int]], cost: int, lower: Exac
     pays min(budget, price) <= their share in that formula. So its affine form is a lower
     bound wherever the budgets follow their affine forms.
     """
-    if sum((b * n for b, _, n in items), 0) < cost:
-        return None
     rho = lower
     while True:
         poor_money: Exact = 0
         poor_slope: Exact = 0
         rich = 0
+        least_rich: Exact | None = None
         for budget, slope, n in items:
             if budget <= rho:
-                poor_money += budget * n
-                poor_slope += slope * n
+                if budget:
+                    poor_money += budget * n
+                    poor_slope += slope * n
             else:
                 rich += n
+                if least_rich is None or budget < least_rich:
+                    least_rich = budget
         if not rich:
             return (rho, 0, False) if poor_money == cost else None
         new = Rational(cost - poor_money) / rich
-        if new == rho:
-            return rho, Rational(-poor_slope) / rich, True
+        # new >= rho (rho is below the answer), so the payers of all stay so; the split is
+        # the answer's once nobody else's budget is <= new.
+        if least_rich > new:  # type: ignore[operator]
+            return new, Rational(-poor_slope) / rich, True
         rho = new
 
 
