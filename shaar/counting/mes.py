@@ -55,6 +55,64 @@ class MESRun:
     overtaken_by: dict[int, int | None] = field(default_factory=dict)
 
 
+class _Trace:
+    """What `run_with_horizon` needs to replay its last run at a larger budget.
+
+    Per round: from which starting budget on a decision taken before it could flip (its
+    horizon, in absolute scaled money per voter), the heap and bounds it started with, the
+    classes and selection that existed, and which groups then changed class. For a starting
+    budget below that horizon, the state at the start of the round is the same affine state
+    evaluated at the new budget, so the next run starts there instead of at round one.
+    Class values are kept relative to `origin`, the starting budget of the latest run.
+    """
+
+    def __init__(self, origin: Exact, class_of: Any, class_budget: list[Exact],
+                 class_slope: list[Exact], selected: list[int]) -> None:
+        self.origin = origin
+        self.class_of, self.class_budget, self.class_slope = class_of, class_budget, class_slope
+        self.selected = selected
+        self.starts: list[tuple[Exact | None, list[Any], dict[int, Exact], Exact, int, int]] = []
+        self.changes: list[tuple[Any, Any]] = []
+        self.ceilings: Any = None
+        self.slope_ceilings: Any = None
+        self.last_shift: Exact = 0
+
+    def begin_round(self, horizon: Exact | None, heap: list[Any],
+                    bound_slope: dict[int, Exact]) -> None:
+        until = None if horizon is None else self.origin + horizon
+        self.starts.append((until, list(heap), dict(bound_slope), self.origin,
+                            len(self.class_budget), len(self.selected)))
+
+    def end_round(self, members: Any, before: Any) -> None:
+        self.changes.append((members, before))
+
+    def resume(self, start: Exact) -> tuple[Any, ...] | None:
+        """The state at the start of the last round still valid from `start`, or None."""
+        k = -1
+        for index, entry in enumerate(self.starts):
+            if entry[0] is not None and entry[0] <= start:
+                break
+            k = index
+        if k < 0:
+            return None
+        until, heap, bound_slope, base, classes, chosen = self.starts[k]
+        for members, before in reversed(self.changes[k:]):
+            self.class_of[members] = before
+        del self.starts[k:], self.changes[k:]
+        shift = self.last_shift = start - self.origin
+        self.class_budget = [a + s * shift for a, s in zip(self.class_budget[:classes],
+                                                           self.class_slope[:classes],
+                                                           strict=True)]
+        self.class_slope = self.class_slope[:classes]
+        self.selected = self.selected[:chosen]
+        self.origin = start
+        moved = start - base
+        heap = [(bound + bound_slope[p] * moved, rank, p) for bound, rank, p in heap]
+        heapq.heapify(heap)
+        return (self.class_of, self.class_budget, self.class_slope, heap, dict(bound_slope),
+                self.selected, None if until is None else until - start)
+
+
 class EqualShares:
     """MES for one profile; `run(extra)` counts with `extra` currency units added per voter."""
 
@@ -72,6 +130,7 @@ class EqualShares:
         self.supporters: dict[int, list[tuple[int, int]]] = {
             p: [(g, profile.weights[g]) for g in profile.supporters[p]] for p in wanted}
         self._supporter_arrays: dict[int, tuple[Any, Any]] | None = None
+        self._trace: _Trace | None = None
 
     def start_budget(self, extra: int) -> int:
         """Scaled budget per voter: (budget + extra * voters) / voters, times the scale."""
@@ -148,25 +207,45 @@ class EqualShares:
             return [], None
         costs, ranks = self.costs, self.ranks
         arrays = self._arrays()
-        class_of = np.zeros(len(self.profile.groups), dtype=np.int64)
-        # Class 0: the starting budget; class 1: voters with nothing left (for good).
-        class_budget: list[Exact] = [self.start_budget(extra), 0]
-        class_slope: list[Exact] = [1, 0]
+        start = self.start_budget(extra)
+        trace = self._trace
+        state = trace.resume(start) if trace is not None and trace.origin < start else None
+        if state is not None:
+            # Replay: the rounds whose decisions hold at this budget are not recounted;
+            # their state is their affine forms evaluated here (see `_Trace`).
+            class_of, class_budget, class_slope, heap, bound_slope, selected, horizon = state
+        else:
+            class_of = np.zeros(len(self.profile.groups), dtype=np.int64)
+            # Class 0: the starting budget; class 1: voters with nothing left (for good).
+            class_budget, class_slope = [start, 0], [1, 0]
+            heap = [(Rational(1, self.profile.approvals[p]), ranks[p], p)
+                    for p in self.candidates]
+            heapq.heapify(heap)
+            # Affine lower bound (a, s) on each candidate's price per unit of cost.
+            bound_slope = {p: 0 for p in self.candidates}
+            selected, horizon = [], None
+            trace = self._trace = _Trace(start, class_of, class_budget, class_slope, selected)
         # Whole upper bounds (ceilings) of each class's budget and slope, to see in one integer
         # dot product that supporters cannot pay (their money is at most sum(count * ceiling)).
         # Total money never exceeds voters x starting budget, and the slopes' total never
         # exceeds the voters, so int64 holds them whenever that first product does.
-        quick = self.start_budget(extra) * 2 * (self.n + 1) < 2**62
-        ceilings = np.zeros(64, dtype=np.int64)
-        slope_ceilings = np.zeros(64, dtype=np.int64)
-        if quick:
-            ceilings[0], slope_ceilings[0] = self.start_budget(extra), 1
-        heap = [(Rational(1, self.profile.approvals[p]), ranks[p], p) for p in self.candidates]
-        heapq.heapify(heap)
-        # Affine lower bound (a, s) on each candidate's price per unit of cost.
-        bound_slope: dict[int, Exact] = {p: 0 for p in self.candidates}
-        selected: list[int] = []
-        horizon: Exact | None = None
+        # A class made by paying `price` has ceiling <= its parent's ceiling - floor(price), and
+        # after a raise of the start by `shift` (whole) a class's ceiling grows by at most its
+        # slope ceiling x shift: the ceilings are carried along, never recomputed.
+        quick = start * 4 * (self.n + 1) < 2**62
+        if quick and state is not None and trace.ceilings is not None:
+            ceilings, slope_ceilings = trace.ceilings, trace.slope_ceilings
+            known = len(class_budget)
+            ceilings[:known] += slope_ceilings[:known] * int(trace.last_shift)
+        else:
+            size = 64
+            while size < len(class_budget) + 1:
+                size *= 2
+            ceilings = np.zeros(size, dtype=np.int64)
+            slope_ceilings = np.zeros(size, dtype=np.int64)
+            if quick:
+                ceilings[:len(class_budget)] = [_ceiling(v) for v in class_budget]
+                slope_ceilings[:len(class_slope)] = [_ceiling(v) for v in class_slope]
 
         def limit(t: Exact) -> None:
             nonlocal horizon
@@ -174,6 +253,7 @@ class EqualShares:
                 horizon = t
 
         while heap:
+            trace.begin_round(horizon, heap, bound_slope)
             best: tuple[Any, ...] | None = None
             priced = []
             while heap and (best is None or heap[0][0] <= best[0]):
@@ -226,20 +306,19 @@ class EqualShares:
                     limit(gap / closing if gap > 0 or rank > best_rank else 0)
             selected.append(bought)
             members = arrays[bought][0]
-            old, inverse = np.unique(class_of[members], return_inverse=True)
+            before = class_of[members]
+            old, inverse = np.unique(before, return_inverse=True)
             renamed = []
+            parents = []
+            made = len(class_budget)
             for c in old.tolist():
-                budget, slope = class_budget[c], class_slope[c]
-                gap, gap_slope = budget - price, slope - price_slope
+                budget = class_budget[c]
+                gap_slope = class_slope[c] - price_slope
                 if budget > price:
-                    renamed.append(len(class_budget))
-                    if quick:
-                        if len(class_budget) == ceilings.size:
-                            ceilings = np.concatenate([ceilings, np.zeros_like(ceilings)])
-                            slope_ceilings = np.concatenate(
-                                [slope_ceilings, np.zeros_like(slope_ceilings)])
-                        ceilings[len(class_budget)] = _ceiling(gap)
-                        slope_ceilings[len(class_budget)] = _ceiling(gap_slope)
+                    gap = budget - price
+                    renamed.append(made)
+                    made += 1
+                    parents.append(c)
                     class_budget.append(gap)
                     class_slope.append(gap_slope)
                     if gap_slope < 0:
@@ -247,9 +326,19 @@ class EqualShares:
                 else:
                     renamed.append(1)
                     if gap_slope > 0:
-                        limit(-gap / gap_slope if gap < 0 else 0)
+                        limit((price - budget) / gap_slope if budget < price else 0)
+            if quick and parents:
+                while made > ceilings.size:
+                    ceilings = np.concatenate([ceilings, np.zeros_like(ceilings)])
+                    slope_ceilings = np.concatenate([slope_ceilings, np.zeros_like(slope_ceilings)])
+                fresh = slice(made - len(parents), made)
+                ceilings[fresh] = ceilings[parents] - _floor(price)
+                slope_ceilings[fresh] = slope_ceilings[parents] - _floor(price_slope)
             class_of[members] = np.asarray(renamed, dtype=np.int64)[inverse]
-        return selected, horizon
+            trace.end_round(members, before)
+        trace.ceilings = ceilings if quick else None
+        trace.slope_ceilings = slope_ceilings
+        return list(selected), horizon
 
     def _arrays(self) -> dict[int, tuple[Any, Any]]:
         if self._supporter_arrays is None:
@@ -316,6 +405,10 @@ def _price(supporters: list[tuple[int, int]], budgets: list[Exact], cost: int,
         if new == rho:
             return rho
         rho = new
+
+
+def _floor(value: Exact) -> int:
+    return int(value.numerator // value.denominator)
 
 
 def _ceiling(value: Exact) -> int:

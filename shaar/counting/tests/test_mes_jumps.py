@@ -74,3 +74,19 @@ def test_the_selection_does_not_change_before_the_horizon(instance: Instance, ex
     units = 6 if horizon is None else min(6, -(-horizon // engine.scale) - 1)
     for more in range(1, int(units) + 1):
         assert engine.run(extra + more).selected == selected
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(elections(), st.lists(st.integers(0, 25), min_size=1, max_size=6))
+def test_replaying_a_run_at_a_larger_budget_counts_as_a_fresh_run(
+    instance: Instance, extras: list[int]
+) -> None:
+    profile, ranks = setup(instance)
+    if profile.num_voters == 0:
+        return
+    engine = EqualShares(profile, ranks)
+    fresh = EqualShares(profile, ranks)
+    for extra in sorted(extras):  # each run after the first may replay the previous one
+        selected, horizon = engine.run_with_horizon(extra)
+        assert selected == fresh.run(extra).selected
+        assert horizon is None or horizon >= 0
