@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Literal
 
+import numpy as np
+
 from .model import Money
 from .numbers import Rational, to_fraction
 from .profile import ApprovalProfile
@@ -53,6 +55,64 @@ class MESRun:
     overtaken_by: dict[int, int | None] = field(default_factory=dict)
 
 
+class _Trace:
+    """What `run_with_horizon` needs to replay its last run at a larger budget.
+
+    Per round: from which starting budget on a decision taken before it could flip (its
+    horizon, in absolute scaled money per voter), the heap and bounds it started with, the
+    classes and selection that existed, and which groups then changed class. For a starting
+    budget below that horizon, the state at the start of the round is the same affine state
+    evaluated at the new budget, so the next run starts there instead of at round one.
+    Class values are kept relative to `origin`, the starting budget of the latest run.
+    """
+
+    def __init__(self, origin: Exact, class_of: Any, class_budget: list[Exact],
+                 class_slope: list[Exact], selected: list[int]) -> None:
+        self.origin = origin
+        self.class_of, self.class_budget, self.class_slope = class_of, class_budget, class_slope
+        self.selected = selected
+        self.starts: list[tuple[Exact | None, list[Any], dict[int, Exact], Exact, int, int]] = []
+        self.changes: list[tuple[Any, Any]] = []
+        self.ceilings: Any = None
+        self.slope_ceilings: Any = None
+        self.last_shift: Exact = 0
+
+    def begin_round(self, horizon: Exact | None, heap: list[Any],
+                    bound_slope: dict[int, Exact]) -> None:
+        until = None if horizon is None else self.origin + horizon
+        self.starts.append((until, list(heap), dict(bound_slope), self.origin,
+                            len(self.class_budget), len(self.selected)))
+
+    def end_round(self, members: Any, before: Any) -> None:
+        self.changes.append((members, before))
+
+    def resume(self, start: Exact) -> tuple[Any, ...] | None:
+        """The state at the start of the last round still valid from `start`, or None."""
+        k = -1
+        for index, entry in enumerate(self.starts):
+            if entry[0] is not None and entry[0] <= start:
+                break
+            k = index
+        if k < 0:
+            return None
+        until, heap, bound_slope, base, classes, chosen = self.starts[k]
+        for members, before in reversed(self.changes[k:]):
+            self.class_of[members] = before
+        del self.starts[k:], self.changes[k:]
+        shift = self.last_shift = start - self.origin
+        self.class_budget = [a + s * shift for a, s in zip(self.class_budget[:classes],
+                                                           self.class_slope[:classes],
+                                                           strict=True)]
+        self.class_slope = self.class_slope[:classes]
+        self.selected = self.selected[:chosen]
+        self.origin = start
+        moved = start - base
+        heap = [(bound + bound_slope[p] * moved, rank, p) for bound, rank, p in heap]
+        heapq.heapify(heap)
+        return (self.class_of, self.class_budget, self.class_slope, heap, dict(bound_slope),
+                self.selected, None if until is None else until - start)
+
+
 class EqualShares:
     """MES for one profile; `run(extra)` counts with `extra` currency units added per voter."""
 
@@ -69,6 +129,8 @@ class EqualShares:
         # Per candidate: [(ballot group, its number of voters)].
         self.supporters: dict[int, list[tuple[int, int]]] = {
             p: [(g, profile.weights[g]) for g in profile.supporters[p]] for p in wanted}
+        self._supporter_arrays: dict[int, tuple[Any, Any]] | None = None
+        self._trace: _Trace | None = None
 
     def start_budget(self, extra: int) -> int:
         """Scaled budget per voter: (budget + extra * voters) / voters, times the scale."""
@@ -117,6 +179,174 @@ class EqualShares:
                 if p not in result.selected:
                     result.left_money[p] = self._money(budgets, p)
         return result
+
+    def run_with_horizon(self, extra: int) -> tuple[list[int], Exact | None]:
+        """The selection of `run(extra)`, and how far the budget per voter can rise without
+        changing it.
+
+        Let t be the (scaled) money added to every voter's starting budget. As long as every
+        decision of the run (which supporters pay all they have for each bought project, which
+        candidate is cheapest in each round, which candidates their supporters cannot pay for)
+        stays the same, every budget and price is an affine function a + s*t of t. The run keeps
+        both coefficients and returns the smallest t > 0 at which one of those decisions could
+        flip (0 when one is balanced on a tie and could flip at once; None when none can).
+        For every t in [0, horizon) the selection is the same, so Add1 may jump over that span.
+
+        Candidates other than the bought one are compared through lower bounds: for any split
+        of a project's supporters into payers-of-all and the rest, the price computed from that
+        split never exceeds the real price (see `_price_classes`), so a candidate whose bound
+        stays above the winner's price cannot win.
+
+        Budgets are kept per class: voters who supported the same bought projects hold the same
+        budget, so a class is one exact number (and its slope) and each group points to its
+        class in a numpy array; pricing a project sums its supporters' weights per class with
+        `numpy.bincount` (integer sums, exact in float64 far beyond any electorate) and then
+        works on the few classes only.
+        """
+        if self.n == 0:
+            return [], None
+        costs, ranks = self.costs, self.ranks
+        arrays = self._arrays()
+        start = self.start_budget(extra)
+        trace = self._trace
+        state = trace.resume(start) if trace is not None and trace.origin < start else None
+        if state is not None:
+            # Replay: the rounds whose decisions hold at this budget are not recounted;
+            # their state is their affine forms evaluated here (see `_Trace`).
+            class_of, class_budget, class_slope, heap, bound_slope, selected, horizon = state
+        else:
+            class_of = np.zeros(len(self.profile.groups), dtype=np.int64)
+            # Class 0: the starting budget; class 1: voters with nothing left (for good).
+            class_budget, class_slope = [start, 0], [1, 0]
+            heap = [(Rational(1, self.profile.approvals[p]), ranks[p], p)
+                    for p in self.candidates]
+            heapq.heapify(heap)
+            # Affine lower bound (a, s) on each candidate's price per unit of cost.
+            bound_slope = {p: 0 for p in self.candidates}
+            selected, horizon = [], None
+            trace = self._trace = _Trace(start, class_of, class_budget, class_slope, selected)
+        # Whole upper bounds (ceilings) of each class's budget and slope, to see in one integer
+        # dot product that supporters cannot pay (their money is at most sum(count * ceiling)).
+        # Total money never exceeds voters x starting budget, and the slopes' total never
+        # exceeds the voters, so int64 holds them whenever that first product does.
+        # A class made by paying `price` has ceiling <= its parent's ceiling - floor(price), and
+        # after a raise of the start by `shift` (whole) a class's ceiling grows by at most its
+        # slope ceiling x shift: the ceilings are carried along, never recomputed.
+        quick = start * 4 * (self.n + 1) < 2**62
+        if quick and state is not None and trace.ceilings is not None:
+            ceilings, slope_ceilings = trace.ceilings, trace.slope_ceilings
+            known = len(class_budget)
+            ceilings[:known] += slope_ceilings[:known] * int(trace.last_shift)
+        else:
+            size = 64
+            while size < len(class_budget) + 1:
+                size *= 2
+            ceilings = np.zeros(size, dtype=np.int64)
+            slope_ceilings = np.zeros(size, dtype=np.int64)
+            if quick:
+                ceilings[:len(class_budget)] = [_ceiling(v) for v in class_budget]
+                slope_ceilings[:len(class_slope)] = [_ceiling(v) for v in class_slope]
+
+        def limit(t: Exact) -> None:
+            nonlocal horizon
+            if horizon is None or t < horizon:
+                horizon = t
+
+        while heap:
+            trace.begin_round(horizon, heap, bound_slope)
+            best: tuple[Any, ...] | None = None
+            priced = []
+            while heap and (best is None or heap[0][0] <= best[0]):
+                bound, rank, p = heapq.heappop(heap)
+                members, weights = arrays[p]
+                counts = np.bincount(class_of[members], weights=weights)
+                if quick:
+                    voters = counts.astype(np.int64)
+                    most = int(voters @ ceilings[:voters.size])
+                    if most < costs[p]:
+                        # Unaffordable; its money grows at most by `fastest` per unit of t.
+                        fastest = int(voters @ slope_ceilings[:voters.size])
+                        if fastest > 0:
+                            limit(Rational(costs[p] - most, fastest))
+                        continue
+                present = np.flatnonzero(counts)
+                items = [(class_budget[c], class_slope[c], int(counts[c]))
+                         for c in present.tolist()]
+                found = _price_classes(items, costs[p], bound * costs[p])
+                if found is None:
+                    # Unaffordable: it stays so while its supporters' money stays below cost.
+                    money = sum((b * n for b, _, n in items), 0)
+                    growth = sum((s * n for _, s, n in items), 0)
+                    if growth > 0:
+                        limit(Rational(costs[p] - money) / growth)
+                    continue
+                price, price_slope, exact_split = found
+                entry = (price / costs[p], rank, p, price, price_slope, exact_split)
+                priced.append(entry)
+                if best is None or entry[:2] < best[:2]:
+                    best = entry
+            if best is None:
+                break
+            ratio, best_rank, bought, price, price_slope, exact_split = best
+            if not exact_split:
+                limit(0)
+            ratio_slope = price_slope / costs[bought]
+            for entry in priced:
+                if entry is not best:
+                    q = entry[2]
+                    if not entry[5]:
+                        limit(0)
+                    heapq.heappush(heap, entry[:3])
+                    bound_slope[q] = entry[4] / costs[q]
+            # Every other candidate's bound must stay above the winner's price.
+            for bound, rank, q in heap:
+                closing = ratio_slope - bound_slope[q]
+                if closing > 0:
+                    gap = bound - ratio
+                    limit(gap / closing if gap > 0 or rank > best_rank else 0)
+            selected.append(bought)
+            members = arrays[bought][0]
+            before = class_of[members]
+            old, inverse = np.unique(before, return_inverse=True)
+            renamed = []
+            parents = []
+            made = len(class_budget)
+            for c in old.tolist():
+                budget = class_budget[c]
+                gap_slope = class_slope[c] - price_slope
+                if budget > price:
+                    gap = budget - price
+                    renamed.append(made)
+                    made += 1
+                    parents.append(c)
+                    class_budget.append(gap)
+                    class_slope.append(gap_slope)
+                    if gap_slope < 0:
+                        limit(gap / -gap_slope)
+                else:
+                    renamed.append(1)
+                    if gap_slope > 0:
+                        limit((price - budget) / gap_slope if budget < price else 0)
+            if quick and parents:
+                while made > ceilings.size:
+                    ceilings = np.concatenate([ceilings, np.zeros_like(ceilings)])
+                    slope_ceilings = np.concatenate([slope_ceilings, np.zeros_like(slope_ceilings)])
+                fresh = slice(made - len(parents), made)
+                ceilings[fresh] = ceilings[parents] - _floor(price)
+                slope_ceilings[fresh] = slope_ceilings[parents] - _floor(price_slope)
+            class_of[members] = np.asarray(renamed, dtype=np.int64)[inverse]
+            trace.end_round(members, before)
+        trace.ceilings = ceilings if quick else None
+        trace.slope_ceilings = slope_ceilings
+        return list(selected), horizon
+
+    def _arrays(self) -> dict[int, tuple[Any, Any]]:
+        if self._supporter_arrays is None:
+            self._supporter_arrays = {
+                p: (np.fromiter((g for g, _ in s), dtype=np.int64, count=len(s)),
+                    np.fromiter((n for _, n in s), dtype=np.float64, count=len(s)))
+                for p, s in self.supporters.items()}
+        return self._supporter_arrays
 
     def _money(self, budgets: list[Exact], p: int) -> Exact:
         return sum((budgets[g] * n for g, n in self.supporters[p]), 0)
@@ -177,6 +407,49 @@ def _price(supporters: list[tuple[int, int]], budgets: list[Exact], cost: int,
         rho = new
 
 
+def _floor(value: Exact) -> int:
+    return int(value.numerator // value.denominator)
+
+
+def _ceiling(value: Exact) -> int:
+    return -int((-value.numerator) // value.denominator)
+
+
+def _price_classes(items: list[tuple[Exact, Exact, int]], cost: int, lower: Exact
+                   ) -> tuple[Exact, Exact, bool] | None:
+    """`_price` over (budget, slope, voters) classes, plus the price's slope in t.
+
+    Returns (price, its slope for the same split, whether somebody pays less than all they
+    have); None if the supporters cannot pay. With split P (payers of all) and R others, the
+    price (cost - money of P) / R is, for any budgets, at most the real price: each supporter
+    pays min(budget, price) <= their share in that formula. So its affine form is a lower
+    bound wherever the budgets follow their affine forms.
+    """
+    rho = lower
+    while True:
+        poor_money: Exact = 0
+        poor_slope: Exact = 0
+        rich = 0
+        least_rich: Exact | None = None
+        for budget, slope, n in items:
+            if budget <= rho:
+                if budget:
+                    poor_money += budget * n
+                    poor_slope += slope * n
+            else:
+                rich += n
+                if least_rich is None or budget < least_rich:
+                    least_rich = budget
+        if not rich:
+            return (rho, 0, False) if poor_money == cost else None
+        new = Rational(cost - poor_money) / rich
+        # new >= rho (rho is below the answer), so the payers of all stay so; the split is
+        # the answer's once nobody else's budget is <= new.
+        if least_rich > new:  # type: ignore[operator]
+            return new, Rational(-poor_slope) / rich, True
+        rho = new
+
+
 def equal_shares(
     profile: ApprovalProfile, ranks: list[int], completion: Completion
 ) -> tuple[MESRun, int, EqualShares]:
@@ -196,14 +469,18 @@ def equal_shares(
         # times voters + 1); there each voter alone can pay for any project.
         extra = int(profile.budget)
         return engine.run(extra), extra, engine
+    # Adding 1 unit per voter adds `engine.scale` scaled money per voter. Between two runs the
+    # selection stays as it was up to the run's horizon, so the units in between, which +1
+    # stepping would try one by one, are skipped: they give the same selection and stop test.
     previous, extra = MESRun(selected=[]), 0
     while True:
-        outcome = engine.run(extra)
-        if engine.total_cost(outcome.selected) > profile.budget:
+        selected, horizon = engine.run_with_horizon(extra)
+        if engine.total_cost(selected) > profile.budget:
             return previous, extra - 1, engine
-        if completion == "add1" and engine.is_exhaustive(outcome.selected):
-            return outcome, extra, engine
-        previous, extra = outcome, extra + 1
+        if completion == "add1" and engine.is_exhaustive(selected):
+            return MESRun(selected=selected), extra, engine
+        step = 1 if horizon is None else max(1, -(-horizon // engine.scale))
+        previous, extra = MESRun(selected=selected), extra + int(step)
 
 
 def mes_explanations(
