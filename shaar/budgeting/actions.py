@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from shaar.accounts.models import RegisterEntry, User, Verification, voter_key_for_pin
+from shaar.accounts.notifications import notify
 from shaar.web.uploads import check_document, clean_photo
 
 from .models import (
@@ -293,27 +293,13 @@ def pool_count(*, pool: Pool) -> PoolResult:
 
 # --- Notifications ------------------------------------------------------------------------
 
-def notify(user: User | None, subject: str, body: str) -> None:
-    """E-mail a resident after the transaction commits (phone-only accounts: not yet)."""
-    if user is None or not user.email:
-        return
-    email = user.email
-
-    def send() -> None:
-        try:
-            send_mail(subject, body, None, [email])
-        except Exception:  # a mail outage must not undo a resident's action
-            log.exception("notification failed")
-
-    transaction.on_commit(send)
-
-
 def _notify_status(proposal: Proposal) -> None:
     with override(settings.LANGUAGE_CODE):
-        notify(proposal.author, _("Your proposal: %(title)s") % {"title": proposal.title},
-               _("The status of your proposal “%(title)s” is now: %(status)s.\n%(reason)s")
-               % {"title": proposal.title, "status": proposal.get_status_display(),
-                  "reason": proposal.review_reason})
+        subject = _("Your proposal: %(title)s") % {"title": proposal.title}
+        body = (_("The status of your proposal “%(title)s” is now: %(status)s.\n%(reason)s")
+                % {"title": proposal.title, "status": proposal.get_status_display(),
+                   "reason": proposal.review_reason})
+        notify([proposal.author], subject=subject, body=body)
 
 
 # --- Proposals ----------------------------------------------------------------------------
@@ -490,8 +476,8 @@ def proposal_merge(*, duplicate: Proposal, into: Proposal, by: User, reason: str
                                   "updated_at"])
     _notify_status(duplicate)
     with override(settings.LANGUAGE_CODE):
-        notify(into.author, _("Your proposal: %(title)s") % {"title": into.title},
-               _("A similar proposal, “%(other)s”, was merged into yours.")
+        notify([into.author], subject=_("Your proposal: %(title)s") % {"title": into.title},
+               body=_("A similar proposal, “%(other)s”, was merged into yours.")
                % {"other": duplicate.title})
     return duplicate
 
@@ -530,10 +516,11 @@ def implementation_update(*, implementation: Implementation, by: User, status: s
                                author=by)
         update.full_clean()
         update.save()
-        title = impl.proposal.title
-        for follow in Follow.objects.filter(implementation=impl).select_related("user"):
-            with override(settings.LANGUAGE_CODE):
-                notify(follow.user, _("Update on %(title)s") % {"title": title}, update.text)
+        followers = [follow.user for follow in
+                     Follow.objects.filter(implementation=impl).select_related("user")]
+        with override(settings.LANGUAGE_CODE):
+            notify(followers, subject=_("Update on %(title)s") % {"title": impl.proposal.title},
+                   body=update.text)
     return impl
 
 

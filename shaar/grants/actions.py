@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from shaar.accounts.models import Role, Verification
+from shaar.accounts.notifications import notify
 from shaar.city.models import Organisation
 from shaar.lib.urls import absolute_url
 from shaar.web.uploads import check_document, clean_photo
@@ -45,7 +46,6 @@ from .models import (
     Score,
     Tranche,
 )
-from .notifications import notify
 
 MAX_ATTACHMENTS = 15
 MAX_BUDGET_LINES = 50

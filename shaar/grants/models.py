@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
-from shaar.city.models import SampleDataMixin
+from shaar.city.models import NamedMixin, SampleDataMixin
 from shaar.lib.i18n import localized
 
 
@@ -185,11 +185,8 @@ PHASE_LABELS = {
 }
 
 
-class RequiredDocument(models.Model):
+class RequiredDocument(NamedMixin):
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="documents")
-    name_ky = models.CharField(_("name (Kyrgyz)"), max_length=200)
-    name_ru = models.CharField(_("name (Russian)"), max_length=200)
-    name_en = models.CharField(_("name (English)"), max_length=200)
     is_required = models.BooleanField(_("required"), default=True)
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -198,19 +195,9 @@ class RequiredDocument(models.Model):
         verbose_name_plural = _("required documents")
         ordering = ["order", "id"]
 
-    def __str__(self) -> str:
-        return self.name
 
-    @property
-    def name(self) -> str:
-        return localized(self, "name")
-
-
-class Criterion(models.Model):
+class Criterion(NamedMixin):
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="criteria")
-    name_ky = models.CharField(_("name (Kyrgyz)"), max_length=200)
-    name_ru = models.CharField(_("name (Russian)"), max_length=200)
-    name_en = models.CharField(_("name (English)"), max_length=200)
     weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=2,
                                  validators=[MinValueValidator(Decimal("0.01"))])
     order = models.PositiveSmallIntegerField(default=0)
@@ -219,13 +206,6 @@ class Criterion(models.Model):
         verbose_name = _("evaluation criterion")
         verbose_name_plural = _("evaluation criteria")
         ordering = ["order", "id"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return localized(self, "name")
 
 
 class Clarification(models.Model):
