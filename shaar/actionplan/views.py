@@ -313,8 +313,7 @@ def contribution_hide(request: HttpRequest, contribution_id: int) -> HttpRespons
                 return redirect("actionplan:commitment", code=contribution.commitment.code)
             return redirect("actionplan:plan", code=contribution.plan.code)
     return _staff_form(request, form, title=_("Hide a contribution"),
-                       back=contribution.text[:200],
-                       status=400 if request.method == "POST" else 200)
+                       back=contribution.text[:200])
 
 
 @login_required
@@ -437,9 +436,12 @@ def plan_export_json(request: HttpRequest, code: str) -> JsonResponse:
 # --- Content of the plan (city administrators) ---------------------------------------------
 
 
-def _staff_form(request, form, *, title: str, back: str, status: int) -> TemplateResponse:
+def _staff_form(request, form, *, title: str, back: str = "", meeting=None,
+                multipart: bool = False) -> TemplateResponse:
+    """A staff form page; a POST that comes back here was refused, hence 400."""
     return TemplateResponse(request, "actionplan/staff_form.html", {
-        "form": form, "title": title, "multipart": False, "back": back}, status=status)
+        "form": form, "title": title, "multipart": multipart, "back": back, "meeting": meeting,
+    }, status=400 if request.method == "POST" else 200)
 
 
 @login_required
@@ -464,8 +466,7 @@ def commitment_edit(request: HttpRequest, code: str, commitment_code: str = "") 
             messages.success(request, _("Commitment saved."))
             return redirect("actionplan:commitment", code=commitment.code)
     title = _("Edit commitment") if commitment.pk else _("New commitment")
-    return _staff_form(request, form, title=title, back=plan.title,
-                       status=400 if request.method == "POST" else 200)
+    return _staff_form(request, form, title=title, back=plan.title)
 
 
 @login_required
@@ -492,8 +493,7 @@ def milestone_edit(request: HttpRequest, code: str, milestone_id: int | None = N
             messages.success(request, _("Milestone saved."))
             return redirect("actionplan:commitment", code=commitment.code)
     title = _("Edit milestone") if milestone.pk else _("New milestone")
-    return _staff_form(request, form, title=title, back=str(commitment),
-                       status=400 if request.method == "POST" else 200)
+    return _staff_form(request, form, title=title, back=str(commitment))
 
 
 @login_required
@@ -512,8 +512,7 @@ def plan_edit(request: HttpRequest, code: str = "") -> HttpResponse:
             messages.success(request, _("Plan saved."))
             return redirect("actionplan:plan", code=plan.code)
     title = _("Edit plan") if plan.pk else _("New action plan")
-    return _staff_form(request, form, title=title, back=plan.title if plan.pk else "",
-                       status=400 if request.method == "POST" else 200)
+    return _staff_form(request, form, title=title, back=plan.title if plan.pk else "")
 
 
 @login_required
@@ -533,7 +532,7 @@ def monitor_new(request: HttpRequest, code: str) -> HttpResponse:
             messages.success(request, _("Independent monitor appointed."))
             return redirect("actionplan:plan", code=plan.code)
     return _staff_form(request, form, title=_("Appoint the independent monitor"),
-                       back=plan.title, status=400 if request.method == "POST" else 200)
+                       back=plan.title)
 
 
 @login_required
@@ -553,9 +552,8 @@ def plan_document_new(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, _("Document published."))
             return redirect("actionplan:plan", code=plan.code)
-    return TemplateResponse(request, "actionplan/staff_form.html", {
-        "form": form, "title": _("Publish a document"), "multipart": True, "back": plan.title,
-    }, status=400 if request.method == "POST" else 200)
+    return _staff_form(request, form, title=_("Publish a document"), back=plan.title,
+                       multipart=True)
 
 
 # --- Supervisory board -----------------------------------------------------------------------
@@ -607,9 +605,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Meeting published; board members are being notified."))
             return redirect("actionplan:meeting", meeting_id=meeting.id)
-    return TemplateResponse(request, "actionplan/staff_form.html", {
-        "form": form, "title": _("Schedule a board meeting"), "multipart": False,
-    }, status=400 if request.method == "POST" else 200)
+    return _staff_form(request, form, title=_("Schedule a board meeting"))
 
 
 @login_required
@@ -629,10 +625,8 @@ def meeting_document_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Document shared; board members are being notified."))
             return redirect("actionplan:meeting", meeting_id=meeting.id)
-    return TemplateResponse(request, "actionplan/staff_form.html", {
-        "form": form, "title": _("Share a document with the board"), "multipart": True,
-        "meeting": meeting,
-    }, status=400 if request.method == "POST" else 200)
+    return _staff_form(request, form, title=_("Share a document with the board"),
+                       meeting=meeting, multipart=True)
 
 
 @login_required
@@ -655,10 +649,7 @@ def meeting_minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Minutes published."))
             return redirect("actionplan:meeting", meeting_id=meeting.id)
-    return TemplateResponse(request, "actionplan/staff_form.html", {
-        "form": form, "title": _("Minutes and attendance"), "multipart": False,
-        "meeting": meeting,
-    }, status=400 if request.method == "POST" else 200)
+    return _staff_form(request, form, title=_("Minutes and attendance"), meeting=meeting)
 
 
 @login_required
@@ -680,6 +671,4 @@ def decision_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Decision recorded."))
             return redirect("actionplan:meeting", meeting_id=meeting.id)
-    return TemplateResponse(request, "actionplan/staff_form.html", {
-        "form": form, "title": _("Record a decision"), "multipart": False, "meeting": meeting,
-    }, status=400 if request.method == "POST" else 200)
+    return _staff_form(request, form, title=_("Record a decision"), meeting=meeting)
