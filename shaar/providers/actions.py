@@ -110,9 +110,14 @@ def scorecards_compute(*, month: date, now: datetime | None = None,
     started = time.monotonic()
     now = now or timezone.now()
     source = source or get_source()
-    start, end = metrics.month_bounds(month)
-    groups = metrics.compute_month(source.records(start=start, end=end), month=month, now=now,
-                                   levels=level_histories(source))
+    levels = level_histories(source)
+    in_database = getattr(source, "month_groups", None)
+    if callable(in_database):
+        groups = in_database(month=month, now=now, levels=levels)
+    else:
+        start, end = metrics.month_bounds(month)
+        groups = metrics.compute_month(source.records(start=start, end=end), month=month,
+                                       now=now, levels=levels)
     surveys = survey_figures(month)
     for scope in surveys:
         groups.setdefault(scope, Accumulator())

@@ -55,6 +55,10 @@ class ReportSource(Protocol):
 
     def report_url(self, report_id: int) -> str | None: ...
 
+    # Optional: `month_groups(month=, now=, levels=)` returning what
+    # `metrics.compute_month` returns for the month, computed without `records` (by the
+    # database). Sources without it are computed in Python from their records.
+
 
 class ListSource:
     """Records held in memory: tests and the demo use it."""
@@ -168,6 +172,15 @@ class FeedbackSource:
             # Positional: a million keyword calls cost seconds (field order of ReportRecord).
             yield ReportRecord(rid, org, category, district, created, acknowledged, resolved,
                                reopened, rejected, (), score, fixed)
+
+    def month_groups(self, *, month, now, levels):
+        """The month's scorecards aggregated by the database: the same figures as
+        `records` fed to `metrics.compute_month`, without loading every report."""
+        if not self.is_available():
+            return {}
+        from .sql import month_groups
+
+        return month_groups(month=month, now=now, levels=levels)
 
     def open_reports(self, *, organisation_id, limit=500):
         if not self.is_available():
