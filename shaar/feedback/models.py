@@ -269,6 +269,8 @@ class Report(SampleDataMixin):
             models.Index(fields=["department", "status"], name="fb_report_dept_status"),
             models.Index(fields=["lat", "lon"], name="fb_report_point"),
             models.Index(fields=["updated_at"], name="fb_report_updated"),
+            # A month of reports by receipt time (provider scorecards).
+            models.Index(fields=["created_at"], name="fb_report_created"),
         ]
         constraints = [
             models.CheckConstraint(name="feedback_report_lat_range",
