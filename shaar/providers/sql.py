@@ -3,8 +3,8 @@
 The same figures as `metrics.compute_month` over `FeedbackSource.records` (the definitions
 in metrics.py), without loading a million reports into Python: one query derives each
 report's facts (first response, resolution in force, backlog, service level in force when
-received) and aggregates them for every scope. A test runs both on hand-built histories and
-asserts identical figures, on SQLite and PostgreSQL.
+received) and aggregates them for every scope. tests/test_sql.py runs both on a varied
+month of report histories and asserts identical figures, on SQLite and on PostgreSQL.
 
 - PostgreSQL: one pass, `GROUPING SETS` for the four scopes, `percentile_cont` for the
   median and 90th percentile (linear interpolation, as `metrics.percentile`).
@@ -26,7 +26,8 @@ from django.db import connection, transaction
 from . import metrics
 from .metrics import Accumulator, LevelChange, Scope, Spread
 
-# Per vendor: seconds from b to a as a double; the two-argument maximum; a percentile.
+# What differs between the back ends: seconds from b to a as a double, the larger of two
+# values, a percentile aggregate, the timestamp type, settings for the query, a fence.
 DIALECTS = {
     "postgresql": {
         "seconds": "CAST(EXTRACT(EPOCH FROM {a} - {b}) AS DOUBLE PRECISION)",
@@ -34,8 +35,9 @@ DIALECTS = {
         "percentile": "percentile_cont({q}) WITHIN GROUP (ORDER BY {x})",
         "timestamp": "TIMESTAMP WITH TIME ZONE",
         # For this transaction only. JIT compilation of this large query costs seconds
-        # and gains less; sorts of a million rows fit in memory instead of temp files.
-        "settings": "SET LOCAL jit = off; SET LOCAL work_mem = '64MB'",
+        # and gains less; the grouping sort of a million reports (about 150 MB) stays in
+        # memory instead of temporary files.
+        "settings": "SET LOCAL jit = off; SET LOCAL work_mem = '256MB'",
         # Keeps a layer from being merged into the next, which would compute an
         # expression as many times as the next layer mentions its column.
         "fence": "OFFSET 0",
@@ -208,6 +210,7 @@ def _grouped(dialect: dict[str, str]) -> str:
     if connection.vendor == "postgresql":
         return (f"SELECT org, category, district, {aggregates} FROM facts "  # noqa: S608
                 "GROUP BY GROUPING SETS ((org), (org, category), (org, district), (district)) "
+                # The district scopes leave out reports without a district.
                 "HAVING GROUPING(district) = 1 OR district IS NOT NULL")
     return " UNION ALL ".join(
         f"SELECT {kept}, {aggregates} FROM facts WHERE {where} GROUP BY {by}"  # noqa: S608
@@ -215,7 +218,7 @@ def _grouped(dialect: dict[str, str]) -> str:
 
 
 def _level_rows(levels: Mapping[tuple[int | None, str], Sequence[LevelChange]],
-                ) -> tuple[list[tuple], ...]:
+                ) -> list[tuple]:
     """Each history as intervals [valid_from, valid_to) with the terms in force; a
     provider's history starts with an interval without terms (before its first level)."""
     rows: list[tuple] = []
