@@ -71,11 +71,11 @@ def _mount_full_tmpfs() -> Path | None:
 
 
 @pytest.fixture
-def full_disk(settings, monkeypatch) -> Iterator[str]:
+def full_disk(settings, monkeypatch, tmp_path) -> Iterator[str]:
     folder = _mount_full_tmpfs()
     attachment_field = Attachment._meta.get_field("file")
     if folder is None:
-        storage = FullStorage(location=tempfile.mkdtemp(prefix="shaar-faults-media-"))
+        storage = FullStorage(location=tmp_path)
         monkeypatch.setattr("django.core.files.storage.default_storage._wrapped", storage)
         monkeypatch.setattr(attachment_field, "storage", storage)
         yield "fallback"
