@@ -401,6 +401,13 @@ if env.str("PROMETHEUS_MULTIPROC_DIR", default=""):
 # Health checks and Prometheus talk plain HTTP to gunicorn on the private network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 
+# Celery over Redis: a task is acknowledged only when it has finished (CELERY_TASK_ACKS_LATE
+# above); the message of a worker that died is handed out again once this many seconds have
+# passed. Longer than any countdown a task is retried with (Celery's backoff stops at ten
+# minutes); tasks are idempotent, so a redelivery never repeats an effect.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+
 # Backups (manage.py backup / restore): where archives go by default.
 BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(VAR_DIR / "backups")))
 # --- feedback ---

@@ -165,3 +165,32 @@ class RegisterEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.district} · {self.birth_year}"
+
+
+class Notification(models.Model):
+    """One message to one person: written in the transaction of the action that caused it
+    (an outbox) and delivered by a Celery task that records when. Tasks are acknowledged
+    late, so a worker killed mid-batch leaves its task to run again; `sent_at`, set in the
+    same transaction that holds the row locked during the send, makes the rerun a no-op."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("e-mail")
+        SMS = "sms", _("SMS")
+        NONE = "", _("no address")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+")
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("message"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    channel = models.CharField(max_length=5, choices=Channel.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["sent_at"], name="notification_pending",
+                                condition=models.Q(sent_at__isnull=True))]
+
+    def __str__(self) -> str:
+        return self.subject

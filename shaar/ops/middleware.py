@@ -7,11 +7,14 @@ in their language asking to try again shortly, and nothing is sent. Pages that o
 the cache for speed catch the error themselves and keep working (`City.current`).
 
 The same answer is given when the database is unreachable (a restart or fail-over), so a
-ballot is never half-recorded and the client knows to retry.
+ballot is never half-recorded and the client knows to retry, and when the disk that holds
+uploaded files is full (an upload's action then rolls back; ballots, which store no file,
+still commit).
 """
 
 from __future__ import annotations
 
+import errno
 import logging
 
 from django.db import InterfaceError, OperationalError
@@ -28,19 +31,33 @@ OUTAGE_ERRORS: tuple[type[BaseException], ...] = (
     RedisConnectionError, RedisTimeoutError, OperationalError, InterfaceError,
     ConnectionRefusedError,
 )
+# No space left on the device, or the disk quota of the service's user exhausted.
+DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
 RETRY_AFTER_SECONDS = 30
 API_PREFIXES = ("/api/", "/open311/")
 
 
-def unavailable_response(request):
+def is_outage(exc: BaseException | None) -> bool:
+    return isinstance(exc, OUTAGE_ERRORS) or is_disk_full(exc)
+
+
+def is_disk_full(exc: BaseException | None) -> bool:
+    return isinstance(exc, OSError) and exc.errno in DISK_FULL_ERRNOS
+
+
+def unavailable_response(request, *, disk_full: bool = False):
     # An outage inside an early middleware comes before LocaleMiddleware: take the
     # language from the URL then.
     language = (getattr(request, "LANGUAGE_CODE", None)
                 or translation.get_language_from_path(request.path_info)
                 or translation.get_language())
     with translation.override(language):
-        message = _("The service is temporarily unavailable, so nothing was sent or saved. "
-                    "Please try again in a minute.")
+        if disk_full:
+            message = _("Files cannot be stored at the moment, so nothing was saved. Please "
+                        "try again later.")
+        else:
+            message = _("The service is temporarily unavailable, so nothing was sent or "
+                        "saved. Please try again in a minute.")
         if request.path.startswith(API_PREFIXES):
             response = JsonResponse({"detail": message, "code": "service_unavailable"},
                                     status=503)
@@ -64,8 +81,8 @@ class ServiceUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, OUTAGE_ERRORS):
+        if not is_outage(exception):
             return None
         logger.error("backing service unavailable on %s %s: %s: %s", request.method,
                      request.path, type(exception).__name__, exception)
-        return unavailable_response(request)
+        return unavailable_response(request, disk_full=is_disk_full(exception))

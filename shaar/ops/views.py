@@ -51,15 +51,15 @@ def metrics_view(request: HttpRequest) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """handler500: an outage of the database or Redis anywhere (middleware included) is
-    a 503 with a clear message; anything else is a plain 500 page."""
+    """handler500: an outage of the database or Redis, or a full disk, anywhere (middleware
+    included) is a 503 with a clear message; anything else is a plain 500 page."""
     import sys
 
     from django.views import defaults
 
-    from .middleware import OUTAGE_ERRORS, unavailable_response
+    from .middleware import is_disk_full, is_outage, unavailable_response
 
     exc = sys.exc_info()[1]
-    if isinstance(exc, OUTAGE_ERRORS):
-        return unavailable_response(request)
+    if is_outage(exc):
+        return unavailable_response(request, disk_full=is_disk_full(exc))
     return defaults.server_error(request)

@@ -1,0 +1,65 @@
+"""notify(): one stored notification per person, delivered once however often its task runs
+(late acknowledgement reruns tasks; see ops/tests/test_fault_celery_worker.py for the drill
+with real workers)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.db import transaction
+
+from shaar.accounts.models import Notification
+from shaar.accounts.notifications import notify
+from shaar.accounts.sms import SmsError, locmem
+from shaar.accounts.tasks import send_notification
+from shaar.lib.testing import make_user
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _empty_outboxes():
+    mail.outbox.clear()
+    locmem.outbox.clear()
+
+
+def phone_user(name: str):
+    user = make_user(name)
+    user.email, user.phone, user.phone_verified = "", f"+99670000{len(name):04d}", True
+    user.save()
+    return user
+
+
+def test_it_sends_each_notification_once_however_often_the_task_runs() -> None:
+    alice, bob = make_user("alice"), phone_user("bob")
+    with transaction.atomic():
+        notify([alice, bob, alice, None], subject="Hello", body="Body")
+    rows = list(Notification.objects.order_by("pk"))
+    assert [(row.user, row.channel) for row in rows] == [(alice, "email"), (bob, "sms")]
+    assert all(row.sent_at for row in rows)
+    for row in rows:
+        send_notification(row.pk)  # a redelivered task
+    assert [m.to for m in mail.outbox] == [[alice.email]]
+    assert [s["to"] for s in locmem.outbox] == [bob.phone]
+
+
+def test_it_notifies_nobody_when_the_action_rolls_back() -> None:
+    alice = make_user("alice")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        notify([alice], subject="Hello", body="Body")
+        raise RuntimeError("the action failed")
+    assert not Notification.objects.exists()
+    assert mail.outbox == []
+
+
+def test_it_keeps_a_notification_pending_when_the_gateway_refuses_it(monkeypatch) -> None:
+    bob = phone_user("bob")
+
+    def refuse(**_kwargs):
+        raise SmsError("gateway down")
+
+    monkeypatch.setattr("shaar.accounts.tasks.send_sms", refuse)
+    with transaction.atomic():
+        notify([bob], subject="Hello", body="Body")
+    row = Notification.objects.get()
+    assert row.sent_at is None  # retried later by Celery, not marked sent
