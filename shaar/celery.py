@@ -28,6 +28,12 @@ app.conf.beat_schedule = {
         "task": "shaar.feedback.tasks.purge_idempotency_keys",
         "schedule": 3600.0,
     },
+    # accounts: queue again notifications whose task was lost (a broker outage at commit
+    # time) and delete delivered ones past NOTIFICATION_RETENTION_DAYS.
+    "accounts-sweep-notifications": {
+        "task": "shaar.accounts.tasks.sweep_notifications",
+        "schedule": 600.0,
+    },
     # providers: recompute this month's and last month's scorecards every night (03:15
     # Bishkek time, CELERY_TIMEZONE) and mail last month's to subscribers.
     "providers-scorecards-nightly": {

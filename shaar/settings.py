@@ -407,6 +407,9 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 # minutes); tasks are idempotent, so a redelivery never repeats an effect.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+# Notifications (the outbox, accounts.Notification) are deleted after this many days:
+# they hold personal messages.
+NOTIFICATION_RETENTION_DAYS = env.int("NOTIFICATION_RETENTION_DAYS", default=90)
 
 # Backups (manage.py backup / restore): where archives go by default.
 BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(VAR_DIR / "backups")))

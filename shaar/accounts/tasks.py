@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
@@ -48,3 +49,26 @@ def send_notification(notification_id: int) -> None:
             note.channel = Notification.Channel.NONE
         note.sent_at = timezone.now()
         note.save(update_fields=["sent_at", "channel"])
+
+
+# A pending notification younger than this is still in its first task's hands (or retries).
+LOST_AFTER = timedelta(minutes=30)
+# Older than this it is not worth sending any more (the news is stale); it stays pending,
+# visible in the admin, until the retention purge.
+GIVE_UP_AFTER = timedelta(days=2)
+
+
+@shared_task
+def sweep_notifications() -> None:
+    """Queue again the notifications whose task never ran (the broker was down when the
+    action committed), and delete those older than NOTIFICATION_RETENTION_DAYS."""
+    from .models import Notification
+
+    now = timezone.now()
+    lost = Notification.objects.filter(
+        sent_at__isnull=True, created_at__lt=now - LOST_AFTER,
+        created_at__gte=now - GIVE_UP_AFTER).values_list("pk", flat=True)
+    for notification_id in lost:
+        send_notification.delay(notification_id)  # a duplicate task is a no-op
+    retention = timedelta(days=settings.NOTIFICATION_RETENTION_DAYS)
+    Notification.objects.filter(created_at__lt=now - retention).delete()

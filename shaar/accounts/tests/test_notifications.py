@@ -4,14 +4,17 @@ with real workers)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.db import transaction
+from django.utils import timezone
 
 from shaar.accounts.models import Notification
 from shaar.accounts.notifications import notify
 from shaar.accounts.sms import SmsError, locmem
-from shaar.accounts.tasks import send_notification
+from shaar.accounts.tasks import send_notification, sweep_notifications
 from shaar.lib.testing import make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -63,3 +66,29 @@ def test_it_keeps_a_notification_pending_when_the_gateway_refuses_it(monkeypatch
         notify([bob], subject="Hello", body="Body")
     row = Notification.objects.get()
     assert row.sent_at is None  # retried later by Celery, not marked sent
+
+
+def test_the_sweep_requeues_lost_notifications_and_deletes_old_ones(settings) -> None:
+    settings.NOTIFICATION_RETENTION_DAYS = 90
+    alice = make_user("alice")
+    now = timezone.now()
+
+    def stored(age: timedelta, sent: bool) -> Notification:
+        row = Notification.objects.create(user=alice, subject=f"{age}", body="Body",
+                                          sent_at=now if sent else None)
+        Notification.objects.filter(pk=row.pk).update(created_at=now - age)
+        return row
+
+    lost = stored(timedelta(hours=1), sent=False)
+    in_flight = stored(timedelta(minutes=5), sent=False)
+    stale = stored(timedelta(days=3), sent=False)
+    expired = stored(timedelta(days=91), sent=True)
+    kept = stored(timedelta(days=89), sent=True)
+
+    sweep_notifications()  # eager Celery in tests: requeued tasks run at once
+
+    assert [m.subject for m in mail.outbox] == [lost.subject]
+    pending = set(Notification.objects.filter(sent_at__isnull=True).values_list("pk", flat=True))
+    assert pending == {in_flight.pk, stale.pk}
+    assert not Notification.objects.filter(pk=expired.pk).exists()
+    assert Notification.objects.filter(pk=kept.pk).exists()
