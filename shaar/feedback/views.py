@@ -106,8 +106,9 @@ def report_new(request: HttpRequest) -> HttpResponse:
                 return redirect("feedback:follow", token=report.token)
         else:
             status = 400
-    context = {"form": form, "category": category,
-               "categories": Category.objects.filter(is_active=True),
+    categories = Category.objects.filter(is_active=True).prefetch_related("questions")
+    context = {"form": form, "category": category, "categories": categories,
+               "question_sets": form.question_sets(categories),
                "submit_url": reverse("api-1:feedback_report_create"),
                "outbox_text": {
                    "offline": _("No network: your report is saved on this phone and will be "
@@ -464,8 +465,10 @@ def appeal_new(request: HttpRequest) -> HttpResponse:
                 return redirect("feedback:inbox")
         else:
             status = 400
+    categories = Category.objects.filter(is_active=True).prefetch_related("questions")
     return TemplateResponse(request, "feedback/appeal_new.html", {
-        "form": form, "category": category, **_map_context()}, status=status)
+        "form": form, "category": category, "categories": categories,
+        "question_sets": form.question_sets(categories), **_map_context()}, status=status)
 
 
 @login_required
