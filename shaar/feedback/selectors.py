@@ -59,6 +59,12 @@ def reports_for_inbox(user) -> QuerySet[Report]:
                      | Q(organisation__isnull=True, department_id__in=department_ids(user)))
 
 
+def reports_of_reporter(user) -> QuerySet[Report]:
+    """The reports a signed-in resident sent, newest first (their own, hidden ones too)."""
+    return (Report.objects.filter(reporter=user).select_related("category", "district")
+            .order_by("-created_at", "-id"))
+
+
 def public_reports() -> QuerySet[Report]:
     return Report.objects.public().select_related("category", "district")
 

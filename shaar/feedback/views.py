@@ -123,6 +123,17 @@ def report_new(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+def my_reports(request: HttpRequest) -> TemplateResponse:
+    """A signed-in resident's reports and their progress. Anyone else is told how to
+    follow a report sent without signing in: its private link."""
+    page = None
+    if request.user.is_authenticated:
+        page = Paginator(selectors.reports_of_reporter(request.user), 50).get_page(
+            request.GET.get("page"))
+    return TemplateResponse(request, "feedback/my_reports.html", {"page": page, "query": ""})
+
+
+@require_GET
 def nearby(request: HttpRequest) -> TemplateResponse:
     category = Category.objects.filter(code=request.GET.get("category", "")).first()
     try:
