@@ -42,9 +42,14 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(autouse=True)
 def _clear_caches():
-    """Rate limits and cached city settings must not leak from one test to the next."""
+    """Rate limits, cached city settings and memos of reference tables must not leak
+    from one test to the next."""
     from django.core.cache import cache
 
+    from shaar.lib.memo import clear_all
+
     cache.clear()
+    clear_all()
     yield
     cache.clear()
+    clear_all()

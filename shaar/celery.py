@@ -4,6 +4,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shaar.settings")
 
@@ -33,6 +34,10 @@ app.conf.beat_schedule = {
     "accounts-sweep-notifications": {
         "task": "shaar.accounts.tasks.sweep_notifications",
         "schedule": 600.0,
+    # feedback: clusters and recurring problems for the systemic-issues view.
+    "feedback-compute-systemic": {
+        "task": "shaar.feedback.tasks.compute_systemic",
+        "schedule": settings.FEEDBACK_SYSTEMIC_MINUTES * 60.0,
     },
     # providers: recompute this month's and last month's scorecards every night (03:15
     # Bishkek time, CELERY_TIMEZONE) and mail last month's to subscribers.

@@ -422,6 +422,8 @@ FEEDBACK_NEARBY_METRES = env.int("FEEDBACK_NEARBY_METRES", default=50)
 FEEDBACK_CLUSTER_METRES = env.int("FEEDBACK_CLUSTER_METRES", default=200)
 FEEDBACK_CLUSTER_DAYS = env.int("FEEDBACK_CLUSTER_DAYS", default=90)
 FEEDBACK_CLUSTER_MIN_REPORTS = env.int("FEEDBACK_CLUSTER_MIN_REPORTS", default=5)
+# The systemic-issues view (clusters, recurring problems) is recomputed this often.
+FEEDBACK_SYSTEMIC_MINUTES = env.int("FEEDBACK_SYSTEMIC_MINUTES", default=15)
 # Anonymous submissions per IP address (django-ratelimit syntax).
 FEEDBACK_ANON_RATE = env.str("FEEDBACK_ANON_RATE", default="10/h")
 FEEDBACK_IDEMPOTENCY_HOURS = env.int("FEEDBACK_IDEMPOTENCY_HOURS", default=24)

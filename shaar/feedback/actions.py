@@ -25,6 +25,7 @@ from shaar.city.models import Department, District, Organisation
 from shaar.city.selectors import district_for_point
 
 from . import photos as photo_checks
+from . import reference
 from .models import (
     OPEN_STATUSES,
     TRANSITIONS,
@@ -37,7 +38,6 @@ from .models import (
     Rating,
     Report,
     ReportEvent,
-    RoutingRule,
     Status,
     Supporter,
 )
@@ -47,12 +47,9 @@ from .models import (
 def route_for(*, category: Category, district: District | None
               ) -> tuple[Department | None, Organisation | None]:
     """The district rule, else the city-wide rule, else (None, None): city triage."""
-    rules = {r.district_id: r for r in RoutingRule.objects.filter(category=category)
-             .select_related("department", "organisation")}
-    rule = (rules.get(district.pk) if district else None) or rules.get(None)
-    if rule is None:
-        return None, None
-    return rule.department, rule.organisation
+    rules = reference.routes()
+    return ((rules.get((category.pk, district.pk)) if district else None)
+            or rules.get((category.pk, None)) or (None, None))
 
 
 # --- answers to a category's questions ------------------------------------------------------
@@ -132,7 +129,6 @@ def _event(report: Report, kind: str, *, actor: User | None = None, text: str = 
 
 
 # --- creating a report ----------------------------------------------------------------------
-@transaction.atomic
 def report_create(*, category: Category, lat: float, lon: float, description: str,
                   address: str = "", answers: dict[str, Any] | None = None,
                   photos: Iterable[Any] = (), reporter: User | None = None,
@@ -140,7 +136,11 @@ def report_create(*, category: Category, lat: float, lon: float, description: st
                   channel: str = Channel.WEB, registered_by: User | None = None,
                   client: ApiClient | None = None, created_at: datetime | None = None,
                   photo_bytes: Iterable[bytes] = ()) -> Report:
-    """Create a report, find its district, route it and store cleaned photos."""
+    """Create a report, find its district, route it and store cleaned photos.
+
+    Everything is checked before the transaction starts (`_save_new_report`), so a
+    refused report has written nothing and leaves a caller's transaction usable.
+    """
     if not category.is_active:
         raise ValidationError({"category": _("This category is no longer in use.")})
     try:
@@ -174,12 +174,19 @@ def report_create(*, category: Category, lat: float, lon: float, description: st
     report.full_clean(exclude=["answers", "category", "district", "department",
                                "organisation", "reporter", "registered_by", "client"],
                       validate_unique=False, validate_constraints=False)
+    return _save_new_report(report, cleaned_photos, actor=registered_by or reporter)
+
+
+# No savepoint inside a caller's transaction (an idempotent submission, two queries fewer):
+# only a database error can fail here, and that aborts the caller's transaction anyway.
+@transaction.atomic(savepoint=False)
+def _save_new_report(report: Report, cleaned_photos: list, *, actor: User | None) -> Report:
     # The "created" event below records the submission; the audit log keeps what staff
     # change afterwards (status, routing, moderation), not each resident's new report.
     with disable_auditlog():
         report.save()
-    _event(report, ReportEvent.Kind.CREATED, actor=registered_by or reporter,
-           to_status=Status.NEW, at=now)
+    _event(report, ReportEvent.Kind.CREATED, actor=actor, to_status=Status.NEW,
+           at=report.created_at)
     for content, width, height in cleaned_photos:
         photo = Photo(report=report, width=width, height=height)
         photo.image.save("photo.jpg", content, save=False)
@@ -375,40 +382,55 @@ def body_fingerprint(parts: dict[str, Any], files: Sequence[bytes] = ()) -> str:
     return digest.hexdigest()
 
 
-def idempotent(*, key: str, fingerprint: str,
-               run: Callable[[], tuple[int, dict[str, Any]]]) -> tuple[int, dict[str, Any]]:
+def idempotent(*, key: str, fingerprint: str, run: Callable[[], tuple[int, dict[str, Any]]],
+               look_first: bool = False) -> tuple[int, dict[str, Any]]:
     """Run `run` once per key; a retry gets the stored response, another body a conflict.
 
-    The key row is inserted inside the same transaction as the report, so a crash leaves
-    neither; a concurrent retry waits on the unique index, its own report is rolled back,
-    and it returns the stored answer.
+    The key row is inserted last, inside the same transaction as the report, so a crash
+    leaves neither. Retries are rare, so the key is not looked up first: a retry runs,
+    fails on the unique key (a concurrent one waits on it), is rolled back and answers
+    with the stored response. `look_first` looks the key up before running when `run`
+    is costly (photos to re-encode and store).
     """
     if not key:
         return run()
     if len(key) > 200:
         raise ValidationError(_("The Idempotency-Key is too long."))
-    cutoff = timezone.now() - timedelta(hours=settings.FEEDBACK_IDEMPOTENCY_HOURS)
-    existing = IdempotencyKey.objects.filter(key=key).first()
-    if existing and existing.created_at < cutoff:
-        existing.delete()  # expired: the key may be used again
-        existing = None
-    if existing:
-        if existing.body_hash != fingerprint:
-            raise IdempotencyConflict
-        return existing.status_code, existing.response
+    if look_first and (stored := _stored_answer(key, fingerprint)) not in (None, _EXPIRED):
+        return stored
     try:
         with transaction.atomic():
             status, body = run()
-            # Inserted last, in the same transaction: a concurrent request with the same
-            # key waits here on the unique index, then fails and returns the stored answer.
             IdempotencyKey.objects.create(key=key, body_hash=fingerprint, status_code=status,
                                           response=body)
             return status, body
-    except IntegrityError:
-        existing = IdempotencyKey.objects.get(key=key)
-        if existing.body_hash != fingerprint:
-            raise IdempotencyConflict from None
-        return existing.status_code, existing.response
+    except (IntegrityError, ValidationError):
+        # A retry of a stored request (or the same key with another body, even an invalid
+        # one) is answered from the key; anything else was a real error.
+        stored = _stored_answer(key, fingerprint)
+        if stored is None:
+            raise
+        if stored is _EXPIRED:
+            return idempotent(key=key, fingerprint=fingerprint, run=run)
+        return stored
+
+
+_EXPIRED = (0, {})
+
+
+def _stored_answer(key: str, fingerprint: str) -> tuple[int, dict[str, Any]] | None:
+    """The stored response for the key, None if there is none, _EXPIRED after deleting
+    an expired one; IdempotencyConflict if it was stored for another body."""
+    existing = IdempotencyKey.objects.filter(key=key).first()
+    if existing is None:
+        return None
+    cutoff = timezone.now() - timedelta(hours=settings.FEEDBACK_IDEMPOTENCY_HOURS)
+    if existing.created_at < cutoff:
+        existing.delete()  # expired: the key may be used again
+        return _EXPIRED
+    if existing.body_hash != fingerprint:
+        raise IdempotencyConflict
+    return existing.status_code, existing.response
 
 
 def idempotency_keys_purge() -> int:

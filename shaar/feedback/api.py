@@ -17,7 +17,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.utils import check_csrf
 
-from . import actions, selectors
+from . import actions, reference, selectors
 from . import photos as photo_checks
 from .models import Category, Channel, IdempotencyKey, Report
 
@@ -219,7 +219,7 @@ def report_create(request: HttpRequest, data: Form[ReportIn],
         {**data.dict(), "user": user.pk if user else None}, photo_bytes)
 
     def run() -> tuple[int, dict]:
-        category = Category.objects.filter(code=data.category, is_active=True).first()
+        category = reference.active_category(data.category)
         if category is None:
             raise ValidationError({"category": _("Unknown category.")})
         channel = data.channel if data.channel in (Channel.WEB, Channel.APP) else Channel.APP
@@ -237,7 +237,8 @@ def report_create(request: HttpRequest, data: Form[ReportIn],
         return Status(429, {"detail": _("Too many reports from this connection. Please try "
                                         "again later or log in.")})
     try:
-        status, body = actions.idempotent(key=key, fingerprint=fingerprint, run=run)
+        status, body = actions.idempotent(key=key, fingerprint=fingerprint, run=run,
+                                          look_first=bool(photo_bytes))
     except actions.IdempotencyConflict:
         return Status(422, {"detail": _("This Idempotency-Key was already used for a "
                                         "different request.")})

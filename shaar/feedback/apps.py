@@ -9,7 +9,13 @@ class FeedbackConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from shaar.web.registry import NavItem, register_home, register_nav
+        from shaar.web.registry import (
+            NavItem,
+            OfflinePage,
+            register_home,
+            register_nav,
+            register_offline,
+        )
 
         from . import models
         from .home import home_cards
@@ -19,3 +25,7 @@ class FeedbackConfig(AppConfig):
             auditlog.register(model)
         register_nav(NavItem(_("Report a problem"), "feedback:list", order=20))
         register_home(home_cards, order=20)
+        # The report form opens without network; drafts wait in IndexedDB.
+        register_offline(OfflinePage("feedback:new", static=(
+            "vendor/leaflet/leaflet.css", "vendor/leaflet/leaflet.js", "feedback/feedback.css",
+            "feedback/map.js", "feedback/category-questions.js", "feedback/report-form.js")))

@@ -94,6 +94,22 @@ class ReportForm(forms.Form):
     def question_fields(self):
         return [self[f"q_{code}"] for code in self.question_codes]
 
+    def question_sets(self, categories) -> list[tuple[Category, list]]:
+        """Every category with its question fields, so that the page shows the chosen
+        category's questions without a round trip (the form also works offline). The
+        chosen category's fields are this form's own (with values and errors); the
+        others are blank, with ids of their own."""
+        sets = []
+        for c in categories:
+            if self.category is not None and c.pk == self.category.pk:
+                sets.append((c, self.question_fields()))
+            else:
+                blank = forms.Form(auto_id=f"id_{c.code}_%s")
+                for q in c.questions.all():
+                    blank.fields[f"q_{q.code}"] = _question_field(q)
+                sets.append((c, [blank[name] for name in blank.fields]))
+        return sets
+
 
 class AppealForm(ReportForm):
     """Staff register an appeal that came by phone, letter, in person or the e-portal."""

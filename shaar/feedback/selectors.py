@@ -21,7 +21,7 @@ from django.utils import timezone
 from shaar.accounts.rules import department_ids, organisation_ids
 from shaar.city.models import District
 
-from .models import OPEN_STATUSES, Category, Report, ReportEvent, Status
+from .models import OPEN_STATUSES, Category, Channel, Report, ReportEvent, Status
 from .rules import is_moderator, is_triage
 
 EARTH_M = 6_371_000
@@ -57,6 +57,12 @@ def reports_for_inbox(user) -> QuerySet[Report]:
         return qs
     return qs.filter(Q(organisation_id__in=organisation_ids(user))
                      | Q(organisation__isnull=True, department_id__in=department_ids(user)))
+
+
+def reports_of_reporter(user) -> QuerySet[Report]:
+    """The reports a signed-in resident sent, newest first (their own, hidden ones too)."""
+    return (Report.objects.filter(reporter=user).select_related("category", "district")
+            .order_by("-created_at", "-id"))
 
 
 def public_reports() -> QuerySet[Report]:
@@ -234,26 +240,57 @@ def report_stats(qs: QuerySet[Report]) -> dict[str, Any]:
 
 
 # --- systemic issues ----------------------------------------------------------------------
+# Computed by a Celery task (tasks.compute_systemic, every FEEDBACK_SYSTEMIC_MINUTES) and
+# kept in the cache: with a million reports this takes seconds, too long for a page.
+# The rows are read as plain values, and places are compared through a grid of cells of
+# the cluster radius, so each report is measured against its neighbours only.
 @dataclass
 class Cluster:
     category: Category
     lat: float
     lon: float
-    reports: list[Report] = field(default_factory=list)
+    report_ids: list[int]
+    district_counts: dict[District | None, int] = field(default_factory=dict)
+    channel_counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def size(self) -> int:
-        return len(self.reports)
+        return len(self.report_ids)
 
-    # Plain dicts, not Counters: the template's `districts.items` would look up the key
-    # "items" first, and a Counter answers 0 for a missing key (a TypeError, a 500).
+    # Names are looked up when the page is shown, in the reader's language. Plain dicts,
+    # not Counters: the template's `districts.items` would look up the key "items" first,
+    # and a Counter answers 0 for a missing key (a TypeError, a 500).
     @property
     def districts(self) -> dict[str, int]:
-        return dict(Counter(r.district.name if r.district else "—" for r in self.reports))
+        return {(d.name if d else "—"): n for d, n in self.district_counts.items()}
 
     @property
     def channels(self) -> dict[str, int]:
-        return dict(Counter(r.get_channel_display() for r in self.reports))
+        return {str(Channel(c).label): n for c, n in self.channel_counts.items()}
+
+
+class _Grid:
+    """Points of one category in cells of `metres`: neighbours are in the nearby cells."""
+
+    def __init__(self, metres: float) -> None:
+        self.metres = metres
+        self.cell = metres / 111_320
+        self.cells: dict[tuple[int, int, int], list[tuple]] = defaultdict(list)
+
+    def _key(self, category_id: int, lat: float, lon: float) -> tuple[int, int, int]:
+        return category_id, int(lat / self.cell), int(lon / self.cell)
+
+    def add(self, category_id: int, lat: float, lon: float, row: tuple) -> None:
+        self.cells[self._key(category_id, lat, lon)].append(row)
+
+    def near(self, category_id: int, lat: float, lon: float) -> Iterator[tuple]:
+        """Rows within `metres`; row[2], row[3] are their latitude and longitude."""
+        _c, gx, gy = self._key(category_id, lat, lon)
+        for dx in (-1, 0, 1):
+            for dy in (-2, -1, 0, 1, 2):  # a degree of longitude is shorter here
+                for row in self.cells.get((category_id, gx + dx, gy + dy), ()):
+                    if distance_m(lat, lon, row[2], row[3]) <= self.metres:
+                        yield row
 
 
 def find_clusters(*, now: datetime | None = None, metres: float | None = None,
@@ -264,61 +301,59 @@ def find_clusters(*, now: datetime | None = None, metres: float | None = None,
     metres = metres or settings.FEEDBACK_CLUSTER_METRES
     days = days or settings.FEEDBACK_CLUSTER_DAYS
     min_reports = min_reports or settings.FEEDBACK_CLUSTER_MIN_REPORTS
-    rows = (Report.objects.filter(created_at__gte=now - timedelta(days=days))
-            .exclude(status=Status.DUPLICATE).select_related("category", "district"))
-    by_category: dict[int, list[Report]] = defaultdict(list)
-    for report in rows:
-        by_category[report.category_id].append(report)
-    cell = metres / 111_320
+    rows = list(Report.objects.filter(created_at__gte=now - timedelta(days=days))
+                .exclude(status=Status.DUPLICATE).order_by()
+                .values_list("id", "category_id", "lat", "lon", "district_id", "channel"))
+    grid = _Grid(metres)
+    for row in rows:
+        grid.add(row[1], row[2], row[3], row)
+    categories = Category.objects.in_bulk()
+    districts = District.objects.in_bulk()
+    candidates = sorted(((list(grid.near(r[1], r[2], r[3])), r) for r in rows),
+                        key=lambda pair: (-len(pair[0]), pair[1][0]))
+    taken: set[int] = set()
     clusters: list[Cluster] = []
-    for reports in by_category.values():
-        grid: dict[tuple[int, int], list[Report]] = defaultdict(list)
-        for r in reports:
-            grid[(int(r.lat / cell), int(r.lon / cell))].append(r)
-
-        def neighbours(r: Report, grid=grid) -> list[Report]:
-            gx, gy = int(r.lat / cell), int(r.lon / cell)
-            near = []
-            for dx in (-1, 0, 1):
-                for dy in (-2, -1, 0, 1, 2):  # a degree of longitude is shorter here
-                    for other in grid.get((gx + dx, gy + dy), []):
-                        if distance_m(r.lat, r.lon, other.lat, other.lon) <= metres:
-                            near.append(other)
-            return near
-
-        taken: set[int] = set()
-        candidates = sorted(((neighbours(r), r) for r in reports), key=lambda p: -len(p[0]))
-        for near, seed in candidates:
-            group = [r for r in near if r.pk not in taken]
-            if len(group) >= min_reports and seed.pk not in taken:
-                taken.update(r.pk for r in group)
-                clusters.append(Cluster(category=seed.category, lat=seed.lat, lon=seed.lon,
-                                        reports=group))
+    for near, seed in candidates:
+        if len(near) < min_reports:
+            break  # densest first: no later seed has enough neighbours
+        group = [r for r in near if r[0] not in taken]
+        if len(group) >= min_reports and seed[0] not in taken:
+            taken.update(r[0] for r in group)
+            clusters.append(Cluster(
+                category=categories[seed[1]], lat=seed[2], lon=seed[3],
+                report_ids=sorted(r[0] for r in group),
+                district_counts=dict(Counter(districts.get(r[4]) for r in group)),
+                channel_counts=dict(Counter(r[5] for r in group))))
     return sorted(clusters, key=lambda c: -c.size)
 
 
 def find_recurring(*, metres: float | None = None, limit: int = 100) -> list[dict[str, Any]]:
     """Places with a problem that came back: reports reopened, or a new report of the
-    same category near one already resolved earlier."""
+    same category near one already resolved earlier (among the last 2,000 resolved)."""
     metres = metres or settings.FEEDBACK_CLUSTER_METRES
     out: list[dict[str, Any]] = []
     for r in (Report.objects.filter(reopen_count__gt=0).select_related("category", "district")
               .order_by("-reopen_count")[:limit]):
         out.append({"report": r, "reason": "reopened", "earlier": None})
-    resolved = list(Report.objects.filter(status=Status.RESOLVED)
-                    .select_related("category", "district")
-                    .order_by("-resolved_at")[:2000])
-    recent = Report.objects.filter(created_at__gte=timezone.now() - timedelta(
-        days=settings.FEEDBACK_CLUSTER_DAYS)).select_related("category", "district")
-    index: dict[int, list[Report]] = defaultdict(list)
-    for r in resolved:
-        index[r.category_id].append(r)
-    for r in recent.iterator(chunk_size=2000):
-        for earlier in index.get(r.category_id, []):
-            if (earlier.pk != r.pk and earlier.resolved_at and earlier.resolved_at < r.created_at
-                    and distance_m(r.lat, r.lon, earlier.lat, earlier.lon) <= metres):
-                out.append({"report": r, "reason": "again", "earlier": earlier})
+    grid = _Grid(metres)
+    for row in (Report.objects.filter(status=Status.RESOLVED, resolved_at__isnull=False)
+                .order_by("-resolved_at").values_list("id", "category_id", "lat", "lon",
+                                                      "resolved_at")[:2000]):
+        grid.add(row[1], row[2], row[3], row)
+    pairs: list[tuple[int, int]] = []
+    recent = (Report.objects.filter(created_at__gte=timezone.now() - timedelta(
+        days=settings.FEEDBACK_CLUSTER_DAYS)).order_by("-created_at")
+        .values_list("id", "category_id", "lat", "lon", "created_at"))
+    for pk, category_id, lat, lon, created in recent.iterator(chunk_size=5000):
+        earlier = max((row for row in grid.near(category_id, lat, lon)
+                       if row[0] != pk and row[4] < created), key=lambda row: row[4],
+                      default=None)
+        if earlier is not None:
+            pairs.append((pk, earlier[0]))
+            if len(out) + len(pairs) >= limit:
                 break
-        if len(out) >= limit:
-            break
+    reports = Report.objects.select_related("category", "district").in_bulk(
+        [pk for pair in pairs for pk in pair])
+    out += [{"report": reports[pk], "reason": "again", "earlier": reports[earlier]}
+            for pk, earlier in pairs]
     return out

@@ -80,3 +80,26 @@ def purge_idempotency_keys() -> int:
     from .actions import idempotency_keys_purge
 
     return idempotency_keys_purge()
+
+
+SYSTEMIC_CACHE_KEY = "feedback:systemic"
+SYSTEMIC_CLUSTERS_KEPT = 200
+
+
+@shared_task
+def compute_systemic() -> int:
+    """Find clusters and recurring problems and keep them for the systemic-issues page
+    (seconds of work with a million reports: never inside a request)."""
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from .selectors import find_clusters, find_recurring
+
+    clusters = find_clusters()
+    # The largest only: the page stays light for a phone, and quick to read back.
+    data = {"clusters": clusters[:SYSTEMIC_CLUSTERS_KEPT], "cluster_total": len(clusters),
+            "recurring": find_recurring(), "computed_at": timezone.now()}
+    # Kept for three refresh periods: a late or failed run leaves the last results.
+    cache.set(SYSTEMIC_CACHE_KEY, data, timeout=settings.FEEDBACK_SYSTEMIC_MINUTES * 60 * 3)
+    cache.delete(SYSTEMIC_CACHE_KEY + ":queued")
+    return len(data["clusters"])

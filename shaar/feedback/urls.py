@@ -6,6 +6,7 @@ app_name = "feedback"
 urlpatterns = [
     path("", views.report_list, name="list"),
     path("new/", views.report_new, name="new"),
+    path("mine/", views.my_reports, name="mine"),
     path("nearby/", views.nearby, name="nearby"),
     path("map/", views.report_map, name="map"),
     path("map.json", views.map_data, name="map-data"),

@@ -8,6 +8,7 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
@@ -20,7 +21,7 @@ from django_ratelimit.core import is_ratelimited
 
 from shaar.city.models import City, District
 
-from . import actions, selectors
+from . import actions, selectors, tasks
 from .forms import (
     AppealForm,
     AssignForm,
@@ -106,8 +107,9 @@ def report_new(request: HttpRequest) -> HttpResponse:
                 return redirect("feedback:follow", token=report.token)
         else:
             status = 400
-    context = {"form": form, "category": category,
-               "categories": Category.objects.filter(is_active=True),
+    categories = Category.objects.filter(is_active=True).prefetch_related("questions")
+    context = {"form": form, "category": category, "categories": categories,
+               "question_sets": form.question_sets(categories),
                "submit_url": reverse("api-1:feedback_report_create"),
                "outbox_text": {
                    "offline": _("No network: your report is saved on this phone and will be "
@@ -118,6 +120,17 @@ def report_new(request: HttpRequest) -> HttpResponse:
                },
                **_map_context()}
     return TemplateResponse(request, "feedback/report_new.html", context, status=status)
+
+
+@require_GET
+def my_reports(request: HttpRequest) -> TemplateResponse:
+    """A signed-in resident's reports and their progress. Anyone else is told how to
+    follow a report sent without signing in: its private link."""
+    page = None
+    if request.user.is_authenticated:
+        page = Paginator(selectors.reports_of_reporter(request.user), 50).get_page(
+            request.GET.get("page"))
+    return TemplateResponse(request, "feedback/my_reports.html", {"page": page, "query": ""})
 
 
 @require_GET
@@ -464,8 +477,10 @@ def appeal_new(request: HttpRequest) -> HttpResponse:
                 return redirect("feedback:inbox")
         else:
             status = 400
+    categories = Category.objects.filter(is_active=True).prefetch_related("questions")
     return TemplateResponse(request, "feedback/appeal_new.html", {
-        "form": form, "category": category, **_map_context()}, status=status)
+        "form": form, "category": category, "categories": categories,
+        "question_sets": form.question_sets(categories), **_map_context()}, status=status)
 
 
 @login_required
@@ -473,12 +488,23 @@ def appeal_new(request: HttpRequest) -> HttpResponse:
 def systemic(request: HttpRequest) -> TemplateResponse:
     if not request.user.has_perm("feedback.view_systemic"):
         raise PermissionDenied
-    clusters = selectors.find_clusters()
-    recurring = selectors.find_recurring()
+    data = cache.get(tasks.SYSTEMIC_CACHE_KEY)
+    if data is None:
+        # Not computed yet (a fresh cache): ask for it once. Eager Celery (development,
+        # tests) computes it right here; a worker does so within a minute.
+        if cache.add(tasks.SYSTEMIC_CACHE_KEY + ":queued", 1, timeout=600):
+            tasks.compute_systemic.delay()
+        data = cache.get(tasks.SYSTEMIC_CACHE_KEY)
+    clusters = data["clusters"] if data else []
     points = [{"lat": c.lat, "lon": c.lon, "size": c.size, "category": c.category.name}
               for c in clusters]
     return TemplateResponse(request, "feedback/systemic.html", {
-        "clusters": clusters, "recurring": recurring,
+        "clusters": clusters, "cluster_total": data["cluster_total"] if data else 0,
+        "recurring": data["recurring"] if data else [],
+        "computed_at": data["computed_at"] if data else None, "pending": data is None,
+        # Links to up to 2,000 reports: one reverse() instead of one per link.
+        "staff_base": reverse("feedback:staff-report", args=[0])[:-2],
+        "refresh_minutes": settings.FEEDBACK_SYSTEMIC_MINUTES,
         "settings": {"metres": settings.FEEDBACK_CLUSTER_METRES,
                      "days": settings.FEEDBACK_CLUSTER_DAYS,
                      "min": settings.FEEDBACK_CLUSTER_MIN_REPORTS},

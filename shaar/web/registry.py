@@ -1,5 +1,6 @@
-"""Extension points of the site shell: each app adds its navigation entry and the cards
-it shows on the home page ("what is open now") from its AppConfig.ready()."""
+"""Extension points of the site shell: each app adds its navigation entry, the cards it
+shows on the home page ("what is open now") and the pages that must open without network
+(kept by the service worker) from its AppConfig.ready()."""
 
 from __future__ import annotations
 
@@ -34,10 +35,20 @@ class HomeCard:
     is_sample: bool = False
 
 
+@dataclass(frozen=True)
+class OfflinePage:
+    """A page the service worker stores in every language when it installs, with the
+    static files it needs, so that it opens on a phone without network."""
+
+    url_name: str
+    static: tuple[str, ...] = ()
+
+
 HomeProvider = Callable[[HttpRequest], list[HomeCard]]
 
 _nav: list[NavItem] = []
 _home: list[tuple[int, HomeProvider]] = []
+_offline: list[OfflinePage] = []
 
 
 def register_nav(item: NavItem) -> None:
@@ -48,6 +59,15 @@ def register_nav(item: NavItem) -> None:
 def register_home(provider: HomeProvider, *, order: int = 100) -> None:
     if all(existing is not provider for _o, existing in _home):
         _home.append((order, provider))
+
+
+def register_offline(page: OfflinePage) -> None:
+    if page not in _offline:
+        _offline.append(page)
+
+
+def offline_pages() -> list[OfflinePage]:
+    return list(_offline)
 
 
 def nav_items() -> list[NavItem]:

@@ -64,12 +64,15 @@ def service_worker(request: HttpRequest) -> TemplateResponse:
     """Served from the site root so that its scope covers every page."""
     shell = [static("web/css/site.css"), static("web/js/site.js"),
              static("vendor/htmx/htmx.min.js"), static("web/icons/icon.svg")]
-    offline_urls = []
+    pages = registry.offline_pages()
+    shell += sorted({static(path) for page in pages for path in page.static})
+    offline_urls, page_urls = [], []
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             offline_urls.append(reverse("web:offline"))
+            page_urls += [reverse(page.url_name) for page in pages]
     context = {"shell": json.dumps(shell), "offline_urls": json.dumps(offline_urls),
-               "version": settings.SHELL_VERSION}
+               "pages": json.dumps(page_urls), "version": settings.SHELL_VERSION}
     return TemplateResponse(request, "web/sw.js", context,
                             content_type="application/javascript; charset=utf-8")
 

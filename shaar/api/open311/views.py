@@ -25,7 +25,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
 from shaar.city.models import City
-from shaar.feedback import actions, selectors
+from shaar.feedback import actions, reference, selectors
 from shaar.feedback.models import (
     CLOSED_STATUSES,
     OPEN_STATUSES,
@@ -347,7 +347,7 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
     code = post.get("service_code", "").strip()
     if not code:
         raise Open311Error(400, "service_code is required.")
-    category = Category.objects.filter(code=code, is_active=True).first()
+    category = reference.active_category(code)
     if category is None:
         raise Open311Error(404, f"Unknown service_code: {code}")
     lat, lon = post.get("lat", "").strip(), post.get("long", "").strip()
@@ -390,7 +390,8 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
     if key:
         key = f"open311:{client.pk}:{key}"
     try:
-        status, body = actions.idempotent(key=key, fingerprint=fingerprint, run=run)
+        status, body = actions.idempotent(key=key, fingerprint=fingerprint, run=run,
+                                          look_first=media is not None)
     except actions.IdempotencyConflict:
         raise Open311Error(422, "This Idempotency-Key was already used for a different "
                                 "request.") from None

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
+from django.utils import timezone
 
 from shaar.lib.testing import BaseTestCase
 
@@ -55,6 +57,25 @@ class ReportApiTests(BaseTestCase):
         response = self.post(self.body(description="Other"), key="abc-123")
         self.assertEqual(response.status_code, 422)
         self.assertEqual(Report.objects.count(), 1)
+
+    def test_it_answers_a_retry_from_the_key_even_when_the_body_would_now_be_refused(self):
+        # The key is not looked up first: the retry runs, fails, and the stored answer wins.
+        first = self.post(self.body(), key="abc-123")
+        self.category.is_active = False
+        self.category.save()
+        retry = self.post(self.body(), key="abc-123")
+        self.assertEqual((retry.status_code, retry.json()), (201, first.json()))
+        other = self.post(self.body(description="Other"), key="abc-123")
+        self.assertEqual(other.status_code, 422)
+        self.assertEqual(Report.objects.count(), 1)
+
+    def test_it_lets_an_expired_key_be_used_again(self):
+        self.post(self.body(), key="abc-123")
+        IdempotencyKey.objects.update(created_at=timezone.now() - timedelta(hours=25))
+        again = self.post(self.body(description="A new problem"), key="abc-123")
+        self.assertEqual(again.status_code, 201, again.content)
+        self.assertEqual(Report.objects.count(), 2)
+        self.assertEqual(IdempotencyKey.objects.get().response["id"], again.json()["id"])
 
     def test_it_does_not_keep_the_key_of_a_refused_request(self):
         response = self.post(self.body(description=""), key="k-1")

@@ -8,7 +8,7 @@ import pytest
 from shaar.lib.testing import make_city, make_district
 
 from ..models import Report
-from .factories import image_bytes, make_category
+from .factories import centre, image_bytes, make_category, make_question
 
 
 @pytest.mark.browser
@@ -76,4 +76,54 @@ def test_it_shows_outlines_and_pins_without_tiles(page, live_server, settings):
     # Three reports at one point: a numbered group marker drawn by our own code.
     page.wait_for_selector("#reports-map .map-count")
     assert page.inner_text("#reports-map .map-count") == "3"
+    assert errors == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_it_opens_the_form_offline_and_sends_the_report_when_back_online(
+        page, live_server, settings):
+    """The service worker stores the form when the site is first opened: later, without
+    network, the form opens from it, shows the chosen category's questions, keeps the
+    report and sends it once when the network returns."""
+    settings.MAP_TILE_URL = ""
+    make_city()
+    district = make_district("pervomaisky")
+    make_category("pothole")
+    lamp = make_category("streetlight")
+    make_question(lamp, "pole", required=True)
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{live_server.url}/en/")
+    assert page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    # Added after the worker stored the form: the offline form must not know it.
+    make_category("graffiti")
+
+    lat, lon = centre(district)
+    page.context.set_offline(True)
+    page.goto(f"{live_server.url}/en/feedback/new/?lat={lat}&lon={lon}")
+    assert page.locator("select[name=category] option[value=pothole]").count() == 1
+    assert page.locator("select[name=category] option[value=graffiti]").count() == 0
+    page.wait_for_selector("#report-map[data-outlines='1']", state="attached")
+
+    page.select_option("select[name=category]", "streetlight")
+    assert page.is_visible("[data-questions-for=streetlight] input[name=q_pole]")
+    assert not page.is_visible("[data-questions-for=pothole]")
+    page.fill("input[name=q_pole]", "Pole 17")
+    assert page.input_value("input[name=lat]") == f"{lat:.6f}"
+    page.fill("textarea[name=description]", "The lamp is out")
+    page.click("form[data-report-form] > p > button[type=submit]")
+    page.wait_for_selector("#outbox:not([hidden])")
+    assert "saved on this phone" in page.inner_text("#outbox")
+    assert Report.objects.count() == 0
+
+    page.context.set_offline(False)
+    page.wait_for_url("**/feedback/follow/**", timeout=15_000)
+    page.wait_for_timeout(500)  # any duplicate retry would have arrived by now
+    report = Report.objects.get()
+    assert report.category == lamp
+    assert report.answers == {"pole": "Pole 17"}
+    assert report.district == district
     assert errors == []

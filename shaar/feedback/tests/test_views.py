@@ -128,6 +128,34 @@ class PublicPageTests(BaseTestCase):
         self.assertEqual(self.client.get("/en/feedback/999999/").status_code, 404)
         self.assertEqual(self.client.get("/en/feedback/follow/not-a-uuid/").status_code, 404)
 
+    def test_it_lists_a_residents_own_reports_with_their_progress(self):
+        report_change_status(report=self.report, actor=None, status=Status.ACKNOWLEDGED)
+        someone_elses = make_report(self.category, self.district)
+        self.client.force_login(self.resident)
+        response = self.client.get("/en/feedback/mine/")
+        self.assertContains(response, f"/feedback/follow/{self.report.token}/")
+        self.assertContains(response, "status-acknowledged")
+        self.assertNotContains(response, f"#{someone_elses.pk}<")
+        self.assertNotContains(response, str(someone_elses.token))
+        # Anonymous: no list, the private link explained, a way to log in.
+        self.client.logout()
+        response = self.client.get("/en/feedback/mine/")
+        self.assertContains(response, "private link")
+        self.assertNotContains(response, str(self.report.token))
+        self.assertEqual(self.client.post("/en/feedback/mine/").status_code, 405)
+
+    def test_it_lists_own_reports_with_a_bounded_number_of_queries(self):
+        self.client.force_login(self.resident)
+        self.client.get("/en/feedback/mine/")  # the city row is cached after this
+        # session, user, roles, count, two for the menu's permissions, one page of rows
+        # with their categories: the same for one report as for fifty.
+        with self.assertNumQueries(7):
+            self.client.get("/en/feedback/mine/")
+        for _ in range(5):
+            make_report(self.category, self.district, reporter=self.resident)
+        with self.assertNumQueries(7):
+            self.client.get("/en/feedback/mine/")
+
     def test_it_lists_with_a_bounded_number_of_queries(self):
         for _ in range(5):
             make_report(self.category, self.district)

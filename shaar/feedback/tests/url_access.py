@@ -60,6 +60,8 @@ def _public(why: str, kwargs) -> Access:
 EXPECTED: dict[str, Access] = {
     "feedback:list": public("reports not hidden by a moderator"),
     "feedback:new": public("anyone may report, anonymously too"),
+    "feedback:mine": public("a signed-in resident's own reports; anonymous visitors are told "
+                            "how to follow theirs (the private link) and may log in"),
     "feedback:nearby": public("open reports nearby, to offer “me too”"),
     "feedback:map": public(),
     "feedback:map-data": public("public reports as map pins"),

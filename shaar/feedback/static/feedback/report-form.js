@@ -35,10 +35,12 @@
     return "k" + Date.now().toString(36) + Math.random().toString(36).slice(2);
   }
   function csrfToken() {
-    var input = document.querySelector("input[name=csrfmiddlewaretoken]");
-    if (input) return input.value;
+    // The cookie first: a form page opened offline comes from the service worker's
+    // cache, and its token may predate the last sign-in.
     var m = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
-    return m ? decodeURIComponent(m[1]) : "";
+    if (m) return decodeURIComponent(m[1]);
+    var input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
   }
   function status(text) {
     var box = document.getElementById("outbox");
@@ -112,28 +114,23 @@
   if (form) {
     form.dataset.draftKey = uuid();
     var select = form.querySelector("[data-category-select]");
-    if (select) {
-      select.addEventListener("change", function () {
-        var url = new URL(window.location.href);
-        url.searchParams.set("category", select.value);
-        var lat = form.querySelector("input[name=lat]").value;
-        if (lat) { url.searchParams.set("lat", lat); url.searchParams.set("lon", form.querySelector("input[name=lon]").value); }
-        window.location.assign(url.toString());
-      });
-    }
     var params = new URLSearchParams(window.location.search);
     if (params.get("lat") && params.get("lon") && window.feedbackSetPoint) {
       window.feedbackSetPoint(parseFloat(params.get("lat")), parseFloat(params.get("lon")), true);
     }
-    form.addEventListener("feedback:point", function (event) {
-      if (!select || !select.value || !navigator.onLine) return;
+    // Open reports of the chosen category near the pin: offer "me too" (online only).
+    var showNearby = function () {
+      var lat = form.querySelector("input[name=lat]").value;
+      var lon = form.querySelector("input[name=lon]").value;
+      if (!select || !select.value || !lat || !lon || !navigator.onLine) return;
       var url = form.dataset.nearbyUrl + "?category=" + encodeURIComponent(select.value) +
-        "&lat=" + event.detail.lat + "&lon=" + event.detail.lon;
+        "&lat=" + lat + "&lon=" + lon;
       fetch(url).then(function (r) { return r.text(); }).then(function (html) {
-        var box = document.getElementById("nearby");
-        box.innerHTML = html;
+        document.getElementById("nearby").innerHTML = html;
       }).catch(function () {});
-    });
+    };
+    form.addEventListener("feedback:point", showNearby);
+    if (select) select.addEventListener("change", showNearby);
     form.addEventListener("submit", function (event) {
       if (!window.indexedDB || !window.fetch) return;  // old browsers: a plain POST
       if (event.submitter && (event.submitter.hasAttribute("formaction") ||
