@@ -30,10 +30,11 @@ app.conf.beat_schedule = {
         "schedule": 3600.0,
     },
     # accounts: queue again notifications whose task was lost (a broker outage at commit
-    # time) and delete delivered ones past NOTIFICATION_RETENTION_DAYS.
+    # time) and delete those older than NOTIFICATION_RETENTION_DAYS.
     "accounts-sweep-notifications": {
         "task": "shaar.accounts.tasks.sweep_notifications",
         "schedule": 600.0,
+    },
     # feedback: clusters and recurring problems for the systemic-issues view.
     "feedback-compute-systemic": {
         "task": "shaar.feedback.tasks.compute_systemic",

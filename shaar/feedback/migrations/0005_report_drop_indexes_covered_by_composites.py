@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('city', '0001_initial'),
-        ('feedback', '0003_report_district_map_covering_index'),
+        ('feedback', '0004_report_created_at_index'),
     ]
 
     operations = [
