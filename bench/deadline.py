@@ -113,8 +113,10 @@ def _cookie(response: http.client.HTTPResponse, name: str) -> str:
     return ""
 
 
-def _run_schedule(schedule: Schedule, threads: int, port: int, request) -> list[Sample]:
-    """`threads` keep-alive connections take the next due request in turn."""
+def _run_schedule(schedule: Schedule, threads: int, port: int, request,
+                  max_lag: float) -> list[Sample]:
+    """`threads` keep-alive connections take the next due request in turn; one that could
+    not be sent within `max_lag` seconds of its time is dropped."""
     lock = threading.Lock()
     counter = iter(range(schedule.total))
     samples: list[Sample] = []
@@ -131,6 +133,11 @@ def _run_schedule(schedule: Schedule, threads: int, port: int, request) -> list[
             pause = due - time.time()
             if pause > 0:
                 time.sleep(pause)
+            elif -pause > max_lag:
+                # Every connection was busy for too long: the server is not keeping up.
+                # Like k6's dropped iterations, skip the request (and keep the run bounded).
+                mine.append(Sample(phase, due, 0.0, "dropped"))
+                continue
             sent = time.time()
             began = time.perf_counter()
             try:
@@ -154,7 +161,7 @@ def _run_schedule(schedule: Schedule, threads: int, port: int, request) -> list[
 
 def client_process(port: int, jobs: list[tuple[str, int, int]], pages: list[str],
                    schedules: tuple[Schedule, Schedule], threads: tuple[int, int],
-                   results: multiprocessing.Queue) -> None:
+                   max_lag: float, results: multiprocessing.Queue) -> None:
     """Ballots (as the ballot form posts them, answer 302) and page views side by side."""
 
     def cast(conn: http.client.HTTPConnection, index: int) -> tuple[str, str]:
@@ -176,9 +183,9 @@ def client_process(port: int, jobs: list[tuple[str, int, int]], pages: list[str]
 
     out: dict[str, list[Sample]] = {}
     page_thread = threading.Thread(target=lambda: out.setdefault(
-        "pages", _run_schedule(schedules[1], threads[1], port, view)))
+        "pages", _run_schedule(schedules[1], threads[1], port, view, max_lag)))
     page_thread.start()
-    out["ballots"] = _run_schedule(schedules[0], threads[0], port, cast)
+    out["ballots"] = _run_schedule(schedules[0], threads[0], port, cast, max_lag)
     page_thread.join()
     results.put(out)
 
@@ -215,6 +222,10 @@ def percentile(values: list[float], p: int) -> float:
 def report_phase(phase: Phase, ballots: list[Sample], pages: list[Sample]) -> dict:
     accepted = [s for s in ballots if s.outcome == "302"]
     failed = len(ballots) - len(accepted)
+    dropped = sum(s.outcome == "dropped" for s in ballots)
+    ballots = [s for s in ballots if s.outcome != "dropped"]
+    pages_dropped = sum(s.outcome == "dropped" for s in pages)
+    pages = [s for s in pages if s.outcome != "dropped"]
     # Achieved rate: accepted ballots over the time from the phase's first send to its last
     # answer, so a queue that drains after the phase is not hidden.
     if ballots:
@@ -230,9 +241,9 @@ def report_phase(phase: Phase, ballots: list[Sample], pages: list[Sample]) -> di
         if s.outcome not in ("302", "200"):
             outcomes[s.outcome] = outcomes.get(s.outcome, 0) + 1
     figures = {
-        "ballots_sent": len(ballots), "accepted": len(accepted),
+        "ballots_sent": len(ballots), "accepted": len(accepted), "dropped": dropped,
         "ballots_per_s": len(accepted) / span,
-        "error_rate": failed / len(ballots) if ballots else 0.0,
+        "error_rate": failed / (len(ballots) + dropped) if ballots or dropped else 0.0,
         "p50": percentile(latencies, 50), "p95": percentile(latencies, 95),
         "p99": percentile(latencies, 99), "pages": len(pages),
         "pages_per_s": len(pages) / span, "page_p95": percentile(page_latencies, 95),
@@ -240,14 +251,16 @@ def report_phase(phase: Phase, ballots: list[Sample], pages: list[Sample]) -> di
     }
     print(f"\n== {phase.name}: {phase.seconds / 60:g} min at {phase.ballot_rate:g} ballots/s "
           f"and {phase.page_rate:g} page views/s")
-    print(f"ballots sent: {len(ballots)}, accepted: {len(accepted)}, "
+    print(f"ballots due: {len(ballots) + dropped}, sent: {len(ballots)}, dropped (not sent "
+          f"in time, counted as errors): {dropped}, accepted: {len(accepted)}, "
           f"achieved: {figures['ballots_per_s']:.0f} ballots/s over {span:.0f} s")
     print(f"error rate: {figures['error_rate'] * 100:.3f} % (target < "
           f"{TARGET_ERROR_RATE * 100:g} %)" + (f"; not 200/302: {outcomes}" if outcomes else ""))
     print(f"ballot latency p50: {figures['p50'] * 1000:.0f} ms, p95: {figures['p95'] * 1000:.0f} "
           f"ms (target < {TARGET_P95 * 1000:.0f} ms), p99: {figures['p99'] * 1000:.0f} ms")
     print(f"page views: {len(pages)} ({figures['pages_per_s']:.0f}/s), p95: "
-          f"{figures['page_p95'] * 1000:.0f} ms, errors: {len(page_errors)}")
+          f"{figures['page_p95'] * 1000:.0f} ms, errors: {len(page_errors)}, dropped: "
+          f"{pages_dropped}")
     return figures
 
 
@@ -303,6 +316,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--processes", type=int, default=2, help="load-generator processes")
     parser.add_argument("--ballot-threads", type=int, default=64, help="per process")
     parser.add_argument("--page-threads", type=int, default=16, help="per process")
+    parser.add_argument("--max-lag", type=float, default=10,
+                        help="drop a request not sent within this many seconds of its time")
     parser.add_argument("--no-demo", action="store_true", help="skip the demo data")
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL",
@@ -319,6 +334,8 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
+    # A plain `kill` still stops gunicorn (the `finally` below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("terminated"))
     phases = [Phase("sustained", args.minutes * 60, args.rate, args.page_rate),
               Phase("spike", args.spike_minutes * 60, args.rate * args.spike_factor,
                     args.page_rate * args.spike_factor)]
@@ -364,7 +381,8 @@ def main() -> None:
             args.port, jobs[i::n], pages,
             (Schedule(phases, start, 1 / n, i / n, "ballot_rate"),
              Schedule(phases, start, 1 / n, i / n, "page_rate")),
-            (args.ballot_threads, args.page_threads), results)) for i in range(n)]
+            (args.ballot_threads, args.page_threads), args.max_lag, results))
+            for i in range(n)]
         for p in procs:
             p.start()
         print(f"running {' then '.join(f'{p.name} {p.seconds / 60:g} min' for p in phases)} "
