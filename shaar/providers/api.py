@@ -148,7 +148,7 @@ def provider_scorecards(request: HttpRequest, provider_id: int = Path(..., ge=1,
         else:
             entry["districts"].append({"category": "", "district": card.district.code,
                                        "figures": card.figures})
-    return 200, {
+    return {
         "provider": _provider_out(profile),
         "methodology": methodology_notes(settings.PROVIDERS_RANKING_MIN_REPORTS,
                                          settings.PROVIDERS_SURVEY_MIN_ANSWERS),
