@@ -7,6 +7,8 @@ from typing import Any
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
+from shaar.api.schemas import ErrorOut
+
 from . import selectors
 from .models import ActionPlan, Commitment
 
@@ -24,10 +26,6 @@ class PlanOut(Schema):
     last_updated: str
     is_sample: bool
     commitments: list[str]
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class AgencyOut(Schema):

@@ -13,9 +13,11 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
-from ninja import File, Form, Router, Schema, Status
+from ninja import File, Form, Path, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.utils import check_csrf
+
+from shaar.api.schemas import MAX_ID, MAX_PAGE, ErrorOut
 
 from . import actions, reference, selectors
 from . import photos as photo_checks
@@ -103,11 +105,6 @@ class CreatedOut(Schema):
     responsible: str | None
 
 
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
-
-
 class RatingIn(Schema):
     fixed: bool
     score: int
@@ -149,10 +146,10 @@ def category_detail(request: HttpRequest, code: str):
 
 @router.get("/reports", response={200: ReportPage}, url_name="feedback_reports")
 def reports(request: HttpRequest, district: str = "", month: str = "", category: str = "",
-            status: str = "", page: int = 1, page_size: int = 100):
+            status: str = "", page: int = Query(1, ge=1, le=MAX_PAGE),
+            page_size: int = 100):
     """Public reports, newest first; filter by district code, month (YYYY-MM), category
     and status (a status, `open` or `closed`). No total count: pages are cheap."""
-    page = max(page, 1)
     page_size = min(max(page_size, 1), 500)
     qs = selectors.filter_reports(selectors.public_reports(), {
         "district": district, "month": selectors.parse_month(month), "category": category,
@@ -173,7 +170,7 @@ def reports_nearby(request: HttpRequest, category: str, lat: float, lon: float):
 
 
 @router.get("/reports/{report_id}", response={200: ReportDetailOut, 404: ErrorOut})
-def report_detail(request: HttpRequest, report_id: int):
+def report_detail(request: HttpRequest, report_id: int = Path(..., ge=1, le=MAX_ID)):
     report = (Report.objects.public().select_related("category", "district")
               .prefetch_related("photos").filter(pk=report_id).first())
     if report is None:
@@ -249,7 +246,7 @@ def report_create(request: HttpRequest, data: Form[ReportIn],
 
 @router.post("/reports/{report_id}/me-too",
              response={200: dict, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
-def report_support(request: HttpRequest, report_id: int):
+def report_support(request: HttpRequest, report_id: int = Path(..., ge=1, le=MAX_ID)):
     report = Report.objects.public().filter(pk=report_id).first()
     if report is None:
         return Status(404, {"detail": _("Report not found.")})

@@ -58,7 +58,7 @@ class TrancheOut(Schema):
     paid_kgs: int | None
 
 
-class ReportOut(Schema):
+class AwardReportOut(Schema):
     kind: str
     submitted_at: datetime.datetime
     accepted_at: datetime.datetime | None
@@ -77,7 +77,7 @@ class AwardOut(Schema):
     agreement_number: str
     paid_kgs: int
     tranches: list[TrancheOut]
-    reports: list[ReportOut]
+    reports: list[AwardReportOut]
     is_sample: bool
 
 

@@ -10,8 +10,10 @@ from decimal import Decimal
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Path, Router, Schema
 from ninja.responses import Status
+
+from shaar.api.schemas import MAX_YEAR, ErrorOut
 
 from . import cofog
 from .models import Direction, FiscalYear
@@ -59,10 +61,6 @@ class SummaryOut(Schema):
     by_division: list[DivisionTotals]
 
 
-class ErrorOut(Schema):
-    detail: str
-
-
 def _s(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:.2f}"
 
@@ -92,7 +90,7 @@ def years(request):
 
 @router.get("/years/{year}/summary", response={200: SummaryOut, 404: ErrorOut},
             summary="Totals of a year by direction and by COFOG division, for each phase")
-def summary(request, year: int):
+def summary(request, year: int = Path(..., ge=1, le=MAX_YEAR)):
     fiscal_year = FiscalYear.objects.filter(year=year).first()
     version = fiscal_year.current_version if fiscal_year else None
     if version is None:

@@ -9,8 +9,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Path, Query, Router, Schema
 from ninja.errors import HttpError
+
+from shaar.api.schemas import MAX_ID, ErrorOut
 
 from . import actions
 from .figures import FIGURES, methodology_notes
@@ -79,10 +81,6 @@ class ScorecardsOut(Schema):
     months: list[MonthOut]
 
 
-class ErrorOut(Schema):
-    detail: str
-
-
 def _provider_out(profile: ProviderProfile) -> dict:
     org = profile.organisation
     return {
@@ -126,8 +124,8 @@ def _range(request: HttpRequest):
             summary="Monthly scorecards of a provider",
             description="Query: from=YYYY-MM&to=YYYY-MM (default: the last 12 computed months). "
                         "Every figure comes with its sample size and its definition.")
-def provider_scorecards(request: HttpRequest, provider_id: int, from_: str | None = Query(
-        None, alias="from"), to: str | None = None):
+def provider_scorecards(request: HttpRequest, provider_id: int = Path(..., ge=1, le=MAX_ID),
+                        from_: str | None = Query(None, alias="from"), to: str | None = None):
     profile = get_object_or_404(ProviderProfile.objects.listed(), organisation_id=provider_id)
     start, end = _range(request)
     cards = (Scorecard.objects.filter(organisation_id=provider_id, month__gte=start,
@@ -150,7 +148,7 @@ def provider_scorecards(request: HttpRequest, provider_id: int, from_: str | Non
         else:
             entry["districts"].append({"category": "", "district": card.district.code,
                                        "figures": card.figures})
-    return 200, {
+    return {
         "provider": _provider_out(profile),
         "methodology": methodology_notes(settings.PROVIDERS_RANKING_MIN_REPORTS,
                                          settings.PROVIDERS_SURVEY_MIN_ANSWERS),
@@ -162,7 +160,8 @@ def provider_scorecards(request: HttpRequest, provider_id: int, from_: str | Non
 
 @router.get("/{provider_id}/scorecards.csv", summary="Monthly scorecards as CSV",
             response={200: None, 400: ErrorOut, 404: ErrorOut})
-def provider_scorecards_csv(request: HttpRequest, provider_id: int):
+def provider_scorecards_csv(request: HttpRequest,
+                            provider_id: int = Path(..., ge=1, le=MAX_ID)):
     from .views import write_csv
 
     profile = get_object_or_404(ProviderProfile.objects.listed(), organisation_id=provider_id)

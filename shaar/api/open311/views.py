@@ -9,8 +9,11 @@ request. Two common extensions: `page`/`page_size` on GET requests, and
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import datetime, timedelta
+from functools import cache
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 from xml.etree.ElementTree import Element, SubElement, tostring
@@ -24,6 +27,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
+from shaar.api.schemas import MAX_ID
 from shaar.city.models import City
 from shaar.feedback import actions, reference, selectors
 from shaar.feedback.models import (
@@ -117,6 +121,23 @@ def endpoint(view):
 
     wrapper.__name__ = view.__name__
     return csrf_exempt(wrapper)
+
+
+@cache
+def _description() -> dict:
+    return json.loads((Path(__file__).parent / "openapi.json").read_text(encoding="utf-8"))
+
+
+def openapi_description(request: HttpRequest) -> JsonResponse:
+    """This implementation described in OpenAPI 3 (a static file, checked against the views
+    by the schemathesis fuzz test in shaar/api/tests/test_fuzz.py)."""
+    return JsonResponse(_description(), json_dumps_params={"ensure_ascii": False})
+
+
+@csrf_exempt
+def not_found(request: HttpRequest) -> HttpResponse:
+    return render_error(Open311Error(404, "Unknown Open311 endpoint: see discovery.json."),
+                        "xml" if request.path.lower().endswith(".xml") else "json")
 
 
 # --- discovery and services -----------------------------------------------------------------
@@ -233,6 +254,22 @@ def _int(name: str, value: str, default: int, *, lo: int, hi: int) -> int:
     return number
 
 
+def _request_id(value: str) -> int:
+    """An id the database can hold: ASCII digits (str.isdigit() also accepts "²"), below
+    the largest BigAutoField value."""
+    if not (value.isascii() and value.isdigit() and len(value) < 20
+            and 0 < int(value) <= MAX_ID):
+        raise Open311Error(400, "service_request_id must be a comma-separated list of ids.")
+    return int(value)
+
+
+def _extensions(query) -> bool:
+    value = query.get("extensions", "").lower()
+    if value not in ("", "true", "false"):
+        raise Open311Error(400, "extensions must be true or false.")
+    return value == "true"
+
+
 @endpoint
 def requests_view(request: HttpRequest, fmt: str) -> HttpResponse:
     if request.method == "POST":
@@ -240,35 +277,34 @@ def requests_view(request: HttpRequest, fmt: str) -> HttpResponse:
     if request.method != "GET":
         raise Open311Error(405, "Method not allowed.")
     g = request.GET
-    extensions = g.get("extensions", "").lower() == "true"
+    extensions = _extensions(g)
+    # Every parameter is checked, even those that service_request_id overrides.
+    ids = [_request_id(i.strip()) for i in g.get("service_request_id", "").split(",")
+           if i.strip()]
+    codes = [c.strip() for c in g.get("service_code", "").split(",") if c.strip()]
+    end = _parse_date("end_date", g["end_date"]) if g.get("end_date") else None
+    start = _parse_date("start_date", g["start_date"]) if g.get("start_date") else None
+    if start and end and start > end:
+        raise Open311Error(400, "start_date must be before end_date.")
+    wanted = {s.strip().lower() for s in g.get("status", "").split(",") if s.strip()}
+    if not wanted <= {"open", "closed"}:
+        raise Open311Error(400, "status must be open or closed.")
     qs = selectors.public_reports().prefetch_related("photos")
-    if g.get("service_request_id"):
-        ids = [i.strip() for i in g["service_request_id"].split(",") if i.strip()]
-        if not all(i.isdigit() for i in ids):
-            raise Open311Error(400, "service_request_id must be a comma-separated list of ids.")
-        qs = qs.filter(pk__in=[int(i) for i in ids])
+    if ids:
+        qs = qs.filter(pk__in=ids)
     else:
-        if g.get("service_code"):
-            codes = [c.strip() for c in g["service_code"].split(",") if c.strip()]
+        if codes:
             qs = qs.filter(category__code__in=codes)
-        end = _parse_date("end_date", g["end_date"]) if g.get("end_date") else None
-        start = _parse_date("start_date", g["start_date"]) if g.get("start_date") else None
-        if start and end and start > end:
-            raise Open311Error(400, "start_date must be before end_date.")
         if start is None and end is None:
             start = timezone.now() - timedelta(days=DEFAULT_DAYS)
         if start:
             qs = qs.filter(created_at__gte=start)
         if end:
             qs = qs.filter(created_at__lte=end)
-        if g.get("status"):
-            wanted = {s.strip().lower() for s in g["status"].split(",")}
-            if not wanted <= {"open", "closed"}:
-                raise Open311Error(400, "status must be open or closed.")
-            if wanted == {"open"}:
-                qs = qs.filter(status__in=OPEN_STATUSES)
-            elif wanted == {"closed"}:
-                qs = qs.filter(status__in=CLOSED_STATUSES)
+        if wanted == {"open"}:
+            qs = qs.filter(status__in=OPEN_STATUSES)
+        elif wanted == {"closed"}:
+            qs = qs.filter(status__in=CLOSED_STATUSES)
     page = _int("page", g.get("page", ""), 1, lo=1, hi=100_000)
     page_size = _int("page_size", g.get("page_size", ""), DEFAULT_PAGE_SIZE, lo=1,
                      hi=MAX_PAGE_SIZE)
@@ -281,11 +317,15 @@ def requests_view(request: HttpRequest, fmt: str) -> HttpResponse:
 def request_detail(request: HttpRequest, request_id: str, fmt: str) -> HttpResponse:
     if request.method != "GET":
         raise Open311Error(405, "Method not allowed.")
-    report = (selectors.public_reports().prefetch_related("photos")
-              .filter(pk=int(request_id)).first() if request_id.isdigit() else None)
+    try:
+        pk = _request_id(request_id)
+    except Open311Error:
+        pk = None
+    report = (selectors.public_reports().prefetch_related("photos").filter(pk=pk).first()
+              if pk else None)
     if report is None:
         raise Open311Error(404, f"Unknown service_request_id: {request_id}")
-    extensions = request.GET.get("extensions", "").lower() == "true"
+    extensions = _extensions(request.GET)
     return render([request_dict(report, request, extensions=extensions)], fmt,
                   root="service_requests", item="request")
 
