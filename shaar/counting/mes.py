@@ -25,6 +25,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from .mes_float import FloatShares
 from .model import Money
 from .numbers import Rational, to_fraction
 from .profile import ApprovalProfile
@@ -140,13 +141,15 @@ class EqualShares:
         if self.n == 0:
             return MESRun(selected=[])  # pabutools: no ballots, nothing bought
         costs, ranks, supporters = self.costs, self.ranks, self.supporters
-        budgets: list[Exact] = [self.start_budget(extra)] * len(self.profile.groups)
+        start = self.start_budget(extra)
+        budgets: list[Exact] = [start] * len(self.profile.groups)
         heap = [(Rational(1, self.profile.approvals[p]), ranks[p], p) for p in self.candidates]
         heapq.heapify(heap)
         result = MESRun(selected=[])
         spent: Money = 0
-        if explain:
-            self._track_affordability(result, budgets, [p for _, _, p in heap], None)
+        money = _SupportersMoney(self, start) if explain else None
+        if money is not None:
+            money.note_unaffordable(result, None)
         while heap:
             best: tuple[Exact, int, int, Exact] | None = None
             priced = []
@@ -165,19 +168,22 @@ class EqualShares:
                 if entry is not best:
                     heapq.heappush(heap, entry[:3])
             _, _, bought, price = best
-            if explain:
+            if money is not None:
                 result.rounds.append(self._round(budgets, bought, price, spent))
             result.selected.append(bought)
             spent += self.profile.projects[bought].cost
+            paid_all: dict[int, Exact] = {}
             for g, _ in supporters[bought]:
                 budget = budgets[g]
-                budgets[g] = budget - price if budget > price else 0
-            if explain:
-                self._track_affordability(result, budgets, [p for _, _, p in heap], bought)
-        if explain:
-            for p in self.candidates:
-                if p not in result.selected:
-                    result.left_money[p] = self._money(budgets, p)
+                if budget > price:
+                    budgets[g] = budget - price
+                else:
+                    budgets[g], paid_all[g] = 0, budget
+            if money is not None:
+                money.pay(bought, price, paid_all)
+                money.note_unaffordable(result, bought)
+        if money is not None:
+            result.left_money = dict(money.money)
         return result
 
     def run_with_horizon(self, extra: int) -> tuple[list[int], Exact | None]:
@@ -348,9 +354,6 @@ class EqualShares:
                 for p, s in self.supporters.items()}
         return self._supporter_arrays
 
-    def _money(self, budgets: list[Exact], p: int) -> Exact:
-        return sum((budgets[g] * n for g, n in self.supporters[p]), 0)
-
     def _round(self, budgets: list[Exact], p: int, price: Exact, spent: Money) -> _Round:
         supporters = self.supporters[p]
         return _Round(
@@ -361,12 +364,6 @@ class EqualShares:
             spent_before=spent,
         )
 
-    def _track_affordability(self, result: MESRun, budgets: list[Exact],
-                             remaining: list[int], bought: int | None) -> None:
-        for p in remaining:
-            if p not in result.overtaken_by and self._money(budgets, p) < self.costs[p]:
-                result.overtaken_by[p] = bought
-
     def total_cost(self, selection: list[int]) -> Money:
         return sum((self.profile.projects[p].cost for p in selection), 0)
 
@@ -376,6 +373,45 @@ class EqualShares:
         chosen = set(selection)
         return all(self.profile.projects[p].cost > left
                    for p in self.candidates if p not in chosen)
+
+
+class _SupportersMoney:
+    """Each unbought candidate's supporters' money during an explained run (exact).
+
+    Summing every supporter's budget for every candidate after every purchase is most of an
+    explained run's time, so the sums are updated instead: a purchase took exactly the price
+    from the supporters who could pay it and everything from the others (`paid_all`), so a
+    candidate loses the price times its voters among the first (a numpy count) plus what its
+    voters among the others had.
+    """
+
+    def __init__(self, engine: EqualShares, start: Exact) -> None:
+        self.engine = engine
+        self.arrays = engine._arrays()
+        self.money: dict[int, Exact] = {
+            p: start * engine.profile.approvals[p] for p in engine.candidates}
+
+    def pay(self, bought: int, price: Exact, paid_all: dict[int, Exact]) -> None:
+        del self.money[bought]
+        groups = len(self.engine.profile.groups)
+        paid_price = np.zeros(groups)
+        paid_price[self.arrays[bought][0]] = 1.0
+        paid_price[list(paid_all)] = 0.0
+        gave_all = np.zeros(groups, dtype=bool)
+        gave_all[list(paid_all)] = True
+        weights = self.engine.profile.weights
+        for p in self.money:
+            members, voters = self.arrays[p]
+            lost = price * int(voters @ paid_price[members])
+            for g in members[gave_all[members]].tolist():
+                lost += paid_all[g] * weights[g]
+            self.money[p] -= lost
+
+    def note_unaffordable(self, result: MESRun, bought: int | None) -> None:
+        """Record `bought` as the purchase after which a candidate became unaffordable."""
+        for p, money in self.money.items():
+            if p not in result.overtaken_by and money < self.engine.costs[p]:
+                result.overtaken_by[p] = bought
 
 
 def _price(supporters: list[tuple[int, int]], budgets: list[Exact], cost: int,
@@ -472,9 +508,16 @@ def equal_shares(
     # Adding 1 unit per voter adds `engine.scale` scaled money per voter. Between two runs the
     # selection stays as it was up to the run's horizon, so the units in between, which +1
     # stepping would try one by one, are skipped: they give the same selection and stop test.
+    # Most budgets are counted by the float run, which proves its decisions exact; the exact
+    # engine counts the others and may then skip ahead by its horizon.
+    fast = FloatShares(engine)
     previous, extra = MESRun(selected=[]), 0
     while True:
-        selected, horizon = engine.run_with_horizon(extra)
+        proven = fast.run(engine.start_budget(extra))
+        if proven is None:
+            selected, horizon = engine.run_with_horizon(extra)
+        else:
+            selected, horizon = proven, None
         if engine.total_cost(selected) > profile.budget:
             return previous, extra - 1, engine
         if completion == "add1" and engine.is_exhaustive(selected):
