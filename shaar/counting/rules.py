@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from .greedy import greedy
-from .mes import Completion, equal_shares, mes_explanations
 from .model import Instance, Money
-from .phragmen import phragmen
 from .profile import ApprovalProfile, approval_profile
 from .result import ProjectExplanation, Result
 from .tiebreak import TieBreak
+
+if TYPE_CHECKING:
+    from .mes import Completion
+
+# MES and Phragmén import numpy, which takes longer to load than greedy takes to count a large
+# election: their modules are imported when a count first needs them.
 
 # Bump a rule's version whenever its outcome could change: stored results name it.
 RULE_VERSIONS: dict[str, str] = {
@@ -67,6 +72,8 @@ def _greedy_per_cost(profile: ApprovalProfile, ranks: list[int], explain: bool) 
 
 def _mes(completion: Completion, fill_greedily: bool) -> Callable[..., Explained]:
     def rule(profile: ApprovalProfile, ranks: list[int], explain: bool) -> Explained:
+        from .mes import equal_shares, mes_explanations
+
         run, extra, engine = equal_shares(profile, ranks, completion)
         explanations = mes_explanations(engine, extra) if explain else {}
         selected = run.selected
@@ -87,6 +94,8 @@ def _mes(completion: Completion, fill_greedily: bool) -> Callable[..., Explained
 
 
 def _phragmen(profile: ApprovalProfile, ranks: list[int], explain: bool) -> Explained:
+    from .phragmen import phragmen
+
     selected, explanations = phragmen(profile, ranks)
     return selected, explanations, {}
 
