@@ -137,19 +137,14 @@ class EqualShares:
         """Scaled budget per voter: (budget + extra * voters) / voters, times the scale."""
         return int((self.profile.budget + extra * self.n) * self.scale) // self.n
 
-    def run(self, extra: int = 0, explain: bool = False) -> MESRun:
+    def run(self, extra: int = 0) -> MESRun:
         if self.n == 0:
             return MESRun(selected=[])  # pabutools: no ballots, nothing bought
         costs, ranks, supporters = self.costs, self.ranks, self.supporters
-        start = self.start_budget(extra)
-        budgets: list[Exact] = [start] * len(self.profile.groups)
+        budgets: list[Exact] = [self.start_budget(extra)] * len(self.profile.groups)
         heap = [(Rational(1, self.profile.approvals[p]), ranks[p], p) for p in self.candidates]
         heapq.heapify(heap)
         result = MESRun(selected=[])
-        spent: Money = 0
-        money = _SupportersMoney(self, start) if explain else None
-        if money is not None:
-            money.note_unaffordable(result, None)
         while heap:
             best: tuple[Exact, int, int, Exact] | None = None
             priced = []
@@ -168,22 +163,27 @@ class EqualShares:
                 if entry is not best:
                     heapq.heappush(heap, entry[:3])
             _, _, bought, price = best
-            if money is not None:
-                result.rounds.append(self._round(budgets, bought, price, spent))
             result.selected.append(bought)
+            _pay(supporters[bought], budgets, price)
+        return result
+
+    def replay(self, extra: int, purchases: list[int]) -> MESRun:
+        """Recount `purchases` (the outcome of `run(extra)`, in order) exactly, recording who
+        paid what. The order is known, so only the bought projects are priced."""
+        start = self.start_budget(extra)
+        budgets: list[Exact] = [start] * len(self.profile.groups)
+        result = MESRun(selected=list(purchases))
+        money = _SupportersMoney(self, start)
+        money.note_unaffordable(result, None)
+        spent: Money = 0
+        for bought in purchases:
+            price = _price(self.supporters[bought], budgets, self.costs[bought],
+                           Rational(self.costs[bought], self.profile.approvals[bought]))
+            result.rounds.append(self._round(budgets, bought, price, spent))
             spent += self.profile.projects[bought].cost
-            paid_all: dict[int, Exact] = {}
-            for g, _ in supporters[bought]:
-                budget = budgets[g]
-                if budget > price:
-                    budgets[g] = budget - price
-                else:
-                    budgets[g], paid_all[g] = 0, budget
-            if money is not None:
-                money.pay(bought, price, paid_all)
-                money.note_unaffordable(result, bought)
-        if money is not None:
-            result.left_money = dict(money.money)
+            money.pay(bought, price, _pay(self.supporters[bought], budgets, price))
+            money.note_unaffordable(result, bought)
+        result.left_money = dict(money.money)
         return result
 
     def run_with_horizon(self, extra: int) -> tuple[list[int], Exact | None]:
@@ -375,6 +375,20 @@ class EqualShares:
                    for p in self.candidates if p not in chosen)
 
 
+def _pay(supporters: list[tuple[int, int]], budgets: list[Exact], price: Exact
+         ) -> dict[int, Exact]:
+    """Each supporter pays the price, or all it has if that is less; returns the latter
+    supporters with what they paid."""
+    paid_all: dict[int, Exact] = {}
+    for g, _ in supporters:
+        budget = budgets[g]
+        if budget > price:
+            budgets[g] = budget - price
+        else:
+            budgets[g], paid_all[g] = 0, budget
+    return paid_all
+
+
 class _SupportersMoney:
     """Each unbought candidate's supporters' money during an explained run (exact).
 
@@ -498,19 +512,24 @@ def equal_shares(
     the Wieliczka, Swiecie and Assen elections. Returns the run, the units added, the engine.
     """
     engine = EqualShares(profile, ranks)
+    # Most budgets are counted by the float run, which proves its decisions exact; the exact
+    # engine counts the others (and in the Add1 loop may then skip ahead by its horizon).
+    fast = FloatShares(engine)
+
+    def count_at(extra: int) -> MESRun:
+        proven = fast.run(engine.start_budget(extra)) if engine.n else None
+        return engine.run(extra) if proven is None else MESRun(selected=proven)
+
     if profile.num_voters == 0 or completion == "none":
-        return engine.run(0), 0, engine
+        return count_at(0), 0, engine
     if completion == "add1-to-limit" and engine.total_cost(engine.candidates) <= profile.budget:
         # No outcome can exceed the budget, so pabutools climbs to its bound (the budget
         # times voters + 1); there each voter alone can pay for any project.
         extra = int(profile.budget)
-        return engine.run(extra), extra, engine
+        return count_at(extra), extra, engine
     # Adding 1 unit per voter adds `engine.scale` scaled money per voter. Between two runs the
     # selection stays as it was up to the run's horizon, so the units in between, which +1
     # stepping would try one by one, are skipped: they give the same selection and stop test.
-    # Most budgets are counted by the float run, which proves its decisions exact; the exact
-    # engine counts the others and may then skip ahead by its horizon.
-    fast = FloatShares(engine)
     previous, extra = MESRun(selected=[]), 0
     while True:
         proven = fast.run(engine.start_budget(extra))
@@ -527,12 +546,12 @@ def equal_shares(
 
 
 def mes_explanations(
-    engine: EqualShares, extra: int, stage: str = "mes"
+    engine: EqualShares, extra: int, outcome: MESRun, stage: str = "mes"
 ) -> dict[int, ProjectExplanation]:
-    """Rerun the final count once, recording who paid what, and explain every candidate."""
-    if extra < 0:
+    """Replay the final count once, recording who paid what, and explain every candidate."""
+    if extra < 0 or engine.n == 0:
         return {}
-    run = engine.run(extra, explain=True)
+    run = engine.replay(extra, outcome.selected)
     profile, scale = engine.profile, engine.scale
     explanations: dict[int, ProjectExplanation] = {}
     for number, done in enumerate(run.rounds, start=1):

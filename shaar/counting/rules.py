@@ -75,7 +75,7 @@ def _mes(completion: Completion, fill_greedily: bool) -> Callable[..., Explained
         from .mes import equal_shares, mes_explanations
 
         run, extra, engine = equal_shares(profile, ranks, completion)
-        explanations = mes_explanations(engine, extra) if explain else {}
+        explanations = mes_explanations(engine, extra, run) if explain else {}
         selected = run.selected
         per_voter: Money | None = None
         if profile.num_voters:
