@@ -110,9 +110,10 @@ def synthetic(voters: int, projects: int) -> None:
     import resource
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"synthetic {voters:,} voters x {projects} projects: MES {elapsed:.1f} s ({cpu:.1f} s CPU), "
-          f"{len(result.selected)} funded, {result.parameters['units_added_per_voter']} Add1 "
-          f"steps, peak RSS {peak:.0f} MB (generation included)")
+    print(f"synthetic {voters:,} voters x {projects} projects: MES {elapsed:.1f} s "
+          f"({cpu:.1f} s CPU), {len(result.selected)} funded, "
+          f"{result.parameters['units_added_per_voter']} Add1 steps, "
+          f"peak RSS {peak:.0f} MB (generation included)")
 
 
 def main() -> None:
