@@ -27,6 +27,7 @@ Error bounds (u = 2**-53, the unit roundoff; every bound below is rounded up gen
 from __future__ import annotations
 
 import heapq
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -93,15 +94,42 @@ class _Run:
             priced = self.price_contenders(heap)
             if not priced:
                 break
-            best = min(priced, key=lambda entry: entry[2])
+            best = self.cheapest(priced)
             for entry in priced:
                 if entry is not best:
-                    if entry[0] <= best[1]:
-                        raise _Unsure  # too close to call (or a tie, broken by rank)
                     heapq.heappush(heap, (entry[0], shares.ranks[entry[3]], entry[3]))
             self.buy(best[3], best[4], best[5])
             selected.append(best[3])
         return selected
+
+    def cheapest(self, priced: list[tuple[float, float, float, int, float, float]]
+                 ) -> tuple[float, float, float, int, float, float]:
+        """The entry whose price per unit of cost is surely the lowest (ties by rank).
+
+        Candidates whose bounds overlap are often exact ties: projects with the same number
+        of voters, all of whom can pay. Their exact ratio is known (see `exact_key`), so such
+        ties are broken here by rank as the exact engine does; any other overlap is unsure.
+        """
+        best = min(priced, key=lambda entry: entry[2])
+        close = [entry for entry in priced if entry is not best and entry[0] <= best[1]]
+        if not close:
+            return best
+        keys = {entry[3]: self.exact_key(entry) for entry in [best, *close]}
+        if any(key is None for key in keys.values()):
+            raise _Unsure
+        return min([best, *close], key=lambda entry: keys[entry[3]])
+
+    def exact_key(self, entry: tuple[float, float, float, int, float, float]
+                  ) -> tuple[Fraction, int] | None:
+        """(exact price per unit of cost, rank) when every supporter surely either has nothing
+        left or can pay the price: the price is then exactly cost / voters who can pay."""
+        p, rho, rho_error = entry[3], entry[4], entry[5]
+        groups, weights, _ = self.shares.members[p]
+        budgets = self.budgets[groups]
+        holding = budgets > 0
+        if np.any(budgets[holding] <= rho + self.error + rho_error):
+            return None
+        return Fraction(1, int(weights[holding].sum())), self.shares.ranks[p]
 
     def price_contenders(self, heap: list[tuple[float, int, int]]
                          ) -> list[tuple[float, float, float, int, float, float]]:
