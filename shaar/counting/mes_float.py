@@ -157,13 +157,17 @@ class _Run:
         groups, weights, voters = self.shares.members[p]
         cost = self.shares.costs[p]
         budgets = self.budgets[groups]
+        rho = cost / voters
+        if float(budgets.min()) > rho:
+            # The common case, decided in one pass: everyone can pay an equal share, so that
+            # is the price (if the bound is too close to call, `buy` will say so).
+            return rho, UNIT * cost / voters + 2 * UNIT * rho
         money = float(weights @ budgets)
         money_error = voters * self.error + groups.size * UNIT * money
         if money + money_error < cost:
             return None
         if money - money_error <= cost:
             raise _Unsure  # the supporters may hold exactly the cost, or just less
-        rho = cost / voters
         while True:
             poor = budgets <= rho
             poor_money = float(weights[poor] @ budgets[poor])
