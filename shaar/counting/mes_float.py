@@ -18,7 +18,7 @@ budget. The floats therefore never decide anything the exact rule would decide d
 
 Error bounds (u = 2**-53, the unit roundoff; every bound below is rounded up generously):
 - a supporter's budget is the starting budget minus the prices paid; each subtraction adds the
-  price's own error bound plus at most u * start;
+  price's own error bound plus at most u * start (kept per ballot group);
 - a sum of n products w * b (numpy dot) errs by at most n * u * the sum (w are whole numbers);
 - a price (cost - money of those who pay all) / (voters paying the price) errs by at most the
   error of the money over those voters, plus rounding of the subtraction and division.
@@ -79,8 +79,10 @@ class _Run:
         self.shares = shares
         self.start = start
         self.budgets = np.full(shares.groups, start)
-        # Every budget is within `error` of its exact value; budgets set to 0 are exact.
-        self.error = 0.0
+        # Each budget is within its `errors` entry of its exact value. Kept per group, not as
+        # one maximum: a price's error is its poor supporters' errors shared among the others,
+        # and with a single maximum that share would compound round after round.
+        self.errors = np.zeros(shares.groups)
 
     def count(self) -> list[int]:
         shares = self.shares
@@ -127,7 +129,7 @@ class _Run:
         groups, weights, _ = self.shares.members[p]
         budgets = self.budgets[groups]
         holding = budgets > 0
-        if np.any(budgets[holding] <= rho + self.error + rho_error):
+        if np.any(budgets[holding] <= rho + self.errors[groups][holding] + rho_error):
             return None
         return Fraction(1, int(weights[holding].sum())), self.shares.ranks[p]
 
@@ -162,8 +164,9 @@ class _Run:
             # The common case, decided in one pass: everyone can pay an equal share, so that
             # is the price (if the bound is too close to call, `buy` will say so).
             return rho, UNIT * cost / voters + 2 * UNIT * rho
+        errors = self.errors[groups]
         money = float(weights @ budgets)
-        money_error = voters * self.error + groups.size * UNIT * money
+        money_error = float(weights @ errors) + groups.size * UNIT * money
         if money + money_error < cost:
             return None
         if money - money_error <= cost:
@@ -178,8 +181,8 @@ class _Run:
             if new <= rho:
                 break
             rho = new
-        poor_voters = voters - rich
-        error = ((poor_voters * self.error + (groups.size + 1) * UNIT * poor_money + UNIT * cost)
+        poor_error = float(weights[poor] @ errors[poor])
+        error = ((poor_error + (groups.size + 1) * UNIT * poor_money + UNIT * cost)
                  / rich
                  + 2 * UNIT * new)
         return new, error
@@ -188,15 +191,17 @@ class _Run:
         """Supporters with a budget surely at most the price pay all of it (left with exactly
         0); the others surely have more and pay the price."""
         groups = self.shares.members[p][0]
-        budgets = self.budgets[groups]
-        margin = self.error + rho_error
+        budgets, errors = self.budgets[groups], self.errors[groups]
+        margin = errors + rho_error
         poor = budgets <= rho
-        if np.any(budgets[poor] > rho - margin) or np.any(budgets[~poor] <= rho + margin):
+        rich = ~poor
+        if (np.any(budgets[poor] > rho - margin[poor])
+                or np.any(budgets[rich] <= rho + margin[rich])):
             raise _Unsure
-        budgets[poor] = 0.0
-        budgets[~poor] -= rho
-        self.budgets[groups] = budgets
-        self.error += rho_error + UNIT * self.start
+        budgets[poor], errors[poor] = 0.0, 0.0
+        budgets[rich] -= rho
+        errors[rich] += rho_error + UNIT * self.start
+        self.budgets[groups], self.errors[groups] = budgets, errors
 
 
 def _down(value: float) -> float:
