@@ -13,7 +13,9 @@ ballot (a group, with its number of voters), and a project's price is found with
 
 All money is scaled by (number of voters x common denominator of the costs), so the starting
 budgets and costs are integers; prices are exact rationals (see numbers.py). No float decides
-anything.
+anything: most counts are first tried by `mes_float.FloatShares`, a float64 run that proves with
+error bounds that each of its decisions is the exact one, and hands the count back here when it
+cannot.
 """
 
 from __future__ import annotations
