@@ -125,7 +125,8 @@ def main() -> int:
             checked += 1
             if set(got) != set(want):
                 mismatches += 1
-                print(f"MISMATCH {path.name} {rule}: ours {sorted(got)} pabutools {sorted(want)}")
+                print(f"MISMATCH {path.name} {rule}: ours {sorted(got)} pabutools {sorted(want)}",
+                      flush=True)
     print(f"checked {checked} file x rule pairs, {mismatches} mismatches, {skipped} without a "
           f"pabutools outcome; counting took {ours_seconds:.1f} s")
     return 1 if mismatches else 0

@@ -25,7 +25,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         tie_break = TieBreak(args.tie_break, args.seed)
-        result = count(read_pabulib(args.file), args.rule, tie_break)
+        # The plain list of ids needs no explanations (JSON's "spent" sums them).
+        result = count(read_pabulib(args.file), args.rule, tie_break, explain=args.json)
     except (OSError, PabulibError, UnsupportedBallots, ValueError) as error:
         print(f"error: {args.file}: {error}", file=sys.stderr)
         return 2

@@ -13,7 +13,9 @@ ballot (a group, with its number of voters), and a project's price is found with
 
 All money is scaled by (number of voters x common denominator of the costs), so the starting
 budgets and costs are integers; prices are exact rationals (see numbers.py). No float decides
-anything.
+anything: most counts are first tried by `mes_float.FloatShares`, a float64 run that proves with
+error bounds that each of its decisions is the exact one, and hands the count back here when it
+cannot.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from .mes_float import FloatShares
 from .model import Money
 from .numbers import Rational, to_fraction
 from .profile import ApprovalProfile
@@ -136,7 +139,7 @@ class EqualShares:
         """Scaled budget per voter: (budget + extra * voters) / voters, times the scale."""
         return int((self.profile.budget + extra * self.n) * self.scale) // self.n
 
-    def run(self, extra: int = 0, explain: bool = False) -> MESRun:
+    def run(self, extra: int = 0) -> MESRun:
         if self.n == 0:
             return MESRun(selected=[])  # pabutools: no ballots, nothing bought
         costs, ranks, supporters = self.costs, self.ranks, self.supporters
@@ -144,9 +147,6 @@ class EqualShares:
         heap = [(Rational(1, self.profile.approvals[p]), ranks[p], p) for p in self.candidates]
         heapq.heapify(heap)
         result = MESRun(selected=[])
-        spent: Money = 0
-        if explain:
-            self._track_affordability(result, budgets, [p for _, _, p in heap], None)
         while heap:
             best: tuple[Exact, int, int, Exact] | None = None
             priced = []
@@ -165,19 +165,27 @@ class EqualShares:
                 if entry is not best:
                     heapq.heappush(heap, entry[:3])
             _, _, bought, price = best
-            if explain:
-                result.rounds.append(self._round(budgets, bought, price, spent))
             result.selected.append(bought)
+            _pay(supporters[bought], budgets, price)
+        return result
+
+    def replay(self, extra: int, purchases: list[int]) -> MESRun:
+        """Recount `purchases` (the outcome of `run(extra)`, in order) exactly, recording who
+        paid what. The order is known, so only the bought projects are priced."""
+        start = self.start_budget(extra)
+        budgets: list[Exact] = [start] * len(self.profile.groups)
+        result = MESRun(selected=list(purchases))
+        money = _SupportersMoney(self, start)
+        money.note_unaffordable(result, None)
+        spent: Money = 0
+        for bought in purchases:
+            price = _price(self.supporters[bought], budgets, self.costs[bought],
+                           Rational(self.costs[bought], self.profile.approvals[bought]))
+            result.rounds.append(self._round(budgets, bought, price, spent))
             spent += self.profile.projects[bought].cost
-            for g, _ in supporters[bought]:
-                budget = budgets[g]
-                budgets[g] = budget - price if budget > price else 0
-            if explain:
-                self._track_affordability(result, budgets, [p for _, _, p in heap], bought)
-        if explain:
-            for p in self.candidates:
-                if p not in result.selected:
-                    result.left_money[p] = self._money(budgets, p)
+            money.pay(bought, price, _pay(self.supporters[bought], budgets, price))
+            money.note_unaffordable(result, bought)
+        result.left_money = dict(money.money)
         return result
 
     def run_with_horizon(self, extra: int) -> tuple[list[int], Exact | None]:
@@ -348,9 +356,6 @@ class EqualShares:
                 for p, s in self.supporters.items()}
         return self._supporter_arrays
 
-    def _money(self, budgets: list[Exact], p: int) -> Exact:
-        return sum((budgets[g] * n for g, n in self.supporters[p]), 0)
-
     def _round(self, budgets: list[Exact], p: int, price: Exact, spent: Money) -> _Round:
         supporters = self.supporters[p]
         return _Round(
@@ -361,12 +366,6 @@ class EqualShares:
             spent_before=spent,
         )
 
-    def _track_affordability(self, result: MESRun, budgets: list[Exact],
-                             remaining: list[int], bought: int | None) -> None:
-        for p in remaining:
-            if p not in result.overtaken_by and self._money(budgets, p) < self.costs[p]:
-                result.overtaken_by[p] = bought
-
     def total_cost(self, selection: list[int]) -> Money:
         return sum((self.profile.projects[p].cost for p in selection), 0)
 
@@ -376,6 +375,59 @@ class EqualShares:
         chosen = set(selection)
         return all(self.profile.projects[p].cost > left
                    for p in self.candidates if p not in chosen)
+
+
+def _pay(supporters: list[tuple[int, int]], budgets: list[Exact], price: Exact
+         ) -> dict[int, Exact]:
+    """Each supporter pays the price, or all it has if that is less; returns the latter
+    supporters with what they paid."""
+    paid_all: dict[int, Exact] = {}
+    for g, _ in supporters:
+        budget = budgets[g]
+        if budget > price:
+            budgets[g] = budget - price
+        else:
+            budgets[g], paid_all[g] = 0, budget
+    return paid_all
+
+
+class _SupportersMoney:
+    """Each unbought candidate's supporters' money during an explained run (exact).
+
+    Summing every supporter's budget for every candidate after every purchase is most of an
+    explained run's time, so the sums are updated instead: a purchase took exactly the price
+    from the supporters who could pay it and everything from the others (`paid_all`), so a
+    candidate loses the price times its voters among the first (a numpy count) plus what its
+    voters among the others had.
+    """
+
+    def __init__(self, engine: EqualShares, start: Exact) -> None:
+        self.engine = engine
+        self.arrays = engine._arrays()
+        self.money: dict[int, Exact] = {
+            p: start * engine.profile.approvals[p] for p in engine.candidates}
+
+    def pay(self, bought: int, price: Exact, paid_all: dict[int, Exact]) -> None:
+        del self.money[bought]
+        groups = len(self.engine.profile.groups)
+        paid_price = np.zeros(groups)
+        paid_price[self.arrays[bought][0]] = 1.0
+        paid_price[list(paid_all)] = 0.0
+        gave_all = np.zeros(groups, dtype=bool)
+        gave_all[list(paid_all)] = True
+        weights = self.engine.profile.weights
+        for p in self.money:
+            members, voters = self.arrays[p]
+            lost = price * int(voters @ paid_price[members])
+            for g in members[gave_all[members]].tolist():
+                lost += paid_all[g] * weights[g]
+            self.money[p] -= lost
+
+    def note_unaffordable(self, result: MESRun, bought: int | None) -> None:
+        """Record `bought` as the purchase after which a candidate became unaffordable."""
+        for p, money in self.money.items():
+            if p not in result.overtaken_by and money < self.engine.costs[p]:
+                result.overtaken_by[p] = bought
 
 
 def _price(supporters: list[tuple[int, int]], budgets: list[Exact], cost: int,
@@ -462,19 +514,31 @@ def equal_shares(
     the Wieliczka, Swiecie and Assen elections. Returns the run, the units added, the engine.
     """
     engine = EqualShares(profile, ranks)
+    # Most budgets are counted by the float run, which proves its decisions exact; the exact
+    # engine counts the others (and in the Add1 loop may then skip ahead by its horizon).
+    fast = FloatShares(engine)
+
+    def count_at(extra: int) -> MESRun:
+        proven = fast.run(engine.start_budget(extra)) if engine.n else None
+        return engine.run(extra) if proven is None else MESRun(selected=proven)
+
     if profile.num_voters == 0 or completion == "none":
-        return engine.run(0), 0, engine
+        return count_at(0), 0, engine
     if completion == "add1-to-limit" and engine.total_cost(engine.candidates) <= profile.budget:
         # No outcome can exceed the budget, so pabutools climbs to its bound (the budget
         # times voters + 1); there each voter alone can pay for any project.
         extra = int(profile.budget)
-        return engine.run(extra), extra, engine
+        return count_at(extra), extra, engine
     # Adding 1 unit per voter adds `engine.scale` scaled money per voter. Between two runs the
     # selection stays as it was up to the run's horizon, so the units in between, which +1
     # stepping would try one by one, are skipped: they give the same selection and stop test.
     previous, extra = MESRun(selected=[]), 0
     while True:
-        selected, horizon = engine.run_with_horizon(extra)
+        proven = fast.run(engine.start_budget(extra))
+        if proven is None:
+            selected, horizon = engine.run_with_horizon(extra)
+        else:
+            selected, horizon = proven, None
         if engine.total_cost(selected) > profile.budget:
             return previous, extra - 1, engine
         if completion == "add1" and engine.is_exhaustive(selected):
@@ -484,12 +548,12 @@ def equal_shares(
 
 
 def mes_explanations(
-    engine: EqualShares, extra: int, stage: str = "mes"
+    engine: EqualShares, extra: int, outcome: MESRun, stage: str = "mes"
 ) -> dict[int, ProjectExplanation]:
-    """Rerun the final count once, recording who paid what, and explain every candidate."""
-    if extra < 0:
+    """Replay the final count once, recording who paid what, and explain every candidate."""
+    if extra < 0 or engine.n == 0:
         return {}
-    run = engine.run(extra, explain=True)
+    run = engine.replay(extra, outcome.selected)
     profile, scale = engine.profile, engine.scale
     explanations: dict[int, ProjectExplanation] = {}
     for number, done in enumerate(run.rounds, start=1):

@@ -37,19 +37,19 @@ class ApprovalProfile:
 
 
 def approval_profile(instance: Instance) -> ApprovalProfile:
-    index = {project.id: i for i, project in enumerate(instance.projects)}
+    index = {project.id: i for i, project in enumerate(instance.projects)}.__getitem__
     by_ballot: Counter[tuple[int, ...]] = Counter()
     # Count raw ballots first (cheap tuple hashing), then map each distinct one to indexes;
     # a set drops a project listed twice, as pabutools does.
     for ballot, weight in Counter(instance.approval_ballots()).items():
-        indexes = tuple(sorted({index[project_id] for project_id in ballot}))
-        if indexes:
-            by_ballot[indexes] += weight
+        if ballot:
+            by_ballot[tuple(sorted(set(map(index, ballot))))] += weight
     groups = tuple(by_ballot)
     weights = tuple(by_ballot.values())
     approvals = [0] * len(instance.projects)
     supporters: list[list[int]] = [[] for _ in instance.projects]
-    for g, (ballot, weight) in enumerate(zip(groups, weights, strict=True)):
+    for g, ballot in enumerate(groups):
+        weight = weights[g]
         for p in ballot:
             approvals[p] += weight
             supporters[p].append(g)

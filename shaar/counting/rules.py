@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from .greedy import greedy
-from .mes import Completion, equal_shares, mes_explanations
 from .model import Instance, Money
-from .phragmen import phragmen
 from .profile import ApprovalProfile, approval_profile
 from .result import ProjectExplanation, Result
 from .tiebreak import TieBreak
+
+if TYPE_CHECKING:
+    from .mes import Completion
+
+# MES and Phragmén import numpy, which takes longer to load than greedy takes to count a large
+# election: their modules are imported when a count first needs them.
 
 # Bump a rule's version whenever its outcome could change: stored results name it.
 RULE_VERSIONS: dict[str, str] = {
@@ -28,8 +33,12 @@ RULES = tuple(RULE_VERSIONS)
 Explained = tuple[list[int], dict[int, ProjectExplanation], dict[str, object]]
 
 
-def count(instance: Instance, rule: str, tie_break: TieBreak | None = None) -> Result:
+def count(instance: Instance, rule: str, tie_break: TieBreak | None = None, *,
+          explain: bool = True) -> Result:
     """Count `instance` with `rule` (one of `RULES`).
+
+    With `explain=False` the result has no explanations: MES then skips the exact rerun that
+    records who paid what, most of its time on large elections.
 
     Raises `UnsupportedBallots` for cumulative, scoring or ordinal ballots and `ValueError`
     for an unknown rule.
@@ -39,32 +48,34 @@ def count(instance: Instance, rule: str, tie_break: TieBreak | None = None) -> R
     tie_break = tie_break or TieBreak()
     profile = approval_profile(instance)
     ranks = tie_break.ranks(instance.projects)
-    selected, explanations, parameters = _RULES[rule](profile, ranks)
+    selected, explanations, parameters = _RULES[rule](profile, ranks, explain)
     return Result(
         rule=rule,
         rule_version=RULE_VERSIONS[rule],
         tie_break=tie_break.describe(instance.projects),
         budget=instance.budget,
         selected=tuple(instance.projects[p].id for p in selected),
-        explanations=tuple(_complete(profile, explanations)),
+        explanations=tuple(_complete(profile, explanations)) if explain else (),
         parameters=parameters,
     )
 
 
-def _greedy(profile: ApprovalProfile, ranks: list[int]) -> Explained:
+def _greedy(profile: ApprovalProfile, ranks: list[int], explain: bool) -> Explained:
     selected, explanations = greedy(profile, ranks)
     return selected, explanations, {}
 
 
-def _greedy_per_cost(profile: ApprovalProfile, ranks: list[int]) -> Explained:
+def _greedy_per_cost(profile: ApprovalProfile, ranks: list[int], explain: bool) -> Explained:
     selected, explanations = greedy(profile, ranks, per_cost=True)
     return selected, explanations, {}
 
 
 def _mes(completion: Completion, fill_greedily: bool) -> Callable[..., Explained]:
-    def rule(profile: ApprovalProfile, ranks: list[int]) -> Explained:
+    def rule(profile: ApprovalProfile, ranks: list[int], explain: bool) -> Explained:
+        from .mes import equal_shares, mes_explanations
+
         run, extra, engine = equal_shares(profile, ranks, completion)
-        explanations = mes_explanations(engine, extra)
+        explanations = mes_explanations(engine, extra, run) if explain else {}
         selected = run.selected
         per_voter: Money | None = None
         if profile.num_voters:
@@ -82,12 +93,14 @@ def _mes(completion: Completion, fill_greedily: bool) -> Callable[..., Explained
     return rule
 
 
-def _phragmen(profile: ApprovalProfile, ranks: list[int]) -> Explained:
+def _phragmen(profile: ApprovalProfile, ranks: list[int], explain: bool) -> Explained:
+    from .phragmen import phragmen
+
     selected, explanations = phragmen(profile, ranks)
     return selected, explanations, {}
 
 
-_RULES: dict[str, Callable[[ApprovalProfile, list[int]], Explained]] = {
+_RULES: dict[str, Callable[[ApprovalProfile, list[int], bool], Explained]] = {
     "greedy": _greedy,
     "greedy-per-cost": _greedy_per_cost,
     "mes": _mes("add1", fill_greedily=True),

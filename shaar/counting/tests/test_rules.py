@@ -45,6 +45,14 @@ def test_it_completes_mes_so_no_affordable_project_is_left() -> None:
     assert all(e.cost > left for e in result.explanations if not e.selected)
 
 
+@pytest.mark.parametrize("rule", RULES)
+def test_it_counts_the_same_without_explanations(rule: str) -> None:
+    instance = make_instance([60, 50, 40, 30], 120, [[0, 1], [0, 1], [0, 2], [2, 3], [3]])
+    explained, bare = count(instance, rule), count(instance, rule, explain=False)
+    assert bare.selected == explained.selected
+    assert (len(explained.explanations), bare.explanations) == (4, ())
+
+
 def test_it_stops_phragmen_at_the_first_project_that_does_not_fit() -> None:
     # p0 is bought first (load 50/3); p1 is next (load 140/3 < 48) but does not fit, so p2,
     # which would fit, is never reached.

@@ -1,0 +1,213 @@
+"""A fast MES run in floating point that proves each of its decisions, or gives up.
+
+Exact MES arithmetic is slow on large elections: each price is a rational whose denominator is
+the product of earlier ones, so budgets grow to hundreds of digits. This run keeps every budget
+as a float64 (numpy, one entry per ballot group) together with a bound on how far it can be from
+the exact value. A decision is taken only when those bounds prove that exact arithmetic takes the
+same one:
+
+- the project bought in a round: its highest possible price per unit of cost is below every other
+  candidate's lowest possible one (so a tie, which the exact engine breaks by rank, is never
+  decided here);
+- who pays all they have for it: every supporter's budget is, beyond doubt, on one side of the
+  price;
+- a candidate dropped for good: its supporters' money is, beyond doubt, below its cost.
+
+When a decision cannot be proven, `run` returns None and the exact engine (mes.py) counts that
+budget. The floats therefore never decide anything the exact rule would decide differently.
+
+Error bounds (u = 2**-53, the unit roundoff; every bound below is rounded up generously):
+- a supporter's budget is the starting budget minus the prices paid; each subtraction adds the
+  price's own error bound plus at most u * start (kept per ballot group);
+- a sum of n products w * b (numpy dot) errs by at most n * u * the sum (w are whole numbers);
+- a price (cost - money of those who pay all) / (voters paying the price) errs by at most the
+  error of the money over those voters, plus rounding of the subtraction and division.
+"""
+
+from __future__ import annotations
+
+import heapq
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from .mes import EqualShares
+
+UNIT = 2.0**-52  # twice the unit roundoff: every rounding bound below uses it, to spare a margin
+EXACT_FLOATS = 2**52  # whole numbers below this are exact float64 values, with room to spare
+
+
+class _Unsure(Exception):
+    """The bounds cannot prove a decision: the exact engine must count this budget."""
+
+
+class FloatShares:
+    """Proven-exact MES runs in float64 for one profile (see the module docstring)."""
+
+    def __init__(self, engine: EqualShares) -> None:
+        self.engine = engine
+        self.candidates = engine.candidates
+        self.ranks = engine.ranks
+        self.costs = engine.costs  # scaled: whole numbers
+        self.groups = len(engine.profile.groups)
+        # Per candidate: its supporting groups, their voters (float64, whole) and the total.
+        self.members: dict[int, tuple[Any, Any, float]] = {}
+        for p in self.candidates:
+            groups, weights = zip(*engine.supporters[p], strict=True)
+            weights_array = np.asarray(weights, dtype=np.float64)
+            self.members[p] = (np.asarray(groups, dtype=np.int64), weights_array,
+                               float(sum(weights)))
+        # Costs, voters and starting budgets must be exact floats for the bounds to hold.
+        self.usable = (engine.n < EXACT_FLOATS
+                       and all(self.costs[p] < EXACT_FLOATS for p in self.candidates))
+
+    def run(self, start: int) -> list[int] | None:
+        """The selection of the exact `engine.run` from `start` (scaled money per voter), or
+        None when the float bounds cannot prove every decision."""
+        if not self.usable or start >= EXACT_FLOATS:
+            return None
+        try:
+            return _Run(self, float(start)).count()
+        except _Unsure:
+            return None
+
+
+class _Run:
+    def __init__(self, shares: FloatShares, start: float) -> None:
+        self.shares = shares
+        self.start = start
+        self.budgets = np.full(shares.groups, start)
+        # Each budget is within its `errors` entry of its exact value. Kept per group, not as
+        # one maximum: a price's error is its poor supporters' errors shared among the others,
+        # and with a single maximum that share would compound round after round.
+        self.errors = np.zeros(shares.groups)
+
+    def count(self) -> list[int]:
+        shares = self.shares
+        # Lowest possible price per unit of cost: each supporter pays at most the price, so
+        # the price is at least cost / voters. Prices only rise, so a bound stays a bound.
+        heap = [(_down(1.0 / shares.members[p][2]), shares.ranks[p], p)
+                for p in shares.candidates]
+        heapq.heapify(heap)
+        selected: list[int] = []
+        while heap:
+            priced = self.price_contenders(heap)
+            if not priced:
+                break
+            best = self.cheapest(priced)
+            for entry in priced:
+                if entry is not best:
+                    heapq.heappush(heap, (entry[0], shares.ranks[entry[3]], entry[3]))
+            self.buy(best[3], best[4], best[5])
+            selected.append(best[3])
+        return selected
+
+    def cheapest(self, priced: list[tuple[float, float, float, int, float, float]]
+                 ) -> tuple[float, float, float, int, float, float]:
+        """The entry whose price per unit of cost is surely the lowest (ties by rank).
+
+        Candidates whose bounds overlap are often exact ties: projects with the same number
+        of voters, all of whom can pay. Their exact ratio is known (see `exact_key`), so such
+        ties are broken here by rank as the exact engine does; any other overlap is unsure.
+        """
+        best = min(priced, key=lambda entry: entry[2])
+        close = [entry for entry in priced if entry is not best and entry[0] <= best[1]]
+        if not close:
+            return best
+        keys = {entry[3]: self.exact_key(entry) for entry in [best, *close]}
+        if any(key is None for key in keys.values()):
+            raise _Unsure
+        return min([best, *close], key=lambda entry: keys[entry[3]])
+
+    def exact_key(self, entry: tuple[float, float, float, int, float, float]
+                  ) -> tuple[Fraction, int] | None:
+        """(exact price per unit of cost, rank) when every supporter surely either has nothing
+        left or can pay the price: the price is then exactly cost / voters who can pay."""
+        p, rho, rho_error = entry[3], entry[4], entry[5]
+        groups, weights, _ = self.shares.members[p]
+        budgets = self.budgets[groups]
+        holding = budgets > 0
+        if np.any(budgets[holding] <= rho + self.errors[groups][holding] + rho_error):
+            return None
+        return Fraction(1, int(weights[holding].sum())), self.shares.ranks[p]
+
+    def price_contenders(self, heap: list[tuple[float, int, int]]
+                         ) -> list[tuple[float, float, float, int, float, float]]:
+        """Price every candidate that might be the cheapest: (lowest, highest, estimated price
+        per unit of cost, project, price, price error). Candidates left in the heap have a
+        lowest possible price above the highest possible price of the best one priced."""
+        priced: list[tuple[float, float, float, int, float, float]] = []
+        highest = float("inf")
+        while heap and heap[0][0] <= highest:
+            _, _, p = heapq.heappop(heap)
+            found = self.price(p)
+            if found is None:
+                continue  # its supporters cannot pay for it, now or later
+            rho, error = found
+            cost = self.shares.costs[p]
+            entry = (_down((rho - error) / cost), _up((rho + error) / cost), rho / cost, p,
+                     rho, error)
+            priced.append(entry)
+            highest = min(highest, entry[1])
+        return priced
+
+    def price(self, p: int) -> tuple[float, float] | None:
+        """The price each supporter pays at most for `p`, and its error bound; None if the
+        supporters surely cannot pay. Newton's method climbs from below as in mes._price."""
+        groups, weights, voters = self.shares.members[p]
+        cost = self.shares.costs[p]
+        budgets = self.budgets[groups]
+        rho = cost / voters
+        if float(budgets.min()) > rho:
+            # The common case, decided in one pass: everyone can pay an equal share, so that
+            # is the price (if the bound is too close to call, `buy` will say so).
+            return rho, UNIT * cost / voters + 2 * UNIT * rho
+        errors = self.errors[groups]
+        money = float(weights @ budgets)
+        money_error = float(weights @ errors) + groups.size * UNIT * money
+        if money + money_error < cost:
+            return None
+        if money - money_error <= cost:
+            raise _Unsure  # the supporters may hold exactly the cost, or just less
+        while True:
+            poor = budgets <= rho
+            poor_money = float(weights[poor] @ budgets[poor])
+            rich = voters - float(weights[poor].sum())
+            if not rich:
+                raise _Unsure  # everyone would pay all they have: exactly the cost, or not
+            new = (cost - poor_money) / rich
+            if new <= rho:
+                break
+            rho = new
+        poor_error = float(weights[poor] @ errors[poor])
+        error = ((poor_error + (groups.size + 1) * UNIT * poor_money + UNIT * cost)
+                 / rich
+                 + 2 * UNIT * new)
+        return new, error
+
+    def buy(self, p: int, rho: float, rho_error: float) -> None:
+        """Supporters with a budget surely at most the price pay all of it (left with exactly
+        0); the others surely have more and pay the price."""
+        groups = self.shares.members[p][0]
+        budgets, errors = self.budgets[groups], self.errors[groups]
+        margin = errors + rho_error
+        poor = budgets <= rho
+        rich = ~poor
+        if (np.any(budgets[poor] > rho - margin[poor])
+                or np.any(budgets[rich] <= rho + margin[rich])):
+            raise _Unsure
+        budgets[poor], errors[poor] = 0.0, 0.0
+        budgets[rich] -= rho
+        errors[rich] += rho_error + UNIT * self.start
+        self.budgets[groups], self.errors[groups] = budgets, errors
+
+
+def _down(value: float) -> float:
+    """A little below `value`, to cover the rounding of the division that made it."""
+    return value - abs(value) * 2 * UNIT
+
+
+def _up(value: float) -> float:
+    return value + abs(value) * 2 * UNIT
