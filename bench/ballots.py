@@ -218,7 +218,7 @@ def check(database_url: str, voters: int) -> str:
         "ok = all(verify_chain([{'previous': b.previous_receipt, 'receipt': b.receipt,"
         " 'content': b.content(b.projects), 'salt': b.salt}"
         " for b in Ballot.objects.filter(pool=p).order_by('seq')])"
-        " for p in Ballot.objects.values_list('pool', flat=True).distinct());"
+        " for p in Ballot.objects.order_by().values_list('pool', flat=True).distinct());"
         "print(Ballot.objects.count(), dup, ok)"
     )
     out = subprocess.run([sys.executable, "-c", code], env=env_for(database_url), cwd=ROOT,
