@@ -1,21 +1,25 @@
 """Ballot casting over HTTP against gunicorn and PostgreSQL, with many concurrent clients.
 
-    .venv/bin/python bench/ballots.py [--ballots 6000] [--clients 32] [--workers 4]
+    .venv/bin/python bench/ballots.py [--ballots 6000] [--clients 32] [--workers 3]
+                                      [--threads 4] [--database-url postgres://...]
 
 What it does:
 1. prepares a PostgreSQL database (default postgres://postgres@127.0.0.1:5432/shaar_bench_ballots,
-   or --database-url): migrations, a cycle in voting with a city-wide and a district pool,
-   and --ballots/2 verified voters, each with a logged-in session;
-2. starts gunicorn (sync workers, DEBUG off) on 127.0.0.1;
+   or --database-url; it is dropped and recreated): migrations, a cycle in voting with a
+   city-wide and a district pool, and --ballots/2 verified voters, each with a logged-in
+   session;
+2. starts gunicorn on 127.0.0.1 with the deployed configuration (deploy/gunicorn.conf.py,
+   DEBUG off), --workers processes of --threads threads each (gthread; sync when 1);
 3. casts every voter's two ballots (city-wide and district) with --clients concurrent
-   keep-alive HTTP clients spread over a few processes, as the ballot form does (POST with the
-   CSRF token, answer 302);
-4. prints ballots per second, p50/p95/p99 latency and errors, then checks the database: one
-   ballot per voter and pool, and an unbroken receipt chain.
+   keep-alive HTTP clients spread over --processes processes, as the ballot form does (POST
+   with the CSRF token, answer 302);
+4. prints ballots per second, p50/p95/p99 latency and errors; the CPU time each ballot cost
+   in gunicorn, in PostgreSQL (the bench database's backends) and in the load generator,
+   which stays meaningful on a busy machine; and the load average before and after. Then it
+   checks the database: one ballot per voter and pool, and an unbroken receipt chain.
 
 Only 127.0.0.1 is contacted. Targets (2 cores): >= 300 ballots/s, p99 < 300 ms, no errors.
 """
-
 from __future__ import annotations
 
 import argparse
@@ -160,7 +164,34 @@ def client_process(port: int, jobs: list[tuple[str, int, int]], threads: int,
         w.start()
     for w in workers:
         w.join()
-    results.put((latencies, errors))
+    results.put((latencies, errors, time.process_time()))
+
+
+def cpu_seconds(pid: int, children: bool = False) -> float:
+    """User + system CPU of a process (and of its children it has waited for), from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # the process has exited
+        return 0.0
+    ticks = int(fields[11]) + int(fields[12])  # utime, stime
+    if children:
+        ticks += int(fields[13]) + int(fields[14])  # cutime, cstime (recycled workers)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu(master: int, database_url: str) -> tuple[float, dict[int, float]]:
+    """CPU so far of gunicorn (master, live and recycled workers) and of each PostgreSQL
+    backend connected to the bench database (all on this machine)."""
+    import psycopg
+
+    workers = [int(p) for p in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+    web = cpu_seconds(master, children=True) + sum(cpu_seconds(w) for w in workers)
+    name = urllib.parse.urlparse(database_url).path.lstrip("/")
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        pids = [r[0] for r in conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [name])]
+    return web, {pid: cpu_seconds(pid) for pid in pids}
 
 
 def wait_for(port: int, timeout: float = 30) -> None:
@@ -187,7 +218,7 @@ def check(database_url: str, voters: int) -> str:
         "ok = all(verify_chain([{'previous': b.previous_receipt, 'receipt': b.receipt,"
         " 'content': b.content(b.projects), 'salt': b.salt}"
         " for b in Ballot.objects.filter(pool=p).order_by('seq')])"
-        " for p in Ballot.objects.values_list('pool', flat=True).distinct());"
+        " for p in Ballot.objects.order_by().values_list('pool', flat=True).distinct());"
         "print(Ballot.objects.count(), dup, ok)"
     )
     out = subprocess.run([sys.executable, "-c", code], env=env_for(database_url), cwd=ROOT,
@@ -201,7 +232,8 @@ def main() -> None:
     parser.add_argument("--ballots", type=int, default=6000)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--processes", type=int, default=2, help="load-generator processes")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL",
                                                                  DEFAULT_DB))
@@ -228,15 +260,19 @@ def main() -> None:
         for pool_id in pools:
             jobs.append((session, pool_id, projects[pool_id][n % len(projects[pool_id])]))
 
+    gunicorn_env = {**env, "WEB_CONCURRENCY": str(args.workers),
+                    "GUNICORN_THREADS": str(args.threads),
+                    "GUNICORN_BIND": f"127.0.0.1:{args.port}", "GUNICORN_KEEPALIVE": "30",
+                    "GUNICORN_ACCESS_LOG": os.devnull, "GUNICORN_LOG_LEVEL": "warning"}
     gunicorn = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "shaar.wsgi", "--workers", str(args.workers),
-         "--bind", f"127.0.0.1:{args.port}", "--backlog", "2048", "--log-level", "warning",
-         "--keep-alive", "30"],
-        env=env, cwd=ROOT, start_new_session=True)
+        [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "shaar.wsgi"],
+        env=gunicorn_env, cwd=ROOT, start_new_session=True)
     try:
         wait_for(args.port)
         if gunicorn.poll() is not None:
             raise SystemExit("gunicorn exited (is the port free?)")
+        web_before, db_before = server_cpu(gunicorn.pid, args.database_url)
+        load_before = os.getloadavg()[0]
         results: multiprocessing.Queue = multiprocessing.Queue()
         per_process = max(1, args.clients // args.processes)
         start_at = time.time() + 1.0
@@ -247,11 +283,15 @@ def main() -> None:
             p.start()
         latencies: list[float] = []
         errors: list[str] = []
+        client_cpu = 0.0
         for _p in procs:
-            lat, err = results.get()
+            lat, err, cpu = results.get()
             latencies.extend(lat)
             errors.extend(err)
+            client_cpu += cpu
         elapsed = time.time() - start_at
+        web_after, db_after = server_cpu(gunicorn.pid, args.database_url)
+        load_after = os.getloadavg()[0]
         for p in procs:
             p.join()
     finally:
@@ -262,11 +302,18 @@ def main() -> None:
     qs = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0] * 99
     print(f"ballots sent: {len(jobs)}, accepted: {ok}, errors: {len(errors)}"
           + (f" ({', '.join(sorted(set(errors)))})" if errors else ""))
-    print(f"clients: {args.clients}, gunicorn workers: {args.workers}, "
-          f"elapsed: {elapsed:.1f} s")
+    print(f"clients: {args.clients} in {args.processes} processes, gunicorn: {args.workers} "
+          f"workers x {args.threads} threads, elapsed: {elapsed:.1f} s")
     print(f"ballots/s: {ok / elapsed:.0f}")
     print(f"latency p50: {qs[49] * 1000:.0f} ms, p95: {qs[94] * 1000:.0f} ms, "
           f"p99: {qs[98] * 1000:.0f} ms")
+    web = (web_after - web_before) / len(jobs) * 1000
+    db = sum(cpu - db_before.get(pid, 0.0) for pid, cpu in db_after.items()) / len(jobs) * 1000
+    client = client_cpu / len(jobs) * 1000
+    print(f"CPU per ballot: gunicorn {web:.1f} ms, PostgreSQL {db:.1f} ms, load generator "
+          f"{client:.1f} ms; all of 2 cores would cast {2000 / (web + db + client):.0f}/s")
+    print(f"load average (1 min) before: {load_before:.1f}, after: {load_after:.1f} "
+          f"on {os.cpu_count()} cores (other work on the machine slows the figures above)")
     print(check(args.database_url, voters))
 
 

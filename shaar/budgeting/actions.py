@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import logging
 import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -140,14 +141,22 @@ def ballot_cast(*, pool: Pool, voter: Voter, project_ids: list[int],
                 channel: str = Ballot.Channel.WEB, entered_by: User | None = None) -> Ballot:
     """Cast (or, where the cycle allows it, replace) a ballot; returns the accepted ballot.
 
-    The pool row is locked (select_for_update on PostgreSQL; SQLite transactions are
-    IMMEDIATE) so the receipt chain grows one link at a time. The partial unique index on
-    (pool, voter_key) is the last guard: an IntegrityError there is a duplicate too.
+    `pool` is the caller's fresh read of the pool with its cycle. The ballot's rules are
+    checked against it first; only then is the ballot linked into the pool's receipt chain,
+    the one step that must be serialised per pool (see `_link`). The partial unique index on
+    (pool, voter_key) refuses a second ballot: the IntegrityError becomes a refusal.
     """
+    chosen = _check_ballot(pool, project_ids)
+    ballot = Ballot(pool=pool, voter_key=voter.key, projects=chosen, channel=channel,
+                    district_id=voter.district_id, salt=secrets.token_hex(16),
+                    public_id=secrets.token_hex(8), cast_at=timezone.now())
     try:
-        with transaction.atomic():
-            return _ballot_cast(pool=pool, voter=voter, project_ids=project_ids,
-                                channel=channel)
+        if pool.cycle.allow_ballot_change:
+            with transaction.atomic():
+                _replace_online_ballot(pool=pool, voter=voter, channel=channel)
+                linked = _link(ballot, pool)
+        else:
+            linked = _link(ballot, pool)
     except DuplicateBallot as exc:
         _refuse(pool, voter.key, channel, entered_by, "duplicate")
         raise ValidationError(exc.messages) from None
@@ -155,47 +164,121 @@ def ballot_cast(*, pool: Pool, voter: Voter, project_ids: list[int],
         _refuse(pool, voter.key, channel, entered_by, "duplicate (database constraint)")
         raise ValidationError(_("A ballot has already been cast for this person in this pool. "
                                 "Only one ballot per person is accepted.")) from None
-
-
-def _ballot_cast(*, pool: Pool, voter: Voter, project_ids: list[int], channel: str) -> Ballot:
-    # The ballot's own rules first, against the caller's pool (its rules are frozen while
-    # voting is open), so that the pool row stays locked only for the few statements that
-    # extend the receipt chain.
-    chosen = _check_ballot(pool, project_ids)
-    locked = Pool.objects.select_for_update(of=("self",)).select_related("cycle").get(
-        pk=pool.pk)
-    if any(getattr(locked, f) != getattr(pool, f) for f in ("budget", "ballot_form",
-                                                             "max_projects")):
-        chosen = _check_ballot(locked, project_ids)  # changed just before voting opened
-    pool = locked
-    cycle = pool.cycle
+    if linked:
+        return ballot
+    # Not linked: voting is not open (any more), or the pool's rules changed after the
+    # caller read them (an edit just before voting opened). Check again with a fresh read.
+    fresh = Pool.objects.select_related("cycle").get(pk=pool.pk)
+    cycle = fresh.cycle
     if cycle.phase != Phase.VOTING:
         raise ValidationError(_("Voting is not open."))
     if cycle.voting_closes and timezone.now() > cycle.voting_closes:
         raise ValidationError(_("Voting has closed."))
-    existing = None
-    if cycle.allow_ballot_change:
-        existing = Ballot.objects.filter(pool=pool, voter_key=voter.key, is_current=True).first()
-        if existing is not None and not (channel == Ballot.Channel.WEB
-                                         and existing.channel == Ballot.Channel.WEB):
-            raise DuplicateBallot(_("A ballot has already been cast for this person in this "
-                                    "pool. Only one ballot per person is accepted."))
-    # Otherwise a second ballot is refused by the unique index on (pool, voter_key): the
-    # insert below raises IntegrityError, which ballot_cast turns into the same refusal.
-    if existing is not None:
-        existing.is_current = False
-        existing.save(update_fields=["is_current"])
-    salt = secrets.token_hex(16)
-    receipt = Ballot.chain(pool.last_receipt, Ballot.content(chosen), salt)
-    ballot = Ballot(pool=pool, voter_key=voter.key, projects=chosen, channel=channel,
-                    district_id=voter.district_id, seq=pool.ballot_seq + 1, salt=salt,
-                    previous_receipt=pool.last_receipt, receipt=receipt,
-                    public_id=secrets.token_hex(8))
-    ballot.save()
-    # A queryset update: no signals, so the audit log never links a voter (the request's
-    # user) to a receipt.
-    Pool.objects.filter(pk=pool.pk).update(last_receipt=receipt, ballot_seq=ballot.seq)
-    return ballot
+    return ballot_cast(pool=fresh, voter=voter, project_ids=project_ids, channel=channel,
+                       entered_by=entered_by)
+
+
+def _replace_online_ballot(*, pool: Pool, voter: Voter, channel: str) -> None:
+    """Where the cycle allows changes, an online ballot is replaced by a later online one;
+    a paper ballot is final, and so is any ballot when the new one is on paper."""
+    existing = (Ballot.objects.select_for_update()
+                .filter(pool=pool, voter_key=voter.key, is_current=True).order_by("pk").first())
+    if existing is None:
+        return
+    if not (channel == Ballot.Channel.WEB and existing.channel == Ballot.Channel.WEB):
+        raise DuplicateBallot(_("A ballot has already been cast for this person in this "
+                                "pool. Only one ballot per person is accepted."))
+    existing.is_current = False
+    existing.save(update_fields=["is_current"])
+
+
+def _link(ballot: Ballot, pool: Pool) -> bool:
+    """Append `ballot` to its pool's receipt chain and store it, if voting is open and the
+    pool's ballot rules are still those `pool` says; returns whether it was stored.
+
+    Appending is serialised per pool: the pool row (the chain's head) is locked, the receipt
+    hashes the previous one, the head moves on. On PostgreSQL this is one statement, so the
+    lock is held only while the server runs it and commits, never across a round trip to
+    this process. Other databases lock the row (SQLite: an IMMEDIATE transaction) and take
+    the same steps through the ORM.
+    """
+    if connection.vendor == "postgresql":
+        return _link_in_one_statement(ballot, pool)
+    with transaction.atomic():
+        locked = (Pool.objects.select_for_update(of=("self",)).select_related("cycle")
+                  .filter(pk=pool.pk).first())
+        if not _still_open_with_same_rules(locked, pool):
+            return False
+        ballot.seq, ballot.previous_receipt = locked.ballot_seq + 1, locked.last_receipt
+        ballot.receipt = Ballot.chain(locked.last_receipt, Ballot.content(ballot.projects),
+                                      ballot.salt)
+        ballot.save()
+        # A queryset update: no signals, so the audit log never links a voter (the
+        # request's user) to a receipt.
+        Pool.objects.filter(pk=pool.pk).update(last_receipt=ballot.receipt,
+                                               ballot_seq=ballot.seq)
+    return True
+
+
+def _still_open_with_same_rules(locked: Pool | None, pool: Pool) -> bool:
+    if locked is None or locked.cycle.phase != Phase.VOTING:
+        return False
+    if locked.cycle.voting_closes and timezone.now() > locked.cycle.voting_closes:
+        return False
+    return all(getattr(locked, f) == getattr(pool, f) for f in Pool.BALLOT_RULE_FIELDS)
+
+
+def _link_in_one_statement(ballot: Ballot, pool: Pool) -> bool:
+    params = {"pool": pool.pk, "phase": Phase.VOTING, "now": ballot.cast_at,
+              "content": Ballot.content(ballot.projects), "salt": ballot.salt,
+              "key": ballot.voter_key, "projects": json.dumps(ballot.projects),
+              "channel": ballot.channel, "district": ballot.district_id,
+              "public_id": ballot.public_id,
+              **{f: getattr(pool, f) for f in Pool.BALLOT_RULE_FIELDS}}
+    with connection.cursor() as cursor:
+        if connection.in_atomic_block:
+            # A savepoint, so that a refused duplicate leaves the caller's transaction usable.
+            with transaction.atomic():
+                cursor.execute(LINK_SQL, params)
+        else:
+            # Autocommit: the statement is its own transaction.
+            cursor.execute(LINK_SQL, params)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    ballot.pk, ballot.seq, ballot.previous_receipt, ballot.receipt = row
+    ballot._state.adding, ballot._state.db = False, connection.alias
+    return True
+
+
+# The chain link on PostgreSQL. `head` locks the pool row (waiting for the ballot before,
+# then reading its receipt) and checks that voting is open and the rules unchanged;
+# `moved` advances the head; the INSERT stores the ballot with the same receipt. The receipt
+# is Ballot.chain() written in SQL: sha256 of "previous|content|salt", as hex.
+LINK_SQL = f"""
+WITH head AS (
+    SELECT p.id, p.ballot_seq + 1 AS seq, p.last_receipt AS previous,
+           encode(sha256(convert_to(p.last_receipt || '|' || %(content)s || '|' || %(salt)s,
+                                    'UTF8')), 'hex') AS receipt
+      FROM {Pool._meta.db_table} p JOIN {Cycle._meta.db_table} c ON c.id = p.cycle_id
+     WHERE p.id = %(pool)s AND c.phase = %(phase)s
+       AND (c.voting_closes IS NULL OR c.voting_closes >= %(now)s)
+       AND p.budget = %(budget)s AND p.ballot_form = %(ballot_form)s
+       AND p.max_projects = %(max_projects)s
+       FOR UPDATE OF p
+), moved AS (
+    UPDATE {Pool._meta.db_table} p SET ballot_seq = head.seq, last_receipt = head.receipt
+      FROM head WHERE p.id = head.id
+    RETURNING head.seq, head.previous, head.receipt
+)
+INSERT INTO {Ballot._meta.db_table}
+       (pool_id, voter_key, projects, channel, district_id, seq, salt, previous_receipt,
+        receipt, public_id, is_current, cast_at)
+SELECT %(pool)s, %(key)s, %(projects)s::jsonb, %(channel)s, %(district)s, moved.seq,
+       %(salt)s, moved.previous, moved.receipt, %(public_id)s, TRUE, %(now)s
+  FROM moved
+RETURNING id, seq, previous_receipt, receipt
+"""  # noqa: S608 (table names from the models; every value is a parameter)
 
 
 def paper_ballot_enter(*, staff: User, pool: Pool, pin: str, project_ids: list[int]) -> Ballot:

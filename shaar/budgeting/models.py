@@ -107,6 +107,8 @@ class Pool(NamedMixin, SampleDataMixin):
         MES_LIMIT = "mes-add1-to-limit", _("Method of Equal Shares, budget raised to its limit")
         PHRAGMEN = "phragmen", _("sequential Phragmén")
 
+    # What a ballot is checked against (a subset of FROZEN_FIELDS).
+    BALLOT_RULE_FIELDS = ("budget", "ballot_form", "max_projects")
     FROZEN_FIELDS = ("budget", "ballot_form", "max_projects", "rule", "accepts_phone",
                      "accepts_register", "accepts_in_person", "district_id")
 
