@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import phonenumbers
 from allauth.account.adapter import DefaultAccountAdapter
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from shaar.city.models import City
+
 from .models import User
-from .phones import normalise_mobile
+from .phones import example_mobile, normalise_mobile
 from .sms import send_sms
 
 
@@ -21,7 +24,10 @@ class AccountAdapter(DefaultAccountAdapter):
         # which normalise_mobile (via clean_phone) understands.
         kwargs.setdefault("validators", [])
         kwargs.setdefault("label", gettext_lazy("Mobile number"))
-        kwargs.setdefault("help_text", gettext_lazy("A Kyrgyz mobile number, e.g. 0555 123 456."))
+        example = example_mobile(City.current().country_code,
+                                 phonenumbers.PhoneNumberFormat.NATIONAL)
+        kwargs.setdefault("help_text", _("A mobile number, e.g. %(example)s.")
+                          % {"example": example})
         return super().phone_form_field(**kwargs)
 
     def send_verification_code_sms(self, user: User, phone: str, code: str, **kwargs) -> None:

@@ -10,6 +10,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from shaar import counting
+from shaar.city.models import City
 from shaar.counting import Instance, Project, Result, TieBreak, Votes
 
 from .models import Ballot, Pool, Proposal
@@ -57,19 +58,19 @@ def instance_for_pool(pool: Pool, with_outcome: dict[str, Any] | None = None) ->
     votes = Votes(voter_ids=tuple(r[0] for r in rows),
                   ballots=tuple(tuple(str(p) for p in r[1]) for r in rows),
                   extra=(("voting_method", tuple(r[2] for r in rows)),))
-    cycle = pool.cycle
+    cycle, city = pool.cycle, City.current()
     meta = [
         ("description", f"{cycle.name_en}, {pool.name_en}"),
-        ("country", "Kyrgyzstan"),
-        ("unit", "Bishkek"),
+        ("country", city.country_name_en),
+        ("unit", city.name_en),
         ("subunit", pool.district.name_en if pool.district_id else ""),
         ("instance", cycle.slug),
         ("num_projects", str(len(projects))),
         ("num_votes", str(len(rows))),
         ("rule", pool.rule),
         ("comment", f"{RULE_COMMENTS.get(pool.rule, pool.rule)} {TIE_COMMENT}"),
-        ("currency", "KGS"),
-        ("language", "ky"),
+        ("currency", city.currency),
+        ("language", city.default_language),
     ]
     if cycle.voting_opens:
         meta.append(("date_begin", cycle.voting_opens.date().isoformat()))

@@ -5,7 +5,7 @@ from .models import City, Department, District, Organisation
 
 @admin.register(City)
 class CityAdmin(admin.ModelAdmin):
-    list_display = ["name_en", "population", "time_zone", "default_language"]
+    list_display = ["name_en", "country_code", "currency", "time_zone", "default_language"]
 
     def has_add_permission(self, request) -> bool:
         return not City.objects.exists()

@@ -49,6 +49,8 @@ def seed() -> None:
             "name_en": "Bishkek",
             "default_language": "ky",
             "currency": "KGS",
+            "country_code": "KG",
+            "country_name_en": "Kyrgyzstan",
             "population": sum(row[4] for row in DISTRICTS),
             "time_zone": "Asia/Bishkek",
             "hotline_phone": "1212",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import zoneinfo
 
+import phonenumbers
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -46,6 +47,13 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value})
 
 
+def validate_country_code(value: str) -> None:
+    # phonenumbers knows every region a mobile number can belong to.
+    if value not in phonenumbers.SUPPORTED_REGIONS:
+        raise ValidationError(_("%(value)s is not a known ISO 3166 country code."),
+                              params={"value": value})
+
+
 class City(NamedMixin, SampleDataMixin):
     """The one city this installation serves; edited in the admin."""
 
@@ -54,7 +62,15 @@ class City(NamedMixin, SampleDataMixin):
     default_language = models.CharField(
         _("default language"), max_length=5, choices=settings.LANGUAGES, default="ky"
     )
-    currency = models.CharField(_("currency"), max_length=3, default="KGS")
+    currency = models.CharField(_("currency"), max_length=3, default="KGS",
+                                help_text=_("ISO 4217 code, e.g. KGS."))
+    country_code = models.CharField(
+        _("country code"), max_length=2, default="KG", validators=[validate_country_code],
+        help_text=_("ISO 3166 code, e.g. KG: how mobile numbers are read and checked, and "
+                    "the country of open data."))
+    country_name_en = models.CharField(
+        _("country name (English)"), max_length=100, default="Kyrgyzstan",
+        help_text=_("Written into published open data such as Pabulib files."))
     population = models.PositiveIntegerField(_("population"), default=0)
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="Asia/Bishkek", validators=[validate_time_zone]

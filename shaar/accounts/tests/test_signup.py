@@ -45,7 +45,8 @@ class PhoneSignupTests(TestCase):
 
     def test_it_refuses_a_foreign_number(self) -> None:
         response = self._signup("+7 701 123 45 67")
-        self.assertContains(response, "Kyrgyz mobile number")
+        self.assertContains(
+            response, "Enter a mobile number of this country (+996), such as +996 700 123 456.")
         self.assertFalse(User.objects.exists())
 
     def test_it_locks_the_number_for_30_minutes_after_five_wrong_codes(self) -> None:

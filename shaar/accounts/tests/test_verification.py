@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from shaar.accounts import actions
 from shaar.accounts.models import Role, Verification, voter_key_for_pin
 from shaar.accounts.phones import normalise_mobile
+from shaar.city.models import City
 from shaar.lib.testing import BaseTestCase, make_pin, make_staff, make_user
 
 URL = "/en/me/staff/verify-in-person/"
@@ -76,6 +77,14 @@ class PhoneNumberTests(BaseTestCase):
         for raw in ("+7 701 123 45 67", "0312 61 11 77", "hello", "+996 555"):
             with self.assertRaises(ValidationError, msg=raw):
                 normalise_mobile(raw)
+
+    def test_another_city_reads_numbers_of_its_own_country(self) -> None:
+        city = City.current()
+        city.country_code = "KZ"
+        city.save()
+        self.assertEqual(normalise_mobile("8 (701) 123 45 67"), "+77011234567")
+        with self.assertRaisesMessage(ValidationError, "(+7), such as +7 771 000 9998"):
+            normalise_mobile("+996 555 123 456")
 
     def test_pins_are_checked_before_hashing(self) -> None:
         for bad in ("", "3" + "0" * 13, "2" * 13, "2" * 15, "2abc"):

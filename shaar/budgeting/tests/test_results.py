@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from shaar import counting
+from shaar.city.models import City
 from shaar.lib.testing import BaseTestCase, make_resident
 
 from .. import actions, opendata
@@ -80,6 +81,14 @@ class ResultsTests(BaseTestCase):
         selected_column = {p.id for p in instance.projects if p.get("selected") == "1"}
         self.assertEqual(selected_column, set(published))
         self.assertEqual(instance.num_voters, self.city.result.ballots)
+
+    def test_it_describes_the_city_from_its_settings(self):
+        city = City.current()
+        city.name_en, city.country_name_en, city.currency = "Osh", "Kyrgyz Republic", "USD"
+        city.save()
+        meta = dict(counting.parse_pabulib(opendata.pabulib_text(self.city)).meta)
+        self.assertEqual((meta["unit"], meta["country"], meta["currency"], meta["language"]),
+                         ("Osh", "Kyrgyz Republic", "USD", city.default_language))
 
     def test_it_keeps_voter_ids_random_and_free_of_keys(self):
         text = opendata.pabulib_text(self.city)
