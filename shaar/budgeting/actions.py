@@ -492,6 +492,11 @@ def content_hide(*, obj: Proposal | Comment, reason: str, by: User) -> None:
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Give a public reason for hiding this."))
+    if (isinstance(obj, Proposal) and obj.status == Proposal.Status.APPROVED
+            and obj.cycle.is_frozen):
+        # Ballots already name it; hiding it would drop it from the count.
+        raise ValidationError(_("Voting has opened: projects on the ballot can no longer be "
+                                "hidden. Hide abusive comments instead."))
     obj.hidden, obj.hidden_reason = True, reason[:300]
     obj.save(update_fields=["hidden", "hidden_reason"])
     if isinstance(obj, Proposal):

@@ -87,6 +87,12 @@ class CycleAdvanceTests(BaseTestCase):
                                     technical_ok=True, competence_ok=True, cost=1,
                                     cost_breakdown="", reason="")
 
+    def test_it_keeps_projects_on_the_ballot_once_voting_opens(self):
+        _cycle, _city, _local, cp, _lp = make_voting_cycle(self.district)
+        with self.assertRaisesMessage(ValidationError, "can no longer be hidden"):
+            actions.content_hide(obj=cp[0], reason="Abusive", by=self.admin)
+        self.assertFalse(Proposal.objects.get(pk=cp[0].pk).hidden)
+
     def test_it_gives_identical_results_when_counted_again(self):
         cycle, city, _local, cp, _lp = make_voting_cycle(self.district)
         from shaar.lib.testing import make_resident
