@@ -110,6 +110,15 @@ class City(NamedMixin, SampleDataMixin):
                 cache.set(cls.CACHE_KEY, city, 300)
         return city
 
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The city's time zone: month boundaries, "today" and the times pages show. A row
+        saved before the validator existed may hold an unknown name: fall back to TIME_ZONE."""
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
 
 class District(NamedMixin, SampleDataMixin):
     code = models.SlugField(_("code"), max_length=40, unique=True)

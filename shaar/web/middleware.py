@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils import timezone
 
 from shaar.city.models import City
 
@@ -19,3 +20,15 @@ class CityDefaultLanguageMiddleware:
         ):
             request.META["HTTP_ACCEPT_LANGUAGE"] = City.current().default_language
         return self.get_response(request)
+
+
+class CityTimeZoneMiddleware:
+    """Show and read times on the city's clock (its time zone is set in the admin), so the
+    pages' "(… time)" notes are true for any city, whatever the TIME_ZONE setting says."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with timezone.override(City.current().zone):
+            return self.get_response(request)
