@@ -110,6 +110,15 @@ class ProviderPagesTest(EnglishTestCase):
         self.assertEqual(self.client.get(reverse("providers:provider", args=["nope"])
                                          ).status_code, 404)
 
+    def test_it_gives_times_in_the_citys_own_time_zone(self) -> None:
+        self.city.time_zone = "Asia/Almaty"
+        self.city.save()
+        response = self.client.get(reverse("providers:provider", args=["good-waste"]),
+                                   {"month": f"{self.month:%Y-%m}"})
+        self.assertContains(response, "time zone, Asia/Almaty.")  # the methodology
+        self.assertContains(response, "(Asia/Almaty time).")  # when it was computed
+        self.assertNotContains(response, "Asia/Bishkek")
+
     def test_it_compares_districts(self) -> None:
         response = self.client.get(reverse("providers:districts"),
                                    {"month": f"{self.month:%Y-%m}", "sector": "waste"})
