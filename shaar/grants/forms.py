@@ -12,7 +12,7 @@ from .models import ApplicantProfile, Application, Report
 def _in_currency(label) -> str:
     """A money field's label naming the city's currency (set in the admin), read each time
     the form is shown rather than once at import."""
-    return lazy(lambda: label % {"currency": City.current().currency}, str)()
+    return lazy(lambda: label % {"currency": City.current().currency_name}, str)()
 
 
 class ProfileForm(forms.ModelForm):

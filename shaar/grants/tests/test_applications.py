@@ -317,3 +317,11 @@ class CitySettingsTests(ApplicationTestCase):
         self.city.currency = "UZS"
         self.city.save()
         self.assertEqual(str(TrancheForm().fields["planned_amount"].label), "Amount, UZS")
+
+    def test_it_writes_the_currency_as_the_city_names_it(self) -> None:
+        self.city.currency_name_en = "tenge"
+        self.city.save()
+        self.assertEqual(str(PayForm().fields["paid_amount"].label), "Amount paid, tenge")
+        self.client.force_login(self.resident)
+        response = self.client.get(reverse("grants:application", args=[self.application.id]))
+        self.assertContains(response, "From the grant, tenge")
