@@ -9,7 +9,7 @@ import hmac
 import logging
 import time
 from collections import defaultdict
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -65,10 +65,10 @@ def level_histories(source: ReportSource | None = None) -> dict:
     return dict(histories)
 
 
-def survey_figures(month: date) -> dict[metrics.Scope, Figure]:
+def survey_figures(month: date, tz: tzinfo) -> dict[metrics.Scope, Figure]:
     """Survey scores by scope for answers given in `month`: per provider (its sector, in the
     districts it serves), per provider and district, and per district for all sectors."""
-    start, end = metrics.month_bounds(month, City.current().zone)
+    start, end = metrics.month_bounds(month, tz)
     answers = list(SurveyAnswer.objects.filter(answered_at__gte=start, answered_at__lt=end)
                    .values_list("survey__sector", "district_id", "score"))
     if not answers:
@@ -119,7 +119,7 @@ def scorecards_compute(*, month: date, now: datetime | None = None,
         start, end = metrics.month_bounds(month, tz)
         groups = metrics.compute_month(source.records(start=start, end=end), month=month,
                                        tz=tz, now=now, levels=levels)
-    surveys = survey_figures(month)
+    surveys = survey_figures(month, tz)
     for scope in surveys:
         groups.setdefault(scope, Accumulator())
     known_orgs = set(Organisation.objects.values_list("id", flat=True))

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.utils import timezone
 
 from shaar.city.models import City
@@ -30,5 +31,11 @@ class CityTimeZoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        with timezone.override(City.current().zone):
+        try:
+            zone = City.current().zone
+        except DatabaseError:
+            # An outage: let the view meet it, so /healthz still reports and pages answer
+            # 503 (shaar.ops); TIME_ZONE stays active meanwhile.
+            return self.get_response(request)
+        with timezone.override(zone):
             return self.get_response(request)
