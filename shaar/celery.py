@@ -41,7 +41,7 @@ app.conf.beat_schedule = {
         "schedule": settings.FEEDBACK_SYSTEMIC_MINUTES * 60.0,
     },
     # providers: recompute this month's and last month's scorecards every night (03:15
-    # Bishkek time, CELERY_TIMEZONE) and mail last month's to subscribers.
+    # local time, CELERY_TIMEZONE) and mail last month's to subscribers.
     "providers-scorecards-nightly": {
         "task": "shaar.providers.tasks.compute_scorecards_nightly",
         "schedule": crontab(hour=3, minute=15),

@@ -82,6 +82,7 @@ MIDDLEWARE = [
     # LocaleMiddleware needs the session (language chosen earlier) and must run before
     # CommonMiddleware so that a missing /ky/ prefix redirects to the right language.
     "shaar.web.middleware.CityDefaultLanguageMiddleware",
+    "shaar.web.middleware.CityTimeZoneMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -153,7 +154,6 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TIMEZONE = "Asia/Bishkek"
 
 # --- Auth, accounts -----------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -239,6 +239,8 @@ LANGUAGES = [("ky", "Кыргызча"), ("ru", "Русский"), ("en", "Engli
 LOCALE_PATHS = [BASE_DIR / "shaar" / "web" / "locale"]
 FORMAT_MODULE_PATH = ["shaar.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Bishkek")
+# Nightly jobs run at night on the installation's clock; set TIME_ZONE to the city's.
+CELERY_TIMEZONE = TIME_ZONE
 USE_I18N = True
 USE_TZ = True
 

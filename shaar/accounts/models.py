@@ -32,7 +32,8 @@ def voter_key_for_pin(pin: str) -> str:
 
 
 class User(AbstractUser):
-    """A person with an account. Residents sign up with a +996 mobile number or e-mail."""
+    """A person with an account. Residents sign up with a mobile number of the city's country
+    (City.country_code) or an e-mail address."""
 
     # username is generated (allauth populates it); people log in by phone or e-mail.
     phone = models.CharField(_("mobile number"), max_length=20, null=True, blank=True,

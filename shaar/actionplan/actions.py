@@ -84,7 +84,7 @@ def plan_transition(*, plan: ActionPlan, to_status: str, by: User | None,
                 "from the city.", unanswered), params={"count": unanswered})
         if not locked.commitments.exists():
             raise ValidationError(_("The plan cannot be adopted without commitments."))
-        locked.adopted_on = timezone.localdate()
+        locked.adopted_on = city_today()
     now = timezone.now()
     PlanStatusChange.objects.create(plan=locked, from_status=locked.status, to_status=to_status,
                                     note=note[:MAX_TEXT], changed_by=by, changed_at=now)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 import re
-import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -27,13 +26,8 @@ from shaar.lib.i18n import localized
 
 
 def city_today(now: datetime.datetime | None = None) -> datetime.date:
-    """Today's date in the city's time zone (Asia/Bishkek, UTC+6), not the server's."""
-    now = now or timezone.now()
-    try:
-        tz = zoneinfo.ZoneInfo(City.current().time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-    return timezone.localtime(now, tz).date()
+    """Today's date in the city's time zone (City.time_zone), not the server's."""
+    return timezone.localtime(now or timezone.now(), City.current().zone).date()
 
 
 class Localized:

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from shaar.city.models import City
 from shaar.lib.i18n import localized
 
 from .models import (
@@ -243,7 +244,7 @@ def export_commitment(commitment: Commitment, *, today: datetime.date | None = N
         "contact_email": commitment.contact_email,
         "contact_phone": commitment.contact_phone,
         "budget": str(commitment.budget) if commitment.budget is not None else None,
-        "budget_currency": "KGS",
+        "budget_currency": City.current().currency,
         "start_date": commitment.start_date.isoformat(),
         "end_date": commitment.end_date.isoformat(),
         "sdgs": commitment.sdg_list,

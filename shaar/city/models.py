@@ -64,6 +64,14 @@ class City(NamedMixin, SampleDataMixin):
     )
     currency = models.CharField(_("currency"), max_length=3, default="KGS",
                                 help_text=_("ISO 4217 code, e.g. KGS."))
+    # How residents write the currency next to an amount ("Amount, сом"); the ISO code
+    # stands in for a language left empty.
+    currency_name_ky = models.CharField(_("currency name (Kyrgyz)"), max_length=20, blank=True,
+                                        help_text=_("E.g. сом. Empty: the ISO code is shown."))
+    currency_name_ru = models.CharField(_("currency name (Russian)"), max_length=20, blank=True,
+                                        help_text=_("E.g. сом. Empty: the ISO code is shown."))
+    currency_name_en = models.CharField(_("currency name (English)"), max_length=20, blank=True,
+                                        help_text=_("E.g. som. Empty: the ISO code is shown."))
     country_code = models.CharField(
         _("country code"), max_length=2, default="KG", validators=[validate_country_code],
         help_text=_("ISO 3166 code, e.g. KG: how mobile numbers are read and checked, and "
@@ -109,6 +117,20 @@ class City(NamedMixin, SampleDataMixin):
             with contextlib.suppress(Exception):
                 cache.set(cls.CACHE_KEY, city, 300)
         return city
+
+    @property
+    def currency_name(self) -> str:
+        """The currency as written next to amounts in the current language."""
+        return localized(self, "currency_name") or self.currency
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The city's time zone: month boundaries, "today" and the times pages show. A row
+        saved before the validator existed may hold an unknown name: fall back to TIME_ZONE."""
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
 class District(NamedMixin, SampleDataMixin):

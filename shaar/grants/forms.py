@@ -1,11 +1,18 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from shaar.city.models import District
+from shaar.city.models import City, District
 
 from .models import ApplicantProfile, Application, Report
+
+
+def _in_currency(label) -> str:
+    """A money field's label naming the city's currency (set in the admin), read each time
+    the form is shown rather than once at import."""
+    return lazy(lambda: label % {"currency": City.current().currency_name}, str)()
 
 
 class ProfileForm(forms.ModelForm):
@@ -53,10 +60,10 @@ class ApplicationForm(forms.ModelForm):
 
 class BudgetLineForm(forms.Form):
     item = forms.CharField(label=_("Item"), max_length=200, required=False)
-    requested = forms.IntegerField(label=_("From the grant, KGS"), min_value=0,
-                                   max_value=10**12, required=False)
-    cofunding = forms.IntegerField(label=_("Co-funding, KGS"), min_value=0, max_value=10**12,
-                                   required=False)
+    requested = forms.IntegerField(label=_in_currency(_("From the grant, %(currency)s")),
+                                   min_value=0, max_value=10**12, required=False)
+    cofunding = forms.IntegerField(label=_in_currency(_("Co-funding, %(currency)s")),
+                                   min_value=0, max_value=10**12, required=False)
 
 
 BudgetFormSet = forms.formset_factory(BudgetLineForm, extra=3, max_num=50, validate_max=True)
@@ -121,8 +128,8 @@ class DecisionForm(forms.Form):
     awarded = forms.TypedChoiceField(label=_("Decision"),
                                      choices=[("yes", _("Award")), ("no", _("Do not award"))],
                                      coerce=lambda v: v == "yes")
-    amount = forms.IntegerField(label=_("Amount, KGS"), min_value=0, max_value=10**12,
-                                required=False)
+    amount = forms.IntegerField(label=_in_currency(_("Amount, %(currency)s")), min_value=0,
+                                max_value=10**12, required=False)
     reason = forms.CharField(label=_("Reason (required when departing from the ranking)"),
                              required=False, max_length=2000)
     envelope_override = forms.BooleanField(label=_("Override: exceed the envelope"),
@@ -145,7 +152,8 @@ class AgreementForm(forms.Form):
 class TrancheForm(forms.Form):
     planned_on = forms.DateField(label=_("Planned date"),
                                  widget=forms.DateInput(attrs={"type": "date"}))
-    planned_amount = forms.IntegerField(label=_("Amount, KGS"), min_value=1, max_value=10**12)
+    planned_amount = forms.IntegerField(label=_in_currency(_("Amount, %(currency)s")),
+                                        min_value=1, max_value=10**12)
     requires_accepted_report = forms.BooleanField(
         label=_("Pay only after an accepted report"), required=False)
 
@@ -153,7 +161,8 @@ class TrancheForm(forms.Form):
 class PayForm(forms.Form):
     tranche = forms.IntegerField(widget=forms.HiddenInput)
     paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
-    paid_amount = forms.IntegerField(label=_("Amount paid, KGS"), min_value=1, max_value=10**12)
+    paid_amount = forms.IntegerField(label=_in_currency(_("Amount paid, %(currency)s")),
+                                     min_value=1, max_value=10**12)
 
 
 class ReviewForm(forms.Form):

@@ -6,8 +6,9 @@ contacts, members living in the city) and `Membership` rows linking user account
 organisation. One person may act for several organisations; an evaluator who is a member of
 an applicant organisation can never see that organisation's applications.
 
-Money is whole som (KGS) in integer fields. All datetimes are aware; the call deadline is the
-instant `closes_at`: a submission is accepted while `now < closes_at`.
+Money is whole units of the city's currency (City.currency) in integer fields. All datetimes
+are aware; the call deadline is the instant `closes_at`: a submission is accepted while
+`now < closes_at`.
 """
 
 from __future__ import annotations
@@ -99,8 +100,8 @@ class Call(SampleDataMixin):
     description_ky = models.TextField(_("description (Kyrgyz)"))
     description_ru = models.TextField(_("description (Russian)"))
     description_en = models.TextField(_("description (English)"))
-    envelope = models.PositiveBigIntegerField(_("total envelope, KGS"))
-    max_per_grant = models.PositiveBigIntegerField(_("maximum per grant, KGS"))
+    envelope = models.PositiveBigIntegerField(_("total envelope"))
+    max_per_grant = models.PositiveBigIntegerField(_("maximum per grant"))
     allow_ngos = models.BooleanField(_("registered NGOs may apply"), default=True)
     allow_community_groups = models.BooleanField(_("informal community groups may apply"),
                                                  default=True)
@@ -282,9 +283,9 @@ class Application(SampleDataMixin):
     beneficiaries = models.PositiveIntegerField(_("expected beneficiaries"), default=0)
     beneficiaries_description = models.CharField(_("who benefits"), max_length=500,
                                                  blank=True)
-    requested_amount = models.PositiveBigIntegerField(_("requested, KGS"), default=0,
+    requested_amount = models.PositiveBigIntegerField(_("requested"), default=0,
                                                       editable=False)
-    cofunding_amount = models.PositiveBigIntegerField(_("co-funding, KGS"), default=0,
+    cofunding_amount = models.PositiveBigIntegerField(_("co-funding"), default=0,
                                                       editable=False)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices,
                               default=Status.DRAFT)
@@ -321,8 +322,8 @@ class BudgetLine(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE,
                                     related_name="budget_lines")
     item = models.CharField(_("item"), max_length=200)
-    requested = models.PositiveBigIntegerField(_("from the grant, KGS"), default=0)
-    cofunding = models.PositiveBigIntegerField(_("co-funding, KGS"), default=0)
+    requested = models.PositiveBigIntegerField(_("from the grant"), default=0)
+    cofunding = models.PositiveBigIntegerField(_("co-funding"), default=0)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -433,7 +434,7 @@ class Decision(models.Model):
     application = models.OneToOneField(Application, on_delete=models.CASCADE,
                                        related_name="decision")
     awarded = models.BooleanField(_("awarded"))
-    amount = models.PositiveBigIntegerField(_("awarded amount, KGS"), default=0)
+    amount = models.PositiveBigIntegerField(_("awarded amount"), default=0)
     rank = models.PositiveIntegerField(_("rank when decided"))
     follows_ranking = models.BooleanField(default=True)
     reason = models.TextField(_("reason"), blank=True)
@@ -470,7 +471,7 @@ class Award(SampleDataMixin):
 
     application = models.OneToOneField(Application, on_delete=models.PROTECT,
                                        related_name="award")
-    amount = models.PositiveBigIntegerField(_("amount, KGS"))
+    amount = models.PositiveBigIntegerField(_("amount"))
     agreement_number = models.CharField(_("agreement number"), max_length=60, blank=True)
     agreement_signed_on = models.DateField(_("agreement signed on"), null=True, blank=True)
     project_start = models.DateField(_("project start"), null=True, blank=True)
@@ -496,13 +497,13 @@ class Tranche(models.Model):
     award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="tranches")
     number = models.PositiveSmallIntegerField(_("number"))
     planned_on = models.DateField(_("planned date"))
-    planned_amount = models.PositiveBigIntegerField(_("planned amount, KGS"))
+    planned_amount = models.PositiveBigIntegerField(_("planned amount"))
     requires_accepted_report = models.BooleanField(
         _("paid only after an accepted report"), default=False)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices,
                               default=Status.PLANNED)
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
-    paid_amount = models.PositiveBigIntegerField(_("paid amount, KGS"), null=True, blank=True)
+    paid_amount = models.PositiveBigIntegerField(_("paid amount"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("tranche")
@@ -559,7 +560,7 @@ class Report(models.Model):
 class ReportSpending(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="spending")
     budget_line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="+")
-    spent = models.PositiveBigIntegerField(_("spent from the grant, KGS"), default=0)
+    spent = models.PositiveBigIntegerField(_("spent from the grant"), default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["report", "budget_line"],

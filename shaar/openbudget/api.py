@@ -1,6 +1,7 @@
 """Public API of the citizen's budget: /api/v1/openbudget/…
 
-Amounts are decimal strings in som (KGS), never floats, so totals can be checked exactly.
+Amounts are decimal strings in the city's currency (City.currency), never floats, so totals
+can be checked exactly.
 A phase total is null when no line has a figure for it (e.g. nothing executed yet).
 """
 
@@ -14,6 +15,7 @@ from ninja import Path, Router, Schema
 from ninja.responses import Status
 
 from shaar.api.schemas import MAX_YEAR, ErrorOut
+from shaar.city.models import City
 
 from . import cofog
 from .models import Direction, FiscalYear
@@ -105,7 +107,7 @@ def summary(request, year: int = Path(..., ge=1, le=MAX_YEAR)):
                           "name_ru": function.name_ru, "name_en": function.name_en,
                           **_phases(totals)})
     return {
-        "year": year, "currency": "KGS", "version": version.number,
+        "year": year, "currency": City.current().currency, "version": version.number,
         "executed_on": version.executed_on.isoformat() if version.executed_on else None,
         "population": fiscal_year.population, "is_sample": fiscal_year.is_sample,
         "by_direction": {d: _phases(t) for d, t in data["by_direction"].items()},

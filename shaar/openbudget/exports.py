@@ -22,6 +22,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from shaar.city.models import City
+
 from . import cofog
 from .importing import COLUMNS, OPTIONAL_COLUMNS, FileFormatError, Row, neutralise
 from .models import QUARTERS, BudgetLine, BudgetVersion
@@ -68,7 +70,8 @@ def version_csv(version: BudgetVersion) -> str:
 def version_json(version: BudgetVersion) -> dict[str, Any]:
     fiscal_year = version.fiscal_year
     return {
-        "fiscal_year": fiscal_year.year, "currency": "KGS", "version": version.number,
+        "fiscal_year": fiscal_year.year, "currency": City.current().currency,
+        "version": version.number,
         "imported_at": version.imported_at.isoformat(),
         "executed_on": version.executed_on.isoformat() if version.executed_on else None,
         "population": fiscal_year.population, "is_sample": fiscal_year.is_sample,
@@ -78,7 +81,7 @@ def version_json(version: BudgetVersion) -> dict[str, Any]:
 
 # --- Fiscal Data Package -----------------------------------------------------------------
 
-def _fdp_fields() -> list[dict[str, Any]]:
+def _fdp_fields(currency: str) -> list[dict[str, Any]]:
     def string(name: str, column_type: str | None = None, **extra) -> dict[str, Any]:
         field = {"name": name, "type": "string", **extra}
         if column_type:
@@ -100,12 +103,12 @@ def _fdp_fields() -> list[dict[str, Any]]:
     ]
     for column, phase in FDP_PHASES.items():
         fields.append({"name": column, "type": "number", "columnType": "value",
-                       "phase": phase, "currency": "KGS", "decimalChar": "."})
+                       "phase": phase, "currency": currency, "decimalChar": "."})
     for kind in ("planned", "executed"):
         for q in QUARTERS:
             fields.append({"name": f"{kind}_q{q}", "type": "number", "columnType": "value",
                            "phase": "approved" if kind == "planned" else "executed",
-                           "quarter": q, "currency": "KGS", "decimalChar": "."})
+                           "quarter": q, "currency": currency, "decimalChar": "."})
     fields.append(string("participation",
                          constraints={"enum": ["", "civic_budget", "community_grants"]}))
     return fields
@@ -113,8 +116,9 @@ def _fdp_fields() -> list[dict[str, Any]]:
 
 def fdp_descriptor(version: BudgetVersion) -> dict[str, Any]:
     year = version.fiscal_year.year
-    fields = _fdp_fields()
-    measures = {column: {"source": column, "currency": "KGS", "phase": phase}
+    city = City.current()
+    fields = _fdp_fields(city.currency)
+    measures = {column: {"source": column, "currency": city.currency, "phase": phase}
                 for column, phase in FDP_PHASES.items()}
     dimensions = {
         "functional-classification": {
@@ -141,8 +145,8 @@ def fdp_descriptor(version: BudgetVersion) -> dict[str, Any]:
         "name": f"city-budget-{year}",
         "title": f"City budget {year} (version {version.number})",
         "version": str(version.number),
-        "countryCode": "KG",
-        "currency": "KGS",
+        "countryCode": city.country_code,
+        "currency": city.currency,
         "fiscalPeriod": {"start": f"{year}-01-01", "end": f"{year}-12-31"},
         "granularity": "aggregated",
         "created": version.imported_at.isoformat(),
@@ -169,11 +173,12 @@ def version_fdp_zip(version: BudgetVersion) -> bytes:
             row[f"admin_unit_name_{lang}"] = (getattr(line.admin_unit, f"name_{lang}")
                                               if line.admin_unit_id else "")
         rows.append(row)
-    columns = [field["name"] for field in _fdp_fields()]
+    descriptor = fdp_descriptor(version)
+    columns = [field["name"] for field in descriptor["resources"][0]["schema"]["fields"]]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("datapackage.json",
-                         json.dumps(fdp_descriptor(version), ensure_ascii=False, indent=2))
+                         json.dumps(descriptor, ensure_ascii=False, indent=2))
         archive.writestr(FDP_CSV, write_csv(rows, columns))
     return buffer.getvalue()
 

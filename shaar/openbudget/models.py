@@ -2,9 +2,9 @@
 
 A year's figures arrive as a file (CSV, XLSX or a Fiscal Data Package). Each import makes
 a new immutable BudgetVersion; the newest one is the year's current version and the older
-ones stay for comparison ("what changed in the revised budget?"). Amounts are Decimal
-som (KGS) with two decimals, and every total is summed in Python with Decimal, never in
-floating point (SQLite would sum DECIMAL columns as floats).
+ones stay for comparison ("what changed in the revised budget?"). Amounts are Decimal in
+the city's currency (City.currency) with two decimals, and every total is summed in Python
+with Decimal, never in floating point (SQLite would sum DECIMAL columns as floats).
 """
 
 from __future__ import annotations

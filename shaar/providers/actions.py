@@ -9,7 +9,7 @@ import hmac
 import logging
 import time
 from collections import defaultdict
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -22,9 +22,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from shaar.accounts.models import Verification
-from shaar.city.models import Organisation
+from shaar.city.models import City, Organisation
 
-from . import metrics
+from . import metrics, selectors
 from .metrics import Accumulator, Figure, LevelChange, ServiceLevelTerms
 from .models import (
     ProviderProfile,
@@ -65,10 +65,10 @@ def level_histories(source: ReportSource | None = None) -> dict:
     return dict(histories)
 
 
-def survey_figures(month: date) -> dict[metrics.Scope, Figure]:
+def survey_figures(month: date, tz: tzinfo) -> dict[metrics.Scope, Figure]:
     """Survey scores by scope for answers given in `month`: per provider (its sector, in the
     districts it serves), per provider and district, and per district for all sectors."""
-    start, end = metrics.month_bounds(month)
+    start, end = metrics.month_bounds(month, tz)
     answers = list(SurveyAnswer.objects.filter(answered_at__gte=start, answered_at__lt=end)
                    .values_list("survey__sector", "district_id", "score"))
     if not answers:
@@ -111,14 +111,15 @@ def scorecards_compute(*, month: date, now: datetime | None = None,
     now = now or timezone.now()
     source = source or get_source()
     levels = level_histories(source)
+    tz = City.current().zone
     in_database = getattr(source, "month_groups", None)
     if callable(in_database):
-        groups = in_database(month=month, now=now, levels=levels)
+        groups = in_database(month=month, now=now, levels=levels, tz=tz)
     else:
-        start, end = metrics.month_bounds(month)
+        start, end = metrics.month_bounds(month, tz)
         groups = metrics.compute_month(source.records(start=start, end=end), month=month,
-                                       now=now, levels=levels)
-    surveys = survey_figures(month)
+                                       tz=tz, now=now, levels=levels)
+    surveys = survey_figures(month, tz)
     for scope in surveys:
         groups.setdefault(scope, Accumulator())
     known_orgs = set(Organisation.objects.values_list("id", flat=True))
@@ -171,7 +172,7 @@ def scorecards_schedule_recompute(*, now: datetime | None = None) -> bool:
     and enqueue nothing, as that run will read them anyway. Returns whether it enqueued."""
     from .tasks import compute_scorecards
 
-    month = metrics.month_of(now or timezone.now())
+    month = selectors.current_month(now)
     delay = settings.PROVIDERS_RECOMPUTE_DEBOUNCE_SECONDS
     try:
         if not cache.add(_debounce_key(month), 1, timeout=delay):
@@ -188,7 +189,7 @@ def scorecards_nightly(*, now: datetime | None = None) -> list[date]:
     """Recompute the current and the previous month (late resolutions still change it),
     then mail last month's scorecards to subscribers once the month is over."""
     now = now or timezone.now()
-    current = metrics.month_of(now)
+    current = selectors.current_month(now)
     previous = metrics.previous_month(current)
     for month in (previous, current):
         scorecards_compute(month=month, now=now)

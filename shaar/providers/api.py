@@ -150,8 +150,7 @@ def provider_scorecards(request: HttpRequest, provider_id: int = Path(..., ge=1,
                                        "figures": card.figures})
     return {
         "provider": _provider_out(profile),
-        "methodology": methodology_notes(settings.PROVIDERS_RANKING_MIN_REPORTS,
-                                         settings.PROVIDERS_SURVEY_MIN_ANSWERS),
+        "methodology": methodology_notes(),
         "definitions": _definitions(),
         "ranking_min_reports": settings.PROVIDERS_RANKING_MIN_REPORTS,
         "months": list(months.values()),

@@ -15,9 +15,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from shaar.city.models import District, Organisation
+from shaar.city.models import City, District, Organisation
 
-from . import actions, metrics
+from . import actions, metrics, selectors
 from .metrics import ReportRecord
 from .models import (
     ProviderProfile,
@@ -123,8 +123,8 @@ def _levels(profiles, now: datetime) -> None:
                           "note": "Sample", "is_sample": True})
     # Tazalyk's target for uncollected rubbish was tightened in the middle of last month.
     tazalyk = next(p for p, _q, _v in profiles if p.organisation.code == "tazalyk")
-    last = metrics.previous_month(metrics.month_of(now))
-    change = metrics.month_start(last) + timedelta(days=14)
+    last = metrics.previous_month(selectors.current_month(now))
+    change = metrics.month_start(last, City.current().zone) + timedelta(days=14)
     ServiceLevel.objects.get_or_create(
         provider=tazalyk, category_code="waste-uncollected", valid_from=change,
         defaults={"acknowledge_hours": Decimal(8), "resolve_hours": Decimal(36),
@@ -138,8 +138,9 @@ def generate_records(profiles, months: list, *, seed: int = 7) -> list[ReportRec
     districts = list(District.objects.values_list("id", flat=True))
     records: list[ReportRecord] = []
     rid = 10_000_000
+    tz = City.current().zone
     for month_index, month in enumerate(months):
-        start, end = metrics.month_bounds(month)
+        start, end = metrics.month_bounds(month, tz)
         span = (end - start).total_seconds()
         for profile, quality, volume in profiles:
             code = profile.organisation.code
@@ -184,9 +185,9 @@ def generate_records(profiles, months: list, *, seed: int = 7) -> list[ReportRec
 def _surveys(districts: list[District], now: datetime) -> None:
     rng = random.Random(11)  # noqa: S311 (invented sample data)
     by_code = {d.code: d for d in districts}
-    last = metrics.previous_month(metrics.month_of(now))
+    last = metrics.previous_month(selectors.current_month(now))
     for code, sector, titles, questions, means in SURVEYS:
-        opens = metrics.month_start(last) + timedelta(days=3)
+        opens = metrics.month_start(last, City.current().zone) + timedelta(days=3)
         survey, created = Survey.objects.update_or_create(
             title_en=titles[2], defaults={
                 "title_ky": titles[0], "title_ru": titles[1], "question_ky": questions[0],
@@ -218,7 +219,7 @@ def seed() -> None:
     profiles = _profiles(districts)
     _levels(profiles, now)
     _surveys(districts, now)
-    current = metrics.month_of(now)
+    current = selectors.current_month(now)
     months = []
     month = current
     for _i in range(12):

@@ -8,7 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from shaar.city.models import City
 
 
 @dataclass(frozen=True)
@@ -22,8 +25,8 @@ class FigureInfo:
 
 FIGURES: tuple[FigureInfo, ...] = (
     FigureInfo("reports_received", _("Reports received"),
-               _("Reports received in the month (Asia/Bishkek time). Each report counts in "
-                 "the month it was received."), "count", ""),
+               _("Reports received in the month, by the city's time zone. Each report counts "
+                 "in the month it was received."), "count", ""),
     FigureInfo("acknowledged_within_sla", _("Acknowledged in time"),
                _("Share of reports whose first response (acknowledged, rejected or resolved) "
                  "came within the target hours in force when the report was received. Time "
@@ -90,13 +93,17 @@ DRILLDOWN_LABELS = {
 }
 
 
-def methodology_notes(min_reports: int, min_answers: int) -> list[str]:
-    """General rules, in plain words, shown above the figure definitions."""
+def methodology_notes() -> list[str]:
+    """General rules, in plain words, shown above the figure definitions: the thresholds
+    from the settings, the time zone from the city's."""
+    min_reports = settings.PROVIDERS_RANKING_MIN_REPORTS
+    min_answers = settings.PROVIDERS_SURVEY_MIN_ANSWERS
+    time_zone = City.current().time_zone
     return [
         str(_("Every figure is computed from citizen reports and shown with its sample: "
               "the number of reports (or ratings, or answers) it is based on.")),
-        str(_("Times are in Asia/Bishkek time. A report counts in the month it was "
-              "received, even if it was resolved later.")),
+        str(_("Times are in the city's time zone, %(zone)s. A report counts in the month it "
+              "was received, even if it was resolved later.") % {"zone": time_zone}),
         str(_("A report is judged by the service level in force when it was received; "
               "when the city changes a service level, earlier reports keep the old one.")),
         str(_("Time while a report waits for an answer from the resident is not counted.")),

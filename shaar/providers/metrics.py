@@ -6,7 +6,8 @@ Every figure carries its sample size: the number of reports it was computed from
 
 Rules (the methodology the public pages and the API explain in plain words):
 
-- A report counts in the month it was received, in the city's time zone (Asia/Bishkek).
+- A report counts in the month it was received, in the city's time zone (`tz`: the Django
+  side passes `City.current().zone`, so another city's months follow its own clock).
 - A report is judged by the service level in force when it was received.
 - Time while the report waited for the resident ("paused") is not counted.
 - "Acknowledged" is the first response: acknowledgement, rejection or resolution.
@@ -23,10 +24,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime, tzinfo
 
-CITY_TZ = ZoneInfo("Asia/Bishkek")
 HOUR = 3600.0
 
 
@@ -77,9 +76,9 @@ class Figure:
 
 # --- small helpers ------------------------------------------------------------------------
 
-def month_start(month: date) -> datetime:
-    """The first instant of a month in the city's time zone (as an aware datetime)."""
-    return datetime(month.year, month.month, 1, tzinfo=CITY_TZ)
+def month_start(month: date, tz: tzinfo) -> datetime:
+    """The first instant of a month in the city's time zone `tz` (as an aware datetime)."""
+    return datetime(month.year, month.month, 1, tzinfo=tz)
 
 
 def next_month(month: date) -> date:
@@ -90,14 +89,14 @@ def previous_month(month: date) -> date:
     return date(month.year - (month.month == 1), (month.month - 2) % 12 + 1, 1)
 
 
-def month_of(moment: datetime) -> date:
-    """The month (first day) a moment falls in, in the city's time zone."""
-    local = moment.astimezone(CITY_TZ)
+def month_of(moment: datetime, tz: tzinfo) -> date:
+    """The month (first day) a moment falls in, in the city's time zone `tz`."""
+    local = moment.astimezone(tz)
     return date(local.year, local.month, 1)
 
 
-def month_bounds(month: date) -> tuple[datetime, datetime]:
-    return month_start(month), month_start(next_month(month))
+def month_bounds(month: date, tz: tzinfo) -> tuple[datetime, datetime]:
+    return month_start(month, tz), month_start(next_month(month), tz)
 
 
 def level_in_force(history: Sequence[LevelChange], at: datetime) -> ServiceLevelTerms | None:
@@ -438,16 +437,16 @@ def scopes_of(record: ReportRecord) -> tuple[Scope, ...]:
     return tuple(scopes)
 
 
-def cutoff_for(month: date, now: datetime) -> datetime:
+def cutoff_for(month: date, now: datetime, tz: tzinfo) -> datetime:
     """Backlog is taken at the end of the month, or now while the month is still running."""
-    return min(month_bounds(month)[1], now)
+    return min(month_bounds(month, tz)[1], now)
 
 
 # (organisation, category) → history; (None, category) is the city-wide default.
 LevelHistories = Mapping[tuple[int | None, str], Sequence[LevelChange]]
 
 
-def compute_month(records: Iterable[ReportRecord], *, month: date,
+def compute_month(records: Iterable[ReportRecord], *, month: date, tz: tzinfo,
                   now: datetime | None = None,
                   levels: LevelHistories | None = None) -> dict[Scope, Accumulator]:
     """Accumulate the reports received in `month` (other records are skipped) by scope.
@@ -455,8 +454,8 @@ def compute_month(records: Iterable[ReportRecord], *, month: date,
     A record without its own `sla` is judged by `levels[(organisation, category)]`, the
     history of that provider's service level, at the moment it was received."""
     now = now or datetime.now(UTC)
-    start, end = month_bounds(month)
-    cutoff = cutoff_for(month, now)
+    start, end = month_bounds(month, tz)
+    cutoff = cutoff_for(month, now, tz)
     # Each report is added once, to its finest cell (provider, category, district); the
     # published scopes are merged from the cells afterwards. At a million reports this is
     # several times faster than adding every report to each of its scopes.
@@ -544,7 +543,6 @@ def to_utc(moment: datetime) -> datetime:
 
 
 __all__ = [
-    "CITY_TZ",
     "DRILLDOWN_KEYS",
     "FIGURE_KEYS",
     "Accumulator",

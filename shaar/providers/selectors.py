@@ -5,15 +5,16 @@ from __future__ import annotations
 import contextlib
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shaar.city.models import District, Organisation
+from shaar.city.models import City, District, Organisation
 
 from . import metrics
 from .figures import FIGURES, FIGURES_BY_KEY, format_value
@@ -42,12 +43,15 @@ def computed_months() -> list[date]:
     return list(ScorecardRun.objects.order_by("-month").values_list("month", flat=True))
 
 
+def current_month(now: datetime | None = None) -> date:
+    """The month `now` (by default: now) falls in, by the city's clock."""
+    return metrics.month_of(now or timezone.now(), City.current().zone)
+
+
 def latest_month(months: list[date] | None = None) -> date | None:
     """The month pages show by default: the last complete month that was computed (the
     current month is still running), or the current one if it is all there is."""
-    from django.utils import timezone
-
-    current = metrics.month_of(timezone.now())
+    current = current_month()
     months = computed_months() if months is None else months
     return next((m for m in months if m < current), months[0] if months else None)
 

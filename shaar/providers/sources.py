@@ -55,7 +55,7 @@ class ReportSource(Protocol):
 
     def report_url(self, report_id: int) -> str | None: ...
 
-    # Optional: `month_groups(month=, now=, levels=)` returning what
+    # Optional: `month_groups(month=, now=, levels=, tz=)` returning what
     # `metrics.compute_month` returns for the month, computed without `records` (by the
     # database). Sources without it are computed in Python from their records.
 
@@ -173,14 +173,14 @@ class FeedbackSource:
             yield ReportRecord(rid, org, category, district, created, acknowledged, resolved,
                                reopened, rejected, (), score, fixed)
 
-    def month_groups(self, *, month, now, levels):
+    def month_groups(self, *, month, now, levels, tz):
         """The month's scorecards aggregated by the database: the same figures as
         `records` fed to `metrics.compute_month`, without loading every report."""
         if not self.is_available():
             return {}
         from .sql import month_groups
 
-        return month_groups(month=month, now=now, levels=levels)
+        return month_groups(month=month, now=now, levels=levels, tz=tz)
 
     def open_reports(self, *, organisation_id, limit=500):
         if not self.is_available():

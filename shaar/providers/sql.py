@@ -19,7 +19,7 @@ hours with the level's, so a report resolved exactly at its deadline is in time.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 
 from django.db import connection, transaction
 
@@ -269,14 +269,14 @@ class _Percentile:
 
 def month_groups(*, month: date, now: datetime,
                  levels: Mapping[tuple[int | None, str], Sequence[LevelChange]],
-                 ) -> dict[Scope, Accumulator]:
+                 tz: tzinfo) -> dict[Scope, Accumulator]:
     """What `metrics.compute_month` returns for the feedback reports received in `month`,
     with each scope's percentiles computed by the database (`ack_spread`/`resolve_spread`)."""
     dialect = DIALECTS[connection.vendor]
-    start, end = metrics.month_bounds(month)
+    start, end = metrics.month_bounds(month, tz)
     adapt = connection.ops.adapt_datetimefield_value
     params = {"start": adapt(start), "end": adapt(end), "now": adapt(now),
-              "cutoff": adapt(metrics.cutoff_for(month, now))}
+              "cutoff": adapt(metrics.cutoff_for(month, now, tz))}
 
     def hours(a: str, b: str) -> str:  # a and b are never NULL: GREATEST would skip it
         seconds = dialect["seconds"].format(a=a, b=b)

@@ -83,8 +83,7 @@ def _sector_param(request: HttpRequest) -> str:
 
 
 def _methodology() -> dict:
-    return {"notes": methodology_notes(settings.PROVIDERS_RANKING_MIN_REPORTS,
-                                       settings.PROVIDERS_SURVEY_MIN_ANSWERS),
+    return {"notes": methodology_notes(),
             "figures": FIGURES}
 
 
@@ -183,7 +182,7 @@ def scorecards_csv(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _range(request: HttpRequest) -> tuple[date, date]:
-    latest = selectors.latest_month() or metrics.month_of(timezone.now())
+    latest = selectors.latest_month() or selectors.current_month()
     end = selectors.parse_month(request.GET["to"], field="to") if request.GET.get("to") \
         else latest
     if request.GET.get("from"):
@@ -338,9 +337,10 @@ def staff_drilldown(request: HttpRequest, org_id: int, month: str, flag: str) ->
     if flag not in DRILLDOWN_LABELS:
         raise Http404
     source = get_source()
-    start, end = metrics.month_bounds(month_date)
+    tz = City.current().zone
+    start, end = metrics.month_bounds(month_date, tz)
     now = timezone.now()
-    cutoff = metrics.cutoff_for(month_date, now)
+    cutoff = metrics.cutoff_for(month_date, now, tz)
     levels = actions.level_histories(source)
     names = selectors.category_names()
     items = []

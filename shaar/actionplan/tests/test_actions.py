@@ -177,6 +177,13 @@ class OverdueTests(BaseTestCase):
         self.assertEqual(self._overdue_at(moment), set())
         self.assertFalse(self.due_10.is_overdue(city_today(moment)))
 
+    def test_it_counts_days_on_the_clock_of_the_citys_own_time_zone(self) -> None:
+        self.city.time_zone = "Asia/Almaty"  # UTC+5: 23:01 on 10 March, not yet overdue
+        self.city.save()
+        moment = datetime.datetime(2026, 3, 10, 18, 1, tzinfo=UTC)
+        self.assertEqual(city_today(moment), datetime.date(2026, 3, 10))
+        self.assertEqual(self._overdue_at(moment), set())
+
     def test_it_is_overdue_just_after_midnight_in_bishkek_while_utc_is_still_yesterday(
             self) -> None:
         moment = datetime.datetime(2026, 3, 10, 18, 1, tzinfo=UTC)  # 00:01 on 11 March

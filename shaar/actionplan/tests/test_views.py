@@ -293,6 +293,12 @@ class ApiTests(EnglishTestCase):
         self.assertEqual(data["ogp_values"], ["participation"])
         self.assertEqual(len(data["milestones"]), 1)
 
+    def test_it_gives_the_budget_in_the_citys_currency(self) -> None:
+        self.city.currency = "KZT"
+        self.city.save()
+        data = self.client.get(f"/api/v1/actionplan/commitments/{self.commitment.code}").json()
+        self.assertEqual(data["budget_currency"], "KZT")
+
     def test_it_answers_404_for_unknown_or_draft_commitments(self) -> None:
         for code in ("NOPE", self.draft_commitment.code):
             response = self.client.get(f"/api/v1/actionplan/commitments/{code}")

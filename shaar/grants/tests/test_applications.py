@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shaar.grants import actions
+from shaar.grants.forms import PayForm, TrancheForm
 from shaar.grants.models import Application, Attachment, Membership
 from shaar.lib.testing import make_resident, make_user
 
@@ -285,3 +286,42 @@ class ProfileTests(GrantsTestCase):
 
 def test_now_is_aware() -> None:
     assert timezone.is_aware(timezone.now())
+
+
+class CitySettingsTests(ApplicationTestCase):
+    """Another city: money in its own currency, times on its own clock (nothing assumes
+    Bishkek)."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.city.currency, self.city.time_zone = "KZT", "Asia/Almaty"
+        self.city.save()
+        # 23:30 on 31 January in Almaty (UTC+5); already 1 February in Bishkek (UTC+6).
+        self.call.closes_at = datetime.datetime(2030, 1, 31, 18, 30, tzinfo=datetime.UTC)
+        self.call.save()
+
+    def test_it_names_the_citys_currency_and_shows_the_deadline_on_its_clock(self) -> None:
+        self.client.force_login(self.resident)
+        response = self.client.get(reverse("grants:application", args=[self.application.id]))
+        self.assertContains(response, "From the grant, KZT")
+        self.assertContains(response, "Co-funding, KZT")
+        self.assertNotContains(response, "KGS")
+        self.assertContains(response, "Deadline: 31.01.2030 23:30:00 (Asia/Almaty time).")
+
+    def test_the_call_page_gives_the_period_on_the_citys_clock(self) -> None:
+        response = self.client.get(reverse("grants:call-detail", args=[self.call.code]))
+        self.assertContains(response, "31.01.2030 23:30:00 (Asia/Almaty time)")
+
+    def test_form_labels_follow_a_currency_changed_after_import(self) -> None:
+        self.assertEqual(str(PayForm().fields["paid_amount"].label), "Amount paid, KZT")
+        self.city.currency = "UZS"
+        self.city.save()
+        self.assertEqual(str(TrancheForm().fields["planned_amount"].label), "Amount, UZS")
+
+    def test_it_writes_the_currency_as_the_city_names_it(self) -> None:
+        self.city.currency_name_en = "tenge"
+        self.city.save()
+        self.assertEqual(str(PayForm().fields["paid_amount"].label), "Amount paid, tenge")
+        self.client.force_login(self.resident)
+        response = self.client.get(reverse("grants:application", args=[self.application.id]))
+        self.assertContains(response, "From the grant, tenge")

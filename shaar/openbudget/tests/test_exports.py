@@ -12,8 +12,9 @@ from unittest import mock
 
 from django.core.management import call_command
 
+from shaar.lib.testing import make_city
 from shaar.openbudget import actions
-from shaar.openbudget.exports import line_row, version_csv, version_fdp_zip
+from shaar.openbudget.exports import line_row, version_csv, version_fdp_zip, version_json
 from shaar.openbudget.loaders import load_bytes, load_path
 from shaar.openbudget.models import BudgetVersion
 
@@ -93,6 +94,18 @@ class FiscalDataPackageTests(EnglishTestCase):
                          "administrative-classification:generic:code")
         self.assertEqual(descriptor["model"]["measures"]["approved"]["currency"], "KGS")
         self.assertEqual(descriptor["fiscalPeriod"]["start"], "2025-01-01")
+
+    def test_it_declares_the_citys_country_and_currency(self) -> None:
+        city = make_city()
+        city.country_code, city.currency = "KZ", "KZT"
+        city.save()
+        with zipfile.ZipFile(io.BytesIO(version_fdp_zip(self.version))) as archive:
+            descriptor = json.loads(archive.read("datapackage.json"))
+        self.assertEqual((descriptor["countryCode"], descriptor["currency"]), ("KZ", "KZT"))
+        self.assertEqual(descriptor["model"]["measures"]["approved"]["currency"], "KZT")
+        fields = descriptor["resources"][0]["schema"]["fields"]
+        self.assertEqual({f["currency"] for f in fields if "currency" in f}, {"KZT"})
+        self.assertEqual(version_json(self.version)["currency"], "KZT")
 
     def test_it_round_trips_export_then_import_exactly(self) -> None:
         data = version_fdp_zip(self.version)

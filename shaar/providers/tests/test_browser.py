@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -13,6 +14,8 @@ from .. import actions, metrics, sources
 from ..metrics import ReportRecord
 from .factories import make_level, make_provider
 
+TZ = ZoneInfo("Asia/Bishkek")  # the test city's (make_city)
+
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
@@ -21,8 +24,8 @@ def test_it_draws_the_trend_chart_and_map_on_a_phone(page, live_server) -> None:
     district = make_district("leninsky")
     profile = make_provider("tazalyk", districts=[district])
     make_level(profile, "waste-uncollected", 12, 48)
-    month = metrics.previous_month(metrics.month_of(timezone.now()))
-    start = metrics.month_start(month)
+    month = metrics.previous_month(metrics.month_of(timezone.now(), TZ))
+    start = metrics.month_start(month, TZ)
     records = [ReportRecord(report_id=i, organisation_id=profile.organisation_id,
                             category="waste-uncollected", district_id=district.id,
                             received_at=start + timedelta(hours=i),

@@ -9,13 +9,14 @@ from __future__ import annotations
 import ast
 import inspect
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from shaar.providers import metrics as m
 from shaar.providers.metrics import Figure, LevelChange, ReportRecord, ServiceLevelTerms
 
-TZ = m.CITY_TZ
+TZ = ZoneInfo("Asia/Bishkek")  # the test city's (make_city)
 OLD = ServiceLevelTerms(24, 72)
 NEW = ServiceLevelTerms(12, 48)
 HISTORY = [LevelChange(datetime(2026, 1, 15, tzinfo=TZ), NEW),
@@ -66,7 +67,7 @@ RECORDS = [
 
 @pytest.fixture
 def jan() -> dict:
-    groups = m.compute_month(RECORDS, month=JAN, now=NOW)
+    groups = m.compute_month(RECORDS, month=JAN, tz=TZ, now=NOW)
     return {scope: acc.figures() for scope, acc in groups.items()}
 
 
@@ -124,8 +125,8 @@ def test_it_treats_a_rejection_as_a_response_but_not_a_resolution() -> None:
 
 
 def test_it_places_the_last_minute_of_a_month_in_that_month_in_bishkek_time() -> None:
-    assert m.month_of(datetime(2026, 1, 31, 17, 59, tzinfo=UTC)) == JAN
-    assert m.month_of(datetime(2026, 1, 31, 18, 0, tzinfo=UTC)) == date(2026, 2, 1)
+    assert m.month_of(datetime(2026, 1, 31, 17, 59, tzinfo=UTC), TZ) == JAN
+    assert m.month_of(datetime(2026, 1, 31, 18, 0, tzinfo=UTC), TZ) == date(2026, 2, 1)
     facts = m.report_facts(RECORDS[3], cutoff=t(2, 1), as_of=NOW)
     assert facts.open_at_cutoff is True and facts.overdue_at_cutoff is False
     assert facts.ack_within is False  # 13 h 1 min against the new 12 h
@@ -160,7 +161,7 @@ def test_it_does_not_judge_a_report_before_its_deadline() -> None:
 
 def test_it_takes_the_backlog_now_during_the_current_month() -> None:
     now = t(1, 27, 12)
-    groups = m.compute_month(RECORDS, month=JAN, now=now)
+    groups = m.compute_month(RECORDS, month=JAN, tz=TZ, now=now)
     f = groups[(1, "", None)].figures()
     # Report 4 is not yet received; report 7 is open and overdue after 50 h against 48 h.
     assert f["reports_received"] == Figure(7, 7)
@@ -206,8 +207,8 @@ def test_it_judges_records_by_a_level_history_passed_separately() -> None:
                          reopened_at=r.reopened_at, rejected_at=r.rejected_at,
                          paused=r.paused, rating=r.rating, fixed=r.fixed)
             for r in RECORDS]
-    groups = m.compute_month(bare, month=JAN, now=NOW, levels={(1, "potholes"): HISTORY})
-    expected = m.compute_month(RECORDS, month=JAN, now=NOW)
+    groups = m.compute_month(bare, month=JAN, tz=TZ, now=NOW, levels={(1, "potholes"): HISTORY})
+    expected = m.compute_month(RECORDS, month=JAN, tz=TZ, now=NOW)
     assert groups[(1, "", None)].figures() == expected[(1, "", None)].figures()
 
 

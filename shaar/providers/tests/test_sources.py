@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from shaar.feedback import actions as fb
 from shaar.feedback.models import Category, RoutingRule
 from shaar.lib.testing import BaseTestCase
 
-from .. import actions, metrics
+from .. import actions
 from ..models import Scorecard
 from ..sources import FeedbackSource
 from .factories import make_level, make_provider
 
-TZ = metrics.CITY_TZ
+TZ = ZoneInfo("Asia/Bishkek")  # the test city's (make_city)
 JAN = date(2026, 1, 1)
 
 

@@ -11,8 +11,10 @@ default, and a survey cell with fewer than 10 answers. Runs on SQLite and Postgr
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from shaar.city.models import Organisation
 from shaar.feedback import actions as fb
 from shaar.feedback.models import Category, Report, RoutingRule
 from shaar.lib.testing import BaseTestCase, make_district
@@ -22,7 +24,7 @@ from ..models import Scorecard, SurveyAnswer
 from ..sources import FeedbackSource
 from .factories import make_level, make_provider, make_survey
 
-TZ = metrics.CITY_TZ
+TZ = ZoneInfo("Asia/Bishkek")  # the test city's (make_city)
 JAN, FEB = date(2026, 1, 1), date(2026, 2, 1)
 NOW = datetime(2026, 2, 10, 12, tzinfo=TZ)  # February is the current month
 HOURS = (0.5, 1, 2, 6, 12, 12, 24, 24, 30, 48, 60, 100)  # repeated values make ties
@@ -127,7 +129,7 @@ class SqlEqualsPythonTest(BaseTestCase):
             self.rate(report, self.rng.random() < 0.7, self.later(at))
 
     def build(self) -> None:
-        jan_start, feb_start = metrics.month_start(JAN), metrics.month_start(FEB)
+        jan_start, feb_start = metrics.month_start(JAN, TZ), metrics.month_start(FEB, TZ)
         for _i in range(70):
             at = jan_start + timedelta(minutes=self.rng.randrange(31 * 24 * 60))
             self.random_history(self.report(at), at)
@@ -194,3 +196,18 @@ class SqlEqualsPythonTest(BaseTestCase):
                                         category_code="", district=None)
         self.assertEqual(tazalyk.figures["resolved_within_sla"], {"value": 0.5, "sample": 2})
         self.assertEqual(tazalyk.figures["resolve_hours_median"], {"value": 48.0, "sample": 2})
+
+    def test_a_city_in_another_time_zone_counts_months_by_its_own_clock(self) -> None:
+        # 31 January 18:30 UTC is already 1 February in Bishkek (UTC+6) but still
+        # 31 January in Almaty (UTC+5): the city's own time zone decides the month.
+        self.city.time_zone = "Asia/Almaty"
+        self.city.save()
+        at = datetime(2026, 1, 31, 18, 30, tzinfo=UTC)
+        self.report(at, self.waste)
+        SurveyAnswer.objects.all().delete()
+        key = Scorecard.key_for(Organisation.objects.get(code="tazalyk").id, "", None)
+        for source in (FeedbackSource(), InPython()):
+            with self.subTest(source=type(source).__name__):
+                january, february = self.stored(JAN, source), self.stored(FEB, source)
+                self.assertEqual(january[key][0], 1)
+                self.assertNotIn(key, february)

@@ -7,7 +7,6 @@ import time
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from shaar.providers import actions, metrics, selectors
 
@@ -24,7 +23,7 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
         if not wanted:
-            current = metrics.month_of(timezone.now())
+            current = selectors.current_month()
             wanted = [metrics.previous_month(current), current]
         for month in wanted:
             started = time.monotonic()
