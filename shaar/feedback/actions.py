@@ -177,23 +177,25 @@ def report_create(*, category: Category, lat: float, lon: float, description: st
     return _save_new_report(report, cleaned_photos, actor=registered_by or reporter)
 
 
-# No savepoint inside a caller's transaction (an idempotent submission, two queries fewer):
-# only a database error can fail here, and that aborts the caller's transaction anyway.
-@transaction.atomic(savepoint=False)
 def _save_new_report(report: Report, cleaned_photos: list, *, actor: User | None) -> Report:
-    # The "created" event below records the submission; the audit log keeps what staff
-    # change afterwards (status, routing, moderation), not each resident's new report.
-    with disable_auditlog():
-        report.save()
-    _event(report, ReportEvent.Kind.CREATED, actor=actor, to_status=Status.NEW,
-           at=report.created_at)
-    for content, width, height in cleaned_photos:
-        photo = Photo(report=report, width=width, height=height)
-        photo.image.save("photo.jpg", content, save=False)
-        photo.save()
-        from .tasks import make_thumbnail
+    # Inside a caller's transaction (an idempotent submission) a report without photos
+    # needs no savepoint (two queries fewer): only a database error can fail it, and that
+    # aborts the caller's transaction anyway. Storing a photo can fail on its own (a full
+    # disk): the savepoint then leaves the caller's transaction usable.
+    with transaction.atomic(savepoint=bool(cleaned_photos)):
+        # The "created" event below records the submission; the audit log keeps what staff
+        # change afterwards (status, routing, moderation), not each resident's new report.
+        with disable_auditlog():
+            report.save()
+        _event(report, ReportEvent.Kind.CREATED, actor=actor, to_status=Status.NEW,
+               at=report.created_at)
+        for content, width, height in cleaned_photos:
+            photo = Photo(report=report, width=width, height=height)
+            photo.image.save("photo.jpg", content, save=False)
+            photo.save()
+            from .tasks import make_thumbnail
 
-        transaction.on_commit(lambda pk=photo.pk: make_thumbnail.delay(pk))
+            transaction.on_commit(lambda pk=photo.pk: make_thumbnail.delay(pk))
     return report
 
 
