@@ -70,6 +70,24 @@ def create_database(database_url: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def migrated_database(database_url: str) -> dict[str, str]:
+    """A new, migrated benchmark database; returns the environment for manage.py and
+    gunicorn, which this process takes too (for `prepare`)."""
+    env = env_for(database_url)
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    create_database(database_url)
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], env=env, cwd=ROOT,
+                   check=True)
+    return env
+
+
 def prepare(voters: int) -> dict:
     """Runs inside a Django-configured process: the cycle, pools, projects and sessions."""
     import django
@@ -240,19 +258,11 @@ def main() -> None:
     args = parser.parse_args()
     if "127.0.0.1" not in args.database_url and "localhost" not in args.database_url:
         raise SystemExit("The benchmark only talks to a local database.")
-    if not args.port:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            args.port = probe.getsockname()[1]
+    args.port = args.port or free_port()
     voters = args.ballots // 2
-    env = env_for(args.database_url)
-    os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
 
     print(f"preparing {args.database_url} with {voters} voters ...", flush=True)
-    create_database(args.database_url)
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], env=env, cwd=ROOT,
-                   check=True)
+    env = migrated_database(args.database_url)
     data = prepare(voters)
     pools, projects = data["pools"], data["projects"]
     jobs = []

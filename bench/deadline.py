@@ -34,7 +34,6 @@ import multiprocessing
 import os
 import secrets
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -45,7 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from ballots import ROOT, create_database, env_for, prepare, wait_for
+from ballots import ROOT, free_port, migrated_database, prepare, wait_for
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/shaar_bench_deadline"
 TARGET_ERROR_RATE = 0.001
@@ -325,10 +324,7 @@ def parse_args() -> argparse.Namespace:
     args = parser.parse_args()
     if urllib.parse.urlparse(args.database_url).hostname not in ("127.0.0.1", "localhost"):
         raise SystemExit("The benchmark only talks to a local database.")
-    if not args.port:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            args.port = probe.getsockname()[1]
+    args.port = args.port or free_port()
     return args
 
 
@@ -342,14 +338,9 @@ def main() -> None:
     phases = [p for p in phases if p.seconds > 0]
     ballots_needed = sum(math.ceil(p.ballot_rate * p.seconds) for p in phases)
     voters = ballots_needed // 2 + args.processes * 2
-    env = env_for(args.database_url)
-    os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
 
     print(f"preparing {args.database_url}: demo data and {voters} voters ...", flush=True)
-    create_database(args.database_url)
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], env=env, cwd=ROOT,
-                   check=True)
+    env = migrated_database(args.database_url)
     # DEBUG is off: the pages need the static files' manifest.
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], env=env,
                    cwd=ROOT, check=True)

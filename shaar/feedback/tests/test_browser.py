@@ -11,6 +11,18 @@ from ..models import Report
 from .factories import centre, image_bytes, make_category, make_question
 
 
+def submit_offline_then_reconnect(page) -> None:
+    """Submit while offline: the draft waits on the phone, then goes once the network is back."""
+    page.click("form[data-report-form] > p > button[type=submit]")
+    page.wait_for_selector("#outbox:not([hidden])")
+    assert "saved on this phone" in page.inner_text("#outbox")
+    assert Report.objects.count() == 0
+
+    page.context.set_offline(False)
+    page.wait_for_url("**/feedback/follow/**", timeout=15_000)
+    page.wait_for_timeout(500)  # any duplicate retry would have arrived by now
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_it_sends_an_offline_report_once_when_back_online(page, live_server, settings):
@@ -38,15 +50,8 @@ def test_it_sends_an_offline_report_once_when_back_online(page, live_server, set
         {"name": "hole.jpg", "mimeType": "image/jpeg", "buffer": image_bytes(exif_gps=True)}])
 
     page.context.set_offline(True)
-    page.click("form[data-report-form] > p > button[type=submit]")
-    page.wait_for_selector("#outbox:not([hidden])")
-    assert "saved on this phone" in page.inner_text("#outbox")
-    assert Report.objects.count() == 0
-
-    page.context.set_offline(False)
-    page.wait_for_url("**/feedback/follow/**", timeout=15_000)
+    submit_offline_then_reconnect(page)
     assert "Your report" in page.inner_text("h1")
-    page.wait_for_timeout(500)  # any duplicate retry would have arrived by now
     assert Report.objects.count() == 1
     report = Report.objects.get()
     assert report.photos.count() == 1
@@ -114,14 +119,7 @@ def test_it_opens_the_form_offline_and_sends_the_report_when_back_online(
     page.fill("input[name=q_pole]", "Pole 17")
     assert page.input_value("input[name=lat]") == f"{lat:.6f}"
     page.fill("textarea[name=description]", "The lamp is out")
-    page.click("form[data-report-form] > p > button[type=submit]")
-    page.wait_for_selector("#outbox:not([hidden])")
-    assert "saved on this phone" in page.inner_text("#outbox")
-    assert Report.objects.count() == 0
-
-    page.context.set_offline(False)
-    page.wait_for_url("**/feedback/follow/**", timeout=15_000)
-    page.wait_for_timeout(500)  # any duplicate retry would have arrived by now
+    submit_offline_then_reconnect(page)
     report = Report.objects.get()
     assert report.category == lamp
     assert report.answers == {"pole": "Pole 17"}

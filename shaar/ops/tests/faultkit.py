@@ -203,10 +203,15 @@ def running_gunicorn(env: dict[str, str], log: Path, *, workers: int = 2) -> Ite
         wait_until(healthy, timeout=60, what="gunicorn", interval=0.3)
         yield port
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop_process(process)
         errors.close()
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    """SIGTERM, and SIGKILL if it has not exited within 30 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)

@@ -8,7 +8,6 @@ import http.client
 import os
 import re
 import shutil
-import signal
 import socket
 import ssl
 import subprocess
@@ -19,6 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from .faultkit import stop_process
 
 ROOT = Path(__file__).resolve().parents[3]
 DEPLOY = ROOT / "deploy"
@@ -184,16 +185,7 @@ def running_gunicorn(tmp_path: Path) -> Iterator[int]:
                 time.sleep(0.3)
         yield port
     finally:
-        _stop(process)
-
-
-def _stop(process: subprocess.Popen) -> None:
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
+        stop_process(process)
 
 
 def test_it_serves_through_gunicorn_with_request_ids_and_summed_metrics(tmp_path) -> None:
@@ -300,7 +292,7 @@ def test_it_serves_the_site_through_nginx_with_tls_limits_and_request_ids(tmp_pa
             assert big.getresponse().status == 413
             big.close()
         finally:
-            _stop(process)
+            stop_process(process)
     access_log = (tmp_path / "logs" / "shaar.access.log").read_text()
     assert f"request_id={request_id}" in access_log
     assert f"request_id={request_id}" in (tmp_path / "access.log").read_text()
