@@ -34,9 +34,10 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 limit_request_line = 8190
 limit_request_fields = 100
 
-# Logs to stdout/stderr (journald or the container runtime collects them). The access log
-# carries the request id that nginx sent and Django echoed in the response.
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+# Logs to stdout/stderr (journald or the container runtime collects them). nginx writes the
+# access log (with the request id and the upstream time), so gunicorn's own is off unless
+# GUNICORN_ACCESS_LOG names a file or "-" (no proxy in front); it carries the request id too.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 if os.environ.get("LOG_FORMAT", "text") == "json":

@@ -15,8 +15,10 @@ def _roles(user) -> list[tuple[str, int | None, int | None]]:
     if not getattr(user, "is_authenticated", False):
         return []
     if not hasattr(user, "_shaar_roles"):
+        # The authentication backend tells whether the user holds any role (most hold none).
+        has_any = getattr(user, "has_any_role", True)
         user._shaar_roles = list(user.roles.values_list("role", "department_id",
-                                                        "organisation_id"))
+                                                        "organisation_id")) if has_any else []
     return user._shaar_roles
 
 

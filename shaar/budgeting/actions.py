@@ -19,8 +19,10 @@ from django.utils.translation import override
 
 from shaar.accounts.models import RegisterEntry, User, Verification, voter_key_for_pin
 from shaar.accounts.notifications import notify
+from shaar.accounts.selectors import residency_of
 from shaar.web.uploads import check_document, clean_photo
 
+from . import selectors
 from .models import (
     PHASE_ORDER,
     Ballot,
@@ -63,8 +65,7 @@ class Voter:
 
 def voter_for_user(user: User, pool: Pool) -> Voter:
     """The voter a user is for `pool`, or a ValidationError saying why they may not vote."""
-    verification = Verification.objects.filter(user=user).first() if user.is_authenticated \
-        else None
+    verification = residency_of(user) if user.is_authenticated else None
     if verification is None:
         raise ValidationError(_("Verify that you live in the city before you vote."))
     if verification.method not in pool.accepted_methods():
@@ -109,10 +110,10 @@ def _check_ballot(pool: Pool, project_ids: list[int]) -> list[int]:
         raise ValidationError(_("A project appears twice on the ballot."))
     if not chosen:
         raise ValidationError(_("Choose at least one project."))
-    costs = dict(Proposal.objects.on_ballot().filter(pool=pool, id__in=chosen)
-                 .values_list("id", "cost"))
-    if len(costs) != len(chosen):
+    ballot_costs = selectors.ballot_costs(pool)
+    if any(project not in ballot_costs for project in chosen):
         raise ValidationError(_("The ballot names a project that is not on this pool's ballot."))
+    costs = {project: ballot_costs[project] for project in chosen}
     if pool.ballot_form == Pool.BallotForm.APPROVAL and len(chosen) > pool.max_projects:
         raise ValidationError(
             _("You chose %(chosen)d projects; at most %(limit)d are allowed.")

@@ -2,16 +2,55 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from shaar.lib.memo import Memo
 from shaar.web.registry import HomeCard
 
 from .models import Ballot, Cycle, Implementation, Phase, Pool, Proposal
+
+
+@dataclass(frozen=True)
+class VotingBallot:
+    pool: Pool  # with its cycle and district
+    costs: dict[int, int]  # project id -> cost, for every project on the ballot
+
+
+def _load_voting_ballots() -> dict[int, VotingBallot]:
+    pools = Pool.objects.select_related("cycle", "district").filter(cycle__phase=Phase.VOTING)
+    costs: dict[int, dict[int, int]] = defaultdict(dict)
+    for pool_id, project_id, cost in (Proposal.objects.on_ballot()
+                                      .filter(pool__cycle__phase=Phase.VOTING)
+                                      .values_list("pool_id", "id", "cost")):
+        costs[pool_id][project_id] = cost
+    return {pool.pk: VotingBallot(pool, costs[pool.pk]) for pool in pools}
+
+
+# Once voting opens, a pool's rules and the projects on its ballot with their costs are frozen
+# until the cycle closes (Pool.clean, Proposal.clean), so each process keeps them for a few
+# seconds instead of reading them for every ballot. A copy that is out of date can only be
+# one whose voting has just closed: the receipt-chain statement checks that voting is open
+# and the rules unchanged, and refuses the ballot otherwise.
+_voting_ballots = Memo(_load_voting_ballots, ttl=5, models=(Cycle, Pool, Proposal))
+
+
+def voting_ballot(pool_id: int) -> VotingBallot | None:
+    """The frozen ballot of a pool whose cycle is in voting (None otherwise)."""
+    return _voting_ballots.get().get(pool_id)
+
+
+def ballot_costs(pool: Pool) -> dict[int, int]:
+    """The cost of each project on the pool's ballot."""
+    voting = voting_ballot(pool.pk)
+    if voting is not None:
+        return voting.costs
+    return dict(Proposal.objects.on_ballot().filter(pool=pool).values_list("id", "cost"))
 
 
 def cycles_with_pools():

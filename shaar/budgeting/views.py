@@ -49,7 +49,11 @@ def access_pool(cycle: Cycle, pool_id: int) -> Pool:
 
 
 def access_pool_by_slug(slug: str, pool_id: int) -> Pool:
-    """One query: the pool with its cycle (public cycles only)."""
+    """The pool with its cycle (public cycles only): during voting from the process's copy
+    of the frozen ballot, otherwise one query."""
+    voting = selectors.voting_ballot(pool_id)
+    if voting is not None and voting.pool.cycle.slug == slug:
+        return voting.pool
     pool = get_object_or_404(Pool.objects.select_related("district", "cycle"), pk=pool_id,
                              cycle__slug=slug)
     cycle = pool.cycle

@@ -20,7 +20,7 @@ from .factories import make_commitment, make_milestone, make_plan
 def _log_in(page, live_server, user) -> None:
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "shaar.accounts.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.save()
     page.context.clear_cookies()
