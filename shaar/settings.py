@@ -130,6 +130,12 @@ if env.str("DATABASE_URL", default=""):
     DATABASES = {"default": env.db("DATABASE_URL")}
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        # Parameters bound by the server and statements prepared once per connection: a
+        # ballot's statements were planned again on every request, which cost PostgreSQL
+        # more CPU than running them (about 0.7 ms of its 1.4 ms per ballot).
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            {"server_side_binding": True, "prepare_threshold": 5})
 else:
     DATABASES = {
         "default": {
