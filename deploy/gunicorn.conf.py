@@ -5,6 +5,7 @@ Everything is read from the environment, so the same file serves systemd and con
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import re
@@ -73,6 +74,13 @@ def on_starting(server) -> None:
     if directory:
         Path(directory).mkdir(parents=True, exist_ok=True)
         _clean_metrics_dir(directory)
+
+
+def post_worker_init(worker) -> None:
+    # Django and the apps are loaded: move their long-lived objects (about 150,000) out of
+    # the garbage collector's sight. A full collection that walks them takes 40-90 ms and
+    # stalls every request of the worker; that was the slowest percent of ballots.
+    gc.freeze()
 
 
 def child_exit(server, worker) -> None:
