@@ -1,7 +1,7 @@
 """A voting deadline: sustained ballot load with public page traffic, then a spike.
 
     .venv/bin/python bench/deadline.py [--minutes 30] [--spike-minutes 5] [--rate 300]
-                                       [--spike-factor 3] [--page-rate 60] [--workers 4]
+                                       [--spike-factor 3] [--page-rate 60] [--workers 3]
 
 What it does (only 127.0.0.1 is contacted; the run is bounded by the options):
 1. prepares a PostgreSQL database (default
@@ -10,7 +10,8 @@ What it does (only 127.0.0.1 is contacted; the run is bounded by the options):
    --no-demo skips it), then bench/ballots.py's cycle in voting with a city-wide and a
    district pool and enough verified voters, each with a logged-in session, for every ballot
    of the run (each voter casts two, one per pool);
-2. starts gunicorn (sync workers, DEBUG off) on 127.0.0.1;
+2. starts gunicorn with the deployed configuration (deploy/gunicorn.conf.py, DEBUG off) on
+   127.0.0.1, --workers processes of --threads threads;
 3. phase "sustained": --rate ballots/s for --minutes, plus --page-rate public page views/s
    (home, civic budget index, the cycle in voting, results and funded projects, feedback list
    and map, citizen's budget); phase "spike": --spike-factor times both rates for
@@ -311,7 +312,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--rate", type=float, default=300, help="ballots/s, sustained")
     parser.add_argument("--spike-factor", type=float, default=3)
     parser.add_argument("--page-rate", type=float, default=60, help="page views/s, sustained")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=4,
+                        help="threads per gunicorn worker (gthread; sync when 1)")
     parser.add_argument("--processes", type=int, default=2, help="load-generator processes")
     parser.add_argument("--ballot-threads", type=int, default=64, help="per process")
     parser.add_argument("--page-threads", type=int, default=16, help="per process")
@@ -357,10 +360,12 @@ def main() -> None:
     connections.close_all()  # the forked clients must not share the parent's connection
 
     gunicorn = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "shaar.wsgi", "--workers", str(args.workers),
-         "--bind", f"127.0.0.1:{args.port}", "--backlog", "2048", "--log-level", "warning",
-         "--keep-alive", "30"],
-        env=env, cwd=ROOT, start_new_session=True)
+        [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "shaar.wsgi",
+         "--backlog", "2048"],
+        env={**env, "WEB_CONCURRENCY": str(args.workers), "GUNICORN_THREADS": str(args.threads),
+             "GUNICORN_BIND": f"127.0.0.1:{args.port}", "GUNICORN_KEEPALIVE": "30",
+             "GUNICORN_LOG_LEVEL": "warning"},
+        cwd=ROOT, start_new_session=True)
     try:
         wait_for(args.port)
         if gunicorn.poll() is not None:
@@ -377,7 +382,7 @@ def main() -> None:
         for p in procs:
             p.start()
         print(f"running {' then '.join(f'{p.name} {p.seconds / 60:g} min' for p in phases)} "
-              f"with {args.workers} gunicorn workers ...", flush=True)
+              f"with {args.workers} gunicorn workers x {args.threads} threads ...", flush=True)
         ballots: list[Sample] = []
         views: list[Sample] = []
         for _p in procs:

@@ -301,6 +301,10 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# Public pages as cookie-less visitors see them are rendered once per this many seconds and
+# shared through the cache (shaar/lib/pagecache.py); 0 renders every view.
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=30)
+
 # --- Emergency numbers and other city-level switches --------------------------------------
 EMERGENCY_NUMBERS = env.list("EMERGENCY_NUMBERS", default=["112", "101", "102", "103"])
 CITY_HOTLINE = env.str("CITY_HOTLINE", default="1212")

@@ -12,6 +12,7 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 SMS_BACKEND = "shaar.accounts.sms.locmem.LocmemSmsBackend"
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 SECURE_SSL_REDIRECT = False
+PUBLIC_PAGE_CACHE_SECONDS = 0  # tests read their own writes; pagecache's tests switch it on
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     # A file, not :memory:, so tests run in WAL mode with IMMEDIATE transactions and

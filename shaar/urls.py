@@ -17,7 +17,7 @@ urlpatterns = [
     path("healthz", web_views.healthz, name="healthz"),
     path("metrics", ops_views.metrics_view, name="metrics"),
     path("sw.js", web_views.service_worker, name="service-worker"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/switch/", web_views.switch_language, name="switch_language"),
     path("api/v1/", api.urls),
     path("open311/v2/", include("shaar.api.open311.urls")),
 ]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shaar.city.models import District
+from shaar.lib.pagecache import shared_with_visitors
 
 from . import actions, opendata, selectors
 from .forms import (
@@ -99,12 +100,14 @@ def _bad(request, template: str, context: dict) -> TemplateResponse:
 # --- Cycles -------------------------------------------------------------------------------
 
 @require_GET
+@shared_with_visitors
 def index(request):
     cycles = list(Cycle.objects.public().prefetch_related("pools__district"))
     return TemplateResponse(request, "budgeting/index.html", {"cycles": cycles})
 
 
 @require_GET
+@shared_with_visitors
 def cycle_detail(request, slug: str):
     cycle = access_cycle(slug)
     pools = list(cycle.pools.select_related("district"))
@@ -482,6 +485,7 @@ def receipts(request, slug: str, pool_id: int):
 # --- Results ------------------------------------------------------------------------------
 
 @require_GET
+@shared_with_visitors
 def results(request, slug: str, pool_id: int):
     pool = access_published_pool(slug, pool_id)
     outcome = pool.result.outcome
@@ -543,6 +547,7 @@ def results_json(request, slug: str, pool_id: int):
 # --- Implementation -----------------------------------------------------------------------
 
 @require_GET
+@shared_with_visitors
 def funded_projects(request):
     status = request.GET.get("status", "")
     projects = selectors.funded_projects()

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.core import is_ratelimited
 
 from shaar.city.models import City, District
+from shaar.lib.pagecache import shared_with_visitors
 
 from . import actions, selectors, tasks
 from .forms import (
@@ -167,6 +168,7 @@ def support(request: HttpRequest, report_id: int) -> HttpResponse:
 
 
 @require_GET
+@shared_with_visitors
 def report_list(request: HttpRequest) -> TemplateResponse:
     form = InboxFilterForm(request.GET or None)
     params = _params(request)
@@ -177,6 +179,7 @@ def report_list(request: HttpRequest) -> TemplateResponse:
 
 
 @require_GET
+@shared_with_visitors
 def report_map(request: HttpRequest) -> TemplateResponse:
     return TemplateResponse(request, "feedback/report_map.html",
                             {"form": InboxFilterForm(request.GET or None),
@@ -298,6 +301,7 @@ def export_geojson(request: HttpRequest) -> JsonResponse:
 
 
 @require_GET
+@shared_with_visitors
 def map_data(request: HttpRequest) -> JsonResponse:
     """Pins for the map page, newest first, at most MAP_LIMIT."""
     qs = selectors.filter_reports(selectors.public_reports(), _params(request))

@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from shaar.lib.pagecache import shared_with_visitors
+
 from . import cofog, exports
 from .models import AdminUnit, BudgetVersion, Direction, FiscalYear, Participation
 from .selectors import (
@@ -146,6 +148,7 @@ def _year_context(fiscal_year: FiscalYear, version: BudgetVersion) -> dict[str, 
 
 
 @require_GET
+@shared_with_visitors
 def index(request: HttpRequest) -> TemplateResponse:
     fiscal_year = published_years().first()
     if fiscal_year is None:
@@ -155,6 +158,7 @@ def index(request: HttpRequest) -> TemplateResponse:
 
 
 @require_GET
+@shared_with_visitors
 def year(request: HttpRequest, year: int) -> TemplateResponse:
     fiscal_year, version = access_year(year)
     return TemplateResponse(request, "openbudget/year.html", _year_context(fiscal_year, version))

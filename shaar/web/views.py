@@ -6,16 +6,18 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import reverse, translate_url
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
 from shaar.city.models import City
+from shaar.lib.pagecache import shared_with_visitors
 
 from . import registry
 
@@ -23,8 +25,34 @@ logger = logging.getLogger(__name__)
 
 
 @require_GET
+@shared_with_visitors
 def home(request: HttpRequest) -> TemplateResponse:
     return TemplateResponse(request, "web/home.html", {"cards": registry.home_cards(request)})
+
+
+@require_GET
+def switch_language(request: HttpRequest) -> HttpResponseRedirect:
+    """The language menu: the same page in the chosen language, remembered in a cookie.
+
+    A GET (Django's set_language wants a POST, hence a CSRF token on every page, which kept
+    public pages from being cached for visitors): choosing a language changes nothing but
+    the visitor's own preference.
+    """
+    language = request.GET.get("language", "")
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        target = "/"
+    if language not in dict(settings.LANGUAGES):
+        return HttpResponseRedirect(target)
+    response = HttpResponseRedirect(translate_url(target, language))
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language,
+                        max_age=settings.LANGUAGE_COOKIE_AGE, path=settings.LANGUAGE_COOKIE_PATH,
+                        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                        secure=settings.LANGUAGE_COOKIE_SECURE,
+                        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                        samesite=settings.LANGUAGE_COOKIE_SAMESITE)
+    return response
 
 
 @require_GET

@@ -94,7 +94,7 @@ EXPECTED: dict[str, Access] = {
     "metrics": public("network-restricted, not role-restricted: the test client is on "
                       "127.0.0.1 (see shaar/ops/tests/test_metrics.py for other networks)"),
     "service-worker": public(),
-    "set_language": flow("POST only; a GET just redirects"),
+    "switch_language": flow("the language menu: a redirect to the same page, for anyone"),
     "web:home": public(),
     "web:offline": public(),
     "web:manifest": public(),
