@@ -18,6 +18,7 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
 
 
 def _key(request) -> str:
@@ -41,7 +42,10 @@ def shared_with_visitors(view):
             stored = None
         if stored is not None:
             content, content_type = stored
-            return HttpResponse(content, content_type=content_type)
+            response = HttpResponse(content, content_type=content_type)
+            # As the rendered page said: a visitor with cookies may see another one.
+            patch_vary_headers(response, ("Cookie",))
+            return response
         response = view(request, *args, **kwargs)
         if hasattr(response, "render"):
             response.render()

@@ -28,6 +28,7 @@ class SharedPageTests(BaseTestCase):
         self.assertEqual(second.content, first.content)
         # Security headers are the middleware's, on the shared page too.
         self.assertEqual(second["X-Frame-Options"], "DENY")
+        self.assertIn("Cookie", second["Vary"])
         self.assertIn("Content-Security-Policy", second)
 
     def test_pages_differ_by_language_and_query(self) -> None:
