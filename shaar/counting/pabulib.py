@@ -77,7 +77,10 @@ def parse_pabulib(text: str) -> Instance:
 class _Parser:
     def __init__(self, text: str) -> None:
         self.text = text
-        self.reader = csv.reader(io.StringIO(text), delimiter=";")
+        # csv pulls one line at a time from `source`, so after a row its position is the
+        # start of the next line (see `plain_columns`).
+        self.source = io.StringIO(text)
+        self.reader = csv.reader(self.source, delimiter=";")
         self.meta: list[tuple[str, str]] = []
         self.projects: dict[str, Project] = {}
         self.project_columns: tuple[str, ...] = ()
@@ -185,16 +188,11 @@ class _Parser:
         # Rows are checked and split into columns in bulk (C-level map/zip/set), not one
         # Python step per voter: reading is most of a count's time. A problem is found by
         # its row index; only then is the file re-read to name that row's line.
-        body = list(self.section_rows(rows))
         width = len(header)
         problems: list[tuple[int, str]] = []
-        if body and max(map(len, body)) > width:
-            at = next(i for i, row in enumerate(body) if len(row) > width)
-            problems.append((at, f"vote row has {len(body[at])} fields, header has {width}"))
-            body = body[:at]
-        if body and min(map(len, body)) < width:
-            body = [row + [""] * (width - len(row)) for row in body]
-        columns = list(zip(*body, strict=True)) if body else [()] * width
+        columns = self.plain_columns(width)
+        if columns is None:
+            columns = self.csv_columns(width, rows, problems)
         voter_ids = tuple(map(str.strip, columns[header.index("voter_id")]))
         if len(set(voter_ids)) != len(voter_ids):
             problems.append(_first_duplicate(voter_ids))
@@ -221,6 +219,38 @@ class _Parser:
             points=points,
             extra=tuple((header[at], tuple(map(str.strip, columns[at]))) for at in extra_at),
         )
+
+    def plain_columns(self, width: int) -> list[list[str]] | None:
+        """The rest of the file as `width` columns when it is plain, as real files are: no
+        quotes, one kind of line end (LF or CRLF), every line `width` fields, nothing after
+        VOTES. Then splitting on ";" is what csv does, in a few C-level passes. None
+        otherwise, with the stream left where it was for `csv_columns`."""
+        start = self.source.tell()
+        rest = self.source.read()
+        crlf = rest.count("\r\n")
+        end = "\r\n" if crlf else "\n"
+        lines = rest.split(end)
+        if lines[-1] == "":
+            lines.pop()
+        if ('"' in rest or rest.count("\r") != crlf or (crlf and rest.count("\n") != crlf)
+                or set(map(str.count, lines, repeat(";"))) != {width - 1}):
+            self.source.seek(start)
+            return None
+        fields = ";".join(lines).split(";")
+        return [fields[at::width] for at in range(width)]
+
+    def csv_columns(self, width: int, rows: Iterator[list[str]],
+                    problems: list[tuple[int, str]]) -> list[tuple[str, ...]]:
+        """The section's rows read by csv, as columns; a row longer than the header is a
+        problem, and the rows from it on are dropped."""
+        body = list(self.section_rows(rows))
+        if body and max(map(len, body)) > width:
+            at = next(i for i, row in enumerate(body) if len(row) > width)
+            problems.append((at, f"vote row has {len(body[at])} fields, header has {width}"))
+            body = body[:at]
+        if body and min(map(len, body)) < width:
+            body = [row + [""] * (width - len(row)) for row in body]
+        return list(zip(*body, strict=True)) if body else [()] * width
 
     @staticmethod
     def ballots(raw_votes: set[str]) -> dict[str, tuple[str, ...]]:
