@@ -23,6 +23,7 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 from typing import Any, Literal
 
 import numpy as np
@@ -128,12 +129,24 @@ class EqualShares:
         # With cost utilities a free project gives no satisfaction, so MES never buys it.
         self.candidates = [p for p, project in enumerate(profile.projects)
                            if profile.approvals[p] > 0 and project.cost > 0]
-        wanted = set(self.candidates)
-        # Per candidate: [(ballot group, its number of voters)].
-        self.supporters: dict[int, list[tuple[int, int]]] = {
-            p: [(g, profile.weights[g]) for g in profile.supporters[p]] for p in wanted}
-        self._supporter_arrays: dict[int, tuple[Any, Any]] | None = None
         self._trace: _Trace | None = None
+
+    @cached_property
+    def supporters(self) -> dict[int, list[tuple[int, int]]]:
+        """Per candidate: [(ballot group, its number of voters)], for the exact runs."""
+        weights = self.profile.weights
+        return {p: [(g, weights[g]) for g in self.profile.supporters[p]]
+                for p in self.candidates}
+
+    @cached_property
+    def supporter_arrays(self) -> dict[int, tuple[Any, Any]]:
+        """Per candidate: its supporting groups (int64) and their voters (float64, whole)."""
+        weights = np.asarray(self.profile.weights, dtype=np.float64)
+        arrays = {}
+        for p in self.candidates:
+            groups = np.asarray(self.profile.supporters[p], dtype=np.int64)
+            arrays[p] = (groups, weights[groups])
+        return arrays
 
     def start_budget(self, extra: int) -> int:
         """Scaled budget per voter: (budget + extra * voters) / voters, times the scale."""
@@ -214,7 +227,7 @@ class EqualShares:
         if self.n == 0:
             return [], None
         costs, ranks = self.costs, self.ranks
-        arrays = self._arrays()
+        arrays = self.supporter_arrays
         start = self.start_budget(extra)
         trace = self._trace
         state = trace.resume(start) if trace is not None and trace.origin < start else None
@@ -348,14 +361,6 @@ class EqualShares:
         trace.slope_ceilings = slope_ceilings
         return list(selected), horizon
 
-    def _arrays(self) -> dict[int, tuple[Any, Any]]:
-        if self._supporter_arrays is None:
-            self._supporter_arrays = {
-                p: (np.fromiter((g for g, _ in s), dtype=np.int64, count=len(s)),
-                    np.fromiter((n for _, n in s), dtype=np.float64, count=len(s)))
-                for p, s in self.supporters.items()}
-        return self._supporter_arrays
-
     def _round(self, budgets: list[Exact], p: int, price: Exact, spent: Money) -> _Round:
         supporters = self.supporters[p]
         return _Round(
@@ -403,7 +408,7 @@ class _SupportersMoney:
 
     def __init__(self, engine: EqualShares, start: Exact) -> None:
         self.engine = engine
-        self.arrays = engine._arrays()
+        self.arrays = engine.supporter_arrays
         self.money: dict[int, Exact] = {
             p: start * engine.profile.approvals[p] for p in engine.candidates}
 

@@ -53,12 +53,9 @@ class FloatShares:
         self.costs = engine.costs  # scaled: whole numbers
         self.groups = len(engine.profile.groups)
         # Per candidate: its supporting groups, their voters (float64, whole) and the total.
-        self.members: dict[int, tuple[Any, Any, float]] = {}
-        for p in self.candidates:
-            groups, weights = zip(*engine.supporters[p], strict=True)
-            weights_array = np.asarray(weights, dtype=np.float64)
-            self.members[p] = (np.asarray(groups, dtype=np.int64), weights_array,
-                               float(sum(weights)))
+        self.members: dict[int, tuple[Any, Any, float]] = {
+            p: (*engine.supporter_arrays[p], float(engine.profile.approvals[p]))
+            for p in self.candidates}
         # Costs, voters and starting budgets must be exact floats for the bounds to hold.
         self.usable = (engine.n < EXACT_FLOATS
                        and all(self.costs[p] < EXACT_FLOATS for p in self.candidates))

@@ -1,30 +1,29 @@
 """Approval ballots grouped for counting: identical ballots become one group with a weight.
 
 Real elections have far fewer distinct ballots than voters (a choose-1 election with 131,778
-voters has 197), so every rule works on groups and never on single voters.
+voters has 197), so every rule works on groups and never on single voters. Greedy needs only
+the approval counts; the groups and their supporters, which MES and Phragmén work on, are
+built on first use.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 from math import lcm
 
 from .model import Instance, Money, Project
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ApprovalProfile:
     projects: tuple[Project, ...]
     budget: Money
     num_voters: int
-    # Distinct non-empty ballots as sorted project indexes, and how many voters cast each.
-    groups: tuple[tuple[int, ...], ...]
-    weights: tuple[int, ...]
-    # Per project: the number of approving voters, and the groups that approve it.
-    approvals: tuple[int, ...]
-    supporters: tuple[tuple[int, ...], ...]
+    # How many voters cast each distinct ballot, as read (project ids, maybe repeated).
+    ballot_counts: Counter[tuple[str, ...]] = field(repr=False)
 
     @property
     def costs(self) -> list[Money]:
@@ -35,30 +34,52 @@ class ApprovalProfile:
         amounts = [self.budget, *self.costs]
         return lcm(*(Fraction(amount).denominator for amount in amounts))
 
+    @cached_property
+    def approvals(self) -> tuple[int, ...]:
+        """Per project, the number of voters who approve it (once, however often listed)."""
+        votes: Counter[str] = Counter()
+        for ballot, weight in self.ballot_counts.items():
+            for project_id in set(ballot):
+                votes[project_id] += weight
+        return tuple(votes[project.id] for project in self.projects)
+
+    @cached_property
+    def _groups(self) -> dict[tuple[int, ...], int]:
+        index = {project.id: i for i, project in enumerate(self.projects)}.__getitem__
+        by_ballot: Counter[tuple[int, ...]] = Counter()
+        # A set drops a project listed twice, as pabutools does; sorting joins the same set
+        # written in another order.
+        for ballot, weight in self.ballot_counts.items():
+            if ballot:
+                by_ballot[tuple(sorted(set(map(index, ballot))))] += weight
+        return by_ballot
+
+    @cached_property
+    def groups(self) -> tuple[tuple[int, ...], ...]:
+        """Distinct non-empty ballots as sorted project indexes."""
+        return tuple(self._groups)
+
+    @cached_property
+    def weights(self) -> tuple[int, ...]:
+        """How many voters cast each group's ballot."""
+        return tuple(self._groups.values())
+
+    @cached_property
+    def supporters(self) -> tuple[tuple[int, ...], ...]:
+        """Per project, the groups that approve it."""
+        supporters: list[list[int]] = [[] for _ in self.projects]
+        for g, ballot in enumerate(self._groups):
+            for p in ballot:
+                supporters[p].append(g)
+        return tuple(map(tuple, supporters))
+
 
 def approval_profile(instance: Instance) -> ApprovalProfile:
-    index = {project.id: i for i, project in enumerate(instance.projects)}.__getitem__
-    by_ballot: Counter[tuple[int, ...]] = Counter()
-    # Count raw ballots first (cheap tuple hashing), then map each distinct one to indexes;
-    # a set drops a project listed twice, as pabutools does.
-    for ballot, weight in Counter(instance.approval_ballots()).items():
-        if ballot:
-            by_ballot[tuple(sorted(set(map(index, ballot))))] += weight
-    groups = tuple(by_ballot)
-    weights = tuple(by_ballot.values())
-    approvals = [0] * len(instance.projects)
-    supporters: list[list[int]] = [[] for _ in instance.projects]
-    for g, ballot in enumerate(groups):
-        weight = weights[g]
-        for p in ballot:
-            approvals[p] += weight
-            supporters[p].append(g)
+    # Identical ballots are counted first (cheap tuple hashing; ballots that were the same
+    # vote string are even the same object).
     return ApprovalProfile(
         projects=instance.projects,
         budget=instance.budget,
         num_voters=instance.num_voters,
-        groups=groups,
-        weights=weights,
-        approvals=tuple(approvals),
-        supporters=tuple(tuple(s) for s in supporters),
+        ballot_counts=Counter(instance.approval_ballots()),
     )
