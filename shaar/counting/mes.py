@@ -30,9 +30,9 @@ import numpy as np
 
 from .mes_float import FloatShares
 from .model import Money
-from .numbers import Rational, to_fraction
+from .numbers import Rational
 from .profile import ApprovalProfile
-from .result import ProjectExplanation
+from .result import ProjectExplanation, to_fraction
 
 Exact = Any  # int, or an exact rational (gmpy2.mpq or Fraction)
 Completion = Literal["none", "add1", "add1-to-limit"]
