@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
+from itertools import chain
 from math import lcm
 
 from .model import Instance, Money, Project
@@ -22,8 +23,8 @@ class ApprovalProfile:
     projects: tuple[Project, ...]
     budget: Money
     num_voters: int
-    # How many voters cast each distinct ballot, as read (project ids, maybe repeated).
-    ballot_counts: Counter[tuple[str, ...]] = field(repr=False)
+    # Every voter's ballot as read (project ids, maybe repeated).
+    ballots: tuple[tuple[str, ...], ...] = field(repr=False)
 
     @property
     def costs(self) -> list[Money]:
@@ -37,19 +38,18 @@ class ApprovalProfile:
     @cached_property
     def approvals(self) -> tuple[int, ...]:
         """Per project, the number of voters who approve it (once, however often listed)."""
-        votes: Counter[str] = Counter()
-        for ballot, weight in self.ballot_counts.items():
-            for project_id in set(ballot):
-                votes[project_id] += weight
+        # One C-level pass over the ballots: a set counts a project listed twice once.
+        votes = Counter(chain.from_iterable(map(set, self.ballots)))
         return tuple(votes[project.id] for project in self.projects)
 
     @cached_property
     def _groups(self) -> dict[tuple[int, ...], int]:
         index = {project.id: i for i, project in enumerate(self.projects)}.__getitem__
         by_ballot: Counter[tuple[int, ...]] = Counter()
-        # A set drops a project listed twice, as pabutools does; sorting joins the same set
-        # written in another order.
-        for ballot, weight in self.ballot_counts.items():
+        # Identical ballots are counted first (cheap tuple hashing; ballots that were the same
+        # vote string are even the same object). A set drops a project listed twice, as
+        # pabutools does; sorting joins the same set written in another order.
+        for ballot, weight in Counter(self.ballots).items():
             if ballot:
                 by_ballot[tuple(sorted(set(map(index, ballot))))] += weight
         return by_ballot
@@ -75,11 +75,9 @@ class ApprovalProfile:
 
 
 def approval_profile(instance: Instance) -> ApprovalProfile:
-    # Identical ballots are counted first (cheap tuple hashing; ballots that were the same
-    # vote string are even the same object).
     return ApprovalProfile(
         projects=instance.projects,
         budget=instance.budget,
         num_voters=instance.num_voters,
-        ballot_counts=Counter(instance.approval_ballots()),
+        ballots=tuple(instance.approval_ballots()),
     )
