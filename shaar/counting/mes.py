@@ -134,19 +134,16 @@ class EqualShares:
     @cached_property
     def supporters(self) -> dict[int, list[tuple[int, int]]]:
         """Per candidate: [(ballot group, its number of voters)], for the exact runs."""
-        weights = self.profile.weights
-        return {p: [(g, weights[g]) for g in self.profile.supporters[p]]
-                for p in self.candidates}
+        return {p: list(zip(members.tolist(), voters.astype(np.int64).tolist(), strict=True))
+                for p, (members, voters) in self.supporter_arrays.items()}
 
     @cached_property
     def supporter_arrays(self) -> dict[int, tuple[Any, Any]]:
         """Per candidate: its supporting groups (int64) and their voters (float64, whole)."""
-        weights = np.asarray(self.profile.weights, dtype=np.float64)
-        arrays = {}
-        for p in self.candidates:
-            groups = np.asarray(self.profile.supporters[p], dtype=np.int64)
-            arrays[p] = (groups, weights[groups])
-        return arrays
+        groups = self.profile.groups
+        weights = groups.weights.astype(np.float64)
+        return {p: (groups.supporters(p), weights[groups.supporters(p)])
+                for p in self.candidates}
 
     def start_budget(self, extra: int) -> int:
         """Scaled budget per voter: (budget + extra * voters) / voters, times the scale."""
@@ -420,12 +417,12 @@ class _SupportersMoney:
         paid_price[list(paid_all)] = 0.0
         gave_all = np.zeros(groups, dtype=bool)
         gave_all[list(paid_all)] = True
-        weights = self.engine.profile.weights
+        weights = self.engine.profile.groups.weights
         for p in self.money:
             members, voters = self.arrays[p]
             lost = price * int(voters @ paid_price[members])
             for g in members[gave_all[members]].tolist():
-                lost += paid_all[g] * weights[g]
+                lost += paid_all[g] * int(weights[g])
             self.money[p] -= lost
 
     def note_unaffordable(self, result: MESRun, bought: int | None) -> None:

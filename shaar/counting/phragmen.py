@@ -82,12 +82,10 @@ class _Loads:
         self.load: list[Any] = [0] * (count + 1)  # exact load per column
         self.load_float = np.zeros(count + 1)
         self.bought = 0  # columns in use after the first: one per bought project
-        lengths = np.fromiter(map(len, profile.groups), dtype=np.int64, count=len(profile.groups))
-        self.starts = np.concatenate(([0], np.cumsum(lengths)))
-        self.approved = np.fromiter((p for ballot in profile.groups for p in ballot),
-                                    dtype=np.int64, count=int(self.starts[-1]))
-        self.weights = np.asarray(profile.weights, dtype=np.float64)
-        self.supporters = [np.asarray(s, dtype=np.int64) for s in profile.supporters]
+        groups = profile.groups
+        self.starts, self.approved = groups.starts, groups.approved
+        self.weights = groups.weights.astype(np.float64)
+        self.supporters = [groups.supporters(p) for p in range(count)]
         self.last = np.zeros(len(profile.groups), dtype=np.int64)  # column of each group
 
     def exact(self, p: int) -> Any:

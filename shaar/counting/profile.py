@@ -1,9 +1,7 @@
-"""Approval ballots grouped for counting: identical ballots become one group with a weight.
+"""The approval ballots of an election, as the rules count them.
 
-Real elections have far fewer distinct ballots than voters (a choose-1 election with 131,778
-voters has 197), so every rule works on groups and never on single voters. Greedy needs only
-the approval counts; the groups and their supporters, which MES and Phragmén work on, are
-built on first use.
+Greedy needs only each project's approval count; MES and Phragmén work on groups of identical
+ballots (`groups.py`), built with numpy on first use so that greedy never loads it.
 """
 
 from __future__ import annotations
@@ -14,8 +12,12 @@ from fractions import Fraction
 from functools import cached_property
 from itertools import chain
 from math import lcm
+from typing import TYPE_CHECKING
 
 from .model import Instance, Money, Project
+
+if TYPE_CHECKING:
+    from .groups import BallotGroups
 
 
 @dataclass(frozen=True)
@@ -43,35 +45,10 @@ class ApprovalProfile:
         return tuple(votes[project.id] for project in self.projects)
 
     @cached_property
-    def _groups(self) -> dict[tuple[int, ...], int]:
-        index = {project.id: i for i, project in enumerate(self.projects)}.__getitem__
-        by_ballot: Counter[tuple[int, ...]] = Counter()
-        # Identical ballots are counted first (cheap tuple hashing; ballots that were the same
-        # vote string are even the same object). A set drops a project listed twice, as
-        # pabutools does; sorting joins the same set written in another order.
-        for ballot, weight in Counter(self.ballots).items():
-            if ballot:
-                by_ballot[tuple(sorted(set(map(index, ballot))))] += weight
-        return by_ballot
+    def groups(self) -> BallotGroups:
+        from .groups import ballot_groups  # numpy: loaded by MES and Phragmén only
 
-    @cached_property
-    def groups(self) -> tuple[tuple[int, ...], ...]:
-        """Distinct non-empty ballots as sorted project indexes."""
-        return tuple(self._groups)
-
-    @cached_property
-    def weights(self) -> tuple[int, ...]:
-        """How many voters cast each group's ballot."""
-        return tuple(self._groups.values())
-
-    @cached_property
-    def supporters(self) -> tuple[tuple[int, ...], ...]:
-        """Per project, the groups that approve it."""
-        supporters: list[list[int]] = [[] for _ in self.projects]
-        for g, ballot in enumerate(self._groups):
-            for p in ballot:
-                supporters[p].append(g)
-        return tuple(map(tuple, supporters))
+        return ballot_groups(self)
 
 
 def approval_profile(instance: Instance) -> ApprovalProfile:
