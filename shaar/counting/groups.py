@@ -41,6 +41,13 @@ class BallotGroups:
     def supporters(self, p: int) -> Any:
         return self.supporting[self.supporter_starts[p]:self.supporter_starts[p + 1]]
 
+    def approvals(self) -> Any:
+        """Per project, its voters (int64)."""
+        voters = np.repeat(self.weights, np.diff(self.starts)).astype(np.float64)
+        # Sums of whole numbers far below 2**53: exact in float64.
+        return np.bincount(self.approved, weights=voters,
+                           minlength=len(self.supporter_starts) - 1).astype(np.int64)
+
 
 def ballot_groups(profile: ApprovalProfile) -> BallotGroups:
     # Identical ballots are counted first (cheap tuple hashing; ballots that were the same

@@ -122,6 +122,7 @@ class EqualShares:
 
     def __init__(self, profile: ApprovalProfile, ranks: list[int]) -> None:
         self.profile = profile
+        self.groups = profile.groups  # first: the approval counts are then summed over them
         self.ranks = ranks
         self.n = profile.num_voters
         self.scale = profile.money_scale() * max(self.n, 1)
@@ -140,7 +141,7 @@ class EqualShares:
     @cached_property
     def supporter_arrays(self) -> dict[int, tuple[Any, Any]]:
         """Per candidate: its supporting groups (int64) and their voters (float64, whole)."""
-        groups = self.profile.groups
+        groups = self.groups
         weights = groups.weights.astype(np.float64)
         return {p: (groups.supporters(p), weights[groups.supporters(p)])
                 for p in self.candidates}
@@ -153,7 +154,7 @@ class EqualShares:
         if self.n == 0:
             return MESRun(selected=[])  # pabutools: no ballots, nothing bought
         costs, ranks, supporters = self.costs, self.ranks, self.supporters
-        budgets: list[Exact] = [self.start_budget(extra)] * len(self.profile.groups)
+        budgets: list[Exact] = [self.start_budget(extra)] * len(self.groups)
         heap = [(Rational(1, self.profile.approvals[p]), ranks[p], p) for p in self.candidates]
         heapq.heapify(heap)
         result = MESRun(selected=[])
@@ -183,7 +184,7 @@ class EqualShares:
         """Recount `purchases` (the outcome of `run(extra)`, in order) exactly, recording who
         paid what. The order is known, so only the bought projects are priced."""
         start = self.start_budget(extra)
-        budgets: list[Exact] = [start] * len(self.profile.groups)
+        budgets: list[Exact] = [start] * len(self.groups)
         result = MESRun(selected=list(purchases))
         money = _SupportersMoney(self, start)
         money.note_unaffordable(result, None)
@@ -233,7 +234,7 @@ class EqualShares:
             # their state is their affine forms evaluated here (see `_Trace`).
             class_of, class_budget, class_slope, heap, bound_slope, selected, horizon = state
         else:
-            class_of = np.zeros(len(self.profile.groups), dtype=np.int64)
+            class_of = np.zeros(len(self.groups), dtype=np.int64)
             # Class 0: the starting budget; class 1: voters with nothing left (for good).
             class_budget, class_slope = [start, 0], [1, 0]
             heap = [(Rational(1, self.profile.approvals[p]), ranks[p], p)
@@ -411,13 +412,13 @@ class _SupportersMoney:
 
     def pay(self, bought: int, price: Exact, paid_all: dict[int, Exact]) -> None:
         del self.money[bought]
-        groups = len(self.engine.profile.groups)
+        groups = len(self.engine.groups)
         paid_price = np.zeros(groups)
         paid_price[self.arrays[bought][0]] = 1.0
         paid_price[list(paid_all)] = 0.0
         gave_all = np.zeros(groups, dtype=bool)
         gave_all[list(paid_all)] = True
-        weights = self.engine.profile.groups.weights
+        weights = self.engine.groups.weights
         for p in self.money:
             members, voters = self.arrays[p]
             lost = price * int(voters @ paid_price[members])

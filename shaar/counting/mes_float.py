@@ -51,7 +51,7 @@ class FloatShares:
         self.candidates = engine.candidates
         self.ranks = engine.ranks
         self.costs = engine.costs  # scaled: whole numbers
-        self.groups = len(engine.profile.groups)
+        self.groups = len(engine.groups)
         # Per candidate: its supporting groups, their voters (float64, whole) and the total.
         self.members: dict[int, tuple[Any, Any, float]] = {
             p: (*engine.supporter_arrays[p], float(engine.profile.approvals[p]))

@@ -74,6 +74,7 @@ class _Loads:
 
     def __init__(self, profile: ApprovalProfile) -> None:
         self.profile = profile
+        groups = profile.groups  # first: the approval counts are then summed over them
         count = len(profile.projects)
         self.votes = np.asarray(profile.approvals, dtype=np.float64)
         self.costs = np.asarray([float(project.cost) for project in profile.projects])
@@ -82,11 +83,10 @@ class _Loads:
         self.load: list[Any] = [0] * (count + 1)  # exact load per column
         self.load_float = np.zeros(count + 1)
         self.bought = 0  # columns in use after the first: one per bought project
-        groups = profile.groups
         self.starts, self.approved = groups.starts, groups.approved
         self.weights = groups.weights.astype(np.float64)
         self.supporters = [groups.supporters(p) for p in range(count)]
-        self.last = np.zeros(len(profile.groups), dtype=np.int64)  # column of each group
+        self.last = np.zeros(len(groups), dtype=np.int64)  # column of each group
 
     def exact(self, p: int) -> Any:
         votes = self.profile.approvals[p]
