@@ -28,9 +28,9 @@ from typing import Any, Literal
 
 import numpy as np
 
+from . import numbers
 from .mes_float import FloatShares
 from .model import Money
-from .numbers import Rational
 from .profile import ApprovalProfile
 from .result import ProjectExplanation, to_fraction
 
@@ -155,7 +155,8 @@ class EqualShares:
             return MESRun(selected=[])  # pabutools: no ballots, nothing bought
         costs, ranks, supporters = self.costs, self.ranks, self.supporters
         budgets: list[Exact] = [self.start_budget(extra)] * len(self.groups)
-        heap = [(Rational(1, self.profile.approvals[p]), ranks[p], p) for p in self.candidates]
+        heap = [(numbers.Rational(1, self.profile.approvals[p]), ranks[p], p)
+                for p in self.candidates]
         heapq.heapify(heap)
         result = MESRun(selected=[])
         while heap:
@@ -191,7 +192,7 @@ class EqualShares:
         spent: Money = 0
         for bought in purchases:
             price = _price(self.supporters[bought], budgets, self.costs[bought],
-                           Rational(self.costs[bought], self.profile.approvals[bought]))
+                           numbers.Rational(self.costs[bought], self.profile.approvals[bought]))
             result.rounds.append(self._round(budgets, bought, price, spent))
             spent += self.profile.projects[bought].cost
             money.pay(bought, price, _pay(self.supporters[bought], budgets, price))
@@ -237,7 +238,7 @@ class EqualShares:
             class_of = np.zeros(len(self.groups), dtype=np.int64)
             # Class 0: the starting budget; class 1: voters with nothing left (for good).
             class_budget, class_slope = [start, 0], [1, 0]
-            heap = [(Rational(1, self.profile.approvals[p]), ranks[p], p)
+            heap = [(numbers.Rational(1, self.profile.approvals[p]), ranks[p], p)
                     for p in self.candidates]
             heapq.heapify(heap)
             # Affine lower bound (a, s) on each candidate's price per unit of cost.
@@ -286,7 +287,7 @@ class EqualShares:
                         # Unaffordable; its money grows at most by `fastest` per unit of t.
                         fastest = int(voters @ slope_ceilings[:voters.size])
                         if fastest > 0:
-                            limit(Rational(costs[p] - most, fastest))
+                            limit(numbers.Rational(costs[p] - most, fastest))
                         continue
                 present = np.flatnonzero(counts)
                 items = [(class_budget[c], class_slope[c], int(counts[c]))
@@ -297,7 +298,7 @@ class EqualShares:
                     money = sum((b * n for b, _, n in items), 0)
                     growth = sum((s * n for _, s, n in items), 0)
                     if growth > 0:
-                        limit(Rational(costs[p] - money) / growth)
+                        limit(numbers.Rational(costs[p] - money) / growth)
                     continue
                 price, price_slope, exact_split = found
                 entry = (price / costs[p], rank, p, price, price_slope, exact_split)
@@ -456,7 +457,7 @@ def _price(supporters: list[tuple[int, int]], budgets: list[Exact], cost: int,
         if not rich:
             # Everyone pays all they have: enough only if that is exactly the cost.
             return rho if poor_money == cost else None
-        new = Rational(cost - poor_money) / rich
+        new = numbers.Rational(cost - poor_money) / rich
         if new == rho:
             return rho
         rho = new
@@ -497,11 +498,11 @@ def _price_classes(items: list[tuple[Exact, Exact, int]], cost: int, lower: Exac
                     least_rich = budget
         if not rich:
             return (rho, 0, False) if poor_money == cost else None
-        new = Rational(cost - poor_money) / rich
+        new = numbers.Rational(cost - poor_money) / rich
         # new >= rho (rho is below the answer), so the payers of all stay so; the split is
         # the answer's once nobody else's budget is <= new.
         if least_rich > new:  # type: ignore[operator]
-            return new, Rational(-poor_slope) / rich, True
+            return new, numbers.Rational(-poor_slope) / rich, True
         rho = new
 
 
