@@ -135,8 +135,11 @@ class EqualShares:
     @cached_property
     def supporters(self) -> dict[int, list[tuple[int, int]]]:
         """Per candidate: [(ballot group, its number of voters)], for the exact runs."""
-        return {p: list(zip(members.tolist(), voters.astype(np.int64).tolist(), strict=True))
-                for p, (members, voters) in self.supporter_arrays.items()}
+        return {p: self._supporter_list(p) for p in self.candidates}
+
+    def _supporter_list(self, p: int) -> list[tuple[int, int]]:
+        members, voters = self.supporter_arrays[p]
+        return list(zip(members.tolist(), voters.astype(np.int64).tolist(), strict=True))
 
     @cached_property
     def supporter_arrays(self) -> dict[int, tuple[Any, Any]]:
@@ -191,11 +194,13 @@ class EqualShares:
         money.note_unaffordable(result, None)
         spent: Money = 0
         for bought in purchases:
-            price = _price(self.supporters[bought], budgets, self.costs[bought],
+            # One project's list at a time: all of them take hundreds of MB at a million voters.
+            supporters = self._supporter_list(bought)
+            price = _price(supporters, budgets, self.costs[bought],
                            numbers.Rational(self.costs[bought], self.profile.approvals[bought]))
-            result.rounds.append(self._round(budgets, bought, price, spent))
+            result.rounds.append(_round(supporters, budgets, bought, price, spent))
             spent += self.profile.projects[bought].cost
-            money.pay(bought, price, _pay(self.supporters[bought], budgets, price))
+            money.pay(bought, price, _pay(supporters, budgets, price))
             money.note_unaffordable(result, bought)
         result.left_money = dict(money.money)
         return result
@@ -360,16 +365,6 @@ class EqualShares:
         trace.slope_ceilings = slope_ceilings
         return list(selected), horizon
 
-    def _round(self, budgets: list[Exact], p: int, price: Exact, spent: Money) -> _Round:
-        supporters = self.supporters[p]
-        return _Round(
-            project=p,
-            price=price,
-            supporters=sum(n for _, n in supporters),
-            paid_in_full=sum(n for c, n in supporters if budgets[c] >= price),
-            spent_before=spent,
-        )
-
     def total_cost(self, selection: list[int]) -> Money:
         return sum((self.profile.projects[p].cost for p in selection), 0)
 
@@ -379,6 +374,17 @@ class EqualShares:
         chosen = set(selection)
         return all(self.profile.projects[p].cost > left
                    for p in self.candidates if p not in chosen)
+
+
+def _round(supporters: list[tuple[int, int]], budgets: list[Exact], p: int, price: Exact,
+           spent: Money) -> _Round:
+    return _Round(
+        project=p,
+        price=price,
+        supporters=sum(n for _, n in supporters),
+        paid_in_full=sum(n for c, n in supporters if budgets[c] >= price),
+        spent_before=spent,
+    )
 
 
 def _pay(supporters: list[tuple[int, int]], budgets: list[Exact], price: Exact
