@@ -77,10 +77,8 @@ def parse_pabulib(text: str) -> Instance:
 class _Parser:
     def __init__(self, text: str) -> None:
         self.text = text
-        # csv pulls one line at a time from `source`, so after a row its position is the
-        # start of the next line (see `plain_columns`).
-        self.source = io.StringIO(text)
-        self.reader = csv.reader(self.source, delimiter=";")
+        self.offset = 0  # where the next line starts: csv pulls lines one row at a time
+        self.reader = csv.reader(self.lines(), delimiter=";")
         self.meta: list[tuple[str, str]] = []
         self.projects: dict[str, Project] = {}
         self.project_columns: tuple[str, ...] = ()
@@ -93,6 +91,15 @@ class _Parser:
 
     def fail(self, problem: str, line: int | None = None) -> PabulibError:
         return PabulibError(self.line if line is None else line, problem)
+
+    def lines(self) -> Iterator[str]:
+        """The text's lines as io.StringIO gives them, without its copy of the text at four
+        bytes a character (80 MB for a million voters)."""
+        text = self.text
+        while self.offset < len(text):
+            start = self.offset
+            self.offset = text.find("\n", start) + 1 or len(text)
+            yield text[start:self.offset]
 
     def rows(self) -> Iterator[list[str]]:
         for row in self.reader:
@@ -224,9 +231,8 @@ class _Parser:
         """The rest of the file as `width` columns when it is plain, as real files are: no
         quotes, one kind of line end (LF or CRLF), every line `width` fields, nothing after
         VOTES. Then splitting on ";" is what csv does, in a few C-level passes. None
-        otherwise, with the stream left where it was for `csv_columns`."""
-        start = self.source.tell()
-        rest = self.source.read()
+        otherwise: the rows are then read by `csv_columns`."""
+        rest = self.text[self.offset:]
         crlf = rest.count("\r\n")
         end = "\r\n" if crlf else "\n"
         lines = rest.split(end)
@@ -234,8 +240,8 @@ class _Parser:
             lines.pop()
         if ('"' in rest or rest.count("\r") != crlf or (crlf and rest.count("\n") != crlf)
                 or set(map(str.count, lines, repeat(";"))) != {width - 1}):
-            self.source.seek(start)
             return None
+        self.offset = len(self.text)
         fields = ";".join(lines).split(";")
         return [fields[at::width] for at in range(width)]
 
