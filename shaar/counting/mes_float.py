@@ -195,13 +195,12 @@ class _Run:
         too close to call raises `_Unsure`. The error of their money is first bounded with
         the largest error of any budget, and summed supporter by supporter only if needed."""
         rounding = groups.size * UNIT * money
-        for error in (voters * self.largest_error + rounding,
-                      float(weights @ self.errors[groups]) + rounding):
-            if money + error < cost:
-                return True
-            if money - error > cost:
-                return False
-        raise _Unsure  # the supporters may hold exactly the cost, or just less
+        error = voters * self.largest_error + rounding
+        if abs(money - cost) <= error:
+            error = float(weights @ self.errors[groups]) + rounding
+            if abs(money - cost) <= error:
+                raise _Unsure  # the supporters may hold exactly the cost, or just less
+        return money < cost
 
     def buy(self, p: int, rho: float, rho_error: float) -> None:
         """Supporters with a budget surely at most the price pay all of it (left with exactly
@@ -209,9 +208,12 @@ class _Run:
         groups = self.shares.members[p][0]
         budgets, errors = self.budgets[groups], self.errors[groups]
         # The sign of a float difference is exact; its size is inflated by the rounding of
-        # the difference and of the margin.
+        # the difference and of the margin. The largest error settles it in one pass unless
+        # some budget is that close to the price.
         left = budgets - rho
-        if np.any(np.abs(left) <= (errors + rho_error) * (1 + 2 * UNIT)):
+        gaps = np.abs(left)
+        if (float(gaps.min()) <= (self.largest_error + rho_error) * (1 + 2 * UNIT)
+                and np.any(gaps <= (errors + rho_error) * (1 + 2 * UNIT))):
             raise _Unsure
         poor = left < 0
         added = rho_error + UNIT * self.start
