@@ -173,8 +173,8 @@ class _Run:
         # Masks are summed by dot products, not gathered: boolean indexing is far slower.
         # `held` rounds each product once more; the dot product's bound below covers it.
         held = weights * budgets
+        poor = budgets <= rho
         while True:
-            poor = budgets <= rho
             poor_money = float(held @ poor)
             rich = voters - float(weights @ poor)
             if not rich:
@@ -182,7 +182,12 @@ class _Run:
             new = (cost - poor_money) / rich
             if new <= rho:
                 break
-            rho = new
+            # Unless a budget lies in (rho, new], the next step finds the same payers of all
+            # and so `new` again: a count tells, without the sums.
+            now_poor = budgets <= new
+            if np.count_nonzero(now_poor) == np.count_nonzero(poor):
+                break
+            rho, poor = new, now_poor
         poor_error = float((weights * poor) @ self.errors[groups])
         error = ((poor_error + (groups.size + 1) * UNIT * poor_money + UNIT * cost)
                  / rich
