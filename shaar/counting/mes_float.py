@@ -169,7 +169,9 @@ class _Run:
         money = float(weights @ budgets)
         if self.surely_short(groups, weights, voters, money, cost):
             return None
-        rho = max(rho, lowest * cost)
+        # Start a little below `lowest` times the cost, so that rounding cannot put the start
+        # above the price: each step then rises, as from cost / voters.
+        rho = max(rho, lowest * cost * (1 - 2.0**-30))
         # Masks are summed by dot products, not gathered: boolean indexing is far slower.
         # `held` rounds each product once more; the dot product's bound below covers it.
         held = weights * budgets
