@@ -23,15 +23,16 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 from typing import Any, Literal
 
 import numpy as np
 
+from . import numbers
 from .mes_float import FloatShares
 from .model import Money
-from .numbers import Rational, to_fraction
 from .profile import ApprovalProfile
-from .result import ProjectExplanation
+from .result import ProjectExplanation, to_fraction
 
 Exact = Any  # int, or an exact rational (gmpy2.mpq or Fraction)
 Completion = Literal["none", "add1", "add1-to-limit"]
@@ -121,6 +122,7 @@ class EqualShares:
 
     def __init__(self, profile: ApprovalProfile, ranks: list[int]) -> None:
         self.profile = profile
+        self.groups = profile.groups  # first: the approval counts are then summed over them
         self.ranks = ranks
         self.n = profile.num_voters
         self.scale = profile.money_scale() * max(self.n, 1)
@@ -128,12 +130,24 @@ class EqualShares:
         # With cost utilities a free project gives no satisfaction, so MES never buys it.
         self.candidates = [p for p, project in enumerate(profile.projects)
                            if profile.approvals[p] > 0 and project.cost > 0]
-        wanted = set(self.candidates)
-        # Per candidate: [(ballot group, its number of voters)].
-        self.supporters: dict[int, list[tuple[int, int]]] = {
-            p: [(g, profile.weights[g]) for g in profile.supporters[p]] for p in wanted}
-        self._supporter_arrays: dict[int, tuple[Any, Any]] | None = None
         self._trace: _Trace | None = None
+
+    @cached_property
+    def supporters(self) -> dict[int, list[tuple[int, int]]]:
+        """Per candidate: [(ballot group, its number of voters)], for the exact runs."""
+        return {p: self._supporter_list(p) for p in self.candidates}
+
+    def _supporter_list(self, p: int) -> list[tuple[int, int]]:
+        members, voters = self.supporter_arrays[p]
+        return list(zip(members.tolist(), voters.astype(np.int64).tolist(), strict=True))
+
+    @cached_property
+    def supporter_arrays(self) -> dict[int, tuple[Any, Any]]:
+        """Per candidate: its supporting groups (int64) and their voters (float64, whole)."""
+        groups = self.groups
+        weights = groups.weights.astype(np.float64)
+        return {p: (groups.supporters(p), weights[groups.supporters(p)])
+                for p in self.candidates}
 
     def start_budget(self, extra: int) -> int:
         """Scaled budget per voter: (budget + extra * voters) / voters, times the scale."""
@@ -143,8 +157,9 @@ class EqualShares:
         if self.n == 0:
             return MESRun(selected=[])  # pabutools: no ballots, nothing bought
         costs, ranks, supporters = self.costs, self.ranks, self.supporters
-        budgets: list[Exact] = [self.start_budget(extra)] * len(self.profile.groups)
-        heap = [(Rational(1, self.profile.approvals[p]), ranks[p], p) for p in self.candidates]
+        budgets: list[Exact] = [self.start_budget(extra)] * len(self.groups)
+        heap = [(numbers.Rational(1, self.profile.approvals[p]), ranks[p], p)
+                for p in self.candidates]
         heapq.heapify(heap)
         result = MESRun(selected=[])
         while heap:
@@ -173,17 +188,19 @@ class EqualShares:
         """Recount `purchases` (the outcome of `run(extra)`, in order) exactly, recording who
         paid what. The order is known, so only the bought projects are priced."""
         start = self.start_budget(extra)
-        budgets: list[Exact] = [start] * len(self.profile.groups)
+        budgets: list[Exact] = [start] * len(self.groups)
         result = MESRun(selected=list(purchases))
         money = _SupportersMoney(self, start)
         money.note_unaffordable(result, None)
         spent: Money = 0
         for bought in purchases:
-            price = _price(self.supporters[bought], budgets, self.costs[bought],
-                           Rational(self.costs[bought], self.profile.approvals[bought]))
-            result.rounds.append(self._round(budgets, bought, price, spent))
+            # One project's list at a time: all of them take hundreds of MB at a million voters.
+            supporters = self._supporter_list(bought)
+            price = _price(supporters, budgets, self.costs[bought],
+                           numbers.Rational(self.costs[bought], self.profile.approvals[bought]))
+            result.rounds.append(_round(supporters, budgets, bought, price, spent))
             spent += self.profile.projects[bought].cost
-            money.pay(bought, price, _pay(self.supporters[bought], budgets, price))
+            money.pay(bought, price, _pay(supporters, budgets, price))
             money.note_unaffordable(result, bought)
         result.left_money = dict(money.money)
         return result
@@ -214,7 +231,7 @@ class EqualShares:
         if self.n == 0:
             return [], None
         costs, ranks = self.costs, self.ranks
-        arrays = self._arrays()
+        arrays = self.supporter_arrays
         start = self.start_budget(extra)
         trace = self._trace
         state = trace.resume(start) if trace is not None and trace.origin < start else None
@@ -223,10 +240,10 @@ class EqualShares:
             # their state is their affine forms evaluated here (see `_Trace`).
             class_of, class_budget, class_slope, heap, bound_slope, selected, horizon = state
         else:
-            class_of = np.zeros(len(self.profile.groups), dtype=np.int64)
+            class_of = np.zeros(len(self.groups), dtype=np.int64)
             # Class 0: the starting budget; class 1: voters with nothing left (for good).
             class_budget, class_slope = [start, 0], [1, 0]
-            heap = [(Rational(1, self.profile.approvals[p]), ranks[p], p)
+            heap = [(numbers.Rational(1, self.profile.approvals[p]), ranks[p], p)
                     for p in self.candidates]
             heapq.heapify(heap)
             # Affine lower bound (a, s) on each candidate's price per unit of cost.
@@ -275,7 +292,7 @@ class EqualShares:
                         # Unaffordable; its money grows at most by `fastest` per unit of t.
                         fastest = int(voters @ slope_ceilings[:voters.size])
                         if fastest > 0:
-                            limit(Rational(costs[p] - most, fastest))
+                            limit(numbers.Rational(costs[p] - most, fastest))
                         continue
                 present = np.flatnonzero(counts)
                 items = [(class_budget[c], class_slope[c], int(counts[c]))
@@ -286,7 +303,7 @@ class EqualShares:
                     money = sum((b * n for b, _, n in items), 0)
                     growth = sum((s * n for _, s, n in items), 0)
                     if growth > 0:
-                        limit(Rational(costs[p] - money) / growth)
+                        limit(numbers.Rational(costs[p] - money) / growth)
                     continue
                 price, price_slope, exact_split = found
                 entry = (price / costs[p], rank, p, price, price_slope, exact_split)
@@ -348,24 +365,6 @@ class EqualShares:
         trace.slope_ceilings = slope_ceilings
         return list(selected), horizon
 
-    def _arrays(self) -> dict[int, tuple[Any, Any]]:
-        if self._supporter_arrays is None:
-            self._supporter_arrays = {
-                p: (np.fromiter((g for g, _ in s), dtype=np.int64, count=len(s)),
-                    np.fromiter((n for _, n in s), dtype=np.float64, count=len(s)))
-                for p, s in self.supporters.items()}
-        return self._supporter_arrays
-
-    def _round(self, budgets: list[Exact], p: int, price: Exact, spent: Money) -> _Round:
-        supporters = self.supporters[p]
-        return _Round(
-            project=p,
-            price=price,
-            supporters=sum(n for _, n in supporters),
-            paid_in_full=sum(n for c, n in supporters if budgets[c] >= price),
-            spent_before=spent,
-        )
-
     def total_cost(self, selection: list[int]) -> Money:
         return sum((self.profile.projects[p].cost for p in selection), 0)
 
@@ -375,6 +374,17 @@ class EqualShares:
         chosen = set(selection)
         return all(self.profile.projects[p].cost > left
                    for p in self.candidates if p not in chosen)
+
+
+def _round(supporters: list[tuple[int, int]], budgets: list[Exact], p: int, price: Exact,
+           spent: Money) -> _Round:
+    return _Round(
+        project=p,
+        price=price,
+        supporters=sum(n for _, n in supporters),
+        paid_in_full=sum(n for c, n in supporters if budgets[c] >= price),
+        spent_before=spent,
+    )
 
 
 def _pay(supporters: list[tuple[int, int]], budgets: list[Exact], price: Exact
@@ -403,24 +413,24 @@ class _SupportersMoney:
 
     def __init__(self, engine: EqualShares, start: Exact) -> None:
         self.engine = engine
-        self.arrays = engine._arrays()
+        self.arrays = engine.supporter_arrays
         self.money: dict[int, Exact] = {
             p: start * engine.profile.approvals[p] for p in engine.candidates}
 
     def pay(self, bought: int, price: Exact, paid_all: dict[int, Exact]) -> None:
         del self.money[bought]
-        groups = len(self.engine.profile.groups)
+        groups = len(self.engine.groups)
         paid_price = np.zeros(groups)
         paid_price[self.arrays[bought][0]] = 1.0
         paid_price[list(paid_all)] = 0.0
         gave_all = np.zeros(groups, dtype=bool)
         gave_all[list(paid_all)] = True
-        weights = self.engine.profile.weights
+        weights = self.engine.groups.weights
         for p in self.money:
             members, voters = self.arrays[p]
             lost = price * int(voters @ paid_price[members])
             for g in members[gave_all[members]].tolist():
-                lost += paid_all[g] * weights[g]
+                lost += paid_all[g] * int(weights[g])
             self.money[p] -= lost
 
     def note_unaffordable(self, result: MESRun, bought: int | None) -> None:
@@ -453,7 +463,7 @@ def _price(supporters: list[tuple[int, int]], budgets: list[Exact], cost: int,
         if not rich:
             # Everyone pays all they have: enough only if that is exactly the cost.
             return rho if poor_money == cost else None
-        new = Rational(cost - poor_money) / rich
+        new = numbers.Rational(cost - poor_money) / rich
         if new == rho:
             return rho
         rho = new
@@ -494,11 +504,11 @@ def _price_classes(items: list[tuple[Exact, Exact, int]], cost: int, lower: Exac
                     least_rich = budget
         if not rich:
             return (rho, 0, False) if poor_money == cost else None
-        new = Rational(cost - poor_money) / rich
+        new = numbers.Rational(cost - poor_money) / rich
         # new >= rho (rho is below the answer), so the payers of all stay so; the split is
         # the answer's once nobody else's budget is <= new.
         if least_rich > new:  # type: ignore[operator]
-            return new, Rational(-poor_slope) / rich, True
+            return new, numbers.Rational(-poor_slope) / rich, True
         rho = new
 
 

@@ -51,14 +51,11 @@ class FloatShares:
         self.candidates = engine.candidates
         self.ranks = engine.ranks
         self.costs = engine.costs  # scaled: whole numbers
-        self.groups = len(engine.profile.groups)
+        self.groups = len(engine.groups)
         # Per candidate: its supporting groups, their voters (float64, whole) and the total.
-        self.members: dict[int, tuple[Any, Any, float]] = {}
-        for p in self.candidates:
-            groups, weights = zip(*engine.supporters[p], strict=True)
-            weights_array = np.asarray(weights, dtype=np.float64)
-            self.members[p] = (np.asarray(groups, dtype=np.int64), weights_array,
-                               float(sum(weights)))
+        self.members: dict[int, tuple[Any, Any, float]] = {
+            p: (*engine.supporter_arrays[p], float(engine.profile.approvals[p]))
+            for p in self.candidates}
         # Costs, voters and starting budgets must be exact floats for the bounds to hold.
         self.usable = (engine.n < EXACT_FLOATS
                        and all(self.costs[p] < EXACT_FLOATS for p in self.candidates))
@@ -68,8 +65,12 @@ class FloatShares:
         None when the float bounds cannot prove every decision."""
         if not self.usable or start >= EXACT_FLOATS:
             return None
+        # Supporters who hold less than the cost at the start never can pay for it: such a
+        # candidate (often a third of them) is left out at once, by an exact integer test.
+        hopeful = [p for p in self.candidates
+                   if start * self.engine.profile.approvals[p] >= self.costs[p]]
         try:
-            return _Run(self, float(start)).count()
+            return _Run(self, float(start)).count(hopeful)
         except _Unsure:
             return None
 
@@ -83,13 +84,13 @@ class _Run:
         # one maximum: a price's error is its poor supporters' errors shared among the others,
         # and with a single maximum that share would compound round after round.
         self.errors = np.zeros(shares.groups)
+        self.largest_error = 0.0  # at least every entry of `errors`
 
-    def count(self) -> list[int]:
+    def count(self, candidates: list[int]) -> list[int]:
         shares = self.shares
         # Lowest possible price per unit of cost: each supporter pays at most the price, so
         # the price is at least cost / voters. Prices only rise, so a bound stays a bound.
-        heap = [(_down(1.0 / shares.members[p][2]), shares.ranks[p], p)
-                for p in shares.candidates]
+        heap = [(_down(1.0 / shares.members[p][2]), shares.ranks[p], p) for p in candidates]
         heapq.heapify(heap)
         selected: list[int] = []
         while heap:
@@ -141,8 +142,8 @@ class _Run:
         priced: list[tuple[float, float, float, int, float, float]] = []
         highest = float("inf")
         while heap and heap[0][0] <= highest:
-            _, _, p = heapq.heappop(heap)
-            found = self.price(p)
+            lowest, _, p = heapq.heappop(heap)
+            found = self.price(p, lowest)
             if found is None:
                 continue  # its supporters cannot pay for it, now or later
             rho, error = found
@@ -153,9 +154,10 @@ class _Run:
             highest = min(highest, entry[1])
         return priced
 
-    def price(self, p: int) -> tuple[float, float] | None:
+    def price(self, p: int, lowest: float) -> tuple[float, float] | None:
         """The price each supporter pays at most for `p`, and its error bound; None if the
-        supporters surely cannot pay. Newton's method climbs from below as in mes._price."""
+        supporters surely cannot pay. Newton's method climbs from below as in mes._price,
+        from `lowest` times the cost (`lowest`: a lower bound on the price per unit of cost)."""
         groups, weights, voters = self.shares.members[p]
         cost = self.shares.costs[p]
         budgets = self.budgets[groups]
@@ -164,44 +166,67 @@ class _Run:
             # The common case, decided in one pass: everyone can pay an equal share, so that
             # is the price (if the bound is too close to call, `buy` will say so).
             return rho, UNIT * cost / voters + 2 * UNIT * rho
-        errors = self.errors[groups]
         money = float(weights @ budgets)
-        money_error = float(weights @ errors) + groups.size * UNIT * money
-        if money + money_error < cost:
+        if self.surely_short(groups, weights, voters, money, cost):
             return None
-        if money - money_error <= cost:
-            raise _Unsure  # the supporters may hold exactly the cost, or just less
+        # Start a little below `lowest` times the cost, so that rounding cannot put the start
+        # above the price: each step then rises, as from cost / voters.
+        rho = max(rho, lowest * cost * (1 - 2.0**-30))
+        # Masks are summed by dot products, not gathered: boolean indexing is far slower.
+        # `held` rounds each product once more; the dot product's bound below covers it.
+        held = weights * budgets
+        poor = budgets <= rho
         while True:
-            poor = budgets <= rho
-            poor_money = float(weights[poor] @ budgets[poor])
-            rich = voters - float(weights[poor].sum())
+            poor_money = float(held @ poor)
+            rich = voters - float(weights @ poor)
             if not rich:
                 raise _Unsure  # everyone would pay all they have: exactly the cost, or not
             new = (cost - poor_money) / rich
             if new <= rho:
                 break
-            rho = new
-        poor_error = float(weights[poor] @ errors[poor])
+            # Unless a budget lies in (rho, new], the next step finds the same payers of all
+            # and so `new` again: a count tells, without the sums.
+            now_poor = budgets <= new
+            if np.count_nonzero(now_poor) == np.count_nonzero(poor):
+                break
+            rho, poor = new, now_poor
+        poor_error = float((weights * poor) @ self.errors[groups])
         error = ((poor_error + (groups.size + 1) * UNIT * poor_money + UNIT * cost)
                  / rich
                  + 2 * UNIT * new)
         return new, error
+
+    def surely_short(self, groups: Any, weights: Any, voters: float, money: float,
+                     cost: int) -> bool:
+        """Whether the supporters surely hold less than `cost` (True), surely more (False);
+        too close to call raises `_Unsure`. The error of their money is first bounded with
+        the largest error of any budget, and summed supporter by supporter only if needed."""
+        rounding = groups.size * UNIT * money
+        error = voters * self.largest_error + rounding
+        if abs(money - cost) <= error:
+            error = float(weights @ self.errors[groups]) + rounding
+            if abs(money - cost) <= error:
+                raise _Unsure  # the supporters may hold exactly the cost, or just less
+        return money < cost
 
     def buy(self, p: int, rho: float, rho_error: float) -> None:
         """Supporters with a budget surely at most the price pay all of it (left with exactly
         0); the others surely have more and pay the price."""
         groups = self.shares.members[p][0]
         budgets, errors = self.budgets[groups], self.errors[groups]
-        margin = errors + rho_error
-        poor = budgets <= rho
-        rich = ~poor
-        if (np.any(budgets[poor] > rho - margin[poor])
-                or np.any(budgets[rich] <= rho + margin[rich])):
+        # The sign of a float difference is exact; its size is inflated by the rounding of
+        # the difference and of the margin. The largest error settles it in one pass unless
+        # some budget is that close to the price.
+        left = budgets - rho
+        gaps = np.abs(left)
+        if (float(gaps.min()) <= (self.largest_error + rho_error) * (1 + 2 * UNIT)
+                and np.any(gaps <= (errors + rho_error) * (1 + 2 * UNIT))):
             raise _Unsure
-        budgets[poor], errors[poor] = 0.0, 0.0
-        budgets[rich] -= rho
-        errors[rich] += rho_error + UNIT * self.start
-        self.budgets[groups], self.errors[groups] = budgets, errors
+        poor = left < 0
+        added = rho_error + UNIT * self.start
+        self.budgets[groups] = np.where(poor, 0.0, left)
+        self.errors[groups] = np.where(poor, 0.0, errors + added)
+        self.largest_error = (self.largest_error + added) * (1 + UNIT)
 
 
 def _down(value: float) -> float:

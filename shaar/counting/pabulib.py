@@ -77,7 +77,8 @@ def parse_pabulib(text: str) -> Instance:
 class _Parser:
     def __init__(self, text: str) -> None:
         self.text = text
-        self.reader = csv.reader(io.StringIO(text), delimiter=";")
+        self.offset = 0  # where the next line starts: csv pulls lines one row at a time
+        self.reader = csv.reader(self.lines(), delimiter=";")
         self.meta: list[tuple[str, str]] = []
         self.projects: dict[str, Project] = {}
         self.project_columns: tuple[str, ...] = ()
@@ -90,6 +91,15 @@ class _Parser:
 
     def fail(self, problem: str, line: int | None = None) -> PabulibError:
         return PabulibError(self.line if line is None else line, problem)
+
+    def lines(self) -> Iterator[str]:
+        """The text's lines as io.StringIO gives them, without its copy of the text at four
+        bytes a character (80 MB for a million voters)."""
+        text = self.text
+        while self.offset < len(text):
+            start = self.offset
+            self.offset = text.find("\n", start) + 1 or len(text)
+            yield text[start:self.offset]
 
     def rows(self) -> Iterator[list[str]]:
         for row in self.reader:
@@ -185,16 +195,11 @@ class _Parser:
         # Rows are checked and split into columns in bulk (C-level map/zip/set), not one
         # Python step per voter: reading is most of a count's time. A problem is found by
         # its row index; only then is the file re-read to name that row's line.
-        body = list(self.section_rows(rows))
         width = len(header)
         problems: list[tuple[int, str]] = []
-        if body and max(map(len, body)) > width:
-            at = next(i for i, row in enumerate(body) if len(row) > width)
-            problems.append((at, f"vote row has {len(body[at])} fields, header has {width}"))
-            body = body[:at]
-        if body and min(map(len, body)) < width:
-            body = [row + [""] * (width - len(row)) for row in body]
-        columns = list(zip(*body, strict=True)) if body else [()] * width
+        columns = self.plain_columns(width)
+        if columns is None:
+            columns = self.csv_columns(width, rows, problems)
         voter_ids = tuple(map(str.strip, columns[header.index("voter_id")]))
         if len(set(voter_ids)) != len(voter_ids):
             problems.append(_first_duplicate(voter_ids))
@@ -221,6 +226,37 @@ class _Parser:
             points=points,
             extra=tuple((header[at], tuple(map(str.strip, columns[at]))) for at in extra_at),
         )
+
+    def plain_columns(self, width: int) -> list[list[str]] | None:
+        """The rest of the file as `width` columns when it is plain, as real files are: no
+        quotes, one kind of line end (LF or CRLF), every line `width` fields, nothing after
+        VOTES. Then splitting on ";" is what csv does, in a few C-level passes. None
+        otherwise: the rows are then read by `csv_columns`."""
+        rest = self.text[self.offset:]
+        crlf = rest.count("\r\n")
+        end = "\r\n" if crlf else "\n"
+        lines = rest.split(end)
+        if lines[-1] == "":
+            lines.pop()
+        if ('"' in rest or rest.count("\r") != crlf or (crlf and rest.count("\n") != crlf)
+                or set(map(str.count, lines, repeat(";"))) != {width - 1}):
+            return None
+        self.offset = len(self.text)
+        fields = ";".join(lines).split(";")
+        return [fields[at::width] for at in range(width)]
+
+    def csv_columns(self, width: int, rows: Iterator[list[str]],
+                    problems: list[tuple[int, str]]) -> list[tuple[str, ...]]:
+        """The section's rows read by csv, as columns; a row longer than the header is a
+        problem, and the rows from it on are dropped."""
+        body = list(self.section_rows(rows))
+        if body and max(map(len, body)) > width:
+            at = next(i for i, row in enumerate(body) if len(row) > width)
+            problems.append((at, f"vote row has {len(body[at])} fields, header has {width}"))
+            body = body[:at]
+        if body and min(map(len, body)) < width:
+            body = [row + [""] * (width - len(row)) for row in body]
+        return list(zip(*body, strict=True)) if body else [()] * width
 
     @staticmethod
     def ballots(raw_votes: set[str]) -> dict[str, tuple[str, ...]]:

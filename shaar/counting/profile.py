@@ -1,30 +1,32 @@
-"""Approval ballots grouped for counting: identical ballots become one group with a weight.
+"""The approval ballots of an election, as the rules count them.
 
-Real elections have far fewer distinct ballots than voters (a choose-1 election with 131,778
-voters has 197), so every rule works on groups and never on single voters.
+Greedy needs only each project's approval count; MES and Phragmén work on groups of identical
+ballots (`groups.py`), built with numpy on first use so that greedy never loads it.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
+from itertools import chain
 from math import lcm
+from typing import TYPE_CHECKING
 
 from .model import Instance, Money, Project
 
+if TYPE_CHECKING:
+    from .groups import BallotGroups
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(frozen=True)
 class ApprovalProfile:
     projects: tuple[Project, ...]
     budget: Money
     num_voters: int
-    # Distinct non-empty ballots as sorted project indexes, and how many voters cast each.
-    groups: tuple[tuple[int, ...], ...]
-    weights: tuple[int, ...]
-    # Per project: the number of approving voters, and the groups that approve it.
-    approvals: tuple[int, ...]
-    supporters: tuple[tuple[int, ...], ...]
+    # Every voter's ballot as read (project ids, maybe repeated).
+    ballots: tuple[tuple[str, ...], ...] = field(repr=False)
 
     @property
     def costs(self) -> list[Money]:
@@ -35,30 +37,26 @@ class ApprovalProfile:
         amounts = [self.budget, *self.costs]
         return lcm(*(Fraction(amount).denominator for amount in amounts))
 
+    @cached_property
+    def approvals(self) -> tuple[int, ...]:
+        """Per project, the number of voters who approve it (once, however often listed)."""
+        if "groups" in self.__dict__:  # MES and Phragmén: a sum over the groups is cheaper
+            return tuple(self.groups.approvals().tolist())
+        # One C-level pass over the ballots: a set counts a project listed twice once.
+        votes = Counter(chain.from_iterable(map(set, self.ballots)))
+        return tuple(votes[project.id] for project in self.projects)
+
+    @cached_property
+    def groups(self) -> BallotGroups:
+        from .groups import ballot_groups  # numpy: loaded by MES and Phragmén only
+
+        return ballot_groups(self)
+
 
 def approval_profile(instance: Instance) -> ApprovalProfile:
-    index = {project.id: i for i, project in enumerate(instance.projects)}.__getitem__
-    by_ballot: Counter[tuple[int, ...]] = Counter()
-    # Count raw ballots first (cheap tuple hashing), then map each distinct one to indexes;
-    # a set drops a project listed twice, as pabutools does.
-    for ballot, weight in Counter(instance.approval_ballots()).items():
-        if ballot:
-            by_ballot[tuple(sorted(set(map(index, ballot))))] += weight
-    groups = tuple(by_ballot)
-    weights = tuple(by_ballot.values())
-    approvals = [0] * len(instance.projects)
-    supporters: list[list[int]] = [[] for _ in instance.projects]
-    for g, ballot in enumerate(groups):
-        weight = weights[g]
-        for p in ballot:
-            approvals[p] += weight
-            supporters[p].append(g)
     return ApprovalProfile(
         projects=instance.projects,
         budget=instance.budget,
         num_voters=instance.num_voters,
-        groups=groups,
-        weights=weights,
-        approvals=tuple(approvals),
-        supporters=tuple(tuple(s) for s in supporters),
+        ballots=tuple(instance.approval_ballots()),
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -80,6 +79,8 @@ class Result:
         return data
 
     def to_json(self, explain: bool = True, indent: int | None = 2) -> str:
+        import json  # only here: a plain count does not pay for loading it
+
         return json.dumps(self.as_dict(explain), ensure_ascii=False, indent=indent)
 
 
@@ -96,3 +97,11 @@ def _json_value(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_json_value(v) for v in value]
     return value
+
+
+def to_fraction(value: Any) -> int | Fraction:
+    """An engine number (int, Fraction or gmpy2.mpq) as a plain `int` or `Fraction`."""
+    if isinstance(value, int):
+        return value
+    exact = Fraction(int(value.numerator), int(value.denominator))
+    return exact.numerator if exact.denominator == 1 else exact

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -52,4 +51,6 @@ class TieBreak:
 
 
 def _draw_key(seed: str, position: int) -> str:
+    import hashlib  # only here: most counts have no draw and do not pay for loading it
+
     return hashlib.sha256(f"{seed}:{position}".encode()).hexdigest()

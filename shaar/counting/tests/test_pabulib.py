@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -137,3 +138,19 @@ def test_it_reads_every_vote_type_in_the_shared_folder(shared_dir: Path) -> None
                 types.add(vote_type)
                 seen.add(read_pabulib(path).vote_type)
     assert {"approval", "cumulative", "ordinal", "choose-1"} <= seen
+
+
+@pytest.mark.parametrize("variant", [
+    lambda text: text.replace("\n", "\r\n"),  # CRLF: still plain
+    lambda text: text.replace("b;2;", 'b;"2";'),  # quotes: read by csv
+    lambda text: text.replace("a;1,2;30", "a;1,2;30\r"),  # mixed line ends: read by csv
+    lambda text: text + "\n\n",  # blank lines: read by csv
+    lambda text: text.replace("b;2;", "b;2"),  # a short row: read by csv
+])
+def test_it_reads_plain_and_csv_votes_alike(variant: Any) -> None:
+    assert parse_pabulib(variant(GOOD)) == parse_pabulib(GOOD)
+
+
+def test_it_reads_a_section_after_the_votes() -> None:
+    meta, rest = GOOD.split("PROJECTS\n")
+    assert parse_pabulib("PROJECTS\n" + rest + meta) == parse_pabulib(GOOD)
