@@ -244,6 +244,27 @@ def wait_for(port: int, timeout: float = 30) -> None:
     raise SystemExit("gunicorn did not start")
 
 
+def start_gunicorn(env: dict[str, str], port: int, workers: int, threads: int,
+                   *options: str) -> subprocess.Popen:
+    """gunicorn with the deployed configuration on 127.0.0.1:`port`, once it answers; stop
+    it with os.killpg (it leads its own process group)."""
+    gunicorn = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "shaar.wsgi",
+         *options],
+        env={**env, "WEB_CONCURRENCY": str(workers), "GUNICORN_THREADS": str(threads),
+             "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_KEEPALIVE": "30",
+             "GUNICORN_LOG_LEVEL": "warning"},
+        cwd=ROOT, start_new_session=True)
+    try:
+        wait_for(port)
+    except SystemExit:
+        os.killpg(gunicorn.pid, signal.SIGTERM)
+        raise
+    if gunicorn.poll() is not None:
+        raise SystemExit("gunicorn exited (is the port free?)")
+    return gunicorn
+
+
 def check(database_url: str, accepted: int, in_flight: int) -> str:
     code = (
         "import django; django.setup();"
@@ -295,17 +316,8 @@ def main() -> None:
         for pool_id in pools:
             jobs.append((session, pool_id, projects[pool_id][n % len(projects[pool_id])]))
 
-    gunicorn_env = {**env, "WEB_CONCURRENCY": str(args.workers),
-                    "GUNICORN_THREADS": str(args.threads),
-                    "GUNICORN_BIND": f"127.0.0.1:{args.port}", "GUNICORN_KEEPALIVE": "30",
-                    "GUNICORN_LOG_LEVEL": "warning"}
-    gunicorn = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "shaar.wsgi"],
-        env=gunicorn_env, cwd=ROOT, start_new_session=True)
+    gunicorn = start_gunicorn(env, args.port, args.workers, args.threads)
     try:
-        wait_for(args.port)
-        if gunicorn.poll() is not None:
-            raise SystemExit("gunicorn exited (is the port free?)")
         web_before, db_before = server_cpu(gunicorn.pid, args.database_url)
         load_before = os.getloadavg()[0]
         run = cast_with_wrk(args.port, jobs, args.seconds, args.clients, threads=2)

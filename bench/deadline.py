@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from ballots import ROOT, free_port, migrated_database, prepare, wait_for
+from ballots import ROOT, free_port, migrated_database, prepare, start_gunicorn
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/shaar_bench_deadline"
 TARGET_ERROR_RATE = 0.001
@@ -359,17 +359,8 @@ def main() -> None:
 
     connections.close_all()  # the forked clients must not share the parent's connection
 
-    gunicorn = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "shaar.wsgi",
-         "--backlog", "2048"],
-        env={**env, "WEB_CONCURRENCY": str(args.workers), "GUNICORN_THREADS": str(args.threads),
-             "GUNICORN_BIND": f"127.0.0.1:{args.port}", "GUNICORN_KEEPALIVE": "30",
-             "GUNICORN_LOG_LEVEL": "warning"},
-        cwd=ROOT, start_new_session=True)
+    gunicorn = start_gunicorn(env, args.port, args.workers, args.threads, "--backlog", "2048")
     try:
-        wait_for(args.port)
-        if gunicorn.poll() is not None:
-            raise SystemExit("gunicorn exited (is the port free?)")
         start = time.time() + 2.0
         results: multiprocessing.Queue = multiprocessing.Queue()
         n = args.processes
