@@ -545,6 +545,8 @@ def equal_shares(
     previous, extra = MESRun(selected=[]), 0
     while True:
         proven = fast.run(engine.start_budget(extra))
+        if extra == 0:
+            fast.merge()  # later steps buy (nearly) only what the first one priced
         if proven is None:
             selected, horizon = engine.run_with_horizon(extra)
         else:

@@ -2,9 +2,9 @@
 
 Exact MES arithmetic is slow on large elections: each price is a rational whose denominator is
 the product of earlier ones, so budgets grow to hundreds of digits. This run keeps every budget
-as a float64 (numpy, one entry per ballot group) together with a bound on how far it can be from
-the exact value. A decision is taken only when those bounds prove that exact arithmetic takes the
-same one:
+as a float64 (numpy, one entry per ballot group, or per merged group: see `FloatShares.merge`)
+together with a bound on how far it can be from the exact value. A decision is taken only when
+those bounds prove that exact arithmetic takes the same one:
 
 - the project bought in a round: its highest possible price per unit of cost is below every other
   candidate's lowest possible one (so a tie, which the exact engine breaks by rank, is never
@@ -21,7 +21,8 @@ Error bounds (u = 2**-53, the unit roundoff; every bound below is rounded up gen
   price's own error bound plus at most u * start (kept per ballot group);
 - a sum of n products w * b (numpy dot) errs by at most n * u * the sum (w are whole numbers);
 - a price (cost - money of those who pay all) / (voters paying the price) errs by at most the
-  error of the money over those voters, plus rounding of the subtraction and division.
+  error of the money over those voters (bounded with the largest error of any budget, and for
+  the bought project summed group by group), plus rounding of the subtraction and division.
 """
 
 from __future__ import annotations
@@ -39,8 +40,18 @@ UNIT = 2.0**-52  # twice the unit roundoff: every rounding bound below uses it, 
 EXACT_FLOATS = 2**52  # whole numbers below this are exact float64 values, with room to spare
 
 
+# A priced candidate: (lowest, highest, estimated price per unit of cost, project, price, price
+# error bound, its supporters' budgets (`buy` reuses them), what `buy` needs to bound the error
+# tighter (None: nobody pays all they have, the bound is tight).
+Entry = tuple[float, float, float, int, float, float, Any, Any]
+
+
 class _Unsure(Exception):
     """The bounds cannot prove a decision: the exact engine must count this budget."""
+
+
+class _Stale(Exception):
+    """A run on merged groups would buy a project they were not merged on."""
 
 
 class FloatShares:
@@ -59,6 +70,34 @@ class FloatShares:
         # Costs, voters and starting budgets must be exact floats for the bounds to hold.
         self.usable = (engine.n < EXACT_FLOATS
                        and all(self.costs[p] < EXACT_FLOATS for p in self.candidates))
+        self.priced: set[int] = set()  # every candidate any run priced
+        self.unmerged = self.members
+        self.relevant: set[int] | None = None  # see `merge`
+
+    def merge(self) -> None:
+        """Count the next runs on fewer, larger groups: voters who approve the same projects
+        among those priced so far (`relevant`).
+
+        A voter's budget depends only on the bought projects they approve, so voters who agree
+        on every project a run buys hold the same budget throughout it: they can be one group
+        (each candidate counting its own supporters in it). On a large election most ballots
+        differ only in projects no run buys, and later Add1 steps buy (nearly) only projects
+        the first one priced. Should a run buy another, the groups are merged again, on it too;
+        when merging hardly makes fewer groups, the runs go on with the groups as they are.
+        """
+        if not self.usable:
+            return
+        self.relevant = set(self.priced)
+        merged_group = self.engine.groups.merged_on(sorted(self.relevant))
+        self.groups = int(merged_group.max(initial=-1)) + 1
+        if 4 * self.groups > 3 * len(self.engine.groups):
+            self.relevant = set(self.candidates)
+            self.groups, self.members = len(self.engine.groups), self.unmerged
+            return
+        self.members = {}
+        for p, (groups, weights, voters) in self.unmerged.items():
+            merged, inverse = np.unique(merged_group[groups], return_inverse=True)
+            self.members[p] = (merged, np.bincount(inverse, weights=weights), voters)
 
     def run(self, start: int) -> list[int] | None:
         """The selection of the exact `engine.run` from `start` (scaled money per voter), or
@@ -69,10 +108,13 @@ class FloatShares:
         # candidate (often a third of them) is left out at once, by an exact integer test.
         hopeful = [p for p in self.candidates
                    if start * self.engine.profile.approvals[p] >= self.costs[p]]
-        try:
-            return _Run(self, float(start)).count(hopeful)
-        except _Unsure:
-            return None
+        while True:
+            try:
+                return _Run(self, float(start)).count(hopeful)
+            except _Unsure:
+                return None
+            except _Stale:
+                self.merge()  # on the project it would buy too: that run priced it
 
 
 class _Run:
@@ -98,15 +140,16 @@ class _Run:
             if not priced:
                 break
             best = self.cheapest(priced)
+            if shares.relevant is not None and best[3] not in shares.relevant:
+                raise _Stale
             for entry in priced:
                 if entry is not best:
                     heapq.heappush(heap, (entry[0], shares.ranks[entry[3]], entry[3]))
-            self.buy(best[3], best[4], best[5])
+            self.buy(best)
             selected.append(best[3])
         return selected
 
-    def cheapest(self, priced: list[tuple[float, float, float, int, float, float]]
-                 ) -> tuple[float, float, float, int, float, float]:
+    def cheapest(self, priced: list[Entry]) -> Entry:
         """The entry whose price per unit of cost is surely the lowest (ties by rank).
 
         Candidates whose bounds overlap are often exact ties: projects with the same number
@@ -122,8 +165,7 @@ class _Run:
             raise _Unsure
         return min([best, *close], key=lambda entry: keys[entry[3]])
 
-    def exact_key(self, entry: tuple[float, float, float, int, float, float]
-                  ) -> tuple[Fraction, int] | None:
+    def exact_key(self, entry: Entry) -> tuple[Fraction, int] | None:
         """(exact price per unit of cost, rank) when every supporter surely either has nothing
         left or can pay the price: the price is then exactly cost / voters who can pay."""
         p, rho, rho_error = entry[3], entry[4], entry[5]
@@ -134,30 +176,31 @@ class _Run:
             return None
         return Fraction(1, int(weights[holding].sum())), self.shares.ranks[p]
 
-    def price_contenders(self, heap: list[tuple[float, int, int]]
-                         ) -> list[tuple[float, float, float, int, float, float]]:
-        """Price every candidate that might be the cheapest: (lowest, highest, estimated price
-        per unit of cost, project, price, price error). Candidates left in the heap have a
-        lowest possible price above the highest possible price of the best one priced."""
-        priced: list[tuple[float, float, float, int, float, float]] = []
+    def price_contenders(self, heap: list[tuple[float, int, int]]) -> list[Entry]:
+        """Price every candidate that might be the cheapest (see `Entry`). Candidates left in
+        the heap have a lowest possible price above the highest possible price of the best one
+        priced."""
+        priced: list[Entry] = []
         highest = float("inf")
         while heap and heap[0][0] <= highest:
             lowest, _, p = heapq.heappop(heap)
+            self.shares.priced.add(p)
             found = self.price(p, lowest)
             if found is None:
                 continue  # its supporters cannot pay for it, now or later
-            rho, error = found
+            rho, error, budgets, split = found
             cost = self.shares.costs[p]
             entry = (_down((rho - error) / cost), _up((rho + error) / cost), rho / cost, p,
-                     rho, error)
+                     rho, error, budgets, split)
             priced.append(entry)
             highest = min(highest, entry[1])
         return priced
 
-    def price(self, p: int, lowest: float) -> tuple[float, float] | None:
-        """The price each supporter pays at most for `p`, and its error bound; None if the
-        supporters surely cannot pay. Newton's method climbs from below as in mes._price,
-        from `lowest` times the cost (`lowest`: a lower bound on the price per unit of cost)."""
+    def price(self, p: int, lowest: float) -> tuple[float, float, Any, Any] | None:
+        """The price each supporter pays at most for `p`, its error bound, the supporters'
+        budgets and what `buy` needs to bound the error tighter (see `Entry`); None if the
+        supporters surely cannot pay. Newton's method climbs from below as in mes._price, from
+        `lowest` times the cost (`lowest`: a lower bound on the price per unit of cost)."""
         groups, weights, voters = self.shares.members[p]
         cost = self.shares.costs[p]
         budgets = self.budgets[groups]
@@ -165,7 +208,7 @@ class _Run:
         if float(budgets.min()) > rho:
             # The common case, decided in one pass: everyone can pay an equal share, so that
             # is the price (if the bound is too close to call, `buy` will say so).
-            return rho, UNIT * cost / voters + 2 * UNIT * rho
+            return rho, UNIT * cost / voters + 2 * UNIT * rho, budgets, None
         money = float(weights @ budgets)
         if self.surely_short(groups, weights, voters, money, cost):
             return None
@@ -176,25 +219,28 @@ class _Run:
         # `held` rounds each product once more; the dot product's bound below covers it.
         held = weights * budgets
         poor = budgets <= rho
+        poor_voters = float(weights @ poor)
         while True:
-            poor_money = float(held @ poor)
-            rich = voters - float(weights @ poor)
+            rich = voters - poor_voters
             if not rich:
                 raise _Unsure  # everyone would pay all they have: exactly the cost, or not
+            poor_money = float(held @ poor)
             new = (cost - poor_money) / rich
             if new <= rho:
                 break
             # Unless a budget lies in (rho, new], the next step finds the same payers of all
-            # and so `new` again: a count tells, without the sums.
+            # and so `new` again: their voters tell, without the money.
             now_poor = budgets <= new
-            if np.count_nonzero(now_poor) == np.count_nonzero(poor):
+            now_voters = float(weights @ now_poor)
+            if now_voters == poor_voters:
                 break
-            rho, poor = new, now_poor
-        poor_error = float((weights * poor) @ self.errors[groups])
-        error = ((poor_error + (groups.size + 1) * UNIT * poor_money + UNIT * cost)
-                 / rich
-                 + 2 * UNIT * new)
-        return new, error
+            rho, poor, poor_voters = new, now_poor, now_voters
+        # The error of the money of those who pay all is bounded here with the largest error of
+        # any budget: loose, but far below any gap between two candidates' prices. Only the
+        # bought project's error, which enters the budgets, is summed group by group.
+        rounding = ((groups.size + 1) * UNIT * poor_money + UNIT * cost) / rich + 2 * UNIT * new
+        loose = (voters - rich) * self.largest_error / rich * (1 + UNIT)
+        return new, rounding + loose, budgets, (poor, rich, rounding)
 
     def surely_short(self, groups: Any, weights: Any, voters: float, money: float,
                      cost: int) -> bool:
@@ -209,11 +255,17 @@ class _Run:
                 raise _Unsure  # the supporters may hold exactly the cost, or just less
         return money < cost
 
-    def buy(self, p: int, rho: float, rho_error: float) -> None:
+    def buy(self, entry: Entry) -> None:
         """Supporters with a budget surely at most the price pay all of it (left with exactly
         0); the others surely have more and pay the price."""
-        groups = self.shares.members[p][0]
-        budgets, errors = self.budgets[groups], self.errors[groups]
+        p, rho, rho_error, budgets, split = entry[3], entry[4], entry[5], entry[6], entry[7]
+        groups, weights, _ = self.shares.members[p]
+        errors = self.errors[groups]
+        if split is not None:
+            # The price's error enters the budgets: sum its payers-of-all's errors one by one
+            # (`price` bounded them with the largest one).
+            poor, rich, rounding = split
+            rho_error = rounding + float((weights * poor) @ errors) / rich * (1 + UNIT)
         # The sign of a float difference is exact; its size is inflated by the rounding of
         # the difference and of the margin. The largest error settles it in one pass unless
         # some budget is that close to the price.

@@ -41,3 +41,53 @@ def test_it_proves_most_runs_of_a_larger_election() -> None:
     assert sum(outcome is not None for outcome in proven) >= 8
     for extra, outcome in zip(range(0, 40, 4), proven, strict=True):
         assert outcome is None or outcome == engine.run(extra).selected
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(elections(max_projects=8, max_voters=14), st.lists(st.integers(0, 30), max_size=6))
+def test_runs_on_merged_groups_give_the_exact_outcome_or_none(instance: Instance,
+                                                               extras: list[int]) -> None:
+    engine, fast = engines(instance)
+    if not engine.n:
+        return
+    fast.run(engine.start_budget(0))
+    fast.merge()
+    for extra in extras:
+        proven = fast.run(engine.start_budget(extra))
+        assert proven is None or proven == engine.run(extra).selected
+
+
+def test_a_run_that_buys_a_project_the_groups_ignore_merges_them_again() -> None:
+    rng = random.Random(3)
+    ballots = [rng.sample(range(12), rng.randint(1, 4)) for _ in range(400)]
+    costs = [rng.randrange(1_000, 9_000, 7) for _ in range(12)]
+    engine, fast = engines(make_instance(costs, sum(costs) // 2, ballots))
+    fast.merge()  # on nothing priced yet: every voter in one group
+    assert fast.groups == 1
+    start = engine.start_budget(0)
+    assert fast.run(start) == engine.run(0).selected
+    assert fast.relevant and set(engine.run(0).selected) <= fast.relevant
+    assert 1 < fast.groups < len(engine.groups)
+
+
+def test_groups_merge_when_they_agree_on_the_given_projects() -> None:
+    ballots = [[0, 1], [0, 1, 2], [0, 2], [1], [3], [2, 3], [0, 1, 3]] * 2
+    engine, _ = engines(make_instance([10] * 4, 20, ballots))
+    groups = engine.groups
+    merged = groups.merged_on([0, 1])
+    on_0_and_1 = [frozenset(set(groups.approved[groups.starts[g]:groups.starts[g + 1]].tolist())
+                            & {0, 1}) for g in range(len(groups))]
+    for a in range(len(groups)):
+        for b in range(len(groups)):
+            assert (merged[a] == merged[b]) == (on_0_and_1[a] == on_0_and_1[b])
+    assert sorted(set(merged.tolist())) == list(range(4))  # {0,1}, {0}, {1}, {}
+
+
+def test_groups_stay_as_they_are_when_merging_hardly_makes_fewer() -> None:
+    ballots = [[p] for p in range(6)] * 3 + [[0, 1]]
+    engine, fast = engines(make_instance([10] * 6, 120, ballots))
+    fast.run(engine.start_budget(0))
+    fast.merge()
+    assert fast.members is fast.unmerged and fast.groups == len(engine.groups) == 7
+    assert fast.relevant == set(fast.candidates)  # no project can make the groups stale
+    assert fast.run(engine.start_budget(3)) == engine.run(3).selected
