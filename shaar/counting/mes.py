@@ -545,8 +545,6 @@ def equal_shares(
     previous, extra = MESRun(selected=[]), 0
     while True:
         proven = fast.run(engine.start_budget(extra))
-        if extra == 0:
-            fast.merge()  # later steps buy (nearly) only what the first one priced
         if proven is None:
             selected, horizon = engine.run_with_horizon(extra)
         else:
@@ -555,6 +553,8 @@ def equal_shares(
             return previous, extra - 1, engine
         if completion == "add1" and engine.is_exhaustive(selected):
             return MESRun(selected=selected), extra, engine
+        if extra == 0:
+            fast.merge()  # later steps buy (nearly) only what the first one priced
         step = 1 if horizon is None else max(1, -(-horizon // engine.scale))
         previous, extra = MESRun(selected=selected), extra + int(step)
 

@@ -236,8 +236,9 @@ class _Run:
                 break
             rho, poor, poor_voters = new, now_poor, now_voters
         # The error of the money of those who pay all is bounded here with the largest error of
-        # any budget: loose, but far below any gap between two candidates' prices. Only the
-        # bought project's error, which enters the budgets, is summed group by group.
+        # any budget: loose, but usually far below the gaps between candidates' prices that
+        # decide a round (when not, the round is unsure). Only the bought project's error, which
+        # enters the budgets, is summed group by group (in `buy`).
         rounding = ((groups.size + 1) * UNIT * poor_money + UNIT * cost) / rich + 2 * UNIT * new
         loose = (voters - rich) * self.largest_error / rich * (1 + UNIT)
         return new, rounding + loose, budgets, (poor, rich, rounding)

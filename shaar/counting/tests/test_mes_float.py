@@ -23,10 +23,17 @@ def engines(instance: Instance) -> tuple[EqualShares, FloatShares]:
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(elections(), st.integers(0, 30))
-def test_it_gives_the_exact_outcome_or_none(instance: Instance, extra: int) -> None:
+@given(elections(), st.lists(st.integers(0, 30), min_size=1, max_size=4), st.booleans())
+def test_it_gives_the_exact_outcome_or_none(instance: Instance, extras: list[int],
+                                            merged: bool) -> None:
+    """On the ballot groups, or on groups merged on what a first run priced."""
     engine, fast = engines(instance)
-    if engine.n:
+    if not engine.n:
+        return
+    if merged:
+        fast.run(engine.start_budget(0))
+        fast.merge()
+    for extra in extras:
         proven = fast.run(engine.start_budget(extra))
         assert proven is None or proven == engine.run(extra).selected
 
@@ -41,20 +48,6 @@ def test_it_proves_most_runs_of_a_larger_election() -> None:
     assert sum(outcome is not None for outcome in proven) >= 8
     for extra, outcome in zip(range(0, 40, 4), proven, strict=True):
         assert outcome is None or outcome == engine.run(extra).selected
-
-
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(elections(max_projects=8, max_voters=14), st.lists(st.integers(0, 30), max_size=6))
-def test_runs_on_merged_groups_give_the_exact_outcome_or_none(instance: Instance,
-                                                               extras: list[int]) -> None:
-    engine, fast = engines(instance)
-    if not engine.n:
-        return
-    fast.run(engine.start_budget(0))
-    fast.merge()
-    for extra in extras:
-        proven = fast.run(engine.start_budget(extra))
-        assert proven is None or proven == engine.run(extra).selected
 
 
 def test_a_run_that_buys_a_project_the_groups_ignore_merges_them_again() -> None:
