@@ -144,10 +144,12 @@ class EqualShares:
     @cached_property
     def supporter_arrays(self) -> dict[int, tuple[Any, Any]]:
         """Per candidate: its supporting groups (int64) and their voters (float64, whole)."""
-        groups = self.groups
-        weights = groups.weights.astype(np.float64)
-        return {p: (groups.supporters(p), weights[groups.supporters(p)])
-                for p in self.candidates}
+        weights = self.groups.weights.astype(np.float64)
+        arrays = {}
+        for p in self.candidates:
+            members = self.groups.supporters(p)
+            arrays[p] = (members, weights[members])
+        return arrays
 
     def start_budget(self, extra: int) -> int:
         """Scaled budget per voter: (budget + extra * voters) / voters, times the scale."""

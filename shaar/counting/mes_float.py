@@ -41,8 +41,9 @@ EXACT_FLOATS = 2**52  # whole numbers below this are exact float64 values, with 
 
 
 # A priced candidate: (lowest, highest, estimated price per unit of cost, project, price, price
-# error bound, its supporters' budgets (`buy` reuses them), what `buy` needs to bound the error
-# tighter (None: nobody pays all they have, the bound is tight).
+# error bound, its supporters' budgets as gathered to price it (`exact_key` and `buy` reuse
+# them), what `buy` needs to bound the error tighter (None: nobody pays all they have, the
+# bound is tight).
 Entry = tuple[float, float, float, int, float, float, Any, Any]
 
 
@@ -168,9 +169,8 @@ class _Run:
     def exact_key(self, entry: Entry) -> tuple[Fraction, int] | None:
         """(exact price per unit of cost, rank) when every supporter surely either has nothing
         left or can pay the price: the price is then exactly cost / voters who can pay."""
-        p, rho, rho_error = entry[3], entry[4], entry[5]
+        p, rho, rho_error, budgets = entry[3], entry[4], entry[5], entry[6]
         groups, weights, _ = self.shares.members[p]
-        budgets = self.budgets[groups]
         holding = budgets > 0
         if np.any(budgets[holding] <= rho + self.errors[groups][holding] + rho_error):
             return None
