@@ -29,6 +29,7 @@ VOTERS = 600
 CLIENTS = 4
 OUTAGE_SECONDS = 4
 RECOVERY_LIMIT_SECONDS = 60
+REFUSED_PAUSE_SECONDS = 0.5
 KYRGYZ_MESSAGE = "Кызмат убактылуу иштебей турат"
 
 PREPARE = f"""
@@ -95,8 +96,10 @@ def cast(port: int, jobs: list[tuple[str, int, int]], outcome: Outcome,
             continue
         outcome.add(time.monotonic(), job, response.status, text,
                     response.getheader("Retry-After"))
-        # A little pause so the drill spans the outage without thousands of voters.
-        time.sleep(0.01)
+        # A little pause so the drill spans the outage without thousands of voters, and a
+        # longer one after a 503 (Retry-After, scaled down) so that a slow restart does not
+        # use up every voter before PostgreSQL is back.
+        time.sleep(REFUSED_PAUSE_SECONDS if response.status == 503 else 0.01)
 
 
 def test_it_refuses_ballots_with_a_503_while_postgresql_is_down_and_recovers_by_itself(
