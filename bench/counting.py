@@ -10,7 +10,8 @@ os.wait4. On a shared machine the CPU time is the fairer figure: the ratio is pr
 (pabutools' stored reference times are wall times from a quiet machine). pabutools runs are
 killed after --timeout seconds (it needs minutes on these files). "read" is a process that only
 parses the file: counting time is reported as (count - read) / read, on CPU time. Ours and the
-reader run --repeat times and the fastest run of each is shown (pabutools runs once).
+reader run --repeat times, alternately, and the fastest run of each is shown (pabutools runs
+once).
 """
 
 from __future__ import annotations
@@ -53,10 +54,15 @@ def measure(command: list[str], timeout: float, stdout: Any = subprocess.DEVNULL
             usage.ru_maxrss / 1024)
 
 
-def fastest(command: list[str], timeout: float, repeat: int) -> tuple[float | None, float, float]:
-    """`measure` `repeat` times; the run with the least CPU time (its wall time and peak RSS).
-    Other processes only ever slow a run down, so the fastest is the least disturbed."""
-    return min((measure(command, timeout) for _ in range(repeat)), key=lambda run: run[1])
+def fastest_pair(read_cmd: list[str], ours_cmd: list[str], timeout: float, repeat: int
+                 ) -> tuple[tuple[float | None, float, float], tuple[float | None, float, float]]:
+    """`measure` the reader and the count `repeat` times each, alternately, and keep the run
+    of each with the least CPU time. Other processes only ever slow a run down, so the
+    fastest is the least disturbed; alternating keeps a slow spell of the (shared) host
+    from falling on one side of the count/read ratio only."""
+    runs = [(measure(read_cmd, timeout), measure(ours_cmd, timeout)) for _ in range(repeat)]
+    return (min((read for read, _ in runs), key=lambda run: run[1]),
+            min((ours for _, ours in runs), key=lambda run: run[1]))
 
 
 def fmt(seconds: float | None, timeout: float) -> str:
@@ -78,11 +84,10 @@ def benchmark_files(args: argparse.Namespace) -> None:
             PABULIB / name)
         read_cmd = [sys.executable, "-c",
                     f"from shaar.counting import read_pabulib; read_pabulib({str(path)!r})"]
-        read_s, read_cpu, _ = fastest(read_cmd, args.timeout, args.repeat)
         for rule in args.rules:
-            ours_s, ours_cpu, ours_mb = fastest(
-                [sys.executable, "-m", "shaar.counting", str(path), "--rule", rule], args.timeout,
-                args.repeat)
+            ours_cmd = [sys.executable, "-m", "shaar.counting", str(path), "--rule", rule]
+            read, ours = fastest_pair(read_cmd, ours_cmd, args.timeout, args.repeat)
+            (read_s, read_cpu, _), (ours_s, ours_cpu, ours_mb) = read, ours
             if args.reference_times:
                 theirs_s = reference.get(path.name, {}).get(rule, {}).get("pabutools_seconds")
                 theirs_mb = float("nan")

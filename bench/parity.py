@@ -1,13 +1,16 @@
 """Full parity sweep: shaar.counting against pabutools on every approval/choose-1 Pabulib file.
 
-    python bench/parity.py                      # every file, every rule, reference.json only
-    python bench/parity.py --compute-missing    # also run pabutools on files missing there
+    python bench/parity.py                      # every file, every rule, stored outcomes only
+    python bench/parity.py --compute-missing --jobs 2 --timeout 120
     python bench/parity.py --max-bytes 200000 --rules greedy,mes
 
-Outcomes come from `reference.json` (pabutools 1.2.3, keyed by file name and checked against
-the file's sha256). With --compute-missing, files absent from it are counted by pabutools in a
-subprocess with a timeout (pabutools needs minutes on the largest files). Exit status 1 on any
-mismatch.
+Outcomes come from the shared `reference.json` (pabutools 1.2.3, keyed by file name and checked
+against the file's sha256) and from `bench/pabutools-outcomes.json`, which holds what this
+script computed with pabutools 1.2.3 for the pairs reference.json lacks (every
+`mes-add1-to-limit` outcome, and the files it leaves out). With --compute-missing, pabutools
+counts the missing pairs in subprocesses, cheapest files first, with a timeout per file; each
+outcome is saved as it arrives, so an interrupted sweep keeps what it computed. Exit status 1
+on any mismatch.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ import os
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,15 +31,35 @@ sys.path.insert(0, str(ROOT))
 
 from shaar.counting import count, read_pabulib  # noqa: E402
 
-RULES = ("greedy", "mes", "mes-add1", "mes-plain", "phragmen")
+# Cheapest first: a worker that times out keeps the outcomes it finished.
+RULES = ("greedy", "mes-plain", "phragmen", "mes-add1", "mes", "mes-add1-to-limit")
+COMPUTED = ROOT / "bench" / "pabutools-outcomes.json"
 
 
 def pabulib_dir() -> Path:
     return Path(os.environ.get("PABULIB_DIR", ROOT.parent / "shared" / "pabulib"))
 
 
-def pabutools_outcome(path: Path, rule: str) -> list[str]:
-    """What pabutools 1.2.3 selects, with the calls listed in the Pabulib README."""
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def stored_outcomes(folder: Path) -> dict[str, dict]:
+    """reference.json with this script's computed outcomes added (same shape: file name ->
+    sha256 and rule -> {"selected", "pabutools_seconds"})."""
+    outcomes = json.loads((folder / "reference.json").read_text())
+    computed = json.loads(COMPUTED.read_text()) if COMPUTED.exists() else {}
+    for name, entry in computed.items():
+        known = outcomes.setdefault(name, {"sha256": entry["sha256"]})
+        if known["sha256"] == entry["sha256"]:
+            known.update({rule: value for rule, value in entry.items() if rule != "sha256"})
+    return outcomes
+
+
+def pabutools_outcomes(path: Path, rules: list[str]):
+    """What pabutools 1.2.3 selects, with the calls listed in the Pabulib README: yields
+    (rule, selected, seconds). `mes` completes the `mes-add1` outcome when both are asked for
+    (its seconds include the Add1 run's), so pabutools' slow Add1 run is done once."""
     from pabutools.election import Cost_Sat, parse_pabulib
     from pabutools.rules import (
         exhaustion_by_budget_increase,
@@ -44,33 +69,85 @@ def pabutools_outcome(path: Path, rule: str) -> list[str]:
     )
 
     instance, profile = parse_pabulib(str(path))
-    if rule == "greedy":
-        outcome = greedy_utilitarian_welfare(instance, profile, sat_class=Cost_Sat)
-    elif rule == "phragmen":
-        outcome = sequential_phragmen(instance, profile)
-    elif rule == "mes-plain":
-        outcome = method_of_equal_shares(instance, profile.as_multiprofile(), sat_class=Cost_Sat)
-    elif rule == "mes-add1-to-limit":
-        outcome = exhaustion_by_budget_increase(
+    plain_rules = {
+        "greedy": lambda: greedy_utilitarian_welfare(instance, profile, sat_class=Cost_Sat),
+        "phragmen": lambda: sequential_phragmen(instance, profile),
+        "mes-plain": lambda: method_of_equal_shares(instance, profile.as_multiprofile(),
+                                                    sat_class=Cost_Sat),
+        "mes-add1-to-limit": lambda: exhaustion_by_budget_increase(
             instance, profile.as_multiprofile(), method_of_equal_shares,
-            {"sat_class": Cost_Sat}, exhaustive_stop=False, budget_step=profile.num_ballots())
-    else:
-        outcome = method_of_equal_shares(instance, profile.as_multiprofile(), sat_class=Cost_Sat,
-                                         voter_budget_increment=1)
+            {"sat_class": Cost_Sat}, exhaustive_stop=False, budget_step=profile.num_ballots()),
+        "mes-add1": lambda: method_of_equal_shares(
+            instance, profile.as_multiprofile(), sat_class=Cost_Sat, voter_budget_increment=1),
+    }
+    done: dict[str, tuple] = {}
+    for rule in rules:
         if rule == "mes":
-            outcome = greedy_utilitarian_welfare(instance, profile, sat_class=Cost_Sat,
-                                                 initial_budget_allocation=outcome)
-    return [project.name for project in outcome]
+            add1, add1_seconds = done.get("mes-add1") or timed(plain_rules["mes-add1"])
+            outcome, seconds = timed(partial(greedy_utilitarian_welfare, instance, profile,
+                                             sat_class=Cost_Sat, initial_budget_allocation=add1))
+            done[rule] = outcome, add1_seconds + seconds
+        else:
+            done[rule] = timed(plain_rules[rule])
+        yield rule, [project.name for project in done[rule][0]], done[rule][1]
 
 
-def run_pabutools(path: Path, rule: str, timeout: float) -> list[str] | None:
-    command = [sys.executable, __file__, "--pabutools-worker", str(path), rule]
+def timed(function):
+    started = time.perf_counter()
+    return function(), time.perf_counter() - started
+
+
+def everything_approved_fits(instance) -> bool:
+    """No MES outcome can then exceed the budget, so pabutools' mes-add1-to-limit climbs one
+    unit per voter up to its bound, the budget times (voters + 1): it never finishes."""
+    approved = set().union(*instance.votes.ballots)
+    return sum(p.cost for p in instance.projects if p.id in approved) <= instance.budget
+
+
+def run_pabutools(path: Path, rules: list[str], timeout: float) -> dict[str, dict]:
+    """pabutools in a subprocess: the outcomes it finished within `timeout` seconds."""
+    command = [sys.executable, __file__, "--pabutools-worker", str(path), ",".join(rules)]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
                               check=True)
-    except subprocess.TimeoutExpired:
-        return None
-    return list(json.loads(done.stdout))
+        lines = done.stdout
+    except subprocess.TimeoutExpired as exc:
+        lines = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
+    finished = [json.loads(line) for line in lines.splitlines() if line.endswith("}")]
+    return {f["rule"]: {"selected": f["selected"], "pabutools_seconds": round(f["seconds"], 3)}
+            for f in finished}
+
+
+def save_computed(name: str, digest: str, found: dict[str, dict]) -> None:
+    computed = json.loads(COMPUTED.read_text()) if COMPUTED.exists() else {}
+    entry = computed.setdefault(name, {"sha256": digest})
+    if entry["sha256"] != digest:
+        computed[name] = entry = {"sha256": digest}
+    entry.update(found)
+    partial = COMPUTED.with_suffix(".partial")
+    partial.write_text(json.dumps(computed, indent=1, sort_keys=True) + "\n")
+    partial.replace(COMPUTED)
+
+
+class Sweep:
+    def __init__(self, verbose: bool) -> None:
+        self.verbose = verbose
+        self.checked = self.mismatches = 0
+        self.ours_seconds = 0.0
+
+    def compare(self, path: Path, rule: str, want: list[str], instance=None) -> None:
+        instance = instance or read_pabulib(path)
+        started = time.perf_counter()
+        got = count(instance, rule).selected
+        elapsed = time.perf_counter() - started
+        self.ours_seconds += elapsed
+        if self.verbose:
+            print(f"{elapsed:8.3f} s {rule:17} {path.name}", flush=True)
+        self.checked += 1
+        if set(got) != set(want):
+            self.mismatches += 1
+            print(f"MISMATCH {path.name} {rule}: ours {sorted(got)} pabutools {sorted(want)}",
+                  flush=True)
 
 
 def main() -> int:
@@ -81,55 +158,58 @@ def main() -> int:
     parser.add_argument("--max-bytes", type=int, default=0, help="skip larger files")
     parser.add_argument("--match", default="", help="only files whose name contains this")
     parser.add_argument("--compute-missing", action="store_true",
-                        help="run pabutools on files missing from reference.json")
-    parser.add_argument("--timeout", type=float, default=600, help="pabutools seconds per run")
+                        help="run pabutools on the pairs without a stored outcome")
+    parser.add_argument("--timeout", type=float, default=600, help="pabutools seconds per file")
+    parser.add_argument("--jobs", type=int, default=1, help="pabutools processes at once")
     parser.add_argument("-v", "--verbose", action="store_true", help="print each count's time")
     parser.add_argument("--pabutools-worker", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.pabutools_worker:
-        print(json.dumps(pabutools_outcome(Path(args.pabutools_worker[0]),
-                                           args.pabutools_worker[1])))
+        path, rules = Path(args.pabutools_worker[0]), args.pabutools_worker[1].split(",")
+        for rule, selected, seconds in pabutools_outcomes(path, rules):
+            print(json.dumps({"rule": rule, "selected": selected, "seconds": seconds}),
+                  flush=True)
         return 0
-    reference = json.loads((args.dir / "reference.json").read_text())
-    rules = args.rules.split(",")
-    checked = mismatches = skipped = 0
-    ours_seconds = 0.0
-    for path in sorted(args.dir.glob("*.pb")):
-        if args.match not in path.name:
-            continue
-        if args.max_bytes and path.stat().st_size > args.max_bytes:
+    outcomes = stored_outcomes(args.dir)
+    rules = [rule for rule in RULES if rule in args.rules.split(",")]
+    sweep, missing, endless = Sweep(args.verbose), [], 0
+    for path in sorted(args.dir.glob("*.pb"), key=lambda p: (p.stat().st_size, p.name)):
+        if args.match not in path.name or (args.max_bytes and
+                                           path.stat().st_size > args.max_bytes):
             continue
         instance = read_pabulib(path)
         if instance.vote_type not in ("approval", "choose-1"):
             continue
-        expected = reference.get(path.name)
-        if expected and expected["sha256"] != hashlib.sha256(path.read_bytes()).hexdigest():
-            print(f"STALE reference for {path.name}: sha256 differs", file=sys.stderr)
+        expected = outcomes.get(path.name)
+        if expected and expected["sha256"] != sha256(path):
+            print(f"STALE outcomes for {path.name}: sha256 differs", file=sys.stderr)
             expected = None
         for rule in rules:
             if expected and rule in expected:
-                want: list[str] | None = expected[rule]["selected"]
-            elif args.compute_missing:
-                want = run_pabutools(path, rule, args.timeout)
-            else:
-                want = None
-            if want is None:
-                skipped += 1
-                continue
-            started = time.perf_counter()
-            got = count(instance, rule).selected
-            elapsed = time.perf_counter() - started
-            ours_seconds += elapsed
-            if args.verbose:
-                print(f"{elapsed:8.3f} s {rule:10} {path.name}", flush=True)
-            checked += 1
-            if set(got) != set(want):
-                mismatches += 1
-                print(f"MISMATCH {path.name} {rule}: ours {sorted(got)} pabutools {sorted(want)}",
-                      flush=True)
-    print(f"checked {checked} file x rule pairs, {mismatches} mismatches, {skipped} without a "
-          f"pabutools outcome; counting took {ours_seconds:.1f} s")
-    return 1 if mismatches else 0
+                sweep.compare(path, rule, expected[rule]["selected"], instance)
+        lacking = [rule for rule in rules if not (expected and rule in expected)]
+        if "mes-add1-to-limit" in lacking and everything_approved_fits(instance):
+            lacking.remove("mes-add1-to-limit")
+            endless += 1
+        if lacking:
+            missing.append((path, lacking))
+    unanswered = sum(len(lacking) for _path, lacking in missing) + endless
+    if args.compute_missing and missing:
+        print(f"pabutools: {unanswered} pairs in {len(missing)} files", flush=True)
+        with ThreadPoolExecutor(args.jobs) as pool:
+            futures = {pool.submit(run_pabutools, path, lacking, args.timeout): path
+                       for path, lacking in missing}
+            for future in as_completed(futures):
+                path, found = futures[future], future.result()
+                if found:
+                    save_computed(path.name, sha256(path), found)
+                for rule, outcome in found.items():
+                    sweep.compare(path, rule, outcome["selected"])
+                unanswered -= len(found)
+    print(f"checked {sweep.checked} file x rule pairs, {sweep.mismatches} mismatches, "
+          f"{unanswered} without a pabutools outcome ({endless} of them mes-add1-to-limit where "
+          f"pabutools cannot finish); counting took {sweep.ours_seconds:.1f} s")
+    return 1 if sweep.mismatches else 0
 
 
 if __name__ == "__main__":

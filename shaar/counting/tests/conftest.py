@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Sequence
 from fractions import Fraction
@@ -12,18 +11,17 @@ from typing import Any
 
 import pytest
 
+from bench.parity import pabulib_dir, stored_outcomes
 from shaar.counting.model import Instance, Project, Votes
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
 
-def pabulib_dir() -> Path:
-    return Path(os.environ.get("PABULIB_DIR", REPO_ROOT.parent / "shared" / "pabulib"))
-
-
 @cache
 def reference() -> dict[str, Any]:
-    return json.loads((pabulib_dir() / "reference.json").read_text())  # type: ignore[no-any-return]
+    """pabutools' outcomes for the shared files: reference.json, and what bench/parity.py
+    computed for the pairs it lacks."""
+    return stored_outcomes(pabulib_dir())
 
 
 @pytest.fixture
