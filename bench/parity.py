@@ -117,9 +117,9 @@ def save_computed(name: str, digest: str, found: dict[str, dict]) -> None:
     if entry["sha256"] != digest:
         computed[name] = entry = {"sha256": digest}
     entry.update(found)
-    partial = COMPUTED.with_suffix(".partial")
-    partial.write_text(json.dumps(computed, indent=1, sort_keys=True) + "\n")
-    partial.replace(COMPUTED)
+    scratch = COMPUTED.with_suffix(".partial")
+    scratch.write_text(json.dumps(computed, indent=1, sort_keys=True) + "\n")
+    scratch.replace(COMPUTED)
 
 
 class Sweep:
