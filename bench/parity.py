@@ -44,12 +44,16 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def computed_outcomes() -> dict[str, dict]:
+    """What this script computed (same shape as reference.json: file name -> sha256 and
+    rule -> {"selected", "pabutools_seconds"})."""
+    return json.loads(COMPUTED.read_text()) if COMPUTED.exists() else {}
+
+
 def stored_outcomes(folder: Path) -> dict[str, dict]:
-    """reference.json with this script's computed outcomes added (same shape: file name ->
-    sha256 and rule -> {"selected", "pabutools_seconds"})."""
+    """reference.json with this script's computed outcomes added."""
     outcomes = json.loads((folder / "reference.json").read_text())
-    computed = json.loads(COMPUTED.read_text()) if COMPUTED.exists() else {}
-    for name, entry in computed.items():
+    for name, entry in computed_outcomes().items():
         known = outcomes.setdefault(name, {"sha256": entry["sha256"]})
         if known["sha256"] == entry["sha256"]:
             known.update({rule: value for rule, value in entry.items() if rule != "sha256"})
@@ -101,18 +105,18 @@ def run_pabutools(path: Path, rules: list[str], timeout: float) -> dict[str, dic
     """pabutools in a subprocess: the outcomes it finished within `timeout` seconds."""
     command = [sys.executable, __file__, "--pabutools-worker", str(path), ",".join(rules)]
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
-                              check=True)
-        lines = done.stdout
+        output = subprocess.run(command, capture_output=True, timeout=timeout,
+                                check=True).stdout
     except subprocess.TimeoutExpired as exc:
-        lines = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
-    finished = [json.loads(line) for line in lines.splitlines() if line.endswith("}")]
+        output = exc.stdout or b""
+    finished = [json.loads(line) for line in output.decode().splitlines() if line.endswith("}")]
     return {f["rule"]: {"selected": f["selected"], "pabutools_seconds": round(f["seconds"], 3)}
             for f in finished}
 
 
-def save_computed(name: str, digest: str, found: dict[str, dict]) -> None:
-    computed = json.loads(COMPUTED.read_text()) if COMPUTED.exists() else {}
+def save_computed(computed: dict[str, dict], name: str, digest: str,
+                  found: dict[str, dict]) -> None:
+    """Add `found` to `computed` and write it out whole (a stale entry is replaced)."""
     entry = computed.setdefault(name, {"sha256": digest})
     if entry["sha256"] != digest:
         computed[name] = entry = {"sha256": digest}
@@ -128,8 +132,7 @@ class Sweep:
         self.checked = self.mismatches = 0
         self.ours_seconds = 0.0
 
-    def compare(self, path: Path, rule: str, want: list[str], instance=None) -> None:
-        instance = instance or read_pabulib(path)
+    def compare(self, path: Path, instance, rule: str, want: list[str]) -> None:
         started = time.perf_counter()
         got = count(instance, rule).selected
         elapsed = time.perf_counter() - started
@@ -173,28 +176,33 @@ def main() -> int:
         instance = read_pabulib(path)
         if instance.vote_type not in ("approval", "choose-1"):
             continue
-        expected = outcomes.get(path.name)
-        if expected and expected["sha256"] != sha256(path):
+        digest, expected = sha256(path), outcomes.get(path.name, {})
+        if expected and expected["sha256"] != digest:
             print(f"STALE outcomes for {path.name}: sha256 differs", file=sys.stderr)
-            expected = None
+            expected = {}
+        lacking = []
         for rule in rules:
-            if expected and rule in expected:
-                sweep.compare(path, rule, expected[rule]["selected"], instance)
-        lacking = [rule for rule in rules if not (expected and rule in expected)]
+            if rule in expected:
+                sweep.compare(path, instance, rule, expected[rule]["selected"])
+            else:
+                lacking.append(rule)
         if lacking:
-            missing.append((path, lacking))
-    unanswered = sum(len(lacking) for _path, lacking in missing)
+            missing.append((path, digest, lacking))
+    unanswered = sum(len(lacking) for _path, _digest, lacking in missing)
     if args.compute_missing and missing:
         print(f"pabutools: {unanswered} pairs in {len(missing)} files", flush=True)
+        computed = computed_outcomes()
         with ThreadPoolExecutor(args.jobs) as pool:
-            futures = {pool.submit(run_pabutools, path, lacking, args.timeout): path
-                       for path, lacking in missing}
+            futures = {pool.submit(run_pabutools, path, lacking, args.timeout): (path, digest)
+                       for path, digest, lacking in missing}
             for future in as_completed(futures):
-                path, found = futures[future], future.result()
-                if found:
-                    save_computed(path.name, sha256(path), found)
+                (path, digest), found = futures[future], future.result()
+                if not found:
+                    continue
+                save_computed(computed, path.name, digest, found)
+                instance = read_pabulib(path)
                 for rule, outcome in found.items():
-                    sweep.compare(path, rule, outcome["selected"])
+                    sweep.compare(path, instance, rule, outcome["selected"])
                 unanswered -= len(found)
     print(f"checked {sweep.checked} file x rule pairs, {sweep.mismatches} mismatches, "
           f"{unanswered} without a pabutools outcome; counting took {sweep.ours_seconds:.1f} s")
