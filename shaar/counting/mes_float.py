@@ -71,7 +71,8 @@ class FloatShares:
         # Costs, voters and starting budgets must be exact floats for the bounds to hold.
         self.usable = (engine.n < EXACT_FLOATS
                        and all(self.costs[p] < EXACT_FLOATS for p in self.candidates))
-        self.priced: set[int] = set()  # every candidate any run priced
+        self.priced: set[int] = set()  # every candidate any run took from its heap to price
+        self.previous: list[int] = []  # what the last proven run bought, in order
         self.unmerged = self.members
         self.relevant: set[int] | None = None  # see `merge`
 
@@ -111,7 +112,8 @@ class FloatShares:
                    if start * self.engine.profile.approvals[p] >= self.costs[p]]
         while True:
             try:
-                return _Run(self, float(start)).count(hopeful)
+                self.previous = _Run(self, float(start)).count(hopeful)
+                return self.previous
             except _Unsure:
                 return None
             except _Stale:
@@ -137,7 +139,11 @@ class _Run:
         heapq.heapify(heap)
         selected: list[int] = []
         while heap:
-            priced = self.price_contenders(heap)
+            # The Add1 steps before this one bought mostly the same projects in the same order:
+            # the last run's purchase in this round is priced first, so that the others are
+            # measured against a good price from the start (see `price`).
+            guess = shares.previous[len(selected)] if len(selected) < len(shares.previous) else None
+            priced = self.price_contenders(heap, guess)
             if not priced:
                 break
             best = self.cheapest(priced)
@@ -176,18 +182,26 @@ class _Run:
             return None
         return Fraction(1, int(weights[holding].sum())), self.shares.ranks[p]
 
-    def price_contenders(self, heap: list[tuple[float, int, int]]) -> list[Entry]:
-        """Price every candidate that might be the cheapest (see `Entry`). Candidates left in
-        the heap have a lowest possible price above the highest possible price of the best one
-        priced."""
+    def price_contenders(self, heap: list[tuple[float, int, int]], first: int | None
+                         ) -> list[Entry]:
+        """Price every candidate that might be the cheapest (see `Entry`), `first` first if it
+        is one. Candidates left in the heap have a lowest possible price above the highest
+        possible price of the best one priced."""
         priced: list[Entry] = []
         highest = float("inf")
-        while heap and heap[0][0] <= highest:
-            lowest, _, p = heapq.heappop(heap)
+        taken = _take(heap, first)
+        while taken or (heap and heap[0][0] <= highest):
+            lowest, rank, p = taken or heapq.heappop(heap)
+            taken = None
             self.shares.priced.add(p)
-            found = self.price(p, lowest)
+            found = self.price(p, lowest, highest)
             if found is None:
                 continue  # its supporters cannot pay for it, now or later
+            if isinstance(found, float):
+                # Surely dearer than the best so far: back with its better bound, which keeps
+                # it out of this loop (it is above `highest`, which only falls).
+                heapq.heappush(heap, (found, rank, p))
+                continue
             rho, error, budgets, split = found
             cost = self.shares.costs[p]
             entry = (_down((rho - error) / cost), _up((rho + error) / cost), rho / cost, p,
@@ -196,11 +210,16 @@ class _Run:
             highest = min(highest, entry[1])
         return priced
 
-    def price(self, p: int, lowest: float) -> tuple[float, float, Any, Any] | None:
+    def price(self, p: int, lowest: float, highest: float
+              ) -> tuple[float, float, Any, Any] | float | None:
         """The price each supporter pays at most for `p`, its error bound, the supporters'
         budgets and what `buy` needs to bound the error tighter (see `Entry`); None if the
         supporters surely cannot pay. Newton's method climbs from below as in mes._price, from
-        `lowest` times the cost (`lowest`: a lower bound on the price per unit of cost)."""
+        `lowest` times the cost (`lowest`: a lower bound on the price per unit of cost).
+
+        Each Newton step is itself a lower bound on the price (see mes._price_classes): once
+        one is surely above `highest` (the best candidate's highest price per unit of cost so
+        far), `p` cannot win this round and its climb stops there, returning that bound."""
         groups, weights, voters = self.shares.members[p]
         cost = self.shares.costs[p]
         budgets = self.budgets[groups]
@@ -209,8 +228,7 @@ class _Run:
             # The common case, decided in one pass: everyone can pay an equal share, so that
             # is the price (if the bound is too close to call, `buy` will say so).
             return rho, UNIT * cost / voters + 2 * UNIT * rho, budgets, None
-        money = float(weights @ budgets)
-        if self.surely_short(groups, weights, voters, money, cost):
+        if self.surely_short(groups, weights, voters, budgets, cost):
             return None
         # Start a little below `lowest` times the cost, so that rounding cannot put the start
         # above the price: each step then rises, as from cost / voters.
@@ -219,6 +237,7 @@ class _Run:
         # `held` rounds each product once more; the dot product's bound below covers it.
         held = weights * budgets
         poor = budgets <= rho
+        poor_groups = np.count_nonzero(poor)
         poor_voters = float(weights @ poor)
         while True:
             rich = voters - poor_voters
@@ -228,26 +247,41 @@ class _Run:
             new = (cost - poor_money) / rich
             if new <= rho:
                 break
+            if new > highest * cost:  # then, unless its error is too large, `p` is out
+                _, error = self.price_error(groups.size, voters, cost, poor_money, rich, new)
+                bound = _down((new - error) / cost)
+                if bound > highest:
+                    return bound
             # Unless a budget lies in (rho, new], the next step finds the same payers of all
-            # and so `new` again: their voters tell, without the money.
+            # and so `new` again. Payers of all at rho still are at new > rho, so their number
+            # of groups tells.
             now_poor = budgets <= new
-            now_voters = float(weights @ now_poor)
-            if now_voters == poor_voters:
+            now_groups = np.count_nonzero(now_poor)
+            if now_groups == poor_groups:
                 break
-            rho, poor, poor_voters = new, now_poor, now_voters
-        # The error of the money of those who pay all is bounded here with the largest error of
-        # any budget: loose, but usually far below the gaps between candidates' prices that
-        # decide a round (when not, the round is unsure). Only the bought project's error, which
-        # enters the budgets, is summed group by group (in `buy`).
-        rounding = ((groups.size + 1) * UNIT * poor_money + UNIT * cost) / rich + 2 * UNIT * new
-        loose = (voters - rich) * self.largest_error / rich * (1 + UNIT)
-        return new, rounding + loose, budgets, (poor, rich, rounding)
+            rho, poor, poor_groups = new, now_poor, now_groups
+            poor_voters = float(weights @ poor)
+        rounding, error = self.price_error(groups.size, voters, cost, poor_money, rich, new)
+        return new, error, budgets, (poor, rich, rounding)
 
-    def surely_short(self, groups: Any, weights: Any, voters: float, money: float,
+    def price_error(self, size: int, voters: float, cost: int, poor_money: float, rich: float,
+                    new: float) -> tuple[float, float]:
+        """Bounds on the rounding of `new` = (cost - poor_money) / rich (`poor_money` a dot
+        product of `size` terms) and on its whole error against the exact formula for the same
+        split. The error of the money of those who pay all is bounded here with the largest
+        error of any budget: loose, but usually far below the gaps between candidates' prices
+        that decide a round (when not, the round is unsure). Only the bought project's error,
+        which enters the budgets, is summed group by group (in `buy`)."""
+        rounding = ((size + 1) * UNIT * poor_money + UNIT * cost) / rich + 2 * UNIT * new
+        loose = (voters - rich) * self.largest_error / rich * (1 + UNIT)
+        return rounding, rounding + loose
+
+    def surely_short(self, groups: Any, weights: Any, voters: float, budgets: Any,
                      cost: int) -> bool:
         """Whether the supporters surely hold less than `cost` (True), surely more (False);
         too close to call raises `_Unsure`. The error of their money is first bounded with
         the largest error of any budget, and summed supporter by supporter only if needed."""
+        money = float(weights @ budgets)
         rounding = groups.size * UNIT * money
         error = voters * self.largest_error + rounding
         if abs(money - cost) <= error:
@@ -277,9 +311,22 @@ class _Run:
             raise _Unsure
         poor = left < 0
         added = rho_error + UNIT * self.start
-        self.budgets[groups] = np.where(poor, 0.0, left)
+        self.budgets[groups] = np.maximum(left, 0.0)  # 0 where poor: exactly what they keep
         self.errors[groups] = np.where(poor, 0.0, errors + added)
         self.largest_error = (self.largest_error + added) * (1 + UNIT)
+
+
+def _take(heap: list[tuple[float, int, int]], p: int | None) -> tuple[float, int, int] | None:
+    """Remove the entry of project `p` from `heap` and return it (None if it is not there)."""
+    if heap and heap[0][2] == p:
+        return heapq.heappop(heap)
+    for index, entry in enumerate(heap):
+        if entry[2] == p:
+            heap[index] = heap[-1]
+            heap.pop()
+            heapq.heapify(heap)
+            return entry
+    return None
 
 
 def _down(value: float) -> float:

@@ -38,6 +38,32 @@ def test_it_gives_the_exact_outcome_or_none(instance: Instance, extras: list[int
         assert proven is None or proven == engine.run(extra).selected
 
 
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(elections(), st.integers(0, 30), st.randoms(use_true_random=False))
+def test_the_order_it_prices_candidates_in_changes_nothing(instance: Instance, extra: int,
+                                                            rng: random.Random) -> None:
+    """Each round prices first what the last run bought in it; any other guess (here, a
+    random order of every candidate) must give the same outcome, or none."""
+    engine, fast = engines(instance)
+    if not engine.n:
+        return
+    fast.previous = rng.sample(fast.candidates, len(fast.candidates))
+    proven = fast.run(engine.start_budget(extra))
+    assert proven is None or proven == engine.run(extra).selected
+
+
+def test_a_candidate_priced_after_a_dearer_one_can_still_win() -> None:
+    """Round 2: project 2 (90, 10 voters who can each pay 9) is priced first, as the guess;
+    project 1 (100) costs its 10 rich supporters 9.5 each (its 20 others have 0.25 left after
+    project 0), 0.095 per unit of cost against 0.1. Its first Newton step is already 9.5,
+    close to project 2's price: it must not be set aside."""
+    ballots = [[0, 1]] * 20 + [[0]] * 40 + [[1]] * 10 + [[2]] * 10
+    engine, fast = engines(make_instance([585, 100, 90], 800, ballots))
+    assert engine.run(0).selected == [0, 1, 2]
+    fast.previous = [0, 2, 1]
+    assert fast.run(engine.start_budget(0)) == [0, 1, 2]
+
+
 def test_it_proves_most_runs_of_a_larger_election() -> None:
     """Without ties, nearly every decision is far from the float error: the run proves it."""
     rng = random.Random(7)
