@@ -318,6 +318,8 @@ class _Run:
 
 def _take(heap: list[tuple[float, int, int]], p: int | None) -> tuple[float, int, int] | None:
     """Remove the entry of project `p` from `heap` and return it (None if it is not there)."""
+    if p is None:
+        return None
     if heap and heap[0][2] == p:
         return heapq.heappop(heap)
     for index, entry in enumerate(heap):
