@@ -320,7 +320,7 @@ def _take(heap: list[tuple[float, int, int]], p: int | None) -> tuple[float, int
     """Remove the entry of project `p` from `heap` and return it (None if it is not there)."""
     if p is None:
         return None
-    if heap and heap[0][2] == p:
+    if heap and heap[0][2] == p:  # the usual case: popping costs less than re-heapifying
         return heapq.heappop(heap)
     for index, entry in enumerate(heap):
         if entry[2] == p:
