@@ -3,16 +3,17 @@
     python bench/final_step.py                  # every pair without a pabutools outcome
     python bench/final_step.py --match Budapest --jobs 2
 
-pabutools' Add1 and to-limit loops count MES from the start once per unit added per voter. On
-elections counted in forint or in units of a few euros that is 10,000-150,000 counts: hours to
-days, so `bench/parity.py` has no outcome for them. This makes only the counts that decide where
-a loop stops. At the step u where ours stopped (u units added per voter; pabutools' count there
-is MES on the budget raised by u x voters), pabutools' MES must select what ours selects, within
-the real budget, and its loop must stop there: the outcome is exhaustive (Add1 only) or the
-step u + 1 exceeds the budget. For `mes`, pabutools' greedy completion of that outcome must be
-ours. What this cannot see is an earlier step at which pabutools would stop and ours did not:
-it is weaker than the full sweep and does not replace it (such a pair stays "without a
-pabutools outcome" in parity.py). Exit status 1 if any pair differs.
+pabutools' Add1 and to-limit loops count MES once per unit added per voter: on the Hungarian
+elections, counted in forint, 20,000-150,000 counts (days); on the large Warsaw districts a few
+hundred counts of seconds each (hours). `bench/parity.py` has no outcome for many of those
+pairs yet. This makes only the counts that decide where a loop stops. At the step u where
+ours stopped (u units added per voter; pabutools' count there is MES on the budget raised by
+u x voters), pabutools' MES must select what ours selects, within the real budget, and its loop
+must stop there: the outcome is exhaustive (Add1 only) or the step u + 1 exceeds the budget.
+For `mes`, pabutools' greedy completion of that outcome must be ours. What this cannot see is
+an earlier step at which pabutools would stop and ours did not: it is weaker than the full
+sweep and does not replace it (such a pair stays "without a pabutools outcome" in parity.py).
+Exit status 1 if any pair differs.
 """
 
 from __future__ import annotations
