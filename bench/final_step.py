@@ -10,10 +10,11 @@ pairs yet. This makes only the counts that decide where a loop stops. At the ste
 ours stopped (u units added per voter; pabutools' count there is MES on the budget raised by
 u x voters), pabutools' MES must select what ours selects, within the real budget, and its loop
 must stop there: the outcome is exhaustive (Add1 only) or the step u + 1 exceeds the budget.
-For `mes`, pabutools' greedy completion of that outcome must be ours. What this cannot see is
-an earlier step at which pabutools would stop and ours did not: it is weaker than the full
-sweep and does not replace it (such a pair stays "without a pabutools outcome" in parity.py).
-Exit status 1 if any pair differs.
+For `mes`, pabutools' greedy completion of that outcome must be ours. At --earlier evenly
+spaced steps before u, its loop must go on: the outcome fits the budget and (Add1) is not
+exhaustive. What this cannot see is another earlier step at which pabutools would stop and ours
+did not: it is weaker than the full sweep and does not replace it (such a pair stays "without a
+pabutools outcome" in parity.py). Exit status 1 if any pair differs.
 """
 
 from __future__ import annotations
@@ -67,20 +68,32 @@ def ours(instance, rules: list[str]) -> dict[str, tuple[set[str], int]]:
             for rule, result in results.items()}
 
 
-def differences(counted: dict[str, tuple[set[str], int]], steps: dict, budget) -> dict[str, str]:
-    """Per rule, "" when pabutools' counts at our stopping step agree, else what differs."""
+def earlier(units: int, sampled: int) -> list[int]:
+    """`sampled` steps before `units`, evenly spaced (fewer when there are fewer)."""
+    return sorted({units * i // (sampled + 1) for i in range(1, sampled + 1)} - {units})
+
+
+def differences(counted: dict[str, tuple[set[str], int]], steps: dict, budget,
+                sampled: int) -> dict[str, str]:
+    """Per rule, "" when pabutools' counts agree with where and how our loop stopped, else
+    what differs."""
     said = {}
     for rule, (selected, units) in counted.items():
         at, after = steps[units], steps[units + 1]
         final = steps["completed"] if rule == "mes" else at["selected"]
+        add1 = rule != "mes-add1-to-limit"
+        stopped = [k for k in earlier(units, sampled)
+                   if not steps[k]["feasible"] or (add1 and steps[k]["exhaustive"])]
         if final != selected:
             said[rule] = f"pabutools selects {sorted(final)}"
         elif not at["feasible"]:
             said[rule] = f"step {units} exceeds the budget in pabutools"
-        elif rule == "mes-add1-to-limit" and after["feasible"] and units + 1 <= budget:
+        elif not add1 and after["feasible"] and units + 1 <= budget:
             said[rule] = f"pabutools' loop goes on: step {units + 1} fits the budget"
-        elif rule != "mes-add1-to-limit" and not at["exhaustive"] and after["feasible"]:
+        elif add1 and not at["exhaustive"] and after["feasible"]:
             said[rule] = f"pabutools' Add1 loop goes on: step {units} is not exhaustive"
+        elif stopped:
+            said[rule] = f"pabutools' loop stops earlier, at step {stopped[0]}"
         else:
             said[rule] = ""
     return said
@@ -92,6 +105,8 @@ def main() -> int:
     parser.add_argument("--dir", type=Path, default=pabulib_dir())
     parser.add_argument("--match", default="", help="only files whose name contains this")
     parser.add_argument("--jobs", type=int, default=1, help="pabutools processes at once")
+    parser.add_argument("--earlier", type=int, default=8,
+                        help="earlier steps to check that pabutools' loop goes on")
     args = parser.parse_args()
     outcomes = stored_outcomes(args.dir)
     work = {}
@@ -107,13 +122,15 @@ def main() -> int:
     with ProcessPoolExecutor(args.jobs) as pool:
         futures = {}
         for path, (counted, _) in work.items():
-            steps = sorted({units + extra for _, units in counted.values() for extra in (0, 1)})
+            steps = sorted({step for _, units in counted.values()
+                            for step in (*earlier(units, args.earlier), units, units + 1)})
             complete_at = counted["mes"][1] if "mes" in counted else None
             futures[pool.submit(pabutools_steps, str(path), steps, complete_at)] = path
         for future in as_completed(futures):
             path = futures[future]
             counted, budget = work[path]
-            for rule, problem in differences(counted, future.result(), budget).items():
+            found = differences(counted, future.result(), budget, args.earlier)
+            for rule, problem in found.items():
                 agree, differ = agree + (not problem), differ + bool(problem)
                 print(f"{'DIFFERS' if problem else 'agrees '} {path.name} {rule} "
                       f"(step {counted[rule][1]}) {problem}", flush=True)
