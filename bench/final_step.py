@@ -24,9 +24,9 @@ import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-from parity import pabulib_dir, sha256, stored_outcomes
+from parity import our_stop, pabulib_dir, sha256, stored_outcomes
 
-from shaar.counting import count, read_pabulib
+from shaar.counting import read_pabulib
 
 LOOPS = ("mes-add1", "mes", "mes-add1-to-limit")
 
@@ -45,8 +45,8 @@ def pabutools_steps(path: str, steps: list[int], complete_at: int | None) -> dic
     # The Add1 loop tests exhaustiveness on MES's candidates: approved projects that cost money.
     candidates = [p for p in instance if p.cost > 0 and profile.approval_score(p) > 0]
     found: dict = {}
+    raised = deepcopy(instance)
     for units in steps:
-        raised = deepcopy(instance)
         raised.budget_limit = instance.budget_limit + units * profile.num_ballots()
         outcome = method_of_equal_shares(raised, multiprofile, sat_class=Cost_Sat)
         found[units] = {
@@ -59,13 +59,6 @@ def pabutools_steps(path: str, steps: list[int], complete_at: int | None) -> dic
                                                    initial_budget_allocation=outcome)
             found["completed"] = {p.name for p in completed}
     return found
-
-
-def ours(instance, rules: list[str]) -> dict[str, tuple[set[str], int]]:
-    """Per rule, our selection and the units added per voter where our loop stopped."""
-    results = {rule: count(instance, rule, explain=False) for rule in rules}
-    return {rule: (set(result.selected), result.parameters["units_added_per_voter"])
-            for rule, result in results.items()}
 
 
 def earlier(units: int, sampled: int) -> list[int]:
@@ -117,7 +110,7 @@ def main() -> int:
         lacking = [rule for rule in LOOPS if rule not in expected]
         if lacking:
             instance = read_pabulib(path)
-            work[path] = ours(instance, lacking), instance.budget
+            work[path] = {rule: our_stop(instance, rule) for rule in lacking}, instance.budget
     agree = differ = 0
     with ProcessPoolExecutor(args.jobs) as pool:
         futures = {}

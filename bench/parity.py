@@ -110,18 +110,21 @@ def pabutools_runs(instance, expected: dict, lacking: list[str]) -> list[tuple[f
     of a plain count. The to-limit loop counts MES from scratch at each step, so it is a run
     of its own: a file's Add1 outcome is not held up behind it."""
     plain = expected.get("mes-plain", {}).get("pabutools_seconds", 0.0)
-
-    def units(rule: str) -> int:
-        return count(instance, rule, explain=False).parameters["units_added_per_voter"]
-
     runs = []
     first = [rule for rule in lacking if rule != "mes-add1-to-limit"]
     if first:
         add1 = any(rule in ("mes-add1", "mes") for rule in first)
-        runs.append((plain * (1 + 0.6 * units("mes")) if add1 else plain, first))
+        runs.append((plain * (1 + 0.6 * our_stop(instance, "mes")[1]) if add1 else plain, first))
     if "mes-add1-to-limit" in lacking:
-        runs.append((plain * (units("mes-add1-to-limit") + 2), ["mes-add1-to-limit"]))
+        units = our_stop(instance, "mes-add1-to-limit")[1]
+        runs.append((plain * (units + 2), ["mes-add1-to-limit"]))
     return runs
+
+
+def our_stop(instance, rule: str) -> tuple[set[str], int]:
+    """Our selection for `rule` and the units added per voter where its loop stopped."""
+    result = count(instance, rule, explain=False)
+    return set(result.selected), result.parameters["units_added_per_voter"]
 
 
 def run_pabutools(path: Path, rules: list[str], timeout: float) -> dict[str, dict]:
