@@ -62,10 +62,13 @@ class Role(models.TextChoices):
     GRANT_EVALUATOR = "grant_evaluator", _("grant evaluator")
     BOARD_MEMBER = "board_member", _("supervisory board member")
     CITY_ADMIN = "city_admin", _("city administrator")
+    # Staff of a district office: see residents' IDs, verify them in person and check them
+    # in for paper ballots, for their own district only.
+    DISTRICT_OFFICE = "district_office", _("district office staff")
 
 
 class RoleAssignment(models.Model):
-    """A staff role; department and provider staff roles are scoped to one body."""
+    """A staff role; department, provider and district-office roles are scoped to one body."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="roles")
@@ -74,6 +77,8 @@ class RoleAssignment(models.Model):
                                    on_delete=models.CASCADE, related_name="staff_roles")
     organisation = models.ForeignKey("city.Organisation", null=True, blank=True,
                                      on_delete=models.CASCADE, related_name="staff_roles")
+    district = models.ForeignKey("city.District", null=True, blank=True,
+                                 on_delete=models.CASCADE, related_name="staff_roles")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -83,13 +88,17 @@ class RoleAssignment(models.Model):
             # NULLs are distinct in a unique index, so each scope gets its own constraint.
             models.UniqueConstraint(
                 fields=["user", "role"], name="unique_unscoped_role",
-                condition=models.Q(department__isnull=True, organisation__isnull=True)),
+                condition=models.Q(department__isnull=True, organisation__isnull=True,
+                                   district__isnull=True)),
             models.UniqueConstraint(
                 fields=["user", "role", "department"], name="unique_department_role",
                 condition=models.Q(department__isnull=False)),
             models.UniqueConstraint(
                 fields=["user", "role", "organisation"], name="unique_organisation_role",
                 condition=models.Q(organisation__isnull=False)),
+            models.UniqueConstraint(
+                fields=["user", "role", "district"], name="unique_district_role",
+                condition=models.Q(district__isnull=False)),
             models.CheckConstraint(
                 name="department_staff_has_department",
                 condition=~models.Q(role="department_staff") | models.Q(department__isnull=False),
@@ -98,10 +107,14 @@ class RoleAssignment(models.Model):
                 name="provider_staff_has_organisation",
                 condition=~models.Q(role="provider_staff") | models.Q(organisation__isnull=False),
             ),
+            models.CheckConstraint(
+                name="district_office_has_district",
+                condition=~models.Q(role="district_office") | models.Q(district__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
-        scope = self.department or self.organisation
+        scope = self.department or self.organisation or self.district
         return f"{self.get_role_display()} ({scope})" if scope else self.get_role_display()
 
 

@@ -56,7 +56,7 @@ def verify(request):
 
 
 @login_required
-@permission_required("accounts.verify_in_person", raise_exception=True)
+@permission_required("accounts.open_district_office", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def verify_in_person(request):
     form = InPersonVerificationForm(request.POST or None)
