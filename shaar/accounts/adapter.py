@@ -2,14 +2,15 @@ from __future__ import annotations
 
 import phonenumbers
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from shaar.city.models import City
 
 from .models import User
-from .phones import example_mobile, normalise_mobile
+from .phones import example_mobile, mobile_or_none, normalise_mobile
 from .sms import send_sms
 
 
@@ -18,6 +19,13 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def clean_phone(self, phone: str) -> str:
         return normalise_mobile(phone)
+
+    def save_user(self, request, user: User, form, commit: bool = True) -> User:
+        # Messages to this person are written in the language they signed up in.
+        language = (get_language() or "").split("-")[0]
+        if language in dict(settings.LANGUAGES):
+            user.language = language
+        return super().save_user(request, user, form, commit=commit)
 
     def phone_form_field(self, **kwargs):
         # allauth's field insists on "+<country code>"; residents often type 0555 123 456,
@@ -56,4 +64,9 @@ class AccountAdapter(DefaultAccountAdapter):
         self.set_phone(user, phone, True)
 
     def get_user_by_phone(self, phone: str) -> User | None:
-        return get_user_model().objects.filter(phone=phone).order_by("-phone_verified").first()
+        # Sign-in with a password passes the number as typed ("0700 123 456"); every other
+        # path has cleaned it already. Both find the account stored as +996700123456.
+        number = mobile_or_none(phone)
+        if number is None:
+            return None
+        return get_user_model().objects.filter(phone=number).order_by("-phone_verified").first()

@@ -11,7 +11,21 @@ from django.utils.translation import gettext_lazy as _
 
 from shaar.city.models import District
 
-from .models import normalise_pin
+from .models import User, normalise_pin
+from .phones import normalise_mobile
+
+
+class MobileNumberField(forms.CharField):
+    """A mobile number as residents type it (0700 123 456, 996700123456 …), cleaned to E.164."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("max_length", 30)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"type": "tel", "inputmode": "tel", "autocomplete": "tel"})
+
+    def clean(self, value: str) -> str:
+        value = super().clean(value)
+        return normalise_mobile(value) if value else value
 
 
 def _lock_key(phone: str) -> str:
@@ -81,8 +95,25 @@ class PhoneDistrictForm(forms.Form):
 class InPersonVerificationForm(forms.Form):
     account = forms.CharField(label=_("Resident's mobile number or e-mail"), max_length=200)
     pin = PinField()
-    district = forms.ModelChoiceField(queryset=District.objects.all(), label=_("District"))
+    office = forms.ModelChoiceField(queryset=District.objects.none(),
+                                    label=_("District office"), empty_label=None)
     id_seen = forms.BooleanField(label=_("I have seen the resident's identity document"))
+    reason = forms.CharField(label=_("Note (optional)"), max_length=300, required=False,
+                             help_text=_("Kept with the verification, e.g. why a resident "
+                                         "verified by phone is now verified in person."))
+
+    def __init__(self, *args, offices, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Staff verify for their own offices only (usually one).
+        self.fields["office"].queryset = offices
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["display_name", "language"]
+        labels = {"display_name": _("Name other residents see"),
+                  "language": _("Language of e-mails and SMS")}
 
 
 class RegisterUploadForm(forms.Form):

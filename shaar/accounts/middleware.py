@@ -6,6 +6,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from .rules import is_staff_account
+from .seats import holds_trusted_seat
 
 # Pages a staff member without TOTP may still open: log-in, log-out and MFA set-up
 # (allauth lives under /<lang>/accounts/), static files and the health check.
@@ -14,7 +15,8 @@ EXEMPT_MARKERS = ("/accounts/", "/static/", "/media/", "/healthz", "/i18n/", "/s
 
 
 class StaffMfaRequiredMiddleware:
-    """Staff accounts must set up TOTP before they can do anything else."""
+    """Staff accounts and holders of trusted seats (a grant committee, a plan's monitor,
+    the supervisory board) must set up TOTP before they can do anything else."""
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
@@ -24,10 +26,11 @@ class StaffMfaRequiredMiddleware:
         if (
             user.is_authenticated
             and not any(marker in request.path for marker in EXEMPT_MARKERS)
-            and is_staff_account(user)
+            and (is_staff_account(user) or holds_trusted_seat(user))
             and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
         ):
-            messages.warning(request, _("Staff accounts must use two-factor authentication. "
+            messages.warning(request, _("Accounts of staff, committee members, monitors and "
+                                        "board members must use two-factor authentication. "
                                         "Set up an authenticator app to continue."))
             return redirect("mfa_activate_totp")
         return self.get_response(request)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -31,11 +32,23 @@ def voter_key_for_pin(pin: str) -> str:
     return hmac.new(secret, normalise_pin(pin).encode(), hashlib.sha256).hexdigest()
 
 
+def new_username() -> str:
+    """An internal, unique and meaningless user name: people sign in by phone or e-mail."""
+    return f"u-{secrets.token_hex(10)}"
+
+
 class User(AbstractUser):
     """A person with an account. Residents sign up with a mobile number of the city's country
     (City.country_code) or an e-mail address."""
 
-    # username is generated (allauth populates it); people log in by phone or e-mail.
+    # Every way of creating an account (sign-up by e-mail or phone, a directory sign-in,
+    # staff) gets its own random name, so the unique index never sees two empty ones.
+    username = models.CharField(_("username"), max_length=150, unique=True,
+                                default=new_username,
+                                validators=[AbstractUser.username_validator])
+    # The language of e-mails and SMS: the page's language at sign-up, changed in the profile.
+    language = models.CharField(_("language of messages"), max_length=8,
+                                choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
     phone = models.CharField(_("mobile number"), max_length=20, null=True, blank=True,
                              unique=True)
     phone_verified = models.BooleanField(_("mobile number verified"), default=False)
@@ -119,7 +132,9 @@ class RoleAssignment(models.Model):
 
 
 class Verification(models.Model):
-    """How a resident proved residency: one row per user, replaced on re-verification."""
+    """How a resident proved residency: one row per user. It only ever gets stronger (a
+    declared district becomes the register's or the office's), each change recorded in
+    VerificationChange; an account never moves from one personal number to another."""
 
     class Method(models.TextChoices):
         PHONE = "phone", _("SMS-verified phone")
@@ -145,6 +160,33 @@ class Verification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_method_display()}"
+
+
+class VerificationChange(models.Model):
+    """One change of an account's verification, with who made it and why."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="verification_changes")
+    from_method = models.CharField(_("from"), max_length=20, choices=Verification.Method.choices,
+                                   blank=True)
+    from_district = models.ForeignKey("city.District", null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="+")
+    to_method = models.CharField(_("to"), max_length=20, choices=Verification.Method.choices)
+    to_district = models.ForeignKey("city.District", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name=_("changed by"))
+    reason = models.CharField(_("reason"), max_length=300)
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("verification change")
+        verbose_name_plural = _("verification changes")
+        ordering = ["-changed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.from_method or '-'} → {self.to_method}"
 
 
 class RegisterImport(models.Model):
@@ -196,6 +238,8 @@ class Notification(models.Model):
                              related_name="+")
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("message"))
+    # A short text for SMS (one segment where it can); empty: the subject and the body.
+    sms = models.CharField(_("SMS text"), max_length=480, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(_("handled at"), null=True, blank=True)
     channel = models.CharField(max_length=5, choices=Channel.choices, blank=True)

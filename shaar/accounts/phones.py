@@ -1,4 +1,9 @@
-"""Mobile numbers of the city's country (City.country_code), stored in E.164."""
+"""Mobile numbers of the city's country (City.country_code), stored in E.164.
+
+Every place a phone number enters (sign-up, sign-in, password reset, report contact, staff
+forms, the APIs) goes through `normalise_mobile`, so "0700 123 456", "700123456",
+"996700123456" and "+996 (700) 12-34-56" are one number: +996700123456.
+"""
 
 from __future__ import annotations
 
@@ -18,22 +23,36 @@ def example_mobile(region: str, style=phonenumbers.PhoneNumberFormat.INTERNATION
     return phonenumbers.format_number(example, style) if example else ""
 
 
-def normalise_mobile(raw: str, *, region: str | None = None) -> str:
-    """A mobile number of the city's country in E.164 (+996…), from any common way of
-    writing it (0555 123 456, +996 (555) 12-34-56 …)."""
-    region = region or City.current().country_code
+def _parse(raw: str, region: str) -> phonenumbers.PhoneNumber | None:
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
-        number = None
-    if (
-        number is None
-        or not phonenumbers.is_valid_number(number)
-        or phonenumbers.region_code_for_number(number) != region
-        or phonenumbers.number_type(number) not in MOBILE_TYPES
-    ):
+        return None
+    return number if phonenumbers.is_valid_number(number) else None
+
+
+def normalise_mobile(raw: str, *, region: str | None = None) -> str:
+    """A mobile number of the city's country in E.164 (+996…), from any common way of
+    writing it, or a ValidationError that says what is wrong in the page's language."""
+    region = region or City.current().country_code
+    example = {"code": phonenumbers.country_code_for_region(region),
+               "example": example_mobile(region, phonenumbers.PhoneNumberFormat.NATIONAL)}
+    number = _parse(raw, region)
+    if number is None or phonenumbers.region_code_for_number(number) != region:
         raise ValidationError(
             _("Enter a mobile number of this country (+%(code)s), such as %(example)s.")
-            % {"code": phonenumbers.country_code_for_region(region),
-               "example": example_mobile(region)})
+            % example, code="invalid_phone")
+    if phonenumbers.number_type(number) not in MOBILE_TYPES:
+        raise ValidationError(
+            _("This is a landline number. Enter a mobile number, such as %(example)s: "
+              "codes are sent by SMS.") % example, code="not_mobile")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def mobile_or_none(raw: str) -> str | None:
+    """The E.164 form of what a person typed as their mobile number, or None when it is
+    not one (for look-ups, which must not say why)."""
+    try:
+        return normalise_mobile(raw)
+    except ValidationError:
+        return None

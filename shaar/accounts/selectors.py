@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
+
 from .models import User, Verification
+from .phones import mobile_or_none
 
 
 @dataclass(frozen=True)
@@ -29,3 +32,14 @@ def residency_of(user: User) -> Residency | None:
     if verification is None:
         return None
     return Residency(verification.method, verification.voter_key, verification.district_id)
+
+
+def user_by_contact(contact: str) -> User | None:
+    """The account whose e-mail address or mobile number staff typed, in any usual format
+    ("demo@example.org", "0700 123 456", "+996 700 123 456")."""
+    contact = contact.strip()
+    users = get_user_model().objects
+    if "@" in contact:
+        return users.filter(email__iexact=contact).order_by("pk").first()
+    number = mobile_or_none(contact) if contact else None
+    return users.filter(phone=number).first() if number else None

@@ -42,7 +42,7 @@ def send_notification(notification_id: int) -> None:
             send_mail(note.subject, note.body, settings.DEFAULT_FROM_EMAIL, [user.email])
             note.channel = Notification.Channel.EMAIL
         elif user.phone and user.phone_verified:
-            send_sms(to=user.phone, text=f"{note.subject}. {note.body}"[:480])
+            send_sms(to=user.phone, text=note.sms or f"{note.subject}. {note.body}"[:480])
             note.channel = Notification.Channel.SMS
         else:
             logger.info("user %s has no e-mail or verified phone", user.pk)

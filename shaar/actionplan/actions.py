@@ -20,6 +20,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from shaar.accounts.models import User
+from shaar.accounts.selectors import user_by_contact
 
 from . import tasks, uploads
 from .models import (
@@ -299,12 +300,7 @@ def plan_save(*, plan: ActionPlan, by: User) -> ActionPlan:
 def monitor_appoint_by_account(*, plan: ActionPlan, account: str, by: User,
                                organisation: str = "") -> PlanMonitor:
     """Appoint the independent monitor by the e-mail or mobile number of their account."""
-    from django.contrib.auth import get_user_model
-    from django.db.models import Q
-
-    account = account.strip()
-    user = get_user_model().objects.filter(
-        Q(email__iexact=account) | Q(phone=account)).first() if account else None
+    user = user_by_contact(account)
     if user is None:
         raise ValidationError({"account": _("No account has this e-mail or mobile number.")})
     return monitor_appoint(plan=plan, user=user, by=by, organisation=organisation)

@@ -34,7 +34,9 @@ class ActionplanConfig(AppConfig):
 
     def ready(self) -> None:
         from auditlog.registry import auditlog
+        from django.db.models import Q
 
+        from shaar.accounts import seats
         from shaar.web.registry import NavItem, register_home, register_nav
 
         from . import models
@@ -47,3 +49,8 @@ class ActionplanConfig(AppConfig):
                       models.BoardMember, models.Meeting, models.Attendance, models.Decision,
                       models.MeetingDocument):
             auditlog.register(model)
+        seats.register(models.PlanMonitor, lambda: Q(ogp_monitoring__active=True))
+        # A member whose term has not ended (a future term counts: they prepare for it).
+        seats.register(models.BoardMember, lambda: Q(ogp_board_seats__isnull=False) & (
+            Q(ogp_board_seats__term_end__isnull=True)
+            | Q(ogp_board_seats__term_end__gte=models.city_today())))

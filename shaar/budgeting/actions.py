@@ -15,10 +15,9 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from shaar.accounts.models import RegisterEntry, User, Verification, voter_key_for_pin
-from shaar.accounts.notifications import notify
+from shaar.accounts.notifications import Message, notify
 from shaar.accounts.selectors import residency_of
 from shaar.web.uploads import check_document, clean_photo
 
@@ -378,12 +377,13 @@ def pool_count(*, pool: Pool) -> PoolResult:
 # --- Notifications ------------------------------------------------------------------------
 
 def _notify_status(proposal: Proposal) -> None:
-    with override(settings.LANGUAGE_CODE):
-        subject = _("Your proposal: %(title)s") % {"title": proposal.title}
-        body = (_("The status of your proposal “%(title)s” is now: %(status)s.\n%(reason)s")
-                % {"title": proposal.title, "status": proposal.get_status_display(),
-                   "reason": proposal.review_reason})
-        notify([proposal.author], subject=subject, body=body)
+    notify([proposal.author], lambda: Message(
+        subject=_("Your proposal: %(title)s") % {"title": proposal.title},
+        body=_("The status of your proposal “%(title)s” is now: %(status)s.\n%(reason)s")
+        % {"title": proposal.title, "status": proposal.get_status_display(),
+           "reason": proposal.review_reason},
+        sms=_("Proposal «%(title)s»: %(status)s")
+        % {"title": proposal.title[:30], "status": proposal.get_status_display()}))
 
 
 # --- Proposals ----------------------------------------------------------------------------
@@ -564,10 +564,10 @@ def proposal_merge(*, duplicate: Proposal, into: Proposal, by: User, reason: str
     duplicate.save(update_fields=["status", "merged_into", "review_reason", "reviewed_by",
                                   "updated_at"])
     _notify_status(duplicate)
-    with override(settings.LANGUAGE_CODE):
-        notify([into.author], subject=_("Your proposal: %(title)s") % {"title": into.title},
-               body=_("A similar proposal, “%(other)s”, was merged into yours.")
-               % {"other": duplicate.title})
+    notify([into.author], lambda: Message(
+        subject=_("Your proposal: %(title)s") % {"title": into.title},
+        body=_("A similar proposal, “%(other)s”, was merged into yours.")
+        % {"other": duplicate.title}))
     return duplicate
 
 
@@ -607,9 +607,9 @@ def implementation_update(*, implementation: Implementation, by: User, status: s
         update.save()
         followers = [follow.user for follow in
                      Follow.objects.filter(implementation=impl).select_related("user")]
-        with override(settings.LANGUAGE_CODE):
-            notify(followers, subject=_("Update on %(title)s") % {"title": impl.proposal.title},
-                   body=update.text)
+        notify(followers, lambda: Message(
+            subject=_("Update on %(title)s") % {"title": impl.proposal.title},
+            body=update.text))
     return impl
 
 

@@ -139,11 +139,19 @@ class District(NamedMixin, SampleDataMixin):
     # GeoJSON geometry (Polygon or MultiPolygon) in WGS 84 longitude/latitude order.
     boundary = models.JSONField(_("boundary (GeoJSON)"), null=True, blank=True)
     boundary_is_approximate = models.BooleanField(_("boundary is approximate"), default=True)
+    # Where residents of the district verify in person and vote on paper.
+    office_ky = models.TextField(_("district office: address and hours (Kyrgyz)"), blank=True)
+    office_ru = models.TextField(_("district office: address and hours (Russian)"), blank=True)
+    office_en = models.TextField(_("district office: address and hours (English)"), blank=True)
 
     class Meta:
         verbose_name = _("district")
         verbose_name_plural = _("districts")
         ordering = ["code"]
+
+    @property
+    def office(self) -> str:
+        return localized(self, "office")
 
     def clean(self) -> None:
         from .geo import validate_geometry

@@ -17,9 +17,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from shaar.accounts.models import User
+from shaar.accounts.phones import normalise_mobile
 from shaar.city.geo import validate_point
 from shaar.city.models import Department, District, Organisation
 from shaar.city.selectors import district_for_point
@@ -152,6 +154,7 @@ def report_create(*, category: Category, lat: float, lon: float, description: st
     if not description:
         raise ValidationError({"description": _("Please describe the problem.")})
     cleaned_answers = clean_answers(category=category, raw=answers or {})
+    contact_phone = _contact_phone(contact_phone)
     photo_list = [photo_checks.read_upload(p) for p in photos] + list(photo_bytes)
     if len(photo_list) > settings.FEEDBACK_PHOTO_MAX_COUNT:
         raise ValidationError({"photos": _("You can attach at most %(n)d photos.")
@@ -161,13 +164,15 @@ def report_create(*, category: Category, lat: float, lon: float, description: st
     district = district_for_point(lat=lat, lon=lon)
     department, organisation = route_for(category=category, district=district)
     now = created_at or timezone.now()
+    language = (get_language() or "").split("-")[0]
     report = Report(
         category=category, lat=lat, lon=lon, address=address.strip()[:300], district=district,
         description=description, answers=cleaned_answers, reporter=reporter,
         contact_name=contact_name.strip(), contact_email=contact_email.strip(),
-        contact_phone=contact_phone.strip(), channel=channel, registered_by=registered_by,
+        contact_phone=contact_phone, channel=channel, registered_by=registered_by,
         client=client, department=department, organisation=organisation,
-        created_at=now, updated_at=now)
+        created_at=now, updated_at=now,
+        language=language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE)
     report.set_due_dates()
     # Field checks only: the related rows were just loaded, and the database enforces
     # the coordinate constraints, so no extra query per foreign key or constraint.
@@ -175,6 +180,16 @@ def report_create(*, category: Category, lat: float, lon: float, description: st
                                "organisation", "reporter", "registered_by", "client"],
                       validate_unique=False, validate_constraints=False)
     return _save_new_report(report, cleaned_photos, actor=registered_by or reporter)
+
+
+def _contact_phone(raw: str) -> str:
+    """The reporter's number for SMS updates in E.164, whatever the channel it came by."""
+    if not raw.strip():
+        return ""
+    try:
+        return normalise_mobile(raw)
+    except ValidationError as exc:
+        raise ValidationError({"contact_phone": exc.messages}) from None
 
 
 def _save_new_report(report: Report, cleaned_photos: list, *, actor: User | None) -> Report:

@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from shaar.accounts.forms import MobileNumberField
 from shaar.accounts.models import Role, User
 from shaar.city.models import Department, District, Organisation
 
@@ -60,8 +61,8 @@ class ReportForm(forms.Form):
     contact_name = forms.CharField(label=_("Your name (optional)"), max_length=200,
                                    required=False)
     contact_email = forms.EmailField(label=_("E-mail for updates (optional)"), required=False)
-    contact_phone = forms.CharField(label=_("Phone for SMS updates (optional)"), max_length=30,
-                                    required=False)
+    contact_phone = MobileNumberField(label=_("Phone for SMS updates (optional)"),
+                                      required=False)
 
     def __init__(self, *args, category: Category | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)

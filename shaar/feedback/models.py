@@ -224,6 +224,9 @@ class Report(SampleDataMixin):
     contact_name = models.CharField(_("name"), max_length=200, blank=True)
     contact_email = models.EmailField(_("e-mail"), blank=True)
     contact_phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # The interface language the report was sent in: updates to the reporter use it.
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES,
+                                default=settings.LANGUAGE_CODE)
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                       on_delete=models.SET_NULL, related_name="+")
     client = models.ForeignKey("feedback.ApiClient", null=True, blank=True,

@@ -41,9 +41,9 @@ def make_thumbnail(photo_id: int) -> None:
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def notify_reporter(event_id: int) -> None:
-    """Tell the reporter (by e-mail and/or SMS) that their report changed."""
+    """Tell the reporter (by e-mail and/or SMS) that their report changed, in their language
+    (their account's, else the one the report was sent in), with the city's public words."""
     from shaar.accounts.sms import send_sms
-    from shaar.city.models import City
 
     from .models import ReportEvent
 
@@ -58,21 +58,39 @@ def notify_reporter(event_id: int) -> None:
                                      else "")
     if not email and not phone:
         return
-    city = City.current()
-    with translation.override(city.default_language):
+    with translation.override(reporter.language if reporter else report.language):
         url = absolute_url(reverse("feedback:follow", args=[report.token]))
-        if event.kind == ReportEvent.Kind.CREATED:
-            text = _("Your report #%(id)s has been received. Follow it here: %(url)s")
-        elif event.kind == ReportEvent.Kind.REPLY:
-            text = _("Your report #%(id)s has a new reply. Read it here: %(url)s")
-        else:
-            text = _("Your report #%(id)s is now “%(status)s”. Details: %(url)s")
-        message = text % {"id": report.pk, "url": url,
-                          "status": report.get_status_display()}
         if email:
-            send_mail(_("Report #%(id)s") % {"id": report.pk}, message, None, [email])
+            send_mail(_("Report #%(id)s") % {"id": report.pk}, _email_text(event, url), None,
+                      [email])
         if phone:
-            send_sms(to=phone, text=message)
+            send_sms(to=phone, text=_sms_text(event, url))
+
+
+def _email_text(event, url: str) -> str:
+    report = event.report
+    values = {"id": report.pk, "url": url, "status": report.get_status_display(),
+              "text": event.text}
+    if event.kind == event.Kind.CREATED:
+        return _("Your report #%(id)s has been received. Follow it here: %(url)s") % values
+    if event.kind == event.Kind.REPLY:
+        return _("The city replied to your report #%(id)s:\n\n%(text)s\n\nDetails: %(url)s"
+                 ) % values
+    if event.text:
+        return _("Your report #%(id)s is now “%(status)s”. The city wrote:\n\n%(text)s\n\n"
+                 "Details: %(url)s") % values
+    return _("Your report #%(id)s is now “%(status)s”. Details: %(url)s") % values
+
+
+def _sms_text(event, url: str) -> str:
+    """Short, to fit one SMS where the link allows; the reply itself is on the page."""
+    report = event.report
+    values = {"id": report.pk, "url": url, "status": report.get_status_display()}
+    if event.kind == event.Kind.CREATED:
+        return _("Report #%(id)s received: %(url)s") % values
+    if event.kind == event.Kind.REPLY:
+        return _("Reply to report #%(id)s: %(url)s") % values
+    return _("Report #%(id)s: %(status)s. %(url)s") % values
 
 
 @shared_task

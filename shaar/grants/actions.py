@@ -13,14 +13,16 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from shaar.accounts.models import Role, Verification
-from shaar.accounts.notifications import notify
+from shaar.accounts.notifications import Message, notify
+from shaar.accounts.selectors import user_by_contact
 from shaar.city.models import Organisation
 from shaar.lib.urls import absolute_url
 from shaar.web.uploads import check_document, clean_photo
@@ -130,8 +132,7 @@ def member_add(*, profile: ApplicantProfile, user, account: str,
                is_representative: bool) -> Membership:
     """Add a member by mobile number or e-mail; representatives may act for it."""
     _require_representative(user, profile)
-    account = account.strip()
-    person = get_user_model().objects.filter(Q(phone=account) | Q(email__iexact=account)).first()
+    person = user_by_contact(account)
     if person is None:
         raise ValidationError(_("No account has this mobile number or e-mail."))
     if is_representative and not Verification.objects.filter(user=person).exists():
@@ -163,10 +164,11 @@ def clarification_answer(*, clarification: Clarification, user, answer: str) -> 
     clarification.answered_at = timezone.now()
     clarification.full_clean()
     clarification.save(update_fields=["answer", "answered_by", "answered_at"])
-    notify([clarification.asked_by], subject=_("Your question about a grant call was answered"),
-           body=_("The city answered your question about “%(call)s”: %(url)s")
-           % {"call": clarification.call.title,
-              "url": _url("grants:call-detail", clarification.call.code)})
+    notify([clarification.asked_by], lambda: Message(
+        subject=_("Your question about a grant call was answered"),
+        body=_("The city answered your question about “%(call)s”: %(url)s")
+        % {"call": clarification.call.title,
+           "url": _url("grants:call-detail", clarification.call.code)}))
     return clarification
 
 
@@ -188,10 +190,11 @@ def calls_close_due() -> int:
                 continue
             call = Call.objects.get(id=call_id)
             notify([seat.user for seat in call.committee.select_related("user")],
-                   subject=_("A grant call is closed: evaluation can start"),
-                   body=_("“%(call)s” closed. Declare conflicts of interest and score the "
-                          "applications: %(url)s")
-                   % {"call": call.title, "url": _url("grants:committee-call", call.code)})
+                   lambda call=call: Message(
+                       subject=_("A grant call is closed: evaluation can start"),
+                       body=_("“%(call)s” closed. Declare conflicts of interest and score the "
+                              "applications: %(url)s")
+                       % {"call": call.title, "url": _url("grants:committee-call", call.code)}))
             count += 1
     return count
 
@@ -315,13 +318,14 @@ def application_submit(*, application: Application, user) -> Application:
     application.status = Application.Status.SUBMITTED
     application.submitted_at = now
     application.save(update_fields=["status", "submitted_at", "updated_at"])
-    notify(_representatives(application.profile),
-           subject=_("Grant application submitted"),
-           body=_("“%(title)s” was submitted to “%(call)s” on %(when)s. You can follow its "
-                  "status at %(url)s")
-           % {"title": application.title, "call": application.call.title,
-              "when": timezone.localtime(now).strftime("%d.%m.%Y %H:%M:%S"),
-              "url": _url("grants:application", application.id)})
+    notify(_representatives(application.profile), lambda: Message(
+        subject=_("Grant application submitted"),
+        body=_("“%(title)s” was submitted to “%(call)s” on %(when)s. You can follow its "
+               "status at %(url)s")
+        % {"title": application.title, "call": application.call.title,
+           # To the second: the deadline is decided to the second.
+           "when": timezone.localtime(now).strftime("%d.%m.%Y %H:%M:%S"),
+           "url": _url("grants:application", application.id)}))
     return application
 
 
@@ -337,9 +341,10 @@ def application_withdraw(*, application: Application, user) -> Application:
     application.status = Application.Status.WITHDRAWN
     application.withdrawn_at = now
     application.save(update_fields=["status", "withdrawn_at", "updated_at"])
-    notify(_representatives(application.profile), subject=_("Grant application withdrawn"),
-           body=_("“%(title)s” was withdrawn from “%(call)s”.")
-           % {"title": application.title, "call": application.call.title})
+    notify(_representatives(application.profile), lambda: Message(
+        subject=_("Grant application withdrawn"),
+        body=_("“%(title)s” was withdrawn from “%(call)s”.")
+        % {"title": application.title, "call": application.call.title}))
     return application
 
 
@@ -512,16 +517,8 @@ def call_publish_decisions(*, call: Call, user) -> list[Award]:
         if decision.awarded:
             awards.append(Award.objects.create(application=application, amount=decision.amount,
                                                is_sample=application.is_sample))
-            subject = _("Your project was awarded a grant")
-            body = _("“%(title)s” was awarded %(amount)s som. The city will contact you about "
-                     "the grant agreement. %(url)s")
-        else:
-            subject = _("Grant decision")
-            body = _("“%(title)s” was not awarded a grant this time. The scores and the list "
-                     "of awards are public: %(url)s")
-        notify(_representatives(application.profile), subject=subject,
-               body=body % {"title": application.title, "amount": decision.amount,
-                            "url": _url("grants:call-detail", call.code)})
+        notify(_representatives(application.profile),
+               lambda application=application: _decision_message(application, call))
     call.status = Call.Status.DECIDED
     call.decided_at = now
     call.save(update_fields=["status", "decided_at"])
@@ -608,10 +605,11 @@ def tranche_pay(*, tranche: Tranche, user, paid_on: datetime.date, paid_amount: 
     tranche.paid_amount = paid_amount
     tranche.full_clean()
     tranche.save(update_fields=["status", "paid_on", "paid_amount"])
-    notify(_representatives(award.application.profile), subject=_("Grant tranche paid"),
-           body=_("Tranche %(number)d of %(amount)s som for “%(title)s” was paid on %(date)s.")
-           % {"number": tranche.number, "amount": paid_amount,
-              "title": award.application.title, "date": paid_on.strftime("%d.%m.%Y")})
+    notify(_representatives(award.application.profile), lambda: Message(
+        subject=_("Grant tranche paid"),
+        body=_("Tranche %(number)d of %(amount)s som for “%(title)s” was paid on %(date)s.")
+        % {"number": tranche.number, "amount": paid_amount,
+           "title": award.application.title, "date": date_format(paid_on, "SHORT_DATE_FORMAT")}))
     return tranche
 
 
@@ -657,10 +655,11 @@ def report_submit(*, award: Award, user, kind: str, narrative: str,
         item.image.save(photo.name, photo, save=False)
         item.save()
     managers = get_user_model().objects.filter(roles__role=Role.CITY_ADMIN).distinct()
-    notify(managers, subject=_("A grantee sent a report"),
-           body=_("%(kind)s for “%(title)s” is waiting for review: %(url)s")
-           % {"kind": report.get_kind_display(), "title": award.application.title,
-              "url": _url("grants:award-manage", award.id)})
+    notify(managers, lambda: Message(
+        subject=_("A grantee sent a report"),
+        body=_("%(kind)s for “%(title)s” is waiting for review: %(url)s")
+        % {"kind": report.get_kind_display(), "title": award.application.title,
+           "url": _url("grants:award-manage", award.id)}))
     return report
 
 
@@ -685,13 +684,25 @@ def report_review(*, report: Report, user, accept: bool, comment: str = "") -> R
         award.status = Award.Status.CLOSED
         award.closed_at = now
         award.save(update_fields=["status", "closed_at"])
-    notify(_representatives(award.application.profile),
-           subject=_("Your grant report was accepted") if accept
-           else _("Your grant report was returned"),
-           body=_("%(kind)s for “%(title)s”: %(comment)s")
-           % {"kind": report.get_kind_display(), "title": award.application.title,
-              "comment": comment or "-"})
+    notify(_representatives(award.application.profile), lambda: Message(
+        subject=_("Your grant report was accepted") if accept
+        else _("Your grant report was returned"),
+        body=_("%(kind)s for “%(title)s”: %(comment)s")
+        % {"kind": report.get_kind_display(), "title": award.application.title,
+           "comment": comment or "-"}))
     return report
+
+
+def _decision_message(application: Application, call: Call) -> Message:
+    values = {"title": application.title, "amount": application.decision.amount,
+              "url": _url("grants:call-detail", call.code)}
+    if application.decision.awarded:
+        return Message(subject=_("Your project was awarded a grant"),
+                       body=_("“%(title)s” was awarded %(amount)s som. The city will contact "
+                              "you about the grant agreement. %(url)s") % values)
+    return Message(subject=_("Grant decision"),
+                   body=_("“%(title)s” was not awarded a grant this time. The scores and the "
+                          "list of awards are public: %(url)s") % values)
 
 
 def share(part: int, whole: int) -> Decimal:

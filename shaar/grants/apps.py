@@ -8,7 +8,9 @@ class GrantsConfig(AppConfig):
 
     def ready(self) -> None:
         from auditlog.registry import auditlog
+        from django.db.models import Q
 
+        from shaar.accounts import seats
         from shaar.web.registry import NavItem, register_home, register_nav
 
         from . import models
@@ -20,5 +22,7 @@ class GrantsConfig(AppConfig):
                       models.Evaluation, models.Score, models.Decision, models.Award,
                       models.Tranche, models.Report):
             auditlog.register(model)
+        seats.register(models.CommitteeMember,
+                       lambda: Q(grant_committees__isnull=False))
         register_nav(NavItem(_("Grants"), "grants:index", order=50))
         register_home(home_cards, order=50)

@@ -76,10 +76,11 @@ def give_totp(user: User) -> None:
 
 
 def make_staff(role: Role, name: str | None = None, *, department: Department | None = None,
-               organisation: Organisation | None = None, totp: bool = True) -> User:
+               organisation: Organisation | None = None, district: District | None = None,
+               totp: bool = True) -> User:
     user = make_user(name)
     RoleAssignment.objects.create(user=user, role=role, department=department,
-                                  organisation=organisation)
+                                  organisation=organisation, district=district)
     if totp:
         give_totp(user)
     return user

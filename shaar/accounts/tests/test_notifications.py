@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from shaar.accounts.models import Notification
-from shaar.accounts.notifications import notify
+from shaar.accounts.notifications import Message, notify
 from shaar.accounts.sms import SmsError, locmem
 from shaar.accounts.tasks import send_notification, sweep_notifications
 from shaar.lib.testing import make_user
@@ -36,7 +36,7 @@ def phone_user(name: str):
 def test_it_sends_each_notification_once_however_often_the_task_runs() -> None:
     alice, bob = make_user("alice"), phone_user("bob")
     with transaction.atomic():
-        notify([alice, bob, alice, None], subject="Hello", body="Body")
+        notify([alice, bob, alice, None], lambda: Message("Hello", "Body"))
     rows = list(Notification.objects.order_by("pk"))
     assert [(row.user, row.channel) for row in rows] == [(alice, "email"), (bob, "sms")]
     assert all(row.sent_at for row in rows)
@@ -49,7 +49,7 @@ def test_it_sends_each_notification_once_however_often_the_task_runs() -> None:
 def test_it_notifies_nobody_when_the_action_rolls_back() -> None:
     alice = make_user("alice")
     with pytest.raises(RuntimeError), transaction.atomic():
-        notify([alice], subject="Hello", body="Body")
+        notify([alice], lambda: Message("Hello", "Body"))
         raise RuntimeError("the action failed")
     assert not Notification.objects.exists()
     assert mail.outbox == []
@@ -63,7 +63,7 @@ def test_it_keeps_a_notification_pending_when_the_gateway_refuses_it(monkeypatch
 
     monkeypatch.setattr("shaar.accounts.tasks.send_sms", refuse)
     with transaction.atomic():
-        notify([bob], subject="Hello", body="Body")
+        notify([bob], lambda: Message("Hello", "Body"))
     row = Notification.objects.get()
     assert row.sent_at is None  # retried later by Celery, not marked sent
 

@@ -103,13 +103,13 @@ def hang_and_kill(drill: dict, log: Path, **hang: str) -> float:
 NOTIFY = f"""
 from django.db import transaction
 from shaar.accounts.models import User
-from shaar.accounts.notifications import notify
+from shaar.accounts.notifications import Message, notify
 users = [User.objects.create(username=f"drill-{{n}}",
                              email=f"r{{n}}@example.org" if n % 2 else "",
                              phone=None if n % 2 else f"+996700{{n:06d}}", phone_verified=True)
          for n in range({BATCH})]
 with transaction.atomic():
-    notify(users, subject="Drill", body="One message each")
+    notify(users, lambda: Message("Drill", "One message each"))
 """
 
 
