@@ -15,29 +15,39 @@ from .models import Role, RoleAssignment, User, Verification
 DEMO_PASSWORD = "shaar-demo-2027"  # noqa: S105 (sample accounts only)
 
 PERSONAS = [
-    # username, display name, role, department code
-    ("demo-resident", "Айгүл (sample resident)", None, None),
-    ("demo-moderator", "Moderator (sample)", Role.MODERATOR, None),
-    ("demo-reviewer", "Reviewer (sample)", Role.REVIEWER, None),
-    ("demo-department", "Department staff (sample)", Role.DEPARTMENT_STAFF, "urban-development"),
-    ("demo-admin", "City administrator (sample)", Role.CITY_ADMIN, None),
+    # username, display name, role, department code, district code
+    ("demo-resident", "Айгүл (sample resident)", None, None, None),
+    ("demo-moderator", "Moderator (sample)", Role.MODERATOR, None, None),
+    ("demo-reviewer", "Reviewer (sample)", Role.REVIEWER, None, None),
+    ("demo-department", "Department staff (sample)", Role.DEPARTMENT_STAFF, "urban-development",
+     None),
+    ("demo-office", "District office staff (sample)", Role.DISTRICT_OFFICE, None, "pervomaisky"),
+    ("demo-admin", "City administrator (sample)", Role.CITY_ADMIN, None, None),
 ]
 
 
+def persona(username: str, display_name: str) -> User:
+    """A sample account with a verified e-mail address and the demo password."""
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={"display_name": display_name, "email": f"{username}@example.org"},
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    EmailAddress.objects.get_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True})
+    return user
+
+
 def seed() -> None:
-    for username, display_name, role, department_code in PERSONAS:
-        user, created = User.objects.get_or_create(
-            username=username,
-            defaults={"display_name": display_name, "email": f"{username}@example.org"},
-        )
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save(update_fields=["password"])
-        EmailAddress.objects.get_or_create(
-            user=user, email=user.email, defaults={"verified": True, "primary": True})
+    for username, display_name, role, department_code, district_code in PERSONAS:
+        user = persona(username, display_name)
         if role:
-            department = Department.objects.filter(code=department_code).first()
-            RoleAssignment.objects.get_or_create(user=user, role=role, department=department)
+            RoleAssignment.objects.get_or_create(
+                user=user, role=role,
+                department=Department.objects.filter(code=department_code).first(),
+                district=District.objects.filter(code=district_code).first())
     resident = User.objects.get(username="demo-resident")
     Verification.objects.get_or_create(
         user=resident,

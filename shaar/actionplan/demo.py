@@ -14,6 +14,7 @@ import datetime
 
 from django.utils import timezone
 
+from shaar.accounts.demo import persona
 from shaar.city.models import Department
 
 from .models import (
@@ -254,12 +255,15 @@ def seed() -> None:
                                    "районам (пример).",
                   "responded_at": _dt(D(2024, 12, 20)), "is_sample": True})
     today = timezone.localdate()
-    for name, sector, position, ky, ru, en in BOARD:
+    # The first member signs in as demo-board (a trusted seat: two-factor at first log-in).
+    board_account = persona("demo-board", "Board member (sample)")
+    for index, (name, sector, position, ky, ru, en) in enumerate(BOARD):
         BoardMember.objects.update_or_create(
             name=name, defaults={"sector": sector, "position": position, "organisation_ky": ky,
                                  "organisation_ru": ru, "organisation_en": en,
                                  "term_start": D(2024, 9, 1),
-                                 "term_end": D(today.year + 1, 12, 31), "is_sample": True})
+                                 "term_end": D(today.year + 1, 12, 31), "is_sample": True,
+                                 "user": board_account if index == 0 else None})
     meeting, _m = Meeting.objects.update_or_create(
         title_en="Supervisory board: mid-year review (sample)",
         defaults={"plan": plan, "title_ky": "Көзөмөл кеңеши: жарым жылдык жыйынтык (үлгү)",
@@ -296,19 +300,7 @@ def seed() -> None:
 
 def _seed_monitor(plan: ActionPlan) -> None:
     """A sample independent monitor account (same demo password as the other personas)."""
-    from allauth.account.models import EmailAddress
-
-    from shaar.accounts.demo import DEMO_PASSWORD
-    from shaar.accounts.models import User
-
-    user, created = User.objects.get_or_create(
-        username="demo-monitor", defaults={"display_name": "Independent monitor (sample)",
-                                           "email": "demo-monitor@example.org"})
-    if created:
-        user.set_password(DEMO_PASSWORD)
-        user.save(update_fields=["password"])
-    EmailAddress.objects.get_or_create(user=user, email=user.email,
-                                       defaults={"verified": True, "primary": True})
+    user = persona("demo-monitor", "Independent monitor (sample)")
     PlanMonitor.objects.update_or_create(
         plan=plan, user=user, defaults={"organisation": "Independent researcher (sample)",
                                         "active": True})

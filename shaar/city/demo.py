@@ -65,7 +65,13 @@ def seed() -> None:
         District.objects.update_or_create(
             code=code,
             defaults={"name_ky": ky, "name_ru": ru, "name_en": en, "population": population,
-                      "boundary": boundary, "boundary_is_approximate": True, "is_sample": True},
+                      "boundary": boundary, "boundary_is_approximate": True, "is_sample": True,
+                      "office_ky": f"{ky} администрациясы, 1-кабинет. Дш–Жм 9:00–18:00 "
+                                   "(үлгү дарек)",
+                      "office_ru": f"Администрация: {ru}, кабинет 1. Пн–Пт 9:00–18:00 "
+                                   "(адрес-пример)",
+                      "office_en": f"{en} administration, room 1. Mon–Fri 9:00–18:00 "
+                                   "(sample address)"},
         )
     for code, ky, ru, en in DEPARTMENTS:
         Department.objects.update_or_create(

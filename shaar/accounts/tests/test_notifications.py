@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from shaar.accounts.models import Notification
 from shaar.accounts.notifications import Message, notify
@@ -92,3 +92,29 @@ def test_the_sweep_requeues_lost_notifications_and_deletes_old_ones(settings) ->
     assert pending == {in_flight.pk, stale.pk}
     assert not Notification.objects.filter(pk=expired.pk).exists()
     assert Notification.objects.filter(pk=kept.pk).exists()
+
+
+def test_it_writes_each_message_in_its_recipients_language() -> None:
+    from django.utils.translation import gettext
+
+    subject = "Grant decision"  # a string of the grants catalogue
+    alice, bob = make_user("alice"), phone_user("bob")
+    alice.language, bob.language = "ru", "ky"
+    alice.save(update_fields=["language"])
+    bob.save(update_fields=["language"])
+    languages = []
+
+    def compose() -> Message:
+        languages.append(translation.get_language())
+        return Message(subject=gettext(subject), body="-", sms=gettext(subject))
+
+    with transaction.atomic():
+        notify([alice, bob], compose)
+    with translation.override("ru"):
+        in_russian = gettext(subject)
+    with translation.override("ky"):
+        in_kyrgyz = gettext(subject)
+    assert in_russian != in_kyrgyz != subject
+    assert sorted(languages) == ["ky", "ru"]
+    assert mail.outbox[0].subject == in_russian
+    assert locmem.outbox[0]["text"] == in_kyrgyz  # the short SMS text, not subject + body

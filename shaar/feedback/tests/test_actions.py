@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from shaar.accounts.models import Role
 from shaar.lib.testing import BaseTestCase, make_district, make_organisation, make_staff
@@ -259,6 +259,29 @@ class ResidentTests(BaseTestCase):
         self.assertEqual(len(mail.outbox), 1)
         self.assertEqual(mail.outbox[0].to, ["r@example.org"])
         self.assertIn(str(self.report.token), mail.outbox[0].body)
+
+    def test_it_writes_to_the_reporter_in_their_language_with_the_citys_words(self):
+        with translation.override("ru"):
+            report = make_report(self.category, self.district, contact_email="ru@example.org")
+        mail.outbox.clear()
+        with self.captureOnCommitCallbacks(execute=True):
+            report_change_status(report=report, actor=self.official, status=Status.RESOLVED,
+                                 note="Яма заделана 5 декабря.")
+            report_reply(report=report, actor=self.official, text="Спасибо за сообщение.")
+        with translation.override("ru"):
+            resolved = str(Status.RESOLVED.label)
+        self.assertEqual(len(mail.outbox), 2)
+        self.assertIn(resolved, mail.outbox[0].body)
+        self.assertIn("Яма заделана 5 декабря.", mail.outbox[0].body)
+        self.assertIn("Спасибо за сообщение.", mail.outbox[1].body)
+        self.assertNotIn("Your report", mail.outbox[0].body)
+
+    def test_it_stores_a_contact_phone_in_e164_whatever_the_channel(self):
+        report = make_report(self.category, self.district, contact_phone="0700 555 123")
+        self.assertEqual(report.contact_phone, "+996700555123")
+        with self.assertRaises(ValidationError) as ctx:
+            make_report(self.category, self.district, contact_phone="0312 61 11 77")
+        self.assertIn("contact_phone", ctx.exception.message_dict)
 
     def test_it_sends_an_sms_when_the_reporter_left_a_phone(self):
         from shaar.accounts.sms import locmem
