@@ -31,6 +31,7 @@ from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, reso
 from django.utils import translation
 
 from shaar.accounts.models import Role
+from shaar.city.models import District
 from shaar.lib.testing import make_department, make_organisation, make_resident, make_staff
 
 ANONYMOUS = "anonymous"
@@ -41,8 +42,9 @@ STAFF_B = "staff of department B"
 PROVIDER = "provider staff"
 EVALUATOR = "evaluator"
 BOARD = "board member"
+CLERK = "district office staff"
 ADMINISTRATOR = "administrator"
-ROLES = (ANONYMOUS, RESIDENT, MODERATOR, STAFF_A, STAFF_B, PROVIDER, EVALUATOR, BOARD,
+ROLES = (ANONYMOUS, RESIDENT, MODERATOR, STAFF_A, STAFF_B, PROVIDER, EVALUATOR, BOARD, CLERK,
          ADMINISTRATOR)
 EVERYONE = frozenset(ROLES)
 SIGNED_IN = EVERYONE - {ANONYMOUS}
@@ -105,9 +107,11 @@ EXPECTED: dict[str, Access] = {
     "api-1:city_detail": public("public city data"),
     # Resident accounts
     "accounts:verify": signed_in("a resident's own verification page"),
-    "accounts:verify-in-person": only(STAFF_A, STAFF_B, ADMINISTRATOR,
-                                      why="accounts.verify_in_person: department staff "
-                                          "and city administrators"),
+    "accounts:profile": signed_in("a person's own profile"),
+    "accounts:password-new": Access(NOBODY, "only just after signing in with an SMS code; "
+                                    "otherwise a redirect to the usual password change"),
+    "accounts:verify-in-person": only(CLERK, why="accounts.open_district_office: staff of a "
+                                                 "district office"),
     # allauth: pages that need no account, pages for the signed-in user
     "account_login": Access(frozenset({ANONYMOUS}), "signed-in users are sent on"),
     "account_signup": Access(frozenset({ANONYMOUS}), "signed-in users are sent on"),
@@ -224,6 +228,8 @@ class UrlMatrixTests(TestCase):
                                  organisation=make_organisation("matrix-provider")),
             EVALUATOR: make_staff(Role.GRANT_EVALUATOR, "m-evaluator"),
             BOARD: make_staff(Role.BOARD_MEMBER, "m-board"),
+            CLERK: make_staff(Role.DISTRICT_OFFICE, "m-clerk",
+                              district=District.objects.order_by("pk").first()),
             ADMINISTRATOR: make_staff(Role.CITY_ADMIN, "m-admin"),
         }
         admin = cls.users[ADMINISTRATOR]
