@@ -302,3 +302,18 @@ class AuditTrailTests(BaseTestCase):
         self.admin.save()
         self.client.force_login(self.admin)
         self.assertEqual(self.client.get("/en/admin/auditlog/logentry/").status_code, 200)
+
+
+class VerifyLinkTests(BaseTestCase):
+    def test_the_ballot_link_names_what_the_pool_accepts_and_comes_back(self) -> None:
+        from shaar.budgeting.tests.factories import make_voting_cycle
+
+        user = make_user(phone="+996555123456", phone_verified=True)
+        actions.verification_by_phone(user=user, district=self.district)
+        cycle, city, *_rest = make_voting_cycle(district=self.district)
+        self.client.force_login(user)
+        ballot = f"/en/budget/{cycle.slug}/vote/{city.pk}/"
+        page = self.client.get(ballot)
+        self.assertContains(page, "/en/me/verify/?next=%2Fen%2Fbudget%2F"
+                                  f"{cycle.slug}%2Fvote%2F{city.pk}%2F&amp;needs="
+                                  "in_person%2Cregister")
