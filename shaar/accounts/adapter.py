@@ -45,12 +45,12 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_unknown_account_sms(self, phone: str, **kwargs) -> None:
         # Prevents enumeration: the answer on screen is the same whether or not the
         # number has an account; only the phone's owner learns there is none.
-        send_sms(to=phone, text=_("Someone asked for a Shaar code for this number, "
-                                  "but it has no account. Sign up at the city's website."))
+        send_sms(to=phone, text=_("Shaar: this number has no account. Sign up on the "
+                                  "city's site."))
 
     def send_account_already_exists_sms(self, phone: str) -> None:
-        send_sms(to=phone, text=_("This number already has a Shaar account. "
-                                  "Log in or reset your password."))
+        send_sms(to=phone, text=_("Shaar: this number has an account. Log in or reset "
+                                  "your password."))
 
     def set_phone(self, user: User, phone: str, verified: bool) -> None:
         user.phone = phone

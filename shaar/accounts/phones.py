@@ -56,3 +56,15 @@ def mobile_or_none(raw: str) -> str | None:
         return normalise_mobile(raw)
     except ValidationError:
         return None
+
+
+def normalise_phone(raw: str, *, field: str = "phone") -> str:
+    """Any phone number (landline or mobile) in E.164; one of the city's country unless it
+    is written with another "+<country code>". Empty stays empty. Errors name `field`."""
+    if not raw.strip():
+        return ""
+    number = _parse(raw, City.current().country_code)
+    if number is None:
+        raise ValidationError({field: _("Enter a phone number, such as %(example)s.")
+                               % {"example": example_mobile(City.current().country_code)}})
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

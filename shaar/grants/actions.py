@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from shaar.accounts.models import Role, Verification
 from shaar.accounts.notifications import Message, notify
+from shaar.accounts.phones import normalise_phone
 from shaar.accounts.selectors import user_by_contact
 from shaar.city.models import Organisation
 from shaar.lib.urls import absolute_url
@@ -82,6 +83,7 @@ def profile_create(*, user, name: str, legal_name: str, registration_number: str
     """A new applicant organisation, with the creating (verified) user as representative."""
     if not Verification.objects.filter(user=user).exists():
         raise ValidationError(_("Verify your account before registering an organisation."))
+    contact_phone = normalise_phone(contact_phone, field="contact_phone")
     registration_number = registration_number.strip()
     if registration_number and ApplicantProfile.objects.filter(
             registration_number__iexact=registration_number).exists():
@@ -114,6 +116,8 @@ def profile_update(*, profile: ApplicantProfile, user, **fields) -> ApplicantPro
     _require_representative(user, profile)
     allowed = {"legal_name", "registration_number", "contact_email", "contact_phone",
                "address", "resident_members"}
+    if "contact_phone" in fields:
+        fields["contact_phone"] = normalise_phone(fields["contact_phone"], field="contact_phone")
     for name, value in fields.items():
         if name not in allowed:
             raise ValueError(name)

@@ -149,3 +149,21 @@ class SignupSequenceTests(TestCase):
                                                             "password": new})
         self.assertEqual(response.status_code, 302)
         self.assertIn("_auth_user_id", self.client.session)
+
+
+class SmsLengthTests(TestCase):
+    """An SMS of up to 70 Cyrillic characters is one segment (one charge, one message)."""
+
+    def test_every_account_sms_fits_one_segment_in_every_language(self) -> None:
+        from shaar.accounts.adapter import AccountAdapter
+
+        adapter = AccountAdapter()
+        for language in ("ky", "ru", "en"):
+            locmem.outbox.clear()
+            with translation.override(language):
+                adapter.send_verification_code_sms(None, "+996555000111", "123456")
+                adapter.send_unknown_account_sms("+996555000111")
+                adapter.send_account_already_exists_sms("+996555000111")
+            self.assertEqual(len(locmem.outbox), 3)
+            for sms in locmem.outbox:
+                self.assertLessEqual(len(sms["text"]), 70, (language, sms["text"]))

@@ -15,7 +15,7 @@ from shaar.accounts.models import (
     VerificationChange,
     voter_key_for_pin,
 )
-from shaar.accounts.phones import normalise_mobile
+from shaar.accounts.phones import normalise_mobile, normalise_phone
 from shaar.actionplan.models import BoardMember, PlanMonitor
 from shaar.city.models import City
 from shaar.grants.models import CommitteeMember
@@ -275,6 +275,19 @@ class PhoneNumberTests(BaseTestCase):
         self.assertEqual(normalise_mobile("8 (701) 123 45 67"), "+77011234567")
         with self.assertRaisesMessage(ValidationError, "(+7), such as 8 (771) 000 9998"):
             normalise_mobile("+996 555 123 456")
+
+    def test_contact_numbers_may_be_landlines_or_foreign_and_are_stored_in_e164(self) -> None:
+        from shaar.grants.actions import profile_create
+
+        self.assertEqual(normalise_phone("0312 61 11 77"), "+996312611177")
+        self.assertEqual(normalise_phone("+7 701 123 45 67"), "+77011234567")
+        self.assertEqual(normalise_phone("  "), "")
+        with self.assertRaises(ValidationError) as ctx:
+            normalise_phone("call me", field="contact_phone")
+        self.assertEqual(list(ctx.exception.message_dict), ["contact_phone"])
+        profile = profile_create(user=self.resident, name="Green yards",
+                                 legal_name="PF Green yards", contact_phone="(0312) 61-11-77")
+        self.assertEqual(profile.contact_phone, "+996312611177")
 
     def test_pins_are_checked_before_hashing(self) -> None:
         for bad in ("", "3" + "0" * 13, "2" * 13, "2" * 15, "2abc"):
