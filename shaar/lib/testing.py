@@ -6,6 +6,7 @@ import itertools
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.core.cache import cache
 from django.test import TestCase
 from django.utils import timezone
 
@@ -87,15 +88,25 @@ def make_staff(role: Role, name: str | None = None, *, department: Department | 
 
 
 class BaseTestCase(TestCase):
-    """Personas: a verified resident, a moderator, department staff, an outsider."""
+    """Personas: a verified resident, a moderator, department staff, an outsider.
+
+    Built once per test class (each test sees them fresh: Django rolls back the database
+    and copies these attributes for every test)."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.city = make_city()
+        cls.district = make_district("pervomaisky")
+        cls.department = make_department("urban")
+        cls.resident = make_resident("alice", district=cls.district)
+        cls.moderator = make_staff(Role.MODERATOR, "mona")
+        cls.official = make_staff(Role.DEPARTMENT_STAFF, "olga", department=cls.department)
+        cls.admin = make_staff(Role.CITY_ADMIN, "adil")
+        cls.outsider = make_user("bob")
 
     def setUp(self) -> None:
         super().setUp()
-        self.city = make_city()
-        self.district = make_district("pervomaisky")
-        self.department = make_department("urban")
-        self.resident = make_resident("alice", district=self.district)
-        self.moderator = make_staff(Role.MODERATOR, "mona")
-        self.official = make_staff(Role.DEPARTMENT_STAFF, "olga", department=self.department)
-        self.admin = make_staff(Role.CITY_ADMIN, "adil")
-        self.outsider = make_user("bob")
+        # A test may change the city (its country, its language): the next one starts from
+        # the row in the database, not from the copy the cache kept.
+        cache.delete(City.CACHE_KEY)

@@ -10,7 +10,7 @@ from django.utils import translation
 from PIL import Image
 
 from shaar.accounts.models import Role
-from shaar.lib.testing import BaseTestCase, make_department, make_staff, make_user
+from shaar.lib.testing import BaseTestCase, give_totp, make_department, make_staff, make_user
 
 from .. import actions
 from ..models import ActionPlan, Contribution, Evidence, ProgressUpdate
@@ -150,6 +150,7 @@ class PermissionMatrixTests(EnglishTestCase):
                                                    commitment=self.commitment,
                                                    text="Please add district data.")
         self.monitor = make_user("monica")
+        give_totp(self.monitor)  # a trusted seat: two-factor, like staff
         actions.monitor_appoint(plan=self.plan, user=self.monitor, by=self.admin)
         self.other_staff = make_staff(Role.DEPARTMENT_STAFF, "dina",
                                       department=make_department("finance"))
@@ -576,6 +577,7 @@ class PlanSetupTests(EnglishTestCase):
                          400)
         self.assertEqual(self.client.post(url, {"account": monitor.email.upper(),
                                                 "organisation": "IRM"}).status_code, 302)
+        give_totp(monitor)
         self.client.force_login(monitor)
         edit = reverse("actionplan:assessment-edit", args=[commitment.code, "independent"])
         self.assertEqual(self.client.get(edit).status_code, 200)

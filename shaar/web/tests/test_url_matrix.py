@@ -110,8 +110,10 @@ EXPECTED: dict[str, Access] = {
     "accounts:profile": signed_in("a person's own profile"),
     "accounts:password-new": Access(NOBODY, "only just after signing in with an SMS code; "
                                     "otherwise a redirect to the usual password change"),
-    "accounts:verify-in-person": only(CLERK, why="accounts.open_district_office: staff of a "
-                                                 "district office"),
+    "accounts:verify-in-person": only(CLERK, ADMINISTRATOR,
+                                      why="accounts.open_district_office: staff of a district "
+                                          "office (and the superuser, who holds every "
+                                          "permission)"),
     # allauth: pages that need no account, pages for the signed-in user
     "account_login": Access(frozenset({ANONYMOUS}), "signed-in users are sent on"),
     "account_signup": Access(frozenset({ANONYMOUS}), "signed-in users are sent on"),
