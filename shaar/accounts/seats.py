@@ -11,6 +11,7 @@ forgotten whenever a seat row of that user is saved or deleted.
 from __future__ import annotations
 
 import functools
+import logging
 import operator
 from collections.abc import Callable
 
@@ -19,6 +20,7 @@ from django.core.cache import cache
 from django.db.models import Model, Q
 from django.db.models.signals import post_delete, post_save
 
+logger = logging.getLogger(__name__)
 SEAT_FILTERS: list[Callable[[], Q]] = []
 CACHE_SECONDS = 300
 
@@ -29,7 +31,10 @@ def _cache_key(user_id: int) -> str:
 
 def _forget(sender, instance: Model, **kwargs) -> None:
     if getattr(instance, "user_id", None):
-        cache.delete(_cache_key(instance.user_id))
+        try:
+            cache.delete(_cache_key(instance.user_id))
+        except Exception:  # the seat is saved; the cached answer expires within minutes
+            logger.warning("trusted-seat cache of user %s not cleared", instance.user_id)
 
 
 def register(model: type[Model], users_holding: Callable[[], Q]) -> None:
@@ -44,9 +49,16 @@ def holds_trusted_seat(user) -> bool:
     if not getattr(user, "is_authenticated", False) or not SEAT_FILTERS:
         return False
     key = _cache_key(user.pk)
-    held = cache.get(key)
+    try:
+        held = cache.get(key)
+    except Exception:  # a cache outage costs a query here, never the page
+        return _ask_the_database(user)
     if held is None:
-        seated = functools.reduce(operator.or_, (f() for f in SEAT_FILTERS))
-        held = get_user_model().objects.filter(pk=user.pk).filter(seated).exists()
+        held = _ask_the_database(user)
         cache.set(key, held, CACHE_SECONDS)
     return held
+
+
+def _ask_the_database(user) -> bool:
+    seated = functools.reduce(operator.or_, (f() for f in SEAT_FILTERS))
+    return get_user_model().objects.filter(pk=user.pk).filter(seated).exists()
