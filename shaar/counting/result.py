@@ -17,7 +17,8 @@ class ProjectExplanation:
     `details["missing"]`), `supporters-cannot-pay` (MES: its supporters' remaining money,
     `details["supporters_money"]`, was short of the cost, after `details["overtaken_by"]` was
     bought with part of it), `no-votes`, `below-minimum` (fewer votes than the published
-    minimum, `details["minimum_votes"]`: left out before the rule ran), `over-budget` (costs more than the whole budget),
+    minimum, `details["minimum_votes"]`: left out before the rule ran), `over-budget` (costs
+    more than the whole budget),
     `count-stopped` (Phragmén stopped at this project: it did not fit) and `not-reached`.
     `stage` says which part of a rule decided (`mes`, `completion`, `greedy`, `phragmen`).
     """

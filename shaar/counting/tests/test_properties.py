@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from shaar.counting import TieBreak, count
-from shaar.counting.tiebreak import drawn_order
 from shaar.counting.model import Instance
+from shaar.counting.tiebreak import drawn_order
 
 from .conftest import make_instance
 

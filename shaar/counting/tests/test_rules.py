@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from shaar.counting import TieBreak, UnsupportedBallots, count, read_pabulib
-from shaar.counting.tiebreak import drawn_order
 from shaar.counting.rules import RULES
+from shaar.counting.tiebreak import drawn_order
 
 from .conftest import make_instance, reference
 
