@@ -182,11 +182,13 @@ def _lock_open_pool(pool: Pool) -> None:
     """Lock the pool row for this transaction, then check, with a fresh read, that voting is
     open and the ballot rules are those `pool` says. Sealing locks the same row, so a
     ballot is either in the sealed set or refused, never written after the seal."""
-    locked = Pool.objects.select_for_update().filter(pk=pool.pk).values(
+    # No ordering: the pool's default one joins the cycle, which would lock it too.
+    locked = Pool.objects.select_for_update().filter(pk=pool.pk).order_by().values(
         *Pool.BALLOT_RULE_FIELDS).first()
     # A separate statement after the lock: on PostgreSQL it sees a close committed while
     # this transaction waited for the lock.
-    cycle = Cycle.objects.filter(pk=pool.cycle_id).values("phase", "voting_closes").first()
+    cycle = (Cycle.objects.filter(pk=pool.cycle_id).order_by()
+             .values("phase", "voting_closes").first())
     if locked is None or cycle is None or cycle["phase"] != Phase.VOTING:
         raise ValidationError(_("Voting is not open."))
     if cycle["voting_closes"] and timezone.now() > cycle["voting_closes"]:

@@ -408,9 +408,9 @@ def _selected_ids(request) -> list[int] | None:
         return None
 
 
-def _ballot_context(pool: Pool) -> dict:
+def _ballot_context(pool: Pool, *, with_projects: bool = True) -> dict:
     projects = list(Proposal.objects.on_ballot().filter(pool=pool).order_by("id")
-                    .prefetch_related("files"))
+                    .prefetch_related("files")) if with_projects else []
     return {"pool": pool, "cycle": pool.cycle, "projects": projects,
             "tie_rule": TieRule(pool.tie_breaking).label,
             "ballot_data": {"form": pool.ballot_form, "budget": pool.budget,
@@ -449,7 +449,7 @@ def ballot(request, slug: str, pool_id: int):
                 error = " ".join(exc.messages)
     voted = cast is not None or (voter is not None and selectors.has_voted(
         pool, voter_key=voter.key, account_id=request.user.pk))
-    context = _ballot_context(pool)
+    context = _ballot_context(pool, with_projects=cast is None)
     context.update({
         "error": error, "refusal": refusal, "voter": voter, "cast": cast, "voted": voted,
         "chosen": chosen or [], "change_form": change_form,

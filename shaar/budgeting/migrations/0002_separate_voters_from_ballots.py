@@ -46,8 +46,8 @@ def accounts_by_voter_key(apps):
 
 
 def separate(apps, schema_editor):
-    ChainedBallot = apps.get_model("budgeting", "ChainedBallot")
-    Ballot = apps.get_model("budgeting", "Ballot")
+    ChainedBallot = apps.get_model("budgeting", "Ballot")
+    Ballot = apps.get_model("budgeting", "NewBallot")
     VoterMark = apps.get_model("budgeting", "VoterMark")
     accounts = accounts_by_voter_key(apps)
     seen_accounts, seen_district_keys, seen_district_accounts = set(), set(), set()
@@ -95,9 +95,10 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RenameModel("Ballot", "ChainedBallot"),
+        # Named NewBallot until 0003 drops the old table: SQLite keeps index names across a
+        # table rename, so the old and the new table cannot both be "ballot" here.
         migrations.CreateModel(
-            name='Ballot',
+            name='NewBallot',
             fields=[
                 ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
                 ('projects', models.JSONField(default=list)),
@@ -167,14 +168,14 @@ class Migration(migrations.Migration):
             field=models.CharField(choices=[('votes,cost,order', 'more votes, then lower cost, then a public draw'), ('cost,order', 'lower cost, then a public draw'), ('order', 'a public draw')], default='votes,cost,order', max_length=30, verbose_name='tie rule'),
         ),
         migrations.AddField(
-            model_name='ballot',
+            model_name='newballot',
             name='office',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='city.district'),
         ),
         migrations.AddField(
-            model_name='ballot',
+            model_name='newballot',
             name='pool',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ballots', to='budgeting.pool'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='budgeting.pool'),
         ),
         migrations.AddField(
             model_name='paperentry',

@@ -1,6 +1,7 @@
 """The receipt chain's tables and the pool's chain head, now that 0002 moved the ballots."""
 
-from django.db import migrations
+import django.db.models.deletion
+from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
@@ -11,11 +12,11 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='chainedballot',
+            model_name='ballot',
             name='one_ballot_per_voter',
         ),
         migrations.RemoveConstraint(
-            model_name='chainedballot',
+            model_name='ballot',
             name='unique_ballot_seq',
         ),
         migrations.RemoveField(
@@ -27,6 +28,13 @@ class Migration(migrations.Migration):
             name='last_receipt',
         ),
         migrations.DeleteModel(
-            name='ChainedBallot',
+            name='Ballot',
+        ),
+        migrations.RenameModel("NewBallot", "Ballot"),
+        migrations.AlterField(
+            model_name="ballot",
+            name="pool",
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT,
+                                    related_name="ballots", to="budgeting.pool"),
         ),
     ]
