@@ -56,6 +56,7 @@ def env_for(database_url: str) -> dict[str, str]:
         "CONN_MAX_AGE": "600",
         "LOG_LEVEL": "ERROR",
         "DJANGO_SETTINGS_MODULE": "shaar.settings",
+        "STATIC_ROOT": os.path.join(tempfile.gettempdir(), "shaar-bench-ballots-static"),
     }
 
 
@@ -87,6 +88,9 @@ def migrated_database(database_url: str) -> dict[str, str]:
     create_database(database_url)
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], env=env, cwd=ROOT,
                    check=True)
+    # The answer to a ballot is the receipt page, which names hashed static files.
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], env=env,
+                   cwd=ROOT, check=True)
     return env
 
 
@@ -231,7 +235,7 @@ def server_cpu(master: int, database_url: str) -> tuple[float, dict[int, float]]
     return web, {pid: cpu_seconds(pid) for pid in pids}
 
 
-def wait_for(port: int, timeout: float = 30) -> None:
+def wait_for(port: int, timeout: float = 90) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
         try:

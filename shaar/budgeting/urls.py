@@ -27,6 +27,7 @@ urlpatterns = [
     path("<slug:slug>/paper/<int:pool_id>/", views.paper_check_in, name="paper"),
     path("<slug:slug>/paper/<int:pool_id>/entry/", views.paper_entry, name="paper-entry"),
     path("<slug:slug>/pools/<int:pool_id>/receipt/", views.receipt, name="receipt"),
+    path("<slug:slug>/pools/<int:pool_id>/receipt.svg", views.receipt_qr, name="receipt-qr"),
     path("<slug:slug>/pools/<int:pool_id>/ballots.txt", views.ballots_txt, name="ballots-txt"),
     path("<slug:slug>/pools/<int:pool_id>/results/", views.results, name="results"),
     path("<slug:slug>/pools/<int:pool_id>/ballots.pb", views.results_pb, name="results-pb"),

@@ -18,7 +18,7 @@ from shaar.city.models import District
 from shaar.lib.pagecache import shared_with_visitors
 from shaar.lib.qr import qr_svg
 
-from . import actions, opendata, selectors
+from . import actions, commitment, opendata, selectors
 from .forms import (
     AssignForm,
     ChangeForm,
@@ -457,10 +457,9 @@ def ballot(request, slug: str, pool_id: int):
         "show_form": cast is None and _show_form(pool, voter, voted),
     })
     if cast is not None:
-        context["receipt_url"] = request.build_absolute_uri(
-            reverse("budgeting:receipt", args=[pool.cycle.slug, pool.pk])
-            + "?" + urlencode({"code": cast.receipt}))
-        context["receipt_qr"] = qr_svg(context["receipt_url"])
+        query = "?" + urlencode({"code": cast.receipt})
+        context["receipt_url"] = reverse("budgeting:receipt", args=[slug, pool.pk]) + query
+        context["receipt_qr_url"] = reverse("budgeting:receipt-qr", args=[slug, pool.pk]) + query
     status = 200 if request.method == "GET" or cast else (403 if voter is None else 400)
     return TemplateResponse(request, "budgeting/ballot.html", context, status=status)
 
@@ -496,6 +495,22 @@ def _offices_for(user, pool: Pool) -> list[District]:
     if not offices:
         raise PermissionDenied
     return list(District.objects.filter(pk__in=offices).order_by("code"))
+
+
+@require_GET
+def receipt_qr(request, slug: str, pool_id: int):
+    """The receipt check link as a QR code (an SVG image), drawn when the page asks for it,
+    not on the voting hot path."""
+    pool = access_pool(access_cycle(slug), pool_id)
+    form = ReceiptForm(request.GET or None)
+    if not form.is_valid():
+        return HttpResponse(status=400)
+    code = commitment.normalise_code(form.cleaned_data["code"])
+    link = request.build_absolute_uri(reverse("budgeting:receipt", args=[slug, pool.pk])
+                                      + "?" + urlencode({"code": code}))
+    response = HttpResponse(qr_svg(link), content_type="image/svg+xml")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @login_required
