@@ -40,6 +40,7 @@ POOLS = [
 ]
 
 # (pool code, title, category, estimated cost, lat, lon, department code)
+TIED_2026 = ("Крытый каток в 12 микрорайоне", "Бассейн при школе № 5")
 PROJECTS_2026 = [
     (None, "Велодорожка по проспекту Чуй от Манаса до Советской", "roads", 14_500_000,
      42.8765, 74.5900, "transport"),
@@ -66,6 +67,11 @@ PROJECTS_2026 = [
      74.6200, "transport"),
     ("oktyabrsky", "Озеленение бульвара Молодой гвардии", "parks", 2_900_000, 42.8500,
      74.6400, "landscaping"),
+    # Two projects that the demo's voters like equally (TIED_2026): one fits, the tie decides.
+    ("oktyabrsky", "Крытый каток в 12 микрорайоне", "playgrounds", 5_500_000, 42.8330, 74.6280,
+     "landscaping"),
+    ("oktyabrsky", "Бассейн при школе № 5", "playgrounds", 5_500_000, 42.8480, 74.6350,
+     "education"),
     ("oktyabrsky", "Пандусы у поликлиники № 7", "accessibility", 1_600_000, 42.8450,
      74.6500, "social"),
     ("pervomaisky", "Обновление сквера Ататюрка", "parks", 3_800_000, 42.8900, 74.6000,
@@ -176,6 +182,10 @@ def _generate_ballots(cycle: Cycle, voters: int, seed: int) -> None:
                            .values_list("id", "cost")) for p in pools}
     # Popularity weights make the outcome interesting rather than uniform.
     weights = {pid: rng.uniform(0.2, 1.0) for items in projects.values() for pid, _c in items}
+    # The tied pair (an approval pool): chosen together on six ballots in ten, never apart,
+    # so they have the same votes, the most of their pool, and only one fits the budget.
+    tied = list(Proposal.objects.filter(cycle=cycle, title__in=TIED_2026)
+                .values_list("id", flat=True))
     marks: list[VoterMark] = []
     ballots: list[Ballot] = []
     start = cycle.voting_opens or timezone.now()
@@ -196,6 +206,11 @@ def _generate_ballots(cycle: Cycle, voters: int, seed: int) -> None:
                     total += cost
             if not chosen:
                 chosen = [items[0][0]]
+            if tied and tied[0] in dict(projects[pool.pk]):
+                chosen = [p for p in chosen if p not in tied] or [
+                    next(pid for pid, _c in items if pid not in tied)]
+                if rng.random() < 0.6:
+                    chosen = tied + chosen[:pool.max_projects - len(tied)]
             marks.append(VoterMark(
                 pool=pool, voter_key=key, channel=channel, district_id=home.district_id,
                 office_id=home.district_id if channel == Channel.PAPER else None,
