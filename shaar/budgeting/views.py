@@ -504,7 +504,7 @@ def receipt_qr(request, slug: str, pool_id: int):
     pool = access_pool(access_cycle(slug), pool_id)
     form = ReceiptForm(request.GET or None)
     if not form.is_valid():
-        return HttpResponse(status=400)
+        raise Http404
     code = commitment.normalise_code(form.cleaned_data["code"])
     link = request.build_absolute_uri(reverse("budgeting:receipt", args=[slug, pool.pk])
                                       + "?" + urlencode({"code": code}))
