@@ -442,6 +442,10 @@ FEEDBACK_CLUSTER_MIN_REPORTS = env.int("FEEDBACK_CLUSTER_MIN_REPORTS", default=5
 FEEDBACK_SYSTEMIC_MINUTES = env.int("FEEDBACK_SYSTEMIC_MINUTES", default=15)
 # Anonymous submissions per IP address (django-ratelimit syntax).
 FEEDBACK_ANON_RATE = env.str("FEEDBACK_ANON_RATE", default="10/h")
+# Anonymous "me too" per IP address: per report (a household or a shared connection), and in
+# all (django-ratelimit syntax). Signed-in residents count once each, without a limit.
+FEEDBACK_ME_TOO_PER_REPORT = env.str("FEEDBACK_ME_TOO_PER_REPORT", default="5/d")
+FEEDBACK_ME_TOO_RATE = env.str("FEEDBACK_ME_TOO_RATE", default="30/h")
 FEEDBACK_IDEMPOTENCY_HOURS = env.int("FEEDBACK_IDEMPOTENCY_HOURS", default=24)
 # Hosts an Open311 client's media_url may point to; empty means no fetching.
 FEEDBACK_MEDIA_URL_HOSTS = env.list("FEEDBACK_MEDIA_URL_HOSTS", default=[])

@@ -4,32 +4,34 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import logging
-import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from shaar.accounts.models import RegisterEntry, User, Verification, voter_key_for_pin
 from shaar.accounts.notifications import Message, notify
+from shaar.accounts.rules import works_at_district_office
 from shaar.accounts.selectors import residency_of
 from shaar.web.uploads import check_document, clean_photo
 
-from . import selectors
+from . import commitment, selectors
 from .models import (
     PHASE_ORDER,
     Ballot,
     BallotRefusal,
+    Channel,
     Comment,
     Cycle,
     Follow,
     Implementation,
+    PaperEntry,
     Phase,
     Pool,
     PoolResult,
@@ -37,6 +39,7 @@ from .models import (
     Proposal,
     ProposalFile,
     Support,
+    VoterMark,
 )
 
 log = logging.getLogger(__name__)
@@ -48,8 +51,8 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 def phone_voter_key(phone: str) -> str:
     """A voter key for an SMS-verified phone: HMAC of the number, in its own namespace.
 
-    It can never equal a PIN's key, so a person who votes once with a phone and once with
-    a PIN (online or on paper) is NOT detected: a cycle whose pools accept phones says so.
+    It can never equal a PIN's key; the account on the voter mark is what stops a person who
+    verified by phone and then by PIN on the same account from voting twice.
     """
     secret = settings.VOTER_KEY_SECRET.encode()
     return hmac.new(secret, f"phone:{phone}".encode(), hashlib.sha256).hexdigest()
@@ -60,54 +63,80 @@ class Voter:
     key: str
     district_id: int | None
     method: str
+    account_id: int | None = None
+
+
+class VoterRefused(ValidationError):
+    """Why a person may not vote in a pool: `reason` is `unverified`, `method` (the pool does
+    not accept their verification) or `other-district`; pages word their next step by it."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message, code=reason)
+        self.reason = reason
 
 
 def voter_for_user(user: User, pool: Pool) -> Voter:
-    """The voter a user is for `pool`, or a ValidationError saying why they may not vote."""
+    """The voter a user is for `pool`, or VoterRefused saying why they may not vote.
+
+    Their district is the district of their verification: the register's or the office's for
+    a register or in-person check, the declared one for a phone-verified resident."""
     verification = residency_of(user) if user.is_authenticated else None
     if verification is None:
-        raise ValidationError(_("Verify that you live in the city before you vote."))
+        raise VoterRefused(_("Verify that you live in the city before you vote."), "unverified")
     if verification.method not in pool.accepted_methods():
-        raise ValidationError(_("This pool needs a stronger verification than yours "
-                                "(residency register or in person)."))
+        raise VoterRefused(
+            _("This pool accepts only these verifications: %(methods)s.")
+            % {"methods": accepted_methods_text(pool)}, "method")
     if verification.voter_key:
         key = verification.voter_key
     elif verification.method == Verification.Method.PHONE and user.phone and user.phone_verified:
         key = phone_voter_key(user.phone)
     else:
-        raise ValidationError(_("Verify that you live in the city before you vote."))
+        raise VoterRefused(_("Verify that you live in the city before you vote."), "unverified")
     if pool.district_id and verification.district_id != pool.district_id:
-        raise ValidationError(_("You can vote in the city-wide pool and in your own "
-                                "district's pool only."))
-    return Voter(key=key, district_id=verification.district_id, method=verification.method)
+        raise VoterRefused(
+            _("This is the pool of another district (%(district)s). You can vote in the "
+              "city-wide pool and in the pool of your own district.")
+            % {"district": pool.district.name}, "other-district")
+    return Voter(key=key, district_id=verification.district_id, method=verification.method,
+                 account_id=user.pk)
 
 
-def voter_for_pin(pin: str, pool: Pool) -> Voter:
-    """A voter at a district office: staff saw the ID and type the PIN."""
+def accepted_methods_text(pool: Pool) -> str:
+    labels = dict(Verification.Method.choices)
+    return ", ".join(str(labels[m]) for m in Verification.Method.values
+                     if m in pool.accepted_methods())
+
+
+def voter_for_pin(pin: str, pool: Pool, office_id: int) -> Voter:
+    """A voter checked in at the district office `office_id`: staff saw the ID, typed the PIN.
+
+    With a residency register the PIN must be in it and its district decides; without one,
+    the office's district does. The account holding that PIN, if any, is on the mark too."""
     key = voter_key_for_pin(pin)
-    district_id = None
-    verification = Verification.objects.filter(voter_key=key).first()
-    entry = RegisterEntry.objects.filter(voter_key=key).first()
-    if verification is not None:
-        district_id = verification.district_id
-    elif entry is not None:
+    if RegisterEntry.objects.exists():
+        entry = RegisterEntry.objects.filter(voter_key=key).first()
+        if entry is None:
+            raise ValidationError(_("This personal number is not in the residency register."))
         district_id = entry.district_id
-    if pool.district_id:
-        if district_id is not None and district_id != pool.district_id:
-            raise ValidationError(_("This person lives in another district: they can vote "
-                                    "here only in the city-wide pool."))
-        district_id = pool.district_id
-    return Voter(key=key, district_id=district_id, method="in_person")
+    else:
+        district_id = office_id
+    if pool.district_id and district_id != pool.district_id:
+        raise ValidationError(_("This person lives in another district: they can vote here "
+                                "only in the city-wide pool."))
+    account_id = (Verification.objects.filter(voter_key=key)
+                  .values_list("user_id", flat=True).first())
+    return Voter(key=key, district_id=district_id, method="in_person", account_id=account_id)
 
 
 # --- Ballots ------------------------------------------------------------------------------
 
-def _check_ballot(pool: Pool, project_ids: list[int]) -> list[int]:
+def _check_ballot(pool: Pool, project_ids: list[int], *, allow_empty: bool = False) -> list[int]:
     """Every rule of the ballot, checked on the server (whatever the form allowed)."""
     chosen = sorted(set(project_ids))
     if len(chosen) != len(project_ids):
         raise ValidationError(_("A project appears twice on the ballot."))
-    if not chosen:
+    if not chosen and not allow_empty:
         raise ValidationError(_("Choose at least one project."))
     ballot_costs = selectors.ballot_costs(pool)
     if any(project not in ballot_costs for project in chosen):
@@ -126,8 +155,9 @@ def _check_ballot(pool: Pool, project_ids: list[int]) -> list[int]:
     return chosen
 
 
-class DuplicateBallot(ValidationError):
-    """A second ballot for the same voter key and pool."""
+DUPLICATE = _lazy("A ballot has already been cast for this person in this pool, or in "
+                  "another district's pool of this cycle. Only one ballot per person is "
+                  "accepted.")
 
 
 def _refuse(pool: Pool, voter_key: str, channel: str, by: User | None, reason: str) -> None:
@@ -137,167 +167,189 @@ def _refuse(pool: Pool, voter_key: str, channel: str, by: User | None, reason: s
     log.warning("ballot refused pool=%s channel=%s reason=%s", pool.pk, channel, reason)
 
 
-def ballot_cast(*, pool: Pool, voter: Voter, project_ids: list[int],
-                channel: str = Ballot.Channel.WEB, entered_by: User | None = None) -> Ballot:
-    """Cast (or, where the cycle allows it, replace) a ballot; returns the accepted ballot.
+@dataclass(frozen=True)
+class Cast:
+    """What the voter takes away: the receipt, and where changes are allowed the change
+    code. Neither is stored: the ballot keeps their hashes."""
 
-    `pool` is the caller's fresh read of the pool with its cycle. The ballot's rules are
-    checked against it first; only then is the ballot linked into the pool's receipt chain,
-    the one step that must be serialised per pool (see `_link`). The partial unique index on
-    (pool, voter_key) refuses a second ballot: the IntegrityError becomes a refusal.
+    projects: list[int]
+    receipt: str
+    change_code: str = ""
+
+
+def _lock_open_pool(pool: Pool) -> None:
+    """Lock the pool row for this transaction, then check, with a fresh read, that voting is
+    open and the ballot rules are those `pool` says. Sealing locks the same row, so a
+    ballot is either in the sealed set or refused, never written after the seal."""
+    # No ordering: the pool's default one joins the cycle, which would lock it too.
+    locked = Pool.objects.select_for_update().filter(pk=pool.pk).order_by().values(
+        *Pool.BALLOT_RULE_FIELDS).first()
+    # A separate statement after the lock: on PostgreSQL it sees a close committed while
+    # this transaction waited for the lock.
+    cycle = (Cycle.objects.filter(pk=pool.cycle_id).order_by()
+             .values("phase", "voting_closes").first())
+    if locked is None or cycle is None or cycle["phase"] != Phase.VOTING:
+        raise ValidationError(_("Voting is not open."))
+    if cycle["voting_closes"] and timezone.now() > cycle["voting_closes"]:
+        raise ValidationError(_("Voting has closed."))
+    if any(locked[f] != getattr(pool, f) for f in Pool.BALLOT_RULE_FIELDS):
+        raise ValidationError(_("The ballot has changed; please reload the page."))
+
+
+def _mark(pool: Pool, voter: Voter, channel: str, *, office_id: int | None = None,
+          by: User | None = None) -> VoterMark:
+    return VoterMark.objects.create(
+        pool=pool, voter_key=voter.key, account_id=voter.account_id, channel=channel,
+        district_id=voter.district_id, office_id=office_id, checked_in_by=by,
+        district_cycle_id=pool.cycle_id if pool.district_id else None)
+
+
+def ballot_cast(*, pool: Pool, voter: Voter, project_ids: list[int],
+                change_code: str = "") -> Cast:
+    """Cast an online ballot: a voter mark and, unrelated to it, the ballot's contents with
+    the hash of a fresh receipt. With `change_code` (cycles that allow changes) the ballot
+    that code belongs to is replaced instead, and the voter gets a new receipt and code.
+
+    The unique constraints on the marks refuse a second ballot for a voter key or an
+    account, and a second district pool in the cycle: the IntegrityError becomes a refusal.
     """
     chosen = _check_ballot(pool, project_ids)
-    ballot = Ballot(pool=pool, voter_key=voter.key, projects=chosen, channel=channel,
-                    district_id=voter.district_id, salt=secrets.token_hex(16),
-                    public_id=secrets.token_hex(8), cast_at=timezone.now())
+    cast = Cast(projects=chosen, receipt=commitment.new_code(),
+                change_code=commitment.new_code() if pool.cycle.allow_ballot_change else "")
     try:
-        if pool.cycle.allow_ballot_change:
-            with transaction.atomic():
-                _replace_online_ballot(pool=pool, voter=voter, channel=channel)
-                linked = _link(ballot, pool)
-        else:
-            linked = _link(ballot, pool)
-    except DuplicateBallot as exc:
-        _refuse(pool, voter.key, channel, entered_by, "duplicate")
-        raise ValidationError(exc.messages) from None
+        with transaction.atomic():
+            _lock_open_pool(pool)
+            if change_code:
+                _remove_changed_ballot(pool, voter, change_code)
+            else:
+                _mark(pool, voter, Channel.WEB)
+            Ballot.objects.create(
+                pool=pool, projects=chosen, channel=Channel.WEB,
+                receipt_hash=commitment.receipt_hash(cast.receipt),
+                change_hash=commitment.change_hash(cast.change_code) if cast.change_code
+                else None)
     except IntegrityError:
-        _refuse(pool, voter.key, channel, entered_by, "duplicate (database constraint)")
-        raise ValidationError(_("A ballot has already been cast for this person in this pool. "
-                                "Only one ballot per person is accepted.")) from None
-    if linked:
-        return ballot
-    # Not linked: voting is not open (any more), or the pool's rules changed after the
-    # caller read them (an edit just before voting opened). Check again with a fresh read.
-    fresh = Pool.objects.select_related("cycle").get(pk=pool.pk)
-    cycle = fresh.cycle
-    if cycle.phase != Phase.VOTING:
-        raise ValidationError(_("Voting is not open."))
-    if cycle.voting_closes and timezone.now() > cycle.voting_closes:
-        raise ValidationError(_("Voting has closed."))
-    return ballot_cast(pool=fresh, voter=voter, project_ids=project_ids, channel=channel,
-                       entered_by=entered_by)
+        _refuse(pool, voter.key, Channel.WEB, None, "duplicate")
+        raise ValidationError(str(DUPLICATE)) from None
+    return cast
 
 
-def _replace_online_ballot(*, pool: Pool, voter: Voter, channel: str) -> None:
-    """Where the cycle allows changes, an online ballot is replaced by a later online one;
-    a paper ballot is final, and so is any ballot when the new one is on paper."""
-    existing = (Ballot.objects.select_for_update()
-                .filter(pool=pool, voter_key=voter.key, is_current=True).order_by("pk").first())
-    if existing is None:
-        return
-    if not (channel == Ballot.Channel.WEB and existing.channel == Ballot.Channel.WEB):
-        raise DuplicateBallot(_("A ballot has already been cast for this person in this "
-                                "pool. Only one ballot per person is accepted."))
-    existing.is_current = False
-    existing.save(update_fields=["is_current"])
+def _remove_changed_ballot(pool: Pool, voter: Voter, change_code: str) -> None:
+    if not pool.cycle.allow_ballot_change:
+        raise ValidationError(_("Ballots cannot be changed in this cycle."))
+    if not VoterMark.objects.filter(pool=pool, voter_key=voter.key,
+                                    channel=Channel.WEB).exists():
+        raise ValidationError(_("You have not voted online in this pool."))
+    deleted, _rows = Ballot.objects.filter(
+        pool=pool, channel=Channel.WEB,
+        change_hash=commitment.change_hash(change_code)).delete()
+    if not deleted:
+        raise ValidationError(_("This change code does not match a ballot of this pool."))
 
 
-def _link(ballot: Ballot, pool: Pool) -> bool:
-    """Append `ballot` to its pool's receipt chain and store it, if voting is open and the
-    pool's ballot rules are still those `pool` says; returns whether it was stored.
-
-    Appending is serialised per pool: the pool row (the chain's head) is locked, the receipt
-    hashes the previous one, the head moves on. On PostgreSQL this is one statement, so the
-    lock is held only while the server runs it and commits, never across a round trip to
-    this process. Other databases lock the row (SQLite: an IMMEDIATE transaction) and take
-    the same steps through the ORM.
-    """
-    if connection.vendor == "postgresql":
-        return _link_in_one_statement(ballot, pool)
-    with transaction.atomic():
-        locked = (Pool.objects.select_for_update(of=("self",)).select_related("cycle")
-                  .filter(pk=pool.pk).first())
-        if not _still_open_with_same_rules(locked, pool):
-            return False
-        ballot.seq, ballot.previous_receipt = locked.ballot_seq + 1, locked.last_receipt
-        ballot.receipt = Ballot.chain(locked.last_receipt, Ballot.content(ballot.projects),
-                                      ballot.salt)
-        ballot.save()
-        # A queryset update: no signals, so the audit log never links a voter (the
-        # request's user) to a receipt.
-        Pool.objects.filter(pk=pool.pk).update(last_receipt=ballot.receipt,
-                                               ballot_seq=ballot.seq)
-    return True
+def receipt_status(pool: Pool, code: str) -> str:
+    """`counted` (in the published count), `recorded` (stored, not yet counted) or
+    `unknown`."""
+    ballots = Ballot.objects.filter(pool=pool, receipt_hash=commitment.receipt_hash(code))
+    if not ballots.exists():
+        return "unknown"
+    if pool.cycle.is_published and pool.is_sealed and PoolResult.objects.filter(
+            pool=pool).exists():
+        return "counted"
+    return "recorded"
 
 
-def _still_open_with_same_rules(locked: Pool | None, pool: Pool) -> bool:
-    if locked is None or locked.cycle.phase != Phase.VOTING:
-        return False
-    if locked.cycle.voting_closes and timezone.now() > locked.cycle.voting_closes:
-        return False
-    return all(getattr(locked, f) == getattr(pool, f) for f in Pool.BALLOT_RULE_FIELDS)
+# --- Paper ballots ------------------------------------------------------------------------
+
+def _require_office(staff: User, pool: Pool, office_id: int) -> None:
+    """Only staff of this district's office; a district pool only at its own office."""
+    if not works_at_district_office(staff, office_id):
+        raise PermissionDenied
+    if pool.district_id and pool.district_id != office_id:
+        raise PermissionDenied
 
 
-def _link_in_one_statement(ballot: Ballot, pool: Pool) -> bool:
-    params = {"pool": pool.pk, "phase": Phase.VOTING, "now": ballot.cast_at,
-              "content": Ballot.content(ballot.projects), "salt": ballot.salt,
-              "key": ballot.voter_key, "projects": json.dumps(ballot.projects),
-              "channel": ballot.channel, "district": ballot.district_id,
-              "public_id": ballot.public_id,
-              **{f: getattr(pool, f) for f in Pool.BALLOT_RULE_FIELDS}}
-    with connection.cursor() as cursor:
-        if connection.in_atomic_block:
-            # A savepoint, so that a refused duplicate leaves the caller's transaction usable.
-            with transaction.atomic():
-                cursor.execute(LINK_SQL, params)
+def paper_check_in(*, staff: User, pool: Pool, office_id: int, pin: str) -> VoterMark:
+    """Check a resident in at a district office: from now on they have voted in the pool
+    (online voting refused), and they put a paper ballot in the box. Refused (and logged)
+    if they already voted in the pool, online or on paper, or in another district's pool."""
+    _require_office(staff, pool, office_id)
+    voter = voter_for_pin(pin, pool, office_id)
+    try:
+        with transaction.atomic():
+            _lock_open_pool(pool)
+            return _mark(pool, voter, Channel.PAPER, office_id=office_id, by=staff)
+    except IntegrityError:
+        _refuse(pool, voter.key, Channel.PAPER, staff, "duplicate")
+        raise ValidationError(str(DUPLICATE)) from None
+
+
+@transaction.atomic
+def paper_entry_record(*, staff: User, pool: Pool, office_id: int, sheet: int,
+                       project_ids: list[int]) -> PaperEntry:
+    """Type in one sheet from an office's box, with no identity. The first entry waits for a
+    second one by another staff member; agreeing entries make the ballot, differing ones are
+    a mismatch that a third reading must settle. An empty sheet is a spoiled ballot: it is
+    reconciled against the check-ins but not counted."""
+    _require_office(staff, pool, office_id)
+    pool = Pool.objects.select_for_update().select_related("cycle").get(pk=pool.pk)
+    if pool.cycle.phase not in (Phase.VOTING, Phase.COUNTING) or pool.is_sealed:
+        raise ValidationError(_("Paper ballots are entered until the pool is sealed."))
+    chosen = _check_ballot(pool, project_ids, allow_empty=True)
+    entry = (PaperEntry.objects.select_for_update()
+             .filter(pool=pool, office_id=office_id, sheet=sheet).first())
+    if entry is None:
+        return PaperEntry.objects.create(pool=pool, office_id=office_id, sheet=sheet,
+                                         first_projects=chosen, first_by=staff)
+    if entry.status == PaperEntry.Status.AGREED:
+        raise ValidationError(_("This sheet has already been entered twice and agreed."))
+    if entry.status == PaperEntry.Status.FIRST:
+        if entry.first_by_id == staff.pk:
+            raise ValidationError(_("The second entry must be made by another member of "
+                                    "staff."))
+        entry.second_projects, entry.second_by = chosen, staff
+        agreed = chosen == entry.first_projects
+        entry.status = PaperEntry.Status.AGREED if agreed else PaperEntry.Status.MISMATCH
+        entry.save(update_fields=["second_projects", "second_by", "status", "updated_at"])
+    else:
+        if chosen not in (entry.first_projects, entry.second_projects):
+            raise ValidationError(_("This reading matches neither entry. Read the sheet "
+                                    "again."))
+        entry.status, entry.resolved_by = PaperEntry.Status.AGREED, staff
+        entry.save(update_fields=["status", "resolved_by", "updated_at"])
+    if entry.status == PaperEntry.Status.AGREED:
+        if chosen:
+            Ballot.objects.create(pool=pool, projects=chosen, channel=Channel.PAPER,
+                                  office_id=office_id)
         else:
-            # Autocommit: the statement is its own transaction.
-            cursor.execute(LINK_SQL, params)
-        row = cursor.fetchone()
-    if row is None:
-        return False
-    ballot.pk, ballot.seq, ballot.previous_receipt, ballot.receipt = row
-    ballot._state.adding, ballot._state.db = False, connection.alias
-    return True
+            entry.spoiled = True
+            entry.save(update_fields=["spoiled"])
+    return entry
 
 
-# The chain link on PostgreSQL. `head` locks the pool row (waiting for the ballot before,
-# then reading its receipt) and checks that voting is open and the rules unchanged;
-# `moved` advances the head; the INSERT stores the ballot with the same receipt. The receipt
-# is Ballot.chain() written in SQL: sha256 of "previous|content|salt", as hex.
-LINK_SQL = f"""
-WITH head AS (
-    SELECT p.id, p.ballot_seq + 1 AS seq, p.last_receipt AS previous,
-           encode(sha256(convert_to(p.last_receipt || '|' || %(content)s || '|' || %(salt)s,
-                                    'UTF8')), 'hex') AS receipt
-      FROM {Pool._meta.db_table} p JOIN {Cycle._meta.db_table} c ON c.id = p.cycle_id
-     WHERE p.id = %(pool)s AND c.phase = %(phase)s
-       AND (c.voting_closes IS NULL OR c.voting_closes >= %(now)s)
-       AND p.budget = %(budget)s AND p.ballot_form = %(ballot_form)s
-       AND p.max_projects = %(max_projects)s
-       FOR UPDATE OF p
-), moved AS (
-    UPDATE {Pool._meta.db_table} p SET ballot_seq = head.seq, last_receipt = head.receipt
-      FROM head WHERE p.id = head.id
-    RETURNING head.seq, head.previous, head.receipt
-)
-INSERT INTO {Ballot._meta.db_table}
-       (pool_id, voter_key, projects, channel, district_id, seq, salt, previous_receipt,
-        receipt, public_id, is_current, cast_at)
-SELECT %(pool)s, %(key)s, %(projects)s::jsonb, %(channel)s, %(district)s, moved.seq,
-       %(salt)s, moved.previous, moved.receipt, %(public_id)s, TRUE, %(now)s
-  FROM moved
-RETURNING id, seq, previous_receipt, receipt
-"""  # noqa: S608 (table names from the models; every value is a parameter)
+def verify_commitment(pool: Pool) -> bool:
+    """Whether the stored ballots still match the commitment published at the seal."""
+    return pool.is_sealed and commitment.commit(selectors.ballots_text(pool)) == pool.commitment
 
 
-def paper_ballot_enter(*, staff: User, pool: Pool, pin: str, project_ids: list[int]) -> Ballot:
-    """A paper ballot typed in at a district office with the voter's PIN."""
-    voter = voter_for_pin(pin, pool)
-    return ballot_cast(pool=pool, voter=voter, project_ids=project_ids,
-                       channel=Ballot.Channel.PAPER, entered_by=staff)
-
-
-def verify_chain(ballots: list[dict]) -> bool:
-    """Check a published chain: each receipt hashes the previous one, content and salt."""
-    previous = ""
-    for row in ballots:
-        if row["previous"] != previous:
-            return False
-        if Ballot.chain(previous, row["content"], row["salt"]) != row["receipt"]:
-            return False
-        previous = row["receipt"]
-    return True
+@transaction.atomic
+def pool_seal(*, pool: Pool) -> Pool:
+    """Publish the commitment to every ballot of the pool, before counting: online voting has
+    closed and every office's paper ballots are entered and reconciled."""
+    pool = Pool.objects.select_for_update().select_related("cycle").get(pk=pool.pk)
+    if pool.is_sealed:
+        return pool
+    if pool.cycle.phase != Phase.COUNTING:
+        raise ValidationError(_("A pool is sealed once voting has closed."))
+    unreconciled = [t for t in selectors.paper_tally(pool) if not t.reconciled]
+    if unreconciled:
+        raise ValidationError(
+            _("Paper ballots of %(pool)s are not reconciled at: %(offices)s.")
+            % {"pool": pool.name, "offices": ", ".join(str(t.office) for t in unreconciled)})
+    pool.commitment = commitment.commit(selectors.ballots_text(pool))
+    pool.sealed_at = timezone.now()
+    pool.save(update_fields=["commitment", "sealed_at"])
+    return pool
 
 
 # --- Cycles ------------------------------------------------------------------------------
@@ -323,6 +375,14 @@ def _phase_checks(cycle: Cycle, target: str) -> None:
         if missing:
             raise ValidationError(_("These pools have not been counted yet: %(pools)s.")
                                   % {"pools": ", ".join(missing)})
+        for pool in pools:
+            if any(not t.reconciled for t in selectors.paper_tally(pool)):
+                raise ValidationError(_("Paper ballots of %(pool)s are not reconciled with "
+                                        "the check-ins.") % {"pool": pool.name})
+            if not verify_commitment(pool):
+                raise ValidationError(_("The ballots of %(pool)s no longer match the "
+                                        "commitment published when it was sealed.")
+                                      % {"pool": pool.name})
 
 
 @transaction.atomic
@@ -348,10 +408,21 @@ def cycle_advance(*, cycle: Cycle, by: User | None) -> Cycle:
 
 
 def cycle_count(*, cycle: Cycle) -> list[PoolResult]:
-    """Count every pool (the Celery task calls this at close)."""
+    """Seal and count every pool whose ballots are all in (the Celery task calls this at
+    close; staff call it again once the offices' paper ballots are entered). A pool still
+    waiting for paper ballots is left for later."""
     if cycle.phase not in (Phase.COUNTING, Phase.RESULTS, Phase.IMPLEMENTATION):
         raise ValidationError(_("Ballots are counted once voting has closed."))
-    return [pool_count(pool=pool) for pool in cycle.pools.all()]
+    results = []
+    for pool in cycle.pools.all():
+        if not pool.is_sealed:
+            try:
+                pool = pool_seal(pool=pool)
+            except ValidationError:
+                log.info("pool %s waits for its paper ballots", pool.pk)
+                continue
+        results.append(pool_count(pool=pool))
+    return results
 
 
 @transaction.atomic
@@ -362,14 +433,17 @@ def pool_count(*, pool: Pool) -> PoolResult:
     """
     from . import opendata
 
-    pool = Pool.objects.select_for_update().get(pk=pool.pk)
+    pool = Pool.objects.select_for_update().select_related("cycle").get(pk=pool.pk)
+    if not pool.is_sealed:
+        raise ValidationError(_("A pool is counted after its ballots are sealed."))
     instance = opendata.instance_for_pool(pool)
-    result = opendata.count_instance(instance, pool.rule)
-    digest = hashlib.sha256(opendata.ballots_text(instance).encode()).hexdigest()
+    result = opendata.count_pool(pool, instance)
+    outcome = result.as_dict()
+    outcome["tie_decided"] = opendata.ties_that_decided(pool, instance, result)
     stored, _created = PoolResult.objects.update_or_create(pool=pool, defaults={
         "rule": result.rule, "rule_version": result.rule_version,
         "engine_version": opendata.engine_version(), "ballots": instance.num_voters,
-        "ballots_digest": digest, "outcome": result.as_dict(),
+        "ballots_digest": pool.commitment, "outcome": outcome,
     })
     return stored
 

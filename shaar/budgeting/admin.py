@@ -7,7 +7,8 @@ class PoolInline(admin.TabularInline):
     model = models.Pool
     extra = 0
     fields = ["name_ky", "name_ru", "name_en", "district", "budget", "ballot_form",
-              "max_projects", "rule", "accepts_phone", "accepts_register", "accepts_in_person"]
+              "max_projects", "rule", "minimum_votes", "minimum_percent", "tie_breaking",
+              "accepts_phone", "accepts_register", "accepts_in_person"]
 
 
 @admin.register(models.Cycle)

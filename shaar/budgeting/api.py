@@ -40,6 +40,11 @@ class PoolOut(Schema):
     ballot_form: str
     max_projects: int | None
     rule: str
+    minimum_votes: int
+    minimum_percent: int
+    tie_breaking: str
+    # sha256 of every ballot and receipt, published when the pool is sealed, before counting.
+    commitment: str | None
     accepts: list[str]
     projects: list[ProjectOut]
     results: ResultOut | None
@@ -75,7 +80,9 @@ def _pool(cycle, pool, projects) -> dict:
         "district": pool.district.code if pool.district_id else None,
         "budget": pool.budget, "ballot_form": pool.ballot_form,
         "max_projects": pool.max_projects if pool.ballot_form == "approval" else None,
-        "rule": pool.rule, "accepts": sorted(pool.accepted_methods()),
+        "rule": pool.rule, "minimum_votes": pool.minimum_votes,
+        "minimum_percent": pool.minimum_percent, "tie_breaking": pool.tie_breaking,
+        "commitment": pool.commitment or None, "accepts": sorted(pool.accepted_methods()),
         "projects": [{"id": p.pk, "title": p.title, "category": p.category, "cost": p.cost,
                       "latitude": p.latitude, "longitude": p.longitude}
                      for p in projects if p.pool_id == pool.pk],

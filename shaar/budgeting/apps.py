@@ -15,11 +15,10 @@ class BudgetingConfig(AppConfig):
         from .selectors import home_cards
 
         # Staff-editable rows only. Ballots are never audit-logged (the actor would be the
-        # voter), and the pool's receipt-chain head is excluded for the same reason.
+        # voter); nor are voter marks and paper entries.
         for model in (models.Cycle, models.Proposal, models.Comment, models.Implementation,
-                      models.Milestone, models.ProjectUpdate, models.PoolResult):
+                      models.Milestone, models.ProjectUpdate, models.PoolResult, models.Pool):
             auditlog.register(model)
-        auditlog.register(models.Pool, exclude_fields=["last_receipt", "ballot_seq"])
         register_nav(NavItem(_("Civic budget"), "budgeting:index", order=10))
         register_nav(NavItem(_("Funded projects"), "budgeting:projects", order=11))
         register_home(home_cards, order=10)

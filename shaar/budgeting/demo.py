@@ -6,15 +6,25 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import secrets
 
 from django.utils import timezone
 
 from shaar.accounts.models import User, Verification, voter_key_for_pin
 from shaar.city.models import Department, District
 
-from . import actions
-from .models import Ballot, Cycle, Implementation, Milestone, Phase, Pool, ProjectUpdate, Proposal
+from . import actions, commitment
+from .models import (
+    Ballot,
+    Channel,
+    Cycle,
+    Implementation,
+    Milestone,
+    Phase,
+    Pool,
+    ProjectUpdate,
+    Proposal,
+    VoterMark,
+)
 
 POOLS = [
     # district code (None: city-wide), names, budget, ballot form, rule
@@ -30,6 +40,7 @@ POOLS = [
 ]
 
 # (pool code, title, category, estimated cost, lat, lon, department code)
+TIED_2026 = ("Крытый каток в 12 микрорайоне", "Бассейн при школе № 5")
 PROJECTS_2026 = [
     (None, "Велодорожка по проспекту Чуй от Манаса до Советской", "roads", 14_500_000,
      42.8765, 74.5900, "transport"),
@@ -56,6 +67,11 @@ PROJECTS_2026 = [
      74.6200, "transport"),
     ("oktyabrsky", "Озеленение бульвара Молодой гвардии", "parks", 2_900_000, 42.8500,
      74.6400, "landscaping"),
+    # Two projects that the demo's voters like equally (TIED_2026): one fits, the tie decides.
+    ("oktyabrsky", "Крытый каток в 12 микрорайоне", "playgrounds", 5_500_000, 42.8330, 74.6280,
+     "landscaping"),
+    ("oktyabrsky", "Бассейн при школе № 5", "playgrounds", 5_500_000, 42.8480, 74.6350,
+     "education"),
     ("oktyabrsky", "Пандусы у поликлиники № 7", "accessibility", 1_600_000, 42.8450,
      74.6500, "social"),
     ("pervomaisky", "Обновление сквера Ататюрка", "parks", 3_800_000, 42.8900, 74.6000,
@@ -166,12 +182,17 @@ def _generate_ballots(cycle: Cycle, voters: int, seed: int) -> None:
                            .values_list("id", "cost")) for p in pools}
     # Popularity weights make the outcome interesting rather than uniform.
     weights = {pid: rng.uniform(0.2, 1.0) for items in projects.values() for pid, _c in items}
-    ballots: dict[int, list[Ballot]] = {p.pk: [] for p in pools}
+    # The tied pair (an approval pool): chosen together on six ballots in ten, never apart,
+    # so they have the same votes, the most of their pool, and only one fits the budget.
+    tied = list(Proposal.objects.filter(cycle=cycle, title__in=TIED_2026)
+                .values_list("id", flat=True))
+    marks: list[VoterMark] = []
+    ballots: list[Ballot] = []
     start = cycle.voting_opens or timezone.now()
     for n in range(voters):
         key = voter_key_for_pin(f"1{seed % 1000:03d}{n:010d}")
         home = rng.choice(district_pools)
-        channel = Ballot.Channel.PAPER if rng.random() < 0.12 else Ballot.Channel.WEB
+        channel = Channel.PAPER if rng.random() < 0.12 else Channel.WEB
         for pool in (citywide, home):
             items = sorted(projects[pool.pk], key=lambda it: -weights[it[0]] * rng.random())
             chosen, total = [], 0
@@ -185,20 +206,24 @@ def _generate_ballots(cycle: Cycle, voters: int, seed: int) -> None:
                     total += cost
             if not chosen:
                 chosen = [items[0][0]]
-            ballots[pool.pk].append(Ballot(
-                pool=pool, voter_key=key, projects=sorted(chosen), channel=channel,
-                district_id=home.district_id, salt=secrets.token_hex(16),
-                public_id=secrets.token_hex(8),
-                cast_at=start + dt.timedelta(minutes=n * 7)))
-    for pool in pools:
-        previous = ""
-        for seq, ballot in enumerate(ballots[pool.pk], start=1):
-            ballot.seq, ballot.previous_receipt = seq, previous
-            ballot.receipt = Ballot.chain(previous, Ballot.content(ballot.projects), ballot.salt)
-            previous = ballot.receipt
-        Ballot.objects.bulk_create(ballots[pool.pk], batch_size=1000)
-        Pool.objects.filter(pk=pool.pk).update(last_receipt=previous,
-                                               ballot_seq=len(ballots[pool.pk]))
+            if tied and tied[0] in dict(projects[pool.pk]):
+                chosen = [p for p in chosen if p not in tied] or [
+                    next(pid for pid, _c in items if pid not in tied)]
+                if rng.random() < 0.6:
+                    chosen = tied + chosen[:pool.max_projects - len(tied)]
+            marks.append(VoterMark(
+                pool=pool, voter_key=key, channel=channel, district_id=home.district_id,
+                office_id=home.district_id if channel == Channel.PAPER else None,
+                district_cycle_id=cycle.pk if pool.district_id else None,
+                voted_on=(start + dt.timedelta(minutes=n * 7)).date()))
+            ballots.append(Ballot(
+                pool=pool, projects=sorted(chosen), channel=channel,
+                office_id=home.district_id if channel == Channel.PAPER else None,
+                receipt_hash=commitment.receipt_hash(commitment.new_code())
+                if channel == Channel.WEB else None))
+    VoterMark.objects.bulk_create(marks, batch_size=1000)
+    # Stored by random id: an order unrelated to the marks'.
+    Ballot.objects.bulk_create(sorted(ballots, key=lambda b: b.id), batch_size=1000)
 
 
 def _implementation(cycle: Cycle) -> None:

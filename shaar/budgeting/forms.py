@@ -85,11 +85,35 @@ class CommentForm(forms.Form):
     text = forms.CharField(label=_("Comment"), widget=forms.Textarea, max_length=2000)
 
 
-class PaperBallotForm(forms.Form):
-    pin = forms.CharField(label=_("Voter's personal number (PIN)"), max_length=20)
+class OfficeForm(forms.Form):
+    """The district office a member of staff acts for: one of theirs, and for a district
+    pool only that district's office."""
+
+    office = forms.TypedChoiceField(label=_("District office"), coerce=int)
+
+    def __init__(self, *args, offices: list, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["office"].choices = [(d.pk, d.name) for d in offices]
+
+
+class CheckInForm(OfficeForm):
+    pin = forms.CharField(label=_("Personal number (PIN) from the resident's ID"),
+                          max_length=20)
 
     def clean_pin(self) -> str:
         return normalise_pin(self.cleaned_data["pin"])
+
+
+class PaperEntryForm(OfficeForm):
+    sheet = forms.IntegerField(label=_("Sheet number"), min_value=1, max_value=10_000_000)
+
+
+class ReceiptForm(forms.Form):
+    code = forms.CharField(label=_("Receipt"), max_length=40)
+
+
+class ChangeForm(forms.Form):
+    change_code = forms.CharField(label=_("Change code"), max_length=40, required=False)
 
 
 class ImplementationForm(forms.Form):

@@ -6,30 +6,37 @@ from __future__ import annotations
 import hashlib
 import json
 
-from .models import Ballot, PoolResult
+from . import commitment
+from .models import Ballot, Pool, PoolResult
 
 
 def ballot_counts(using: str) -> dict[str, int]:
-    """Current ballots per pool (a replaced online ballot does not count)."""
+    """Ballots per pool."""
     counts: dict[str, int] = {}
-    for pool_id in Ballot.objects.using(using).filter(is_current=True).values_list(
-            "pool_id", flat=True).iterator():
+    for pool_id in Ballot.objects.using(using).values_list("pool_id", flat=True).iterator():
         counts[str(pool_id)] = counts.get(str(pool_id), 0) + 1
     return counts
 
 
-def receipt_chain(using: str) -> dict[str, dict]:
-    """Per pool: the chain's length, its head and whether every link still verifies."""
-    chains: dict[str, dict] = {}
-    rows = Ballot.objects.using(using).order_by("pool_id", "seq").values_list(
-        "pool_id", "projects", "salt", "previous_receipt", "receipt")
-    for pool_id, projects, salt, previous, receipt in rows.iterator():
-        chain = chains.setdefault(str(pool_id), {"length": 0, "head": "", "valid": True})
-        expected = Ballot.chain(chain["head"], Ballot.content(projects), salt)
-        chain["valid"] = chain["valid"] and previous == chain["head"] and receipt == expected
-        chain["head"] = receipt
-        chain["length"] += 1
-    return chains
+def ballot_commitments(using: str) -> dict[str, dict]:
+    """Per pool: a hash of its ballots and receipts (`commitment.ballots_text`), and for a
+    sealed pool whether it still matches the commitment published at the seal."""
+    ballots: dict[int, list] = {}
+    receipts: dict[int, list] = {}
+    rows = Ballot.objects.using(using).values_list("pool_id", "id", "projects", "receipt_hash")
+    for pool_id, ballot_id, projects, receipt in rows.iterator():
+        ballots.setdefault(pool_id, []).append((ballot_id.hex, projects))
+        if receipt:
+            receipts.setdefault(pool_id, []).append(receipt)
+    sealed = dict(Pool.objects.using(using).exclude(commitment="")
+                  .values_list("pk", "commitment"))
+    digests = {}
+    for pool_id in sorted(set(ballots) | set(sealed)):
+        digest = commitment.commit(commitment.ballots_text(
+            str(pool_id), ballots.get(pool_id, []), receipts.get(pool_id, [])))
+        digests[str(pool_id)] = {"digest": digest,
+                                 "valid": sealed.get(pool_id, digest) == digest}
+    return digests
 
 
 def published_results(using: str) -> dict[str, str]:
@@ -47,5 +54,5 @@ def register() -> None:
     from shaar.ops.integrity import register_check
 
     register_check("budgeting.ballot_counts", ballot_counts)
-    register_check("budgeting.receipt_chain", receipt_chain)
+    register_check("budgeting.ballot_commitments", ballot_commitments)
     register_check("budgeting.published_results", published_results)

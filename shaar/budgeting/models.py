@@ -1,13 +1,15 @@
 """Civic budget: cycles, pools, proposals, reviews, ballots, results and implementation.
 
-A ballot is stored without the user's id: only `voter_key` (an HMAC of the PIN, or of the
-phone number for pools that accept SMS-verified phones) links it to a person, and the
-database refuses a second current ballot for the same key in the same pool.
+Identity and contents never meet (ARCHITECTURE.md, "Identity and ballots"): a `VoterMark`
+says who has voted in a pool (voter key, account), a `Ballot` says what was voted (contents
+and the hash of the voter's receipt), and nothing links one to the other: no shared id, no
+time, a random primary key for ballots. The database refuses a second mark for a voter key
+or an account in a pool, and a second district pool in a cycle.
 """
 
 from __future__ import annotations
 
-import hashlib
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -94,6 +96,19 @@ class Cycle(NamedMixin, SampleDataMixin):
         return PHASE_ORDER.index(self.phase)
 
 
+class TieRule(models.TextChoices):
+    """The public tie rule of a pool, as `counting.TieBreak` keys: chosen before voting."""
+
+    VOTES_COST_ORDER = "votes,cost,order", _("more votes, then lower cost, then a public draw")
+    COST_ORDER = "cost,order", _("lower cost, then a public draw")
+    ORDER = "order", _("a public draw")
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("online")
+    PAPER = "paper", _("paper, at a district office")
+
+
 class Pool(NamedMixin, SampleDataMixin):
     """Money for one area: the city-wide pool (no district) or one district's."""
 
@@ -110,7 +125,8 @@ class Pool(NamedMixin, SampleDataMixin):
     # What a ballot is checked against (a subset of FROZEN_FIELDS).
     BALLOT_RULE_FIELDS = ("budget", "ballot_form", "max_projects")
     FROZEN_FIELDS = ("budget", "ballot_form", "max_projects", "rule", "accepts_phone",
-                     "accepts_register", "accepts_in_person", "district_id")
+                     "accepts_register", "accepts_in_person", "district_id", "minimum_votes",
+                     "minimum_percent", "tie_breaking")
 
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="pools",
                               verbose_name=_("cycle"))
@@ -128,9 +144,19 @@ class Pool(NamedMixin, SampleDataMixin):
     accepts_phone = models.BooleanField(_("accepts SMS-verified phones"), default=False)
     accepts_register = models.BooleanField(_("accepts the residency register"), default=True)
     accepts_in_person = models.BooleanField(_("accepts in-person verification"), default=True)
-    # Head of the receipt chain; the row is locked while a ballot is appended.
-    last_receipt = models.CharField(max_length=64, blank=True, editable=False)
-    ballot_seq = models.PositiveIntegerField(default=0, editable=False)
+    minimum_votes = models.PositiveIntegerField(
+        _("minimum votes to win"), default=1, validators=[MinValueValidator(1)],
+        help_text=_("A project with fewer votes is not funded, whatever money is left."))
+    minimum_percent = models.PositiveSmallIntegerField(
+        _("minimum share of ballots to win (%)"), default=0,
+        validators=[MaxValueValidator(100)],
+        help_text=_("If set, a project also needs this share of the pool's ballots."))
+    tie_breaking = models.CharField(
+        _("tie rule"), max_length=30, choices=TieRule.choices, default=TieRule.VOTES_COST_ORDER)
+    # Sealed when the last ballot is in: a hash of every ballot and receipt, published
+    # before counting (see `commitment.py`); it is also the seed of the tie draw.
+    commitment = models.CharField(max_length=64, blank=True, editable=False)
+    sealed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("pool")
@@ -147,6 +173,15 @@ class Pool(NamedMixin, SampleDataMixin):
     @property
     def is_citywide(self) -> bool:
         return self.district_id is None
+
+    @property
+    def is_sealed(self) -> bool:
+        return bool(self.commitment)
+
+    def minimum_for(self, ballots: int) -> int:
+        """The votes a project needs, given the number of ballots (the stricter minimum)."""
+        share = -(-ballots * self.minimum_percent // 100)  # rounded up
+        return max(self.minimum_votes, share)
 
     def accepted_methods(self) -> set[str]:
         return {m for m, ok in (("phone", self.accepts_phone), ("register", self.accepts_register),
@@ -316,54 +351,121 @@ class Comment(SampleDataMixin):
         return self.text[:50]
 
 
-class Ballot(models.Model):
-    """One accepted ballot; also one link of the pool's receipt chain.
+class VoterMark(models.Model):
+    """Who has voted in a pool, never what: one row per person and pool, whatever the channel.
 
-    No user id: `voter_key` only. `is_current` is false for an online ballot the voter later
-    replaced (when the cycle allows it); the partial unique index allows one current ballot
-    per key and pool, whatever the channel.
+    Written in the same transaction as the online ballot, or at a district office's check-in
+    before the person takes a paper ballot. `district_cycle` is set for district pools only,
+    so the database also allows one district pool per cycle for a voter key and an account.
+    No time finer than the day: marks and ballots cannot be matched by time.
     """
 
-    class Channel(models.TextChoices):
-        WEB = "web", _("online")
-        PAPER = "paper", _("paper, at a district office")
-
-    pool = models.ForeignKey(Pool, on_delete=models.PROTECT, related_name="ballots")
+    pool = models.ForeignKey(Pool, on_delete=models.PROTECT, related_name="voter_marks")
+    district_cycle = models.ForeignKey(Cycle, null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="+")
     voter_key = models.CharField(max_length=64)
-    projects = models.JSONField(default=list)  # proposal ids, sorted
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
     channel = models.CharField(max_length=10, choices=Channel.choices)
+    # The voter's district (turnout), and for a paper ballot the office that checked them in.
     district = models.ForeignKey("city.District", null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="+")
-    seq = models.PositiveIntegerField()
-    salt = models.CharField(max_length=32)
-    previous_receipt = models.CharField(max_length=64, blank=True)
-    receipt = models.CharField(max_length=64, unique=True)
-    # Random id published in the open data, never derived from the voter.
-    public_id = models.CharField(max_length=16, unique=True)
-    is_current = models.BooleanField(default=True)
-    cast_at = models.DateTimeField(default=timezone.now)
+    office = models.ForeignKey("city.District", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    checked_in_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                      on_delete=models.SET_NULL, related_name="+")
+    voted_on = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        verbose_name = _("voter mark")
+        verbose_name_plural = _("voter marks")
+        constraints = [
+            models.UniqueConstraint(fields=["pool", "voter_key"], name="one_mark_per_voter_key"),
+            models.UniqueConstraint(fields=["pool", "account"], name="one_mark_per_account",
+                                    condition=models.Q(account__isnull=False)),
+            models.UniqueConstraint(fields=["district_cycle", "voter_key"],
+                                    name="one_district_pool_per_voter_key",
+                                    condition=models.Q(district_cycle__isnull=False)),
+            models.UniqueConstraint(fields=["district_cycle", "account"],
+                                    name="one_district_pool_per_account",
+                                    condition=models.Q(district_cycle__isnull=False,
+                                                       account__isnull=False)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pool_id} {self.channel}"
+
+
+class Ballot(models.Model):
+    """What was voted in a pool, never who: contents and the hash of the voter's receipt.
+
+    The primary key is random, so row ids say nothing of the order of casting; there is no
+    time. `change_hash` is the hash of the code shown once to an online voter of a cycle
+    that allows changes: presenting the code replaces this ballot. A paper ballot has no
+    receipt and no code, only the office whose box it came from (for reconciliation).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    pool = models.ForeignKey(Pool, on_delete=models.PROTECT, related_name="ballots")
+    projects = models.JSONField(default=list)  # proposal ids, sorted
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    office = models.ForeignKey("city.District", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    receipt_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    change_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+
+    # Kept for the code that names the choices through the ballot.
+    Channel = Channel
 
     class Meta:
         verbose_name = _("ballot")
         verbose_name_plural = _("ballots")
-        ordering = ["pool", "seq"]
+        ordering = ["pool", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.pool_id}/{self.id}"
+
+
+class PaperEntry(models.Model):
+    """One paper ballot from an office's box, typed in by two staff members with no identity.
+
+    Staff number the sheets when the box is opened. The first entry and a second entry by
+    someone else must agree; a mismatch stays open until a third reading settles it. Only an
+    agreed entry becomes a `Ballot`.
+    """
+
+    class Status(models.TextChoices):
+        FIRST = "first", _("waiting for the second entry")
+        MISMATCH = "mismatch", _("the two entries differ")
+        AGREED = "agreed", _("agreed")
+
+    pool = models.ForeignKey(Pool, on_delete=models.PROTECT, related_name="paper_entries")
+    office = models.ForeignKey("city.District", on_delete=models.PROTECT, related_name="+")
+    sheet = models.PositiveIntegerField(_("sheet number"), validators=[MinValueValidator(1)])
+    first_projects = models.JSONField(default=list)
+    first_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                 related_name="+")
+    second_projects = models.JSONField(null=True, blank=True)
+    second_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.FIRST)
+    # Agreed on an empty sheet (or one that names no project on the ballot): reconciled
+    # against the check-ins, never counted.
+    spoiled = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("paper ballot entry")
+        verbose_name_plural = _("paper ballot entries")
+        ordering = ["pool", "office", "sheet"]
         constraints = [
-            models.UniqueConstraint(fields=["pool", "voter_key"], name="one_ballot_per_voter",
-                                    condition=models.Q(is_current=True)),
-            models.UniqueConstraint(fields=["pool", "seq"], name="unique_ballot_seq"),
+            models.UniqueConstraint(fields=["pool", "office", "sheet"], name="one_entry_per_sheet"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.pool_id}#{self.seq}"
-
-    @staticmethod
-    def content(projects: list[int]) -> str:
-        return ",".join(str(p) for p in sorted(projects))
-
-    @staticmethod
-    def chain(previous: str, content: str, salt: str) -> str:
-        """receipt = sha256(previous receipt ‖ ballot content ‖ salt), hex."""
-        return hashlib.sha256(f"{previous}|{content}|{salt}".encode()).hexdigest()
+        return f"{self.pool_id} {self.office_id} #{self.sheet}"
 
 
 class BallotRefusal(models.Model):
@@ -371,7 +473,7 @@ class BallotRefusal(models.Model):
 
     pool = models.ForeignKey(Pool, on_delete=models.CASCADE, related_name="refusals")
     voter_key = models.CharField(max_length=64)
-    channel = models.CharField(max_length=10, choices=Ballot.Channel.choices)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     reason = models.CharField(max_length=200)

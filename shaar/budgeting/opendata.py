@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils import formats
@@ -12,10 +13,10 @@ from django.utils.translation import gettext as _
 from shaar import counting
 from shaar.city.models import City
 from shaar.counting import Instance, Project, Result, TieBreak, Votes
+from shaar.counting.minimum import approval_counts, without_projects
+from shaar.counting.tiebreak import drawn_order
 
 from .models import Ballot, Pool, Proposal
-
-TIE_BREAK = TieBreak()  # smallest project id first: pabutools' default, so anyone can recount
 
 RULE_COMMENTS = {
     "greedy": "Greedy by votes: projects are taken from the most approved down; a project "
@@ -28,8 +29,54 @@ RULE_COMMENTS = {
     "phragmen": "Sequential Phragmén: voters earn money continuously and a project is bought "
                 "as soon as its supporters can pay for it.",
 }
-TIE_COMMENT = ("Ties are broken in favour of the smaller project_id (compared as text), as "
-               "pabutools does by default.")
+TIE_COMMENT = ("Ties are broken by the keys in tie_breaking, in turn: votes (more first), cost "
+               "(lower first), order (earlier in tie_order, drawn with sha256(seed:project_id) "
+               "from the pool's commitment published before counting); then the smaller "
+               "project_id as text, as pabutools does.")
+MINIMUM_COMMENT = ("Projects with fewer than min_votes votes were left out before counting, "
+                   "from PROJECTS and from every ballot: {ids}.")
+
+
+@dataclass(frozen=True)
+class RuleInWords:
+    name: str
+    text: str
+    link: str
+
+
+def rule_in_words(rule: str) -> RuleInWords:
+    """The counting rule for residents: its name, one paragraph and where to read more."""
+    words = {
+        "greedy": RuleInWords(
+            _("Most votes first"),
+            _("Projects are funded in order of their votes, starting with the most voted. "
+              "When a project costs more than the money left, it is skipped and the next "
+              "one is tried, until no project fits."),
+            "https://pabutools.readthedocs.io/en/latest/usage/rules.html"),
+        "mes": RuleInWords(
+            _("Method of Equal Shares"),
+            _("The budget is split into equal shares, one per voter. A project is funded "
+              "when the voters who chose it can pay for it together from their shares, "
+              "cheapest per supporter first. This way every group of residents gets projects "
+              "in proportion to its size, not only the largest group. Money left at the end "
+              "goes to the most voted projects that still fit."),
+            "https://equalshares.net/"),
+        "mes-add1-to-limit": RuleInWords(
+            _("Method of Equal Shares"),
+            _("The budget is split into equal shares, one per voter. A project is funded "
+              "when the voters who chose it can pay for it together from their shares. The "
+              "shares are then raised step by step, as long as the funded projects still fit "
+              "the real budget, so that as little money as possible is left unused."),
+            "https://equalshares.net/"),
+        "phragmen": RuleInWords(
+            _("Phragmén's method"),
+            _("Every voter earns money at the same steady rate. A project is funded as soon "
+              "as the voters who chose it have earned its cost together; they then spend "
+              "their money on it and start again from zero. Funding stops at the first "
+              "project that no longer fits the budget."),
+            "https://en.wikipedia.org/wiki/Phragmen%27s_voting_rules"),
+    }
+    return words.get(rule, RuleInWords(rule, "", ""))
 
 
 def engine_version() -> str:
@@ -42,8 +89,19 @@ def ballot_projects(pool: Pool) -> list[Proposal]:
     return list(Proposal.objects.on_ballot().filter(pool=pool).order_by("id"))
 
 
+def tie_break_for(pool: Pool) -> TieBreak:
+    """The pool's published tie rule; the draw's seed is the commitment made at the seal."""
+    keys = tuple(pool.tie_breaking.split(","))
+    order = ()
+    if "order" in keys:
+        order = drawn_order(pool.commitment, [str(p.pk) for p in ballot_projects(pool)])
+    return TieBreak(keys, order)
+
+
 def instance_for_pool(pool: Pool, with_outcome: dict[str, Any] | None = None) -> Instance:
-    """The pool as a `counting` instance: current ballots in chain order, random voter ids."""
+    """The pool as a `counting` instance: its ballots by their random id (an order unrelated
+    to casting), which is also the voter id. With the outcome, as published: the projects
+    below the minimum are left out with a META line saying why."""
     proposals = ballot_projects(pool)
     selected = set(with_outcome["selected"]) if with_outcome else set()
     counts = {e["project_id"]: e["votes"] for e in (with_outcome or {}).get("projects", [])}
@@ -53,25 +111,37 @@ def instance_for_pool(pool: Pool, with_outcome: dict[str, Any] | None = None) ->
                        ("selected", "1" if str(p.pk) in selected else "0"))
                 if with_outcome else ())
         for p in proposals)
-    rows = list(Ballot.objects.filter(pool=pool, is_current=True).order_by("seq")
-                .values_list("public_id", "projects", "channel"))
-    votes = Votes(voter_ids=tuple(r[0] for r in rows),
+    rows = list(Ballot.objects.filter(pool=pool).order_by("id")
+                .values_list("id", "projects", "channel"))
+    votes = Votes(voter_ids=tuple(r[0].hex for r in rows),
                   ballots=tuple(tuple(str(p) for p in r[1]) for r in rows),
                   extra=(("voting_method", tuple(r[2] for r in rows)),))
     cycle, city = pool.cycle, City.current()
+    tie_break = tie_break_for(pool)
+    left_out = [e["project_id"] for e in (with_outcome or {}).get("projects", [])
+                if e["reason"] == "below-minimum"]
+    minimum = (with_outcome or {}).get("parameters", {}).get("minimum_votes")
+    comment = f"{RULE_COMMENTS.get(pool.rule, pool.rule)} {TIE_COMMENT}"
+    if left_out:
+        comment += " " + MINIMUM_COMMENT.format(ids=", ".join(left_out))
     meta = [
         ("description", f"{cycle.name_en}, {pool.name_en}"),
         ("country", city.country_name_en),
         ("unit", city.name_en),
         ("subunit", pool.district.name_en if pool.district_id else ""),
         ("instance", cycle.slug),
-        ("num_projects", str(len(projects))),
+        ("num_projects", str(len(projects) - len(left_out))),
         ("num_votes", str(len(rows))),
         ("rule", pool.rule),
-        ("comment", f"{RULE_COMMENTS.get(pool.rule, pool.rule)} {TIE_COMMENT}"),
+        ("comment", comment),
         ("currency", city.currency),
         ("language", city.default_language),
+        *tie_break.meta(),
     ]
+    if minimum:
+        meta.append(("min_votes", str(minimum)))
+    if pool.commitment:
+        meta.append(("commitment", pool.commitment))
     if cycle.voting_opens:
         meta.append(("date_begin", cycle.voting_opens.date().isoformat()))
     if cycle.voting_closes:
@@ -80,19 +150,31 @@ def instance_for_pool(pool: Pool, with_outcome: dict[str, Any] | None = None) ->
         meta.append(("max_length", str(pool.max_projects)))
     else:
         meta.append(("max_sum_cost", str(pool.budget)))
-    return Instance(budget=pool.budget, projects=projects, votes=votes, vote_type="approval",
-                    meta=tuple(meta),
-                    project_columns=("name", "category", "votes", "selected")
-                    if with_outcome else ("name", "category"))
+    instance = Instance(budget=pool.budget, projects=projects, votes=votes,
+                        vote_type="approval", meta=tuple(meta),
+                        project_columns=("name", "category", "votes", "selected")
+                        if with_outcome else ("name", "category"))
+    return without_projects(instance, set(left_out))
 
 
-def count_instance(instance: Instance, rule: str) -> Result:
-    return counting.count(instance, rule, TIE_BREAK)
+def count_pool(pool: Pool, instance: Instance) -> Result:
+    """Count with the pool's rule, tie rule and minimum, as published before voting."""
+    return counting.count(instance, pool.rule, tie_break_for(pool),
+                          minimum_votes=pool.minimum_for(instance.num_voters))
 
 
-def ballots_text(instance: Instance) -> str:
-    return "\n".join(f"{v}:{','.join(b)}" for v, b in zip(instance.votes.voter_ids,
-                                                          instance.votes.ballots, strict=True))
+def ties_that_decided(pool: Pool, instance: Instance, result: Result) -> list[str]:
+    """The projects whose fate the tie rule decided: those selected with the tie order
+    reversed, or only without it. Empty when no tie mattered."""
+    tie_break = tie_break_for(pool)
+    votes = approval_counts(instance)
+    ranks = tie_break.ranks(instance.projects, [votes[p.id] for p in instance.projects])
+    order = [p.id for _rank, p in sorted(zip(ranks, instance.projects, strict=True),
+                                         key=lambda pair: pair[0])]
+    reversed_rule = TieBreak(("order",), tuple(reversed(order)))
+    other = counting.count(instance, pool.rule, reversed_rule, explain=False,
+                           minimum_votes=pool.minimum_for(instance.num_voters))
+    return sorted(set(result.selected) ^ set(other.selected), key=int)
 
 
 def pabulib_text(pool: Pool) -> str:
@@ -156,6 +238,9 @@ def explain(e: dict[str, Any]) -> str:
             "votes": votes, "cost": cost, "money": _som(details.get("supporters_money"))}
     if reason == "no-votes":
         return _("Not selected: nobody voted for it.")
+    if reason == "below-minimum":
+        return _("Not selected: %(votes)s votes, fewer than the %(minimum)s a project needs.") % {
+            "votes": votes, "minimum": details.get("minimum_votes")}
     if reason == "over-budget":
         return _("Not selected: its %(cost)s is more than the whole budget.") % {"cost": cost}
     if reason == "count-stopped":

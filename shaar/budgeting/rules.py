@@ -5,7 +5,13 @@ from __future__ import annotations
 import rules
 
 from shaar.accounts.models import Role
-from shaar.accounts.rules import department_ids, has_role, is_city_admin, is_moderator
+from shaar.accounts.rules import (
+    department_ids,
+    has_role,
+    is_city_admin,
+    is_moderator,
+    works_at_any_district_office,
+)
 
 
 @rules.predicate
@@ -33,7 +39,8 @@ rules.add_perm("budgeting.assign_proposal", is_city_admin | is_reviewer)
 rules.add_perm("budgeting.review_proposal", is_city_admin | is_reviewer | is_department_staff_for)
 rules.add_perm("budgeting.merge_proposal", is_city_admin | is_reviewer)
 rules.add_perm("budgeting.moderate", is_moderator)
-# Paper ballots: staff of a district administration's department, or a city admin.
-rules.add_perm("budgeting.enter_paper_ballot", is_city_admin | is_any_department_staff)
+# Paper ballots: staff of a district office only (a city admin too only with that role);
+# views and actions also check the office against the pool's district.
+rules.add_perm("budgeting.enter_paper_ballot", works_at_any_district_office)
 rules.add_perm("budgeting.update_implementation", is_city_admin | is_department_staff_for)
 rules.add_perm("budgeting.edit_proposal", is_author)

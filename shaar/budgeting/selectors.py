@@ -13,7 +13,18 @@ from django.utils.translation import gettext as _
 from shaar.lib.memo import Memo
 from shaar.web.registry import HomeCard
 
-from .models import Ballot, Cycle, Implementation, Phase, Pool, Proposal
+from . import commitment
+from .models import (
+    Ballot,
+    Channel,
+    Cycle,
+    Implementation,
+    PaperEntry,
+    Phase,
+    Pool,
+    Proposal,
+    VoterMark,
+)
 
 
 @dataclass(frozen=True)
@@ -80,9 +91,63 @@ def home_cards(request) -> list[HomeCard]:
     return cards
 
 
+def ballots_text(pool: Pool) -> str:
+    """The pool's ballots and receipt hashes as committed at the seal (`commitment.py`)."""
+    rows = Ballot.objects.filter(pool=pool).order_by("id").values_list(
+        "id", "projects", "receipt_hash")
+    ballots, receipts = [], []
+    for ballot_id, projects, receipt in rows.iterator():
+        ballots.append((ballot_id.hex, projects))
+        if receipt:
+            receipts.append(receipt)
+    return commitment.ballots_text(str(pool.pk), ballots, receipts)
+
+
+def has_voted(pool: Pool, *, voter_key: str | None, account_id: int | None) -> bool:
+    """Whether this voter key or account has a mark in the pool (never which ballot)."""
+    marks = VoterMark.objects.filter(pool=pool)
+    if voter_key and marks.filter(voter_key=voter_key).exists():
+        return True
+    return account_id is not None and marks.filter(account_id=account_id).exists()
+
+
+@dataclass(frozen=True)
+class OfficeTally:
+    """One district office's paper ballots in a pool: people checked in against ballots
+    entered (counted ones plus spoiled sheets); `open` entries wait for a second entry or
+    for a mismatch to be settled."""
+
+    office: object  # a District
+    checked_in: int
+    entered: int
+    open: int
+
+    @property
+    def reconciled(self) -> bool:
+        return self.checked_in == self.entered and self.open == 0
+
+
+def _per_office(queryset) -> Counter:
+    return Counter(dict(queryset.values_list("office_id").annotate(n=Count("pk"))))
+
+
+def paper_tally(pool: Pool) -> list[OfficeTally]:
+    from shaar.city.models import District
+
+    checked_in = _per_office(VoterMark.objects.filter(pool=pool, channel=Channel.PAPER))
+    entered = (_per_office(Ballot.objects.filter(pool=pool, channel=Channel.PAPER))
+               + _per_office(PaperEntry.objects.filter(pool=pool, spoiled=True)))
+    open_ = _per_office(PaperEntry.objects.filter(pool=pool).exclude(
+        status=PaperEntry.Status.AGREED))
+    offices = set(checked_in) | set(entered) | set(open_)
+    names = District.objects.in_bulk([o for o in offices if o is not None])
+    return [OfficeTally(names.get(o, o), checked_in[o], entered[o], open_[o])
+            for o in sorted(offices, key=lambda o: (o is None, o or 0))]
+
+
 def turnout(cycle: Cycle) -> dict:
-    """Ballots by pool, by district of the voter, and by channel (only once published)."""
-    rows = (Ballot.objects.filter(pool__cycle=cycle, is_current=True)
+    """Voters by district of the voter and by channel (only once published)."""
+    rows = (VoterMark.objects.filter(pool__cycle=cycle)
             .values("pool_id", "district_id", "channel").annotate(n=Count("id")))
     by_district: Counter = Counter()
     by_channel: Counter = Counter()

@@ -8,21 +8,28 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from shaar.accounts.rules import district_office_ids
 from shaar.city.models import District
 from shaar.lib.pagecache import shared_with_visitors
+from shaar.lib.qr import qr_svg
 
-from . import actions, opendata, selectors
+from . import actions, commitment, opendata, selectors
 from .forms import (
     AssignForm,
+    ChangeForm,
+    CheckInForm,
     CommentForm,
     HideForm,
     ImplementationForm,
     MergeForm,
-    PaperBallotForm,
+    PaperEntryForm,
     ProposalForm,
+    ReceiptForm,
     ReviewForm,
 )
 from .models import (
@@ -32,9 +39,11 @@ from .models import (
     Comment,
     Cycle,
     Implementation,
+    PaperEntry,
     Phase,
     Pool,
     Proposal,
+    TieRule,
 )
 
 # --- Access helpers -----------------------------------------------------------------------
@@ -59,6 +68,14 @@ def access_pool_by_slug(slug: str, pool_id: int) -> Pool:
                              cycle__slug=slug)
     cycle = pool.cycle
     if cycle.phase == Phase.INFORMATION and not cycle.is_public:
+        raise Http404
+    return pool
+
+
+def access_sealed_pool(slug: str, pool_id: int) -> Pool:
+    """A pool whose ballots are sealed: its commitment and receipt hashes are public."""
+    pool = access_pool(access_cycle(slug), pool_id)
+    if not pool.is_sealed:
         raise Http404
     return pool
 
@@ -128,7 +145,15 @@ def cycle_manage(request, slug: str):
         raise PermissionDenied
     cycle = access_cycle(slug)
     error = None
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("action") == "count":
+        try:
+            counted = actions.cycle_count(cycle=cycle)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("Pools sealed and counted: %(n)d.") % {"n": len(counted)})
+            return redirect("budgeting:cycle-manage", slug=cycle.slug)
+    elif request.method == "POST":
         try:
             cycle = actions.cycle_advance(cycle=cycle, by=request.user)
             if cycle.phase == Phase.IMPLEMENTATION:
@@ -145,6 +170,8 @@ def cycle_manage(request, slug: str):
         "cycle": cycle, "next_phase": next_phase, "error": error,
         "refusals": BallotRefusal.objects.filter(pool__cycle=cycle).select_related(
             "pool__district", "entered_by")[:50],
+        "pools": [(pool, selectors.paper_tally(pool), hasattr(pool, "result"))
+                  for pool in cycle.pools.select_related("district", "result")],
     }, status=400 if error else 200)
 
 
@@ -381,105 +408,190 @@ def _selected_ids(request) -> list[int] | None:
         return None
 
 
-def _ballot_context(pool: Pool) -> dict:
+def _ballot_context(pool: Pool, *, with_projects: bool = True) -> dict:
     projects = list(Proposal.objects.on_ballot().filter(pool=pool).order_by("id")
-                    .prefetch_related("files"))
+                    .prefetch_related("files")) if with_projects else []
     return {"pool": pool, "cycle": pool.cycle, "projects": projects,
+            "tie_rule": TieRule(pool.tie_breaking).label,
             "ballot_data": {"form": pool.ballot_form, "budget": pool.budget,
                             "max": pool.max_projects}}
+
+
+def _voter_or_refusal(request, pool: Pool):
+    if not request.user.is_authenticated:
+        return None, None
+    try:
+        return actions.voter_for_user(request.user, pool), None
+    except actions.VoterRefused as exc:
+        return None, exc
 
 
 @require_http_methods(["GET", "POST"])
 def ballot(request, slug: str, pool_id: int):
     """The ballot page. A POST is the hot path of voting day: it reads the pool and the
-    voter's verification, then calls ballot_cast; the page context is built only to render."""
+    voter's verification, then calls ballot_cast. The receipt (and change code) is shown
+    once, in the answer to the POST: the server does not keep it."""
     pool = access_pool_by_slug(slug, pool_id)
     if request.method == "POST" and not request.user.is_authenticated:
         return redirect(f"{_login_url()}?next={request.path}")
-    voter, error, chosen = None, None, None
-    if request.user.is_authenticated:
-        try:
-            voter = actions.voter_for_user(request.user, pool)
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
-    if request.method == "POST":
+    voter, refusal = _voter_or_refusal(request, pool)
+    error, chosen, cast = None, None, None
+    change_form = ChangeForm(request.POST or None)
+    if request.method == "POST" and voter is not None:
         chosen = _selected_ids(request)
-        if voter is not None and chosen is not None:
+        if chosen is None or not change_form.is_valid():
+            error = _("The ballot could not be read. Please try again.")
+        else:
             try:
-                cast = actions.ballot_cast(pool=pool, voter=voter, project_ids=chosen)
+                cast = actions.ballot_cast(pool=pool, voter=voter, project_ids=chosen,
+                                           change_code=change_form.cleaned_data["change_code"])
             except ValidationError as exc:
                 error = " ".join(exc.messages)
-            else:
-                messages.success(request, _("Your ballot has been accepted. Keep your receipt: "
-                                            "%(receipt)s") % {"receipt": cast.receipt})
-                return redirect("budgeting:ballot", slug=slug, pool_id=pool.pk)
-        elif voter is not None:
-            error = _("The ballot could not be read. Please try again.")
-    cast = (Ballot.objects.filter(pool=pool, voter_key=voter.key, is_current=True).first()
-            if voter is not None else None)
-    context = _ballot_context(pool)
-    context.update({"error": error, "cast": cast, "voter": voter,
-                    "chosen": chosen or (cast.projects if cast else []),
-                    "show_form": _show_form(pool, voter, cast)})
-    status = 200 if request.method == "GET" else (403 if voter is None else 400)
+    voted = cast is not None or (voter is not None and selectors.has_voted(
+        pool, voter_key=voter.key, account_id=request.user.pk))
+    context = _ballot_context(pool, with_projects=cast is None)
+    context.update({
+        "error": error, "refusal": refusal, "voter": voter, "cast": cast, "voted": voted,
+        "chosen": chosen or [], "change_form": change_form,
+        "accepted_methods": actions.accepted_methods_text(pool),
+        "show_form": cast is None and _show_form(pool, voter, voted),
+    })
+    if cast is not None:
+        query = "?" + urlencode({"code": cast.receipt})
+        context["receipt_url"] = reverse("budgeting:receipt", args=[slug, pool.pk]) + query
+        context["receipt_qr_url"] = reverse("budgeting:receipt-qr", args=[slug, pool.pk]) + query
+    status = 200 if request.method == "GET" or cast else (403 if voter is None else 400)
     return TemplateResponse(request, "budgeting/ballot.html", context, status=status)
 
 
-def _show_form(pool: Pool, voter, cast: Ballot | None) -> bool:
+def _show_form(pool: Pool, voter, voted: bool) -> bool:
     if pool.cycle.phase != Phase.VOTING or voter is None:
         return False
-    return cast is None or (pool.cycle.allow_ballot_change and cast.channel == Ballot.Channel.WEB)
+    return not voted or pool.cycle.allow_ballot_change
 
 
 def _login_url() -> str:
-    from django.urls import reverse
-
     return reverse("account_login")
+
+
+@require_GET
+def receipt(request, slug: str, pool_id: int):
+    """A voter checks their receipt: recorded (before the count) or counted. It says
+    nothing about what the ballot chose: the server cannot tell which ballot was theirs
+    from their account, and the receipt only names a ballot to the voter."""
+    pool = access_pool(access_cycle(slug), pool_id)
+    form = ReceiptForm(request.GET or None)
+    status = actions.receipt_status(pool, form.cleaned_data["code"]) if form.is_valid() else None
+    return TemplateResponse(request, "budgeting/receipt.html", {
+        "pool": pool, "cycle": pool.cycle, "form": form, "status": status,
+    }, status=404 if status == "unknown" else 200)
+
+
+def _offices_for(user, pool: Pool) -> list[District]:
+    """The district offices this member of staff may act for in `pool`."""
+    offices = district_office_ids(user)
+    if pool.district_id:
+        offices &= {pool.district_id}
+    if not offices:
+        raise PermissionDenied
+    return list(District.objects.filter(pk__in=offices).order_by("code"))
+
+
+@require_GET
+def receipt_qr(request, slug: str, pool_id: int):
+    """The receipt check link as a QR code (an SVG image), drawn when the page asks for it,
+    not on the voting hot path."""
+    pool = access_pool(access_cycle(slug), pool_id)
+    form = ReceiptForm(request.GET or None)
+    if not form.is_valid():
+        raise Http404
+    code = commitment.normalise_code(form.cleaned_data["code"])
+    link = request.build_absolute_uri(reverse("budgeting:receipt", args=[slug, pool.pk])
+                                      + "?" + urlencode({"code": code}))
+    response = HttpResponse(qr_svg(link), content_type="image/svg+xml")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def paper_ballot(request, slug: str, pool_id: int):
-    if not request.user.has_perm("budgeting.enter_paper_ballot"):
-        raise PermissionDenied
-    cycle = access_cycle(slug)
-    pool = access_pool(cycle, pool_id)
+def paper_check_in(request, slug: str, pool_id: int):
+    """Check a resident in at a district office (identity only, never choices)."""
+    pool = access_pool(access_cycle(slug), pool_id)
+    offices = _offices_for(request.user, pool)
+    form = CheckInForm(request.POST or None, offices=offices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.paper_check_in(staff=request.user, pool=pool,
+                                   office_id=form.cleaned_data["office"],
+                                   pin=form.cleaned_data["pin"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Checked in. Give the resident a paper ballot for "
+                                        "the box."))
+            return redirect("budgeting:paper", slug=slug, pool_id=pool.pk)
+    return TemplateResponse(request, "budgeting/paper.html", {
+        "pool": pool, "cycle": pool.cycle, "form": form,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def paper_entry(request, slug: str, pool_id: int):
+    """Type in paper ballots from an office's box: contents only, never identity."""
+    pool = access_pool(access_cycle(slug), pool_id)
+    offices = _offices_for(request.user, pool)
+    form = PaperEntryForm(request.POST or None, offices=offices)
     context = _ballot_context(pool)
-    form = PaperBallotForm(request.POST or None)
     if request.method == "POST":
-        chosen = _selected_ids(request) or []
-        if form.is_valid():
+        chosen = _selected_ids(request)
+        context["chosen"] = chosen or []
+        if chosen is not None and form.is_valid():
             try:
-                cast = actions.paper_ballot_enter(staff=request.user, pool=pool,
-                                                  pin=form.cleaned_data["pin"],
-                                                  project_ids=chosen)
+                entry = actions.paper_entry_record(
+                    staff=request.user, pool=pool, office_id=form.cleaned_data["office"],
+                    sheet=form.cleaned_data["sheet"], project_ids=chosen)
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                messages.success(request, _("Paper ballot entered. Receipt: %(receipt)s")
-                                 % {"receipt": cast.receipt})
-                return redirect("budgeting:paper", slug=slug, pool_id=pool.pk)
-        context["chosen"] = chosen
-    context["form"] = form
-    return TemplateResponse(request, "budgeting/paper.html", context,
+                messages.success(request, _("Sheet %(sheet)d: %(status)s.") % {
+                    "sheet": entry.sheet, "status": entry.get_status_display()})
+                return redirect("budgeting:paper-entry", slug=slug, pool_id=pool.pk)
+        elif chosen is None:
+            form.add_error(None, _("The ballot could not be read. Please try again."))
+    office_ids = {d.pk for d in offices}
+    context.update({
+        "form": form, "tally": [t for t in selectors.paper_tally(pool)
+                                if getattr(t.office, "pk", t.office) in office_ids],
+        "open_entries": PaperEntry.objects.filter(pool=pool, office_id__in=office_ids)
+        .exclude(status=PaperEntry.Status.AGREED).order_by("office_id", "sheet"),
+    })
+    return TemplateResponse(request, "budgeting/paper_entry.html", context,
                             status=400 if request.method == "POST" else 200)
 
 
 @require_GET
 def receipts(request, slug: str, pool_id: int):
-    """The receipt chain, published with the results (no voter keys, no user ids).
+    """The receipt hashes of a sealed pool, sorted: a voter finds the hash of their receipt
+    here. No contents, no order of casting: nothing pairs a receipt with a ballot."""
+    pool = access_sealed_pool(slug, pool_id)
+    hashes = sorted(h for h in Ballot.objects.filter(pool=pool).exclude(receipt_hash=None)
+                    .values_list("receipt_hash", flat=True))
+    return JsonResponse({"pool": pool.pk, "commitment": pool.commitment,
+                         "hash": "sha256('receipt:' + code, without dashes, upper case)",
+                         "receipt_hashes": hashes})
 
-    Not earlier: the chain carries each ballot's content, so it would reveal the counts."""
-    pool = access_pool(access_cycle(slug), pool_id)
-    if not pool.cycle.is_published:
-        raise Http404
-    rows = [{"seq": seq, "content": Ballot.content(projects), "salt": salt,
-             "previous": prev, "receipt": receipt, "counted": current}
-            for seq, projects, salt, prev, receipt, current in
-            Ballot.objects.filter(pool=pool).order_by("seq").values_list(
-                "seq", "projects", "salt", "previous_receipt", "receipt", "is_current")]
-    return JsonResponse({"pool": pool.pk, "hash": "sha256(previous|content|salt)",
-                         "ballots": rows}, json_dumps_params={"ensure_ascii": False})
+
+@require_GET
+def ballots_txt(request, slug: str, pool_id: int):
+    """The committed text of a published pool: every ballot by its random id and every
+    receipt hash, sorted apart. Its sha256 is the commitment published at the seal."""
+    pool = access_published_pool(slug, pool_id)
+    response = HttpResponse(selectors.ballots_text(pool),
+                            content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="ballots-{pool.pk}.txt"'
+    return response
 
 
 # --- Results ------------------------------------------------------------------------------
@@ -508,11 +620,13 @@ def results(request, slug: str, pool_id: int):
              "turnout": {"district": [[str(n), v] for n, v in by_district],
                          "channel": [[str(n), v] for n, v in by_channel],
                          "label": _("Ballots")}}
+    tied = [titles[p].title if p in titles else p for p in outcome.get("tie_decided", [])]
     return TemplateResponse(request, "budgeting/results.html", {
         "pool": pool, "cycle": pool.cycle, "result": pool.result, "rows": rows,
         "spent": outcome["spent"], "by_district": by_district, "by_channel": by_channel,
-        "chart": chart, "rule_label": Pool.Rule(pool.rule).label if pool.rule in
-        Pool.Rule.values else pool.rule,
+        "chart": chart, "rule": opendata.rule_in_words(pool.rule),
+        "minimum": outcome.get("parameters", {}).get("minimum_votes", 0),
+        "tie_rule": TieRule(pool.tie_breaking).label, "tied": tied,
     })
 
 

@@ -1,4 +1,9 @@
-"""`python -m shaar.counting FILE.pb --rule mes [--json] [--explain]`: recount an election."""
+"""`python -m shaar.counting FILE.pb --rule mes [--json] [--explain]`: recount an election.
+
+The tie rule is the one the file's META states (`tie_breaking`, `tie_order`), pabutools'
+default (smallest project id) when it states none; `--tie-breaking` and `--tie-order`
+override it.
+"""
 
 from __future__ import annotations
 
@@ -14,25 +19,35 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 from .model import UnsupportedBallots
 from .pabulib import PabulibError, read_pabulib
 from .rules import RULES, count
-from .tiebreak import TieBreak
+from .tiebreak import TieBreak, from_meta
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m shaar.counting", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m shaar.counting", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("file", help="a Pabulib .pb file")
     parser.add_argument("--rule", choices=RULES, default="mes")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.add_argument("--explain", action="store_true",
                         help="with --json, add why each project was or was not funded")
-    parser.add_argument("--tie-break", choices=("id", "cost", "draw"), default="id",
-                        help="id: smallest id first (pabutools); cost: cheaper first; "
-                             "draw: public draw from --seed")
-    parser.add_argument("--seed", help="published seed of the public draw")
+    parser.add_argument("--tie-breaking", metavar="KEYS",
+                        help="comma list of votes, cost, order, applied in turn; the "
+                             "smallest project id settles what is left (default: the "
+                             "file's META tie_breaking)")
+    parser.add_argument("--tie-order", metavar="IDS",
+                        help="project ids in the drawn order, for the key 'order' "
+                             "(default: the file's META tie_order)")
     args = parser.parse_args(argv)
     try:
-        tie_break = TieBreak(args.tie_break, args.seed)
+        instance = read_pabulib(args.file)
+        meta = dict(instance.meta)
+        if args.tie_breaking is None and args.tie_order is None:
+            tie_break = from_meta(meta)
+        else:
+            tie_break = TieBreak.parse(args.tie_breaking or "",
+                                       args.tie_order or meta.get("tie_order", ""))
         # The plain list of ids needs no explanations (JSON's "spent" sums them).
-        result = count(read_pabulib(args.file), args.rule, tie_break, explain=args.json)
+        result = count(instance, args.rule, tie_break, explain=args.json)
     except (OSError, PabulibError, UnsupportedBallots, ValueError) as error:
         print(f"error: {args.file}: {error}", file=sys.stderr)
         return 2

@@ -16,7 +16,9 @@ class ProjectExplanation:
     `reason` is a stable code: `selected`, `does-not-fit` (greedy: the money left was short by
     `details["missing"]`), `supporters-cannot-pay` (MES: its supporters' remaining money,
     `details["supporters_money"]`, was short of the cost, after `details["overtaken_by"]` was
-    bought with part of it), `no-votes`, `over-budget` (costs more than the whole budget),
+    bought with part of it), `no-votes`, `below-minimum` (fewer votes than the published
+    minimum, `details["minimum_votes"]`: left out before the rule ran), `over-budget` (costs
+    more than the whole budget),
     `count-stopped` (Phragmén stopped at this project: it did not fit) and `not-reached`.
     `stage` says which part of a rule decided (`mes`, `completion`, `greedy`, `phragmen`).
     """

@@ -7,6 +7,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from .greedy import greedy
+from .minimum import below_minimum, without_projects
 from .model import Instance, Money
 from .profile import ApprovalProfile, approval_profile
 from .result import ProjectExplanation, Result
@@ -34,11 +35,12 @@ Explained = tuple[list[int], dict[int, ProjectExplanation], dict[str, object]]
 
 
 def count(instance: Instance, rule: str, tie_break: TieBreak | None = None, *,
-          explain: bool = True) -> Result:
+          explain: bool = True, minimum_votes: int = 0) -> Result:
     """Count `instance` with `rule` (one of `RULES`).
 
     With `explain=False` the result has no explanations: MES then skips the exact rerun that
-    records who paid what, most of its time on large elections.
+    records who paid what, most of its time on large elections. Projects with fewer than
+    `minimum_votes` votes are left out before the rule runs (reason `below-minimum`).
 
     Raises `UnsupportedBallots` for cumulative, scoring or ordinal ballots and `ValueError`
     for an unknown rule.
@@ -46,18 +48,31 @@ def count(instance: Instance, rule: str, tie_break: TieBreak | None = None, *,
     if rule not in RULE_VERSIONS:
         raise ValueError(f"unknown rule {rule!r}; choose one of {', '.join(RULES)}")
     tie_break = tie_break or TieBreak()
-    profile = approval_profile(instance)
-    ranks = tie_break.ranks(instance.projects)
+    dropped = below_minimum(instance, minimum_votes)
+    counted = without_projects(instance, {project.id for project, _votes in dropped})
+    profile = approval_profile(counted)
+    votes = profile.approvals if "votes" in tie_break.keys else None
+    ranks = tie_break.ranks(counted.projects, votes)
     selected, explanations, parameters = _RULES[rule](profile, ranks, explain)
+    if minimum_votes:
+        parameters = {**parameters, "minimum_votes": minimum_votes}
     return Result(
         rule=rule,
         rule_version=RULE_VERSIONS[rule],
-        tie_break=tie_break.describe(instance.projects),
+        tie_break=tie_break.describe(),
         budget=instance.budget,
-        selected=tuple(instance.projects[p].id for p in selected),
-        explanations=tuple(_complete(profile, explanations)) if explain else (),
+        selected=tuple(counted.projects[p].id for p in selected),
+        explanations=(tuple(_complete(profile, explanations))
+                      + tuple(_below_minimum(dropped, minimum_votes))) if explain else (),
         parameters=parameters,
     )
+
+
+def _below_minimum(dropped: list, minimum_votes: int) -> list[ProjectExplanation]:
+    return [ProjectExplanation(project_id=project.id, cost=project.cost, votes=votes,
+                               selected=False, reason="below-minimum",
+                               details={"minimum_votes": minimum_votes})
+            for project, votes in dropped]
 
 
 def _greedy(profile: ApprovalProfile, ranks: list[int], explain: bool) -> Explained:

@@ -21,6 +21,7 @@ from shaar.api.schemas import MAX_ID, MAX_PAGE, ErrorOut
 
 from . import actions, reference, selectors
 from . import photos as photo_checks
+from .anonymous import TooManyFromThisConnection, support_key
 from .models import Category, Channel, IdempotencyKey, Report
 
 router = Router(tags=["feedback"])
@@ -245,20 +246,21 @@ def report_create(request: HttpRequest, data: Form[ReportIn],
 
 
 @router.post("/reports/{report_id}/me-too",
-             response={200: dict, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
+             response={200: dict, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 429: ErrorOut})
 def report_support(request: HttpRequest, report_id: int = Path(..., ge=1, le=MAX_ID)):
+    """"Me too", as the web form: the CSRF cookie and header of a page of this site, one per
+    account, or per browser within limits per address."""
     report = Report.objects.public().filter(pk=report_id).first()
     if report is None:
         return Status(404, {"detail": _("Report not found.")})
     user = request.user if request.user.is_authenticated else None
-    if user is not None and check_csrf(request) is not None:
+    if check_csrf(request) is not None:
         return Status(403, {"detail": _("The security token is missing. Reload the page.")})
-    if user is None:
-        if not request.session.session_key:
-            request.session.save()
-        key = "session:" + request.session.session_key
-    else:
-        key = ""
+    try:
+        key = support_key(request, report.pk)
+    except TooManyFromThisConnection:
+        return Status(429, {"detail": _("Too many “me too” from this connection. Please log "
+                                        "in to add yours.")})
     try:
         added = actions.report_support(report=report, key=key, user=user)
     except ValidationError as exc:

@@ -23,6 +23,7 @@ from shaar.city.models import City, District
 from shaar.lib.pagecache import shared_with_visitors
 
 from . import actions, selectors, tasks
+from .anonymous import TooManyFromThisConnection, support_key
 from .forms import (
     AppealForm,
     AssignForm,
@@ -149,10 +150,14 @@ def nearby(request: HttpRequest) -> TemplateResponse:
 
 @require_POST
 def support(request: HttpRequest, report_id: int) -> HttpResponse:
+    """"Me too" from the web form (CSRF-checked by the middleware)."""
     report = access_public_report(report_id)
-    if not request.session.session_key:
-        request.session.save()
-    key = "session:" + request.session.session_key
+    try:
+        key = support_key(request, report.pk)
+    except TooManyFromThisConnection:
+        messages.error(request, _("Too many “me too” from this connection. Please log in to "
+                                  "add yours."))
+        return redirect("feedback:detail", report_id=report.pk)
     try:
         added = actions.report_support(
             report=report, key=key,

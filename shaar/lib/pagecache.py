@@ -25,6 +25,12 @@ def _key(request) -> str:
     return "page:" + hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
 
 
+def _personal(request) -> bool:
+    session = getattr(request, "session", None)
+    return bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or "CSRF_COOKIE" in request.META
+                or (session is not None and session.modified))
+
+
 def shared_with_visitors(view):
     """Decorates a public GET view (see the module's docstring)."""
 
@@ -49,9 +55,11 @@ def shared_with_visitors(view):
         response = view(request, *args, **kwargs)
         if hasattr(response, "render"):
             response.render()
-        # Only a plain page: not an error, a redirect, a stream or one that sets a cookie.
+        # Only a plain page: not an error, a redirect, a stream or one that sets a cookie, and
+        # never one with a form token (the CSRF cookie is only added after this decorator,
+        # by the middleware) or one that wrote to the session: those belong to one visitor.
         if (response.status_code == 200 and not response.streaming and not response.cookies
-                and not response.has_header("Cache-Control")):
+                and not response.has_header("Cache-Control") and not _personal(request)):
             with contextlib.suppress(Exception):
                 cache.set(key, (response.content, response["Content-Type"]), seconds)
         return response

@@ -9,7 +9,8 @@ row count of every table. Other apps add their own in `AppConfig.ready()`::
 
 HOOK FOR CIVIC BUDGET (issue 10): once `shaar.budgeting` lands it must register
   - "budgeting.ballot_counts":  ballots per pool,
-  - "budgeting.receipt_chain":  the head hash of each pool's receipt chain (and its length),
+  - "budgeting.ballot_commitments": a hash of each pool's ballots and receipts (and, once
+    sealed, whether it still matches the published commitment),
   - "budgeting.published_results": a hash of each published result (rule, version, winners).
 `PENDING_CHECKS` lists them so that the restore drill test reminds whoever merges it.
 """
@@ -27,7 +28,7 @@ _CHECKS: dict[str, Check] = {}
 
 # Checks the restore drill expects once the app that provides them is installed.
 PENDING_CHECKS = {
-    "shaar.budgeting": ["budgeting.ballot_counts", "budgeting.receipt_chain",
+    "shaar.budgeting": ["budgeting.ballot_counts", "budgeting.ballot_commitments",
                         "budgeting.published_results"],
 }
 

@@ -47,3 +47,36 @@ def make_voting_cycle(district: District | None = None, **cycle_fields):
     city_projects = [make_project(city, c) for c in (600_000, 300_000, 200_000)]
     local_projects = [make_project(local, c) for c in (500_000, 400_000, 300_000)]
     return cycle, city, local, city_projects, local_projects
+
+
+def make_office_staff(district: District, name: str | None = None):
+    """Staff of a district office (with two-factor), who check residents in and enter
+    paper ballots for that district."""
+    from shaar.accounts.models import Role, RoleAssignment
+    from shaar.lib.testing import give_totp, make_user
+
+    user = make_user(name)
+    RoleAssignment.objects.create(user=user, role=Role.DISTRICT_OFFICE, district=district)
+    give_totp(user)
+    return user
+
+
+def paper_vote(pool: Pool, office: District, pin: str, projects: list[int], *, sheet: int,
+               staff: tuple):
+    """A whole paper ballot: check-in with the PIN, then two agreeing entries of the sheet."""
+    from .. import actions
+
+    first, second = staff
+    actions.paper_check_in(staff=first, pool=pool, office_id=office.pk, pin=pin)
+    for clerk in (first, second):
+        actions.paper_entry_record(staff=clerk, pool=pool, office_id=office.pk, sheet=sheet,
+                                   project_ids=projects)
+
+
+def close_and_publish(test, cycle: Cycle) -> Cycle:
+    """Voting closes (the count runs on commit), then the results are published."""
+    from .. import actions
+
+    with test.captureOnCommitCallbacks(execute=True):
+        cycle = actions.cycle_advance(cycle=cycle, by=test.admin)
+    return actions.cycle_advance(cycle=cycle, by=test.admin)

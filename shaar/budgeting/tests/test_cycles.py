@@ -103,8 +103,9 @@ class CycleAdvanceTests(BaseTestCase):
                                 project_ids=[cp[i % 3].pk])
         cycle.phase = Phase.COUNTING
         cycle.save()
-        first = actions.pool_count(pool=city)
+        first = actions.cycle_count(cycle=cycle)[0]
         outcome, digest = first.outcome, first.ballots_digest
+        city.refresh_from_db()
         again = actions.pool_count(pool=city)
         self.assertEqual(again.outcome, outcome)
         self.assertEqual(again.ballots_digest, digest)

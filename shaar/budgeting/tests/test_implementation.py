@@ -114,3 +114,38 @@ class ApiAndDemoTests(BaseTestCase):
         self.assertTrue(Implementation.objects.filter(proposal__cycle=finished).exists())
         home = self.client.get("/en/")
         self.assertContains(home, "Civic budget 2027")
+        self.check_published_demo_pools(finished)
+
+    def check_published_demo_pools(self, finished) -> None:
+        """Every published demo .pb recounts to the published selection with our CLI and
+        with pabutools, each with the tie rule its META states; a tie decides something in
+        one pool; no winner has fewer votes than its pool's minimum."""
+        import subprocess
+        import sys
+        import tempfile
+        from pathlib import Path
+
+        from django.conf import settings
+
+        from .. import opendata
+        from .recount import pabutools_selection
+
+        decided = []
+        for pool in finished.pools.select_related("result", "cycle", "district"):
+            outcome = pool.result.outcome
+            text = opendata.pabulib_text(pool)
+            with tempfile.TemporaryDirectory() as folder:
+                path = Path(folder) / "pool.pb"
+                path.write_text(text, encoding="utf-8")
+                done = subprocess.run([sys.executable, "-m", "shaar.counting", str(path),
+                                       "--rule", pool.rule], capture_output=True, text=True,
+                                      cwd=settings.BASE_DIR, check=True)
+            self.assertEqual(sorted(done.stdout.split()), sorted(outcome["selected"]), pool)
+            if pool.rule in ("greedy", "mes"):
+                self.assertEqual(pabutools_selection(text, pool.rule),
+                                 sorted(outcome["selected"]), pool)
+            votes = {e["project_id"]: e["votes"] for e in outcome["projects"]}
+            minimum = outcome["parameters"]["minimum_votes"]
+            self.assertTrue(all(votes[p] >= minimum for p in outcome["selected"]), pool)
+            decided += outcome["tie_decided"]
+        self.assertTrue(decided, "the demo must include a pool where a tie decides something")

@@ -81,14 +81,24 @@ EXPECTED: dict[str, Access] = {
                                      kwargs=_cycle),
     "budgeting:ballot": Access(public().ok, "the ballot page; casting needs verification",
                                kwargs=lambda w: _pool(VOTING)),
-    "budgeting:paper": Access(STAFF.ok, "paper ballots: district office staff, city "
-                              "administrators", kwargs=lambda w: _pool(VOTING)),
+    "budgeting:paper": Access(NOBODY, "paper check-in: staff of a district office only (no "
+                              "matrix persona holds that role; an administrator neither)",
+                              kwargs=lambda w: _pool(VOTING)),
+    "budgeting:paper-entry": Access(NOBODY, "paper ballot entry: staff of a district office "
+                                    "only", kwargs=lambda w: _pool(VOTING)),
+    "budgeting:receipt": Access(public().ok, "anyone checks a receipt",
+                                kwargs=lambda w: _pool(DONE)),
+    "budgeting:receipt-qr": Access(NOBODY, "a receipt's QR image: 404 without a receipt code",
+                                   kwargs=lambda w: _pool(DONE)),
+    "budgeting:ballots-txt": Access(public().ok, "the sealed ballots, published with the "
+                                    "results", kwargs=lambda w: _pool(DONE)),
     "budgeting:results": Access(public().ok, "published results",
                                 kwargs=lambda w: _pool(DONE)),
     "budgeting:results-pb": Access(public().ok, "open data", kwargs=lambda w: _pool(DONE)),
     "budgeting:results-csv": Access(public().ok, "open data", kwargs=lambda w: _pool(DONE)),
     "budgeting:results-json": Access(public().ok, "open data", kwargs=lambda w: _pool(DONE)),
-    "budgeting:receipts": Access(public().ok, "receipt chain, published with the results",
+    "budgeting:receipts": Access(public().ok, "receipt hashes, published once the pool is "
+                                 "sealed",
                                  kwargs=lambda w: _pool(DONE)),
     "budgeting:projects": public("funded projects of every cycle"),
     "budgeting:project": Access(public().ok, "public project page", kwargs=_implementation),

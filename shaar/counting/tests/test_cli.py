@@ -50,3 +50,17 @@ def test_it_says_when_a_rule_cannot_use_the_ballots(tmp_path: Path) -> None:
     done = run_cli(str(path), "--rule", "phragmen")
     assert done.returncode != 0
     assert "ordinal" in done.stderr
+
+
+def test_it_follows_the_tie_rule_the_file_states_unless_told_otherwise(tmp_path: Path) -> None:
+    # a and b tie on votes; only one fits. By id a wins; the file says cost first: b.
+    from dataclasses import replace
+
+    instance = make_instance([60, 50], 60, [[0], [1]], ids=["a", "b"])
+    path = tmp_path / "tie.pb"
+    path.write_text(format_pabulib(replace(instance, meta=(("tie_breaking", "cost"),))))
+    assert run_cli(str(path), "--rule", "greedy").stdout.split() == ["b"]
+    told = run_cli(str(path), "--rule", "greedy", "--tie-breaking", "order", "--tie-order", "a,b")
+    assert told.stdout.split() == ["a"]
+    bad = run_cli(str(path), "--rule", "greedy", "--tie-breaking", "price")
+    assert bad.returncode == 2 and "price" in bad.stderr

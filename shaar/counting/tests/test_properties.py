@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from shaar.counting import TieBreak, count
 from shaar.counting.model import Instance
+from shaar.counting.tiebreak import drawn_order
 
 from .conftest import make_instance
 
@@ -96,6 +97,8 @@ def test_it_ignores_consistent_renaming_under_a_seeded_draw(
         [p.cost for p in instance.projects], instance.budget,
         [[int(i[1:]) for i in ballot] for ballot in instance.votes.ballots],
         ids=[names[p.id] for p in instance.projects])
-    draw = TieBreak("draw", seed)
-    original = count(instance, rule, draw).selected
-    assert count(renamed, rule, draw).selected == tuple(names[i] for i in original)
+    # The drawn order names the projects, so it is renamed with them.
+    order = drawn_order(seed, [p.id for p in instance.projects])
+    original = count(instance, rule, TieBreak(("order",), order)).selected
+    renamed_draw = TieBreak(("order",), tuple(names[i] for i in order))
+    assert count(renamed, rule, renamed_draw).selected == tuple(names[i] for i in original)

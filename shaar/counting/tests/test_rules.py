@@ -8,6 +8,7 @@ import pytest
 
 from shaar.counting import TieBreak, UnsupportedBallots, count, read_pabulib
 from shaar.counting.rules import RULES
+from shaar.counting.tiebreak import drawn_order
 
 from .conftest import make_instance, reference
 
@@ -66,22 +67,49 @@ def test_it_stops_phragmen_at_the_first_project_that_does_not_fit() -> None:
 
 
 @pytest.mark.parametrize(
-    ("tie_break", "winner"), [(TieBreak("id"), "a"), (TieBreak("cost"), "b")])
+    ("tie_break", "winner"),
+    [(TieBreak(), "a"), (TieBreak(("cost",)), "b"),
+     (TieBreak(("order",), ("b", "a")), "b"), (TieBreak(("cost", "order"), ("b", "a")), "b")])
 def test_it_breaks_ties_as_asked(tie_break: TieBreak, winner: str) -> None:
     # Two projects with the same votes; only one fits.
     instance = make_instance([60, 50], 60, [[0], [1]], ids=["a", "b"])
     assert count(instance, "greedy", tie_break).selected == (winner,)
 
 
-def test_it_records_the_public_draw_with_its_seed() -> None:
+def test_it_breaks_ties_by_votes_before_cost_under_equal_shares() -> None:
+    # a and b tie under MES (same cost, equal shares cover both) but b has more votes.
+    instance = make_instance([50, 50], 50, [[0, 1], [1], [0, 1], [1]], ids=["a", "b"])
+    assert count(instance, "mes-plain", TieBreak()).selected == ("b",)
+    assert count(instance, "mes-plain", TieBreak(("votes",))).selected == ("b",)
+
+
+def test_it_records_the_tie_rule_and_a_reproducible_draw() -> None:
     instance = make_instance([60, 50, 55], 60, [[0], [1], [2]], ids=["a", "b", "c"])
-    result = count(instance, "greedy", TieBreak("draw", "2025-city-hall"))
-    draw = result.tie_break["draw"]
-    assert result.tie_break["seed"] == "2025-city-hall"
-    assert sorted(draw) == ["a", "b", "c"]
-    assert result.selected == (draw[0],)
-    again = count(instance, "greedy", TieBreak("draw", "2025-city-hall"))
-    assert again.tie_break == result.tie_break
+    order = drawn_order("2025-city-hall", ["a", "b", "c"])
+    assert sorted(order) == ["a", "b", "c"]
+    assert drawn_order("2025-city-hall", ["c", "b", "a"]) == order
+    result = count(instance, "greedy", TieBreak(("votes", "order"), order))
+    assert result.tie_break == {"keys": ["votes", "order"], "order": list(order)}
+    assert result.selected == (order[0],)
+
+
+@pytest.mark.parametrize("keys", ["votes,price", "votes,votes", "order"])
+def test_it_refuses_an_unclear_tie_rule(keys: str) -> None:
+    with pytest.raises(ValueError):
+        TieBreak.parse(keys)
+
+
+def test_it_leaves_out_projects_below_the_minimum_before_counting() -> None:
+    # c (1 vote) would fit after a; with a minimum of 2 it is left out, and so is the
+    # unvoted d, which greedy alone would fund with the money left.
+    instance = make_instance([50, 40, 10, 5], 105, [[0, 1], [0, 1], [0, 2]],
+                             ids=["a", "b", "c", "d"])
+    assert count(instance, "greedy").selected == ("a", "b", "c", "d")
+    result = count(instance, "greedy", minimum_votes=2)
+    assert result.selected == ("a", "b")
+    assert result.explanation("c").reason == "below-minimum"
+    assert result.explanation("d").votes == 0
+    assert result.parameters["minimum_votes"] == 2
 
 
 def test_it_refuses_ordinal_ballots_clearly(shared_dir: Path) -> None:

@@ -147,7 +147,7 @@ def test_it_writes_a_complete_backup_folder_from_the_command(some_data, media, t
 
 
 def test_it_expects_the_civic_budget_integrity_checks_once_budgeting_has_models() -> None:
-    """The drill must compare ballot counts, the receipt chain and published results as
+    """The drill must compare ballot counts, the ballots' commitment and published results as
     soon as the civic budget app has tables: it registers them in its ready()."""
     registered = set(integrity.checks())
     for app_module, names in integrity.PENDING_CHECKS.items():

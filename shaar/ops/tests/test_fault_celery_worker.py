@@ -180,7 +180,10 @@ from shaar.budgeting import opendata
 from shaar.budgeting.models import Pool, PoolResult
 clean, stored = {}, {}
 for pool in Pool.objects.order_by("pk"):
-    clean[pool.pk] = opendata.count_instance(opendata.instance_for_pool(pool), pool.rule).as_dict()
+    instance = opendata.instance_for_pool(pool)
+    result = opendata.count_pool(pool, instance)
+    clean[pool.pk] = {**result.as_dict(),
+                      "tie_decided": opendata.ties_that_decided(pool, instance, result)}
     stored[pool.pk] = [r.outcome for r in PoolResult.objects.filter(pool=pool)]
 print(json.dumps({"clean": clean, "stored": stored}))
 """

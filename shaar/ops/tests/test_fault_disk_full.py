@@ -168,5 +168,6 @@ def test_it_still_accepts_ballots_while_the_media_disk_is_full(
     client.force_login(resident)
     url = f"/ky/budget/{cycle.slug}/vote/{city_pool.pk}/"
     response = client.post(url, {"projects": [projects[1].pk]})
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert 'class="receipt"' in response.content.decode()
     assert Ballot.objects.filter(pool=city_pool).count() == 1

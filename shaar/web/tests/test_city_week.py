@@ -198,10 +198,11 @@ def test_a_city_lives_a_week_without_a_server_error_or_a_second_ballot() -> None
         **({"phone": r.phone} if r.phone else {"email": r.email})).pk in verified]
     for resident in voters:
         own = local[resident.district.pk]
+        # The answer to a cast ballot is the page with its receipt, shown once.
         week.call(resident.client, "post", f"/en/budget/{voting.slug}/vote/{city_wide.pk}/",
-                  {"projects": [city_projects[resident.n % 2].pk]}, expect={302})
+                  {"projects": [city_projects[resident.n % 2].pk]}, expect={200})
         week.call(resident.client, "post", f"/en/budget/{voting.slug}/vote/{own.pk}/",
-                  {"projects": [local_projects[resident.district.pk].pk]}, expect={302})
+                  {"projects": [local_projects[resident.district.pk].pk]}, expect={200})
         # A second ballot, and a ballot in another district's pool: refused, never a 5xx.
         other = local[districts[(districts.index(resident.district) + 1) % 4].pk]
         for pool in (city_wide, other):
@@ -242,9 +243,16 @@ def test_a_city_lives_a_week_without_a_server_error_or_a_second_ballot() -> None
 
 
 def assert_one_ballot_per_voter(cycle, voters: int) -> None:
-    """One city-wide ballot per voter and one district ballot per voter."""
-    from shaar.budgeting.models import Ballot
+    """One city-wide ballot per voter and one district ballot per voter, each voter marked
+    once per pool and in one district pool only."""
+    from django.db.models import Count
 
-    ballots = Ballot.objects.filter(pool__cycle=cycle, is_current=True)
+    from shaar.budgeting.models import Ballot, VoterMark
+
+    ballots = Ballot.objects.filter(pool__cycle=cycle)
     assert ballots.filter(pool__district=None).count() == voters
     assert ballots.exclude(pool__district=None).count() == voters
+    marks = VoterMark.objects.filter(pool__cycle=cycle)
+    assert marks.count() == 2 * voters
+    per_account = marks.exclude(pool__district=None).values("account").annotate(n=Count("id"))
+    assert {row["n"] for row in per_account} == {1}

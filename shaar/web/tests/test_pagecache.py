@@ -79,3 +79,29 @@ class LanguageMenuTests(BaseTestCase):
         self.assertRedirects(response, "/ky/", fetch_redirect_response=False)
         self.assertNotIn("django_language", response.cookies)
         self.assertEqual(self.client.post("/i18n/switch/", {"language": "ru"}).status_code, 405)
+
+
+@override_settings(PUBLIC_PAGE_CACHE_SECONDS=30)
+class PersonalPageTests(BaseTestCase):
+    """A page that carries a form token or read the session is never shared."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        cache.clear()
+        self.addCleanup(cache.clear)
+
+    def test_a_page_with_a_form_token_is_never_served_to_another_visitor(self) -> None:
+        from django.http import HttpResponse
+        from django.middleware.csrf import get_token
+        from django.test import RequestFactory
+
+        from shaar.lib.pagecache import shared_with_visitors
+
+        @shared_with_visitors
+        def view(request):
+            return HttpResponse(f"token={get_token(request)}")
+
+        factory = RequestFactory()
+        first = view(factory.get("/form/")).content
+        second = view(factory.get("/form/")).content
+        self.assertNotEqual(first, second)
