@@ -29,3 +29,21 @@ def residency_of(user: User) -> Residency | None:
     if verification is None:
         return None
     return Residency(verification.method, verification.voter_key, verification.district_id)
+
+
+def find_account(account: str) -> User | None:
+    """The account with this e-mail address or mobile number (in any usual format)."""
+    from django.core.exceptions import ValidationError
+    from django.db.models import Q
+
+    from .phones import normalise_mobile
+
+    account = (account or "").strip()
+    if not account:
+        return None
+    query = Q(email__iexact=account) | Q(phone=account)
+    try:
+        query |= Q(phone=normalise_mobile(account))
+    except ValidationError:
+        pass
+    return User.objects.filter(query).first()

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.urls import reverse
@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 from shaar.accounts.models import Role, Verification
 from shaar.accounts.notifications import notify
 from shaar.city.models import Organisation
+from shaar.accounts.selectors import find_account
+from shaar.lib.safechange import Effect, record_reason, require_confirmation
 from shaar.lib.urls import absolute_url
 from shaar.web.uploads import check_document, clean_photo
 
@@ -36,6 +38,7 @@ from .models import (
     Clarification,
     CommitteeMember,
     ConflictDeclaration,
+    Criterion,
     Decision,
     Evaluation,
     Membership,
@@ -194,6 +197,158 @@ def calls_close_due() -> int:
                    % {"call": call.title, "url": _url("grants:committee-call", call.code)})
             count += 1
     return count
+
+
+# --- call set-up (the city's grants managers) ----------------------------------------------
+
+# Fields that decide who may apply and how applications are judged: changing them once
+# organisations have applications needs a reason and a confirmation.
+CALL_RULE_FIELDS = ("envelope", "max_per_grant", "allow_ngos", "allow_community_groups",
+                    "min_group_residents", "cofunding_min_percent", "scale_max",
+                    "spread_threshold")
+
+
+def _require_manager(user) -> None:
+    if user is None or not user.has_perm("grants.manage"):
+        raise PermissionDenied
+
+
+def _call_effects(call: Call) -> list[Effect]:
+    statuses = call.applications.values_list("status", flat=True)
+    submitted = sum(1 for status in statuses if status != Application.Status.DRAFT)
+    return [Effect(_("applications submitted"), submitted),
+            Effect(_("applications being drafted"), len(statuses) - submitted)]
+
+
+def _call_change_warning(old: Call, call: Call, now: datetime.datetime) -> str | None:
+    """Why this change needs a confirmation, or None if it is safe."""
+    if old.status != Call.Status.PUBLISHED:
+        return None
+    if old.closes_at <= now < call.closes_at:
+        return _("This reopens a call whose deadline has passed.")
+    has_applications = old.applications.exists()
+    if has_applications and call.closes_at < old.closes_at:
+        return _("This shortens the deadline of a call that already has applications.")
+    if has_applications and any(getattr(old, f) != getattr(call, f) for f in CALL_RULE_FIELDS):
+        return _("This changes the rules of a call that already has applications.")
+    if old.opens_at <= now and call.opens_at > now:
+        return _("This moves the opening of an open call back into the future.")
+    return None
+
+
+@transaction.atomic
+def call_save(*, call: Call, by, districts=None, reason: str = "",
+              confirmed: bool = False) -> Call:
+    """Create a call (as a draft) or change its set-up.
+
+    Shortening the deadline, reopening a closed call or changing the rules once there are
+    applications needs CONFIRMED and a REASON (kept in the audit trail). Nothing changes
+    once the decisions are published, and the scoring scale is fixed once scoring began.
+    """
+    _require_manager(by)
+    now = timezone.now()
+    warning = None
+    if call.pk:
+        old = Call.objects.select_for_update().get(pk=call.pk)
+        if old.status == Call.Status.DECIDED:
+            raise ValidationError(_("The decisions of this call are published: it can no "
+                                    "longer change."))
+        call.status = old.status
+        if old.scale_max != call.scale_max and Evaluation.objects.filter(
+                application__call=old).exists():
+            raise ValidationError(_("The committee has started scoring: the scale can no "
+                                    "longer change."))
+        warning = _call_change_warning(old, call, now)
+        if warning:
+            reason = require_confirmation(message=warning, effects=_call_effects(old),
+                                          reason=reason, confirmed=confirmed)
+    else:
+        call.status = Call.Status.DRAFT
+    call.full_clean()
+    call.save()
+    if districts is not None:
+        call.districts.set(districts)
+    if warning:
+        record_reason(call, reason)
+    return call
+
+
+@transaction.atomic
+def call_publish(*, call: Call, by) -> Call:
+    """Publish a draft call: it needs criteria and a committee with its chair."""
+    _require_manager(by)
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    if call.status != Call.Status.DRAFT:
+        raise ValidationError(_("Only a draft call can be published."))
+    if not call.criteria.exists():
+        raise ValidationError(_("Add the evaluation criteria before publishing the call."))
+    if not call.committee.filter(role=CommitteeMember.Role.CHAIR).exists():
+        raise ValidationError(_("Appoint the committee chair before publishing the call."))
+    call.status = Call.Status.PUBLISHED
+    call.save(update_fields=["status"])
+    return call
+
+
+def _require_scoring_not_started(call: Call) -> None:
+    if Evaluation.objects.filter(application__call=call).exists():
+        raise ValidationError(_("The committee has started scoring: the criteria can no "
+                                "longer change."))
+
+
+@transaction.atomic
+def criterion_save(*, criterion: Criterion, by) -> Criterion:
+    """Add or change an evaluation criterion of a call, until scoring starts."""
+    _require_manager(by)
+    call = Call.objects.select_for_update().get(pk=criterion.call_id)
+    if call.status == Call.Status.DECIDED:
+        raise ValidationError(_("The decisions of this call are published: it can no "
+                                "longer change."))
+    _require_scoring_not_started(call)
+    criterion.full_clean()
+    criterion.save()
+    return criterion
+
+
+@transaction.atomic
+def criterion_remove(*, criterion: Criterion, by) -> None:
+    _require_manager(by)
+    call = Call.objects.select_for_update().get(pk=criterion.call_id)
+    _require_scoring_not_started(call)
+    criterion.delete()
+
+
+@transaction.atomic
+def committee_seat_add(*, call: Call, account: str, role: str, side: str,
+                       by) -> CommitteeMember:
+    """Seat a person (found by the e-mail or mobile number of their account)."""
+    _require_manager(by)
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    if call.status == Call.Status.DECIDED:
+        raise ValidationError(_("The decisions of this call are published: it can no "
+                                "longer change."))
+    user = find_account(account)
+    if user is None:
+        raise ValidationError(_("No account has this mobile number or e-mail."))
+    if call.committee.filter(user=user).exists():
+        raise ValidationError(_("This person already sits on the committee."))
+    if role == CommitteeMember.Role.CHAIR and call.committee.filter(
+            role=CommitteeMember.Role.CHAIR).exists():
+        raise ValidationError(_("The committee already has a chair."))
+    seat = CommitteeMember(call=call, user=user, role=role, side=side)
+    seat.full_clean()
+    seat.save()
+    return seat
+
+
+@transaction.atomic
+def committee_seat_remove(*, seat: CommitteeMember, by) -> None:
+    """Unseat a member who has not scored anything yet."""
+    _require_manager(by)
+    if Evaluation.objects.filter(application__call_id=seat.call_id,
+                                 evaluator_id=seat.user_id).exists():
+        raise ValidationError(_("This member has already scored applications and stays on "
+                                "the committee."))
+    seat.delete()
 
 
 # --- applications --------------------------------------------------------------------------
