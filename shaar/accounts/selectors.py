@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 from .models import User, Verification
@@ -42,8 +43,6 @@ def find_account(account: str) -> User | None:
     if not account:
         return None
     query = Q(email__iexact=account) | Q(phone=account)
-    try:
+    with contextlib.suppress(ValidationError):  # not a phone number: e-mail only
         query |= Q(phone=normalise_mobile(account))
-    except ValidationError:
-        pass
     return User.objects.filter(query).first()

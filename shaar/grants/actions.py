@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 
 from shaar.accounts.models import Role, Verification
 from shaar.accounts.notifications import notify
-from shaar.city.models import Organisation
 from shaar.accounts.selectors import find_account
+from shaar.city.models import Organisation
 from shaar.lib.safechange import Effect, record_reason, require_confirmation
 from shaar.lib.urls import absolute_url
 from shaar.web.uploads import check_document, clean_photo
