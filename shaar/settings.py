@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "shaar.openbudget",
     "shaar.grants",
     "shaar.actionplan",
+    "shaar.console",
     "allauth",
     "allauth.account",
     "allauth.mfa",
