@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
 
 MAX_REASON = 1000
 
@@ -50,8 +49,8 @@ def record_reason(obj, reason: str) -> None:
     from auditlog.models import LogEntry
 
     entry = LogEntry.objects.get_for_object(obj).order_by("-timestamp", "-pk").first()
-    if entry is None:
-        raise ValidationError(_("The change could not be recorded in the audit trail."))
+    if entry is None:  # the model is not registered with auditlog: a programming error
+        raise RuntimeError(f"no audit-log entry for {obj!r} to record the reason on")
     data = dict(entry.additional_data or {})
     data["reason"] = reason
     entry.additional_data = data
