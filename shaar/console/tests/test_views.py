@@ -214,6 +214,8 @@ class CallTests(ConsoleTestCase):
         call = Call.objects.get(code="youth-2027")
         self.assertEqual(call.status, Call.Status.PUBLISHED)
         self.assertEqual(call.committee.get().user, chair)
+        page = self.client.get(reverse("console:call", args=["youth-2027"]))
+        self.assertContains(page, reverse("grants:call-detail", args=["youth-2027"]))
 
 
 class AuditTests(ConsoleTestCase):
