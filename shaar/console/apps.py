@@ -13,7 +13,12 @@ class ConsoleConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from shaar.web.registry import NavItem, register_nav
+
         from . import models
+
+        register_nav(NavItem(_("Staff console"), "console:home", order=90,
+                             permission="console.open"))
 
         # Who imported what, and when; the row-level problems stay on the job itself.
         auditlog.register(models.ImportJob, include_fields=["kind", "status", "file_name",

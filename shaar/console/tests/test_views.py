@@ -53,6 +53,12 @@ class AccessTests(ConsoleTestCase):
         self.assertEqual(self.client.get(reverse("console:import", args=["nothing"])).status_code,
                          404)
 
+    def test_it_links_the_console_in_the_menu_for_staff_only(self) -> None:
+        link = f'href="{reverse("console:home")}"'
+        self.assertContains(self.client.get(reverse("web:home")), link)
+        self.client.force_login(self.resident)
+        self.assertNotContains(self.client.get(reverse("web:home")), link)
+
     def test_it_sends_a_city_administrator_without_two_factor_to_set_it_up(self) -> None:
         self.admin.authenticator_set.all().delete()
         response = self.client.get(reverse("console:home"))
