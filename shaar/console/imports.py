@@ -16,6 +16,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,7 +26,8 @@ from shaar.accounts.models import RegisterEntry
 from shaar.accounts.register import decode_upload, parse_register, read_rows
 from shaar.city.models import District
 from shaar.openbudget import actions as budget_actions
-from shaar.openbudget.importing import FileFormatError
+from shaar.feedback.models import Status
+from shaar.openbudget.importing import FileFormatError, read_file
 from shaar.openbudget.loaders import load_bytes
 from shaar.openbudget.models import AdminUnit, BudgetVersion
 
@@ -172,6 +175,69 @@ def register_run(data: bytes, file_name: str, options: dict[str, Any], *, user,
     return _("Imported %(count)s register entries.") % {"count": batch.row_count}
 
 
+# --- Past appeals (the hotline's and the e-portal's cases) -------------------------------
+
+def appeals_columns() -> list[tuple[str, str]]:
+    return [
+        ("date", _("when the appeal was received: YYYY-MM-DD or DD.MM.YYYY, time optional")),
+        ("channel", _("phone, letter, in_person, eportal or web (or their names)")),
+        ("category", _("the category's code or name in any language")),
+        ("text", _("what the resident wrote or said")),
+        ("address", _("address (optional)")),
+        ("lat / lon", _("the place as a point; or else")),
+        ("district", _("the district (its centre is used)")),
+        ("status", _("new, acknowledged, in_progress, resolved or rejected (or their names)")),
+        ("answer", _("the city's answer, published with the appeal (optional)")),
+        ("closed_on", _("when it was closed (optional)")),
+    ]
+
+
+def appeals_template() -> bytes:
+    from shaar.feedback.history import COLUMNS
+    from shaar.feedback.models import Category
+
+    category = Category.objects.order_by("order", "code").first()
+    district = District.objects.order_by("code").first()
+    return _csv(COLUMNS, [["2025-03-14", "phone", category.name if category else "potholes",
+                           "Яма на дороге у школы № 5", "ул. Токтогула, 100", "", "",
+                           district.name if district else "", "resolved",
+                           "Яма заделана 20 марта.", "2025-03-20"]])
+
+
+def _table(data: bytes, file_name: str):
+    header, rows, _format = read_file(data, file_name)
+    return header, list(rows)
+
+
+def appeals_check(data: bytes, file_name: str, options: dict[str, Any]) -> Checked:
+    from shaar.feedback.history import check_appeals
+
+    try:
+        header, rows = _table(data, file_name)
+    except FileFormatError as exc:
+        return _file_error(str(exc))
+    appeals, errors = check_appeals(header, rows)
+    if errors:
+        return Checked(_errors(errors), {})
+    by_status = Counter(str(Status(appeal.status).label) for appeal in appeals)
+    dates = [appeal.created_at for appeal in appeals]
+    return Checked([], {
+        "rows": len(appeals), "by_status": sorted(by_status.items()),
+        "first": date_format(timezone.localtime(min(dates))) if dates else "",
+        "last": date_format(timezone.localtime(max(dates))) if dates else "",
+    }, total=len(appeals))
+
+
+def appeals_run(data: bytes, file_name: str, options: dict[str, Any], *, user,
+                progress: Callable[[int], None]) -> str:
+    from shaar.feedback import actions as feedback_actions
+
+    header, rows = _table(data, file_name)
+    count = feedback_actions.appeals_import(header=header, rows=rows, by=user,
+                                            progress=progress)
+    return _("Imported %(count)s past appeals.") % {"count": count}
+
+
 def _language() -> str:
     from django.utils.translation import get_language
 
@@ -197,4 +263,7 @@ KINDS: dict[str, ImportKind] = {
     "register": ImportKind(gettext_lazy("Residency register"), "accounts.import_register",
                            register_columns, register_template, register_check,
                            register_run, "manage.py import_register FILE"),
+    "appeals": ImportKind(gettext_lazy("Past appeals"), "feedback.import_appeals",
+                          appeals_columns, appeals_template, appeals_check, appeals_run,
+                          "manage.py import_appeals FILE"),
 }

@@ -21,6 +21,7 @@ class ImportJob(models.Model):
     class Kind(models.TextChoices):
         BUDGET = "budget", _("city budget")
         REGISTER = "register", _("residency register")
+        APPEALS = "appeals", _("past appeals")
 
     class Status(models.TextChoices):
         REFUSED = "refused", _("refused: the file has problems")

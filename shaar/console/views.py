@@ -90,6 +90,7 @@ def home(request):
             "audit": user.has_perm("console.view_audit"),
             "budget": user.has_perm("openbudget.import_budget"),
             "register": user.has_perm("accounts.import_register"),
+            "appeals": user.has_perm("feedback.import_appeals"),
             "inbox": user.has_perm("feedback.view_inbox"),
             "verify": user.has_perm("accounts.open_district_office"),
         },

@@ -181,6 +181,23 @@ class ImportTests(ConsoleTestCase):
         page = self.client.get(reverse("console:import-job", args=[job.pk]))
         self.assertEqual(page.status_code, 400)
 
+    def test_it_imports_past_appeals_from_its_own_template(self) -> None:
+        from shaar.feedback.models import Report
+        from shaar.feedback.tests.factories import make_category
+
+        make_category("potholes")
+        template = self.client.get(reverse("console:import-template", args=["appeals"]))
+        self._upload("appeals", template.content, "appeals.csv")
+        job = ImportJob.objects.get()
+        self.assertEqual(job.status, ImportJob.Status.PREVIEW, job.errors)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(reverse("console:import-job", args=[job.pk]))
+        job.refresh_from_db()
+        self.assertEqual(job.status, ImportJob.Status.DONE, job.result)
+        report = Report.objects.get()
+        self.assertTrue(report.is_imported)
+        self.assertEqual(report.district, self.district)
+
     def test_it_imports_the_residency_register(self) -> None:
         data = (f"pin,birth_year,district\n{make_pin()},1980,{self.district.name_ru}\n"
                 f"{make_pin()},1990,{self.district.code}\n").encode()
