@@ -238,6 +238,60 @@ def appeals_run(data: bytes, file_name: str, options: dict[str, Any], *, user,
     return _("Imported %(count)s past appeals.") % {"count": count}
 
 
+# --- Past grants ---------------------------------------------------------------------------
+
+def grants_columns() -> list[tuple[str, str]]:
+    return [
+        ("call_code", _("the past call's code (rows with the same code make one call)")),
+        ("call_title_ky / _ru / _en", _("the call's title (for a new past call)")),
+        ("year", _("the year of the call")),
+        ("organisation", _("the grantee's name")),
+        ("registration_number", _("its registration number; empty for an informal group")),
+        ("project_title", _("the project")),
+        ("district", _("the district (optional)")),
+        ("requested / awarded", _("amounts in som")),
+        ("agreement_number", _("grant agreement number (optional)")),
+        ("project_start / project_end", _("dates: YYYY-MM-DD or DD.MM.YYYY (optional)")),
+        ("completed", _("yes or no")),
+    ]
+
+
+def grants_template() -> bytes:
+    from shaar.grants.history import COLUMNS
+
+    district = District.objects.order_by("code").first()
+    return _csv(COLUMNS, [["youth-2023", "Жаштар демилгелери 2023", "Молодёжные инициативы 2023",
+                           "Youth initiatives 2023", "2023", "ОФ «Жашыл шаар»", "12345-3301-ОФ",
+                           "Сквер во дворе", district.name if district else "", "300000",
+                           "250000", "Г-17", "2023-04-01", "2023-10-31", "yes"]])
+
+
+def grants_check(data: bytes, file_name: str, options: dict[str, Any]) -> Checked:
+    from shaar.grants.history import check_grants
+
+    try:
+        header, rows = _table(data, file_name)
+    except FileFormatError as exc:
+        return _file_error(str(exc))
+    grants, errors = check_grants(header, rows)
+    if errors:
+        return Checked(_errors(errors), {})
+    calls = Counter(grant.call_code for grant in grants)
+    total = sum(grant.awarded for grant in grants)
+    return Checked([], {"rows": len(grants), "calls": sorted(calls.items()),
+                        "total": f"{total:,}".replace(",", " ")}, total=len(grants))
+
+
+def grants_run(data: bytes, file_name: str, options: dict[str, Any], *, user,
+               progress: Callable[[int], None]) -> str:
+    from shaar.grants import actions as grants_actions
+
+    header, rows = _table(data, file_name)
+    count = grants_actions.past_grants_import(header=header, rows=rows, by=user,
+                                              progress=progress)
+    return _("Imported %(count)s past grants.") % {"count": count}
+
+
 def _language() -> str:
     from django.utils.translation import get_language
 
@@ -266,4 +320,7 @@ KINDS: dict[str, ImportKind] = {
     "appeals": ImportKind(gettext_lazy("Past appeals"), "feedback.import_appeals",
                           appeals_columns, appeals_template, appeals_check, appeals_run,
                           "manage.py import_appeals FILE"),
+    "grants": ImportKind(gettext_lazy("Past grants"), "grants.import_past", grants_columns,
+                         grants_template, grants_check, grants_run,
+                         "manage.py import_past_grants FILE --by E-MAIL"),
 }

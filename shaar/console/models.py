@@ -22,6 +22,7 @@ class ImportJob(models.Model):
         BUDGET = "budget", _("city budget")
         REGISTER = "register", _("residency register")
         APPEALS = "appeals", _("past appeals")
+        GRANTS = "grants", _("past grants")
 
     class Status(models.TextChoices):
         REFUSED = "refused", _("refused: the file has problems")

@@ -91,6 +91,7 @@ def home(request):
             "budget": user.has_perm("openbudget.import_budget"),
             "register": user.has_perm("accounts.import_register"),
             "appeals": user.has_perm("feedback.import_appeals"),
+            "grants": user.has_perm("grants.import_past"),
             "inbox": user.has_perm("feedback.view_inbox"),
             "verify": user.has_perm("accounts.open_district_office"),
         },

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -851,3 +852,95 @@ def report_review(*, report: Report, user, accept: bool, comment: str = "") -> R
 
 def share(part: int, whole: int) -> Decimal:
     return selectors.q2(Decimal(part) * 100 / Decimal(whole)) if whole else Decimal(0)
+
+
+# --- past grants ---------------------------------------------------------------------------
+
+class PastGrantImportError(Exception):
+    """The file has bad rows; nothing was imported. `errors` lists every one."""
+
+    def __init__(self, errors: list) -> None:
+        super().__init__(f"{len(errors)} bad row(s)")
+        self.errors = errors
+
+
+def past_grants_import(*, header: list[str], rows, by, progress=None) -> int:
+    """Import grants the city made before Shaar: each past call (decided, with its awards)
+    joins the public list of grants. Every row is checked first; with any bad row
+    PastGrantImportError lists them all and nothing is written."""
+    from .history import check_grants
+
+    _require_manager(by)
+    grants, errors = check_grants(header, rows)
+    if errors:
+        raise PastGrantImportError(errors)
+    with transaction.atomic():
+        calls: dict[str, Call] = {}
+        for grant in grants:
+            call = calls.get(grant.call_code) or _past_call(grant, grants)
+            calls[grant.call_code] = call
+            _past_award(grant, call, by)
+            if progress:
+                progress(1)
+    return len(grants)
+
+
+def _past_call(grant, grants) -> Call:
+    existing = Call.objects.filter(code=grant.call_code).first()
+    if existing is not None:
+        return existing
+    awards = [g.awarded for g in grants if g.call_code == grant.call_code]
+    year_start = timezone.make_aware(datetime.datetime(grant.year, 1, 1))
+    titles = {lang: grant.call_titles[lang] or next(t for t in grant.call_titles.values() if t)
+              for lang in ("ky", "ru", "en")}
+    call = Call(code=grant.call_code, status=Call.Status.DECIDED,
+                **{f"title_{lang}": title[:200] for lang, title in titles.items()},
+                **{f"description_{lang}": title for lang, title in titles.items()},
+                envelope=sum(awards), max_per_grant=max(awards), opens_at=year_start,
+                closes_at=year_start + datetime.timedelta(days=30),
+                decided_at=year_start + datetime.timedelta(days=60))
+    call.full_clean()
+    call.save()
+    return call
+
+
+def _past_profile(grant) -> ApplicantProfile:
+    if grant.registration_number:
+        profile = ApplicantProfile.objects.filter(
+            registration_number=grant.registration_number).first()
+        if profile:
+            return profile
+    name = grant.organisation.casefold()
+    for profile in ApplicantProfile.objects.select_related("organisation"):
+        if name in {profile.legal_name.casefold(), profile.organisation.name_ru.casefold(),
+                    profile.organisation.name_ky.casefold(),
+                    profile.organisation.name_en.casefold()}:
+            return profile
+    code = slugify(grant.organisation)[:40] or "org"
+    organisation = Organisation.objects.create(
+        code=f"{code}-{get_random_string(6).lower()}",
+        kind=Organisation.Kind.NGO if grant.registration_number
+        else Organisation.Kind.COMMUNITY,
+        name_ky=grant.organisation, name_ru=grant.organisation, name_en=grant.organisation)
+    return ApplicantProfile.objects.create(organisation=organisation,
+                                           legal_name=grant.organisation,
+                                           registration_number=grant.registration_number)
+
+
+def _past_award(grant, call: Call, by) -> Award:
+    profile = _past_profile(grant)
+    if Application.objects.filter(call=call, profile=profile).exists():
+        raise ValidationError(_("Row %(row)s: this organisation already has a grant in this "
+                                "call.") % {"row": grant.row})
+    application = Application.objects.create(
+        call=call, profile=profile, created_by=by, title=grant.project_title,
+        district=grant.district, requested_amount=grant.requested,
+        status=Application.Status.AWARDED, submitted_at=call.opens_at)
+    award = Award(application=application, amount=grant.awarded,
+                  agreement_number=grant.agreement_number, project_start=grant.project_start,
+                  project_end=grant.project_end,
+                  status=Award.Status.CLOSED if grant.completed else Award.Status.ACTIVE,
+                  closed_at=call.decided_at if grant.completed else None)
+    award.full_clean()
+    award.save()
+    return award
