@@ -31,4 +31,12 @@ urlpatterns = [
     path("imports/<slug:kind>/template.csv", views.import_template, name="import-template"),
     path("imports/jobs/<int:job_id>/", views.import_job, name="import-job"),
     path("audit/", views.audit, name="audit"),
+    path("city/", views.city_settings, name="city"),
+    path("reference/<slug:kind>/", views.reference_list, name="reference"),
+    path("reference/<slug:kind>/new/", views.reference_edit, name="reference-new"),
+    path("reference/<slug:kind>/<int:pk>/", views.reference_edit, name="reference-edit"),
+    path("categories/<int:category_id>/questions/new/", views.question_edit,
+         name="question-new"),
+    path("categories/<int:category_id>/questions/<int:question_id>/", views.question_edit,
+         name="question-edit"),
 ]

@@ -24,6 +24,10 @@ from shaar.accounts.selectors import find_account
 from shaar.actionplan.models import ActionPlan
 from shaar.budgeting import actions as budgeting_actions
 from shaar.budgeting.models import PHASE_ORDER, Cycle, Phase, Pool
+from shaar.city import actions as city_actions
+from shaar.city.models import City
+from shaar.feedback import actions as feedback_actions
+from shaar.feedback.models import Category, Question
 from shaar.grants import actions as grants_actions
 from shaar.grants.models import Call, CommitteeMember, Criterion
 from shaar.lib.safechange import ConfirmationRequired
@@ -44,6 +48,7 @@ from .forms import (
 )
 from .imports import KINDS
 from .models import ImportJob
+from .reference import REFERENCES, CityForm, QuestionForm, Reference
 
 AUDIT_PAGE_SIZE = 50
 
@@ -92,6 +97,9 @@ def home(request):
             "register": user.has_perm("accounts.import_register"),
             "appeals": user.has_perm("feedback.import_appeals"),
             "grants": user.has_perm("grants.import_past"),
+            "city": user.has_perm("city.manage"),
+            "categories": user.has_perm("feedback.manage_categories"),
+            "levels": user.has_perm("providers.set_service_levels"),
             "inbox": user.has_perm("feedback.view_inbox"),
             "verify": user.has_perm("accounts.open_district_office"),
         },
@@ -514,3 +522,87 @@ def audit(request):
     return TemplateResponse(request, "console/audit.html", {
         "form": form, "page": page, "query": query.urlencode(),
     })
+
+
+# --- The city's reference data -------------------------------------------------------------
+
+def _reference(user, kind: str) -> Reference:
+    if kind not in REFERENCES:
+        raise Http404
+    _require(user, REFERENCES[kind].permission)
+    return REFERENCES[kind]
+
+
+@login_required
+@require_GET
+def reference_list(request, kind: str):
+    spec = _reference(request.user, kind)
+    def shown(value):
+        value = value() if callable(value) else value
+        return (_("yes") if value else _("no")) if isinstance(value, bool) else value
+
+    rows = [(obj, [shown(getattr(obj, column)) for column in spec.columns])
+            for obj in spec.model.objects.order_by("code")]
+    return TemplateResponse(request, "console/reference_list.html", {
+        "kind": kind, "spec": spec, "rows": rows,
+        "headers": [spec.model._meta.get_field(c).verbose_name
+                    if c in {f.name for f in spec.model._meta.fields} else ""
+                    for c in spec.columns]})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reference_edit(request, kind: str, pk: int | None = None):
+    spec = _reference(request.user, kind)
+    obj = get_object_or_404(spec.model, pk=pk) if pk else None
+    form = spec.form(request.POST or None, instance=obj)
+    if request.method == "POST" and form.is_valid():
+        try:
+            spec.save(form.save(commit=False), request.user)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("console:reference", kind=kind)
+    questions = (obj.questions.all() if kind == "categories" and obj is not None else None)
+    return TemplateResponse(request, "console/reference_form.html", {
+        "kind": kind, "spec": spec, "obj": obj, "form": form, "questions": questions,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def city_settings(request):
+    _require(request.user, "city.manage")
+    form = CityForm(request.POST or None, instance=City.current())
+    if request.method == "POST" and form.is_valid():
+        try:
+            city_actions.reference_save(obj=form.save(commit=False), by=request.user)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("console:city")
+    return TemplateResponse(request, "console/city.html", {"form": form},
+                            status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def question_edit(request, category_id: int, question_id: int | None = None):
+    _require(request.user, "feedback.manage_categories")
+    category = get_object_or_404(Category, pk=category_id)
+    question = (get_object_or_404(Question, category=category, pk=question_id) if question_id
+                else Question(category=category))
+    form = QuestionForm(request.POST or None, instance=question)
+    if request.method == "POST" and form.is_valid():
+        try:
+            feedback_actions.question_save(question=form.save(commit=False), by=request.user)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("console:reference-edit", kind="categories", pk=category.pk)
+    return TemplateResponse(request, "console/question_form.html", {
+        "category": category, "question": question, "form": form,
+    }, status=400 if request.method == "POST" else 200)

@@ -12,7 +12,7 @@ from typing import Any
 
 from auditlog.context import disable_auditlog
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -511,3 +511,28 @@ def _appeals_write(appeals: list, *, by: User | None) -> None:
                 organisation=report.organisation, actor=by,
                 created_at=report.acknowledged_at))
     ReportEvent.objects.bulk_create(events)
+
+
+# --- categories and their questions (city administrators, in the staff console) -----------
+@transaction.atomic
+def category_save(*, category: Category, by: User) -> Category:
+    """Create or change a report category (names, group, targets, whether in use)."""
+    if not by.has_perm("feedback.manage_categories"):
+        raise PermissionDenied
+    category.full_clean()
+    category.save()
+    return category
+
+
+@transaction.atomic
+def question_save(*, question: Question, by: User) -> Question:
+    """Create or change a category's question; a list question needs its choices."""
+    if not by.has_perm("feedback.manage_categories"):
+        raise PermissionDenied
+    if question.is_list and not question.values:
+        raise ValidationError({"values": _("A list question needs at least one choice.")})
+    if not question.is_list:
+        question.values = []
+    question.full_clean()
+    question.save()
+    return question

@@ -257,3 +257,44 @@ class AuditTests(ConsoleTestCase):
         self.assertContains(page, "No changes match")
         page = self.client.get(url, {"date_from": today, "date_to": today})
         self.assertContains(page, "reviewer")
+
+
+class ReferenceTests(ConsoleTestCase):
+    def test_it_edits_the_citys_reference_data_through_the_apps_actions(self) -> None:
+        from shaar.city.models import City, Department
+        from shaar.feedback.models import Category, Question
+
+        for kind in ("districts", "departments", "organisations", "categories"):
+            self.assertEqual(self.client.get(reverse("console:reference", args=[kind]))
+                             .status_code, 200, kind)
+        response = self.client.post(reverse("console:reference-new", args=["departments"]), {
+            "code": "water", "name_ky": "Суу", "name_ru": "Вода", "name_en": "Water"})
+        self.assertRedirects(response, reverse("console:reference", args=["departments"]))
+        department = Department.objects.get(code="water")
+        self.assertEqual(LogEntry.objects.get_for_object(department).get().actor, self.admin)
+        response = self.client.post(reverse("console:city"), {
+            **{f: getattr(City.current(), f) for f in (
+                "name_ky", "name_ru", "name_en", "default_language", "currency",
+                "country_code", "country_name_en", "population", "time_zone", "map_center_lat",
+                "map_center_lon", "map_zoom", "emergency_phone")}, "hotline_phone": "1313"})
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(City.current().hotline_phone, "1313")
+        self.client.post(reverse("console:reference-new", args=["categories"]), {
+            "code": "trees", "group": Category._meta.get_field("group").default,
+            "name_ky": "Дарактар", "name_ru": "Деревья", "name_en": "Trees", "is_active": "on",
+            "order": "5", "target_hours_acknowledge": "24", "target_hours_resolve": "240"})
+        category = Category.objects.get(code="trees")
+        url = reverse("console:question-new", args=[category.pk])
+        response = self.client.post(url, {"code": "kind", "datatype": "singlevaluelist",
+                                          "label_ky": "Түрү", "label_ru": "Вид",
+                                          "label_en": "Kind", "order": "1",
+                                          "choices_text": "fallen; Кулаган; Упало"})
+        self.assertContains(response, "three languages", status_code=400)
+        self.client.post(url, {"code": "kind", "datatype": "singlevaluelist", "label_ky": "Түрү",
+                               "label_ru": "Вид", "label_en": "Kind", "order": "1",
+                               "choices_text": "fallen; Кулаган; Упало; Fallen"})
+        self.assertEqual(Question.objects.get(category=category).values[0]["name_en"], "Fallen")
+        self.client.force_login(self.official)
+        self.assertEqual(self.client.get(reverse("console:city")).status_code, 403)
+        self.assertEqual(self.client.get(reverse("console:reference", args=["departments"]))
+                         .status_code, 403)
