@@ -65,9 +65,12 @@ INSTALLED_APPS = [
     "shaar.openbudget",
     "shaar.grants",
     "shaar.actionplan",
+    "shaar.console",
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "auditlog",
     "rules.apps.AutodiscoverRulesConfig",
     "django_htmx",
@@ -215,6 +218,54 @@ ACCOUNT_RATE_LIMITS = {
 PHONE_CODE_MAX_FAILURES = 5
 PHONE_CODE_LOCK_SECONDS = 30 * 60
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+
+# Sign-in through OpenID Connect (allauth's provider), each on only when its server is set:
+# - STAFF_OIDC_*: the city's staff directory (Keycloak, ADFS, Azure AD…). A directory
+#   identity signs into the Shaar account with the same e-mail address; roles are still
+#   assigned in Shaar, and staff still pass Shaar's two-factor check.
+# - RESIDENT_EID_*: the national e-ID for residents (Tunduk/ESIA-style). A verified
+#   national identity whose PIN is in the residency register counts as register
+#   verification (shaar.accounts.eid).
+# Register the callback /<lang>/accounts/oidc/<staff|eid>/login/callback/ with the provider.
+
+
+def _oidc_app(prefix: str, provider_id: str, name: str, **extra) -> dict | None:
+    server_url = env.str(f"{prefix}_SERVER_URL", default="")
+    if not server_url:
+        return None
+    secret_file = env.str(f"{prefix}_CLIENT_SECRET_FILE", default="")
+    return {
+        "provider_id": provider_id,
+        "name": env.str(f"{prefix}_NAME", default=name),
+        "client_id": env.str(f"{prefix}_CLIENT_ID"),
+        "secret": (Path(secret_file).read_text().strip() if secret_file
+                   else env.str(f"{prefix}_CLIENT_SECRET", default="")),
+        "settings": {"server_url": server_url, "oauth_pkce_enabled": True,
+                     "token_auth_method": env.str(f"{prefix}_TOKEN_AUTH_METHOD",
+                                                  default="client_secret_basic"),
+                     **extra},
+    }
+
+
+OIDC_STAFF_PROVIDER_ID = "staff"
+OIDC_EID_PROVIDER_ID = "eid"
+# Claim of the e-ID's ID token that holds the national personal number (PIN).
+RESIDENT_EID_PIN_CLAIM = env.str("RESIDENT_EID_PIN_CLAIM", default="pin")
+SOCIALACCOUNT_ADAPTER = "shaar.accounts.social.SocialAccountAdapter"
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+_OIDC_APPS = [app for app in (
+    _oidc_app("STAFF_OIDC", OIDC_STAFF_PROVIDER_ID, "City staff directory",
+              # The directory issues staff e-mail addresses: they are trusted as verified.
+              email_authentication=True,
+              trust_email=env.bool("STAFF_OIDC_TRUST_EMAIL", default=True)),
+    _oidc_app("RESIDENT_EID", OIDC_EID_PROVIDER_ID, "National e-ID",
+              email_authentication=False, trust_email=False),
+) if app]
+if len({app["client_id"] for app in _OIDC_APPS}) < len(_OIDC_APPS):
+    # allauth finds a sign-in's provider again by its client id.
+    raise ImproperlyConfigured("STAFF_OIDC_CLIENT_ID and RESIDENT_EID_CLIENT_ID must differ.")
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": _OIDC_APPS}}
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Shaar")
 
 SMS_BACKEND = env.str("SMS_BACKEND", default="shaar.accounts.sms.console.ConsoleSmsBackend")

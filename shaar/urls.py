@@ -33,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("city-budget/", include("shaar.openbudget.urls")),
     path("grants/", include("shaar.grants.urls")),
     path("ogp/", include("shaar.actionplan.urls")),
+    path("manage/", include("shaar.console.urls")),
 )
 
 if settings.DEBUG:

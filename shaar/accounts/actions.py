@@ -10,11 +10,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shaar.city.models import District
+from shaar.city.models import Department, District, Organisation
 
 from .models import (
     RegisterEntry,
     RegisterImport,
+    Role,
+    RoleAssignment,
     User,
     Verification,
     VerificationChange,
@@ -175,3 +177,40 @@ def password_set(*, user: User, password: str) -> None:
     """A new password, already checked against the validators by the form."""
     user.set_password(password)
     user.save(update_fields=["password"])
+
+
+@transaction.atomic
+def role_assign(*, user: User, role: Role, department: Department | None = None,
+                organisation: Organisation | None = None, district: District | None = None,
+                by: User | None = None) -> RoleAssignment:
+    """Give a staff role (BY, when given, must be allowed to assign roles). The new staff
+    member must set up two-factor authentication before anything else (the middleware)."""
+    if by is not None and not by.has_perm("console.manage_roles"):
+        raise PermissionDenied
+    scope = {Role.DEPARTMENT_STAFF: department, Role.PROVIDER_STAFF: organisation,
+             Role.DISTRICT_OFFICE: district}
+    if role in scope and scope[role] is None:
+        raise ValidationError(_("Choose the department, organisation or district this role "
+                                "works for."))
+    if role not in scope and (department or organisation or district):
+        raise ValidationError(_("This role is not tied to a department, organisation or "
+                                "district."))
+    if RoleAssignment.objects.filter(user=user, role=role, department=department,
+                                     organisation=organisation, district=district).exists():
+        raise ValidationError(_("This person already has this role."))
+    assignment = RoleAssignment(user=user, role=role, department=department,
+                                organisation=organisation, district=district)
+    assignment.full_clean()
+    assignment.save()
+    return assignment
+
+
+@transaction.atomic
+def role_remove(*, assignment: RoleAssignment, by: User) -> None:
+    """Take a role away; the city keeps at least one city administrator."""
+    if not by.has_perm("console.manage_roles"):
+        raise PermissionDenied
+    if assignment.role == Role.CITY_ADMIN and not RoleAssignment.objects.select_for_update(
+            ).filter(role=Role.CITY_ADMIN).exclude(pk=assignment.pk).exists():
+        raise ValidationError(_("The city needs at least one city administrator."))
+    assignment.delete()

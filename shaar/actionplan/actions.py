@@ -16,11 +16,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from shaar.accounts.models import User
 from shaar.accounts.selectors import user_by_contact
+from shaar.lib.safechange import Effect, require_confirmation
 
 from . import tasks, uploads
 from .models import (
@@ -61,10 +63,12 @@ def _locked_plan(plan: ActionPlan) -> ActionPlan:
 
 @transaction.atomic
 def plan_transition(*, plan: ActionPlan, to_status: str, by: User | None,
-                    note: str = "") -> ActionPlan:
+                    note: str = "", confirmed: bool = False) -> ActionPlan:
     """Move the plan to TO_STATUS if the state machine allows it.
 
-    A plan cannot be adopted while any contribution lacks the city's reasoned response.
+    A plan cannot be adopted while any contribution lacks the city's reasoned response, nor
+    before its consultation's end date. A move backward (consultation to drafting) needs
+    CONFIRMED and a NOTE giving the reason: it closes the consultation residents took part in.
     """
     if by is not None and not by.has_perm("actionplan.manage"):
         raise PermissionDenied
@@ -75,7 +79,18 @@ def plan_transition(*, plan: ActionPlan, to_status: str, by: User | None,
             params={"current": locked.get_status_display(),
                     "target": ActionPlan.Status(to_status).label
                     if to_status in ActionPlan.Status.values else to_status})
+    if locked.is_backward(to_status):
+        note = require_confirmation(
+            message=_("Moving the plan back to “%(target)s” closes its public consultation.")
+            % {"target": ActionPlan.Status(to_status).label},
+            effects=[Effect(_("contributions from residents"), locked.contributions.count()),
+                     Effect(_("commitments"), locked.commitments.count())],
+            reason=note, confirmed=confirmed)
     if to_status == ActionPlan.Status.ADOPTED:
+        if locked.consultation_ends and city_today() <= locked.consultation_ends:
+            raise ValidationError(
+                _("The plan cannot be adopted before its public consultation closes "
+                  "(%(date)s)."), params={"date": date_format(locked.consultation_ends)})
         unanswered = locked.contributions.unanswered().count()
         if unanswered:
             raise ValidationError(ngettext(

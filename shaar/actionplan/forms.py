@@ -65,11 +65,19 @@ class TransitionForm(forms.Form):
     note = forms.CharField(label=_("Note (public)"), max_length=2000, required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
+    confirm = forms.BooleanField(
+        label=_("I have read what this change affects and confirm it"), required=False)
+
     def __init__(self, *args, plan: ActionPlan, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         allowed = plan.allowed_transitions()
-        self.fields["to_status"].choices = [
-            (value, label) for value, label in ActionPlan.Status.choices if value in allowed]
+        # Forward moves first, so the list never defaults to sending the plan back.
+        choices = sorted(
+            ((value, label) for value, label in ActionPlan.Status.choices if value in allowed),
+            key=lambda choice: plan.is_backward(choice[0]))
+        self.fields["to_status"].choices = choices
+        if choices:
+            self.fields["to_status"].initial = choices[0][0]
 
 
 class ProgressForm(forms.Form):

@@ -116,6 +116,10 @@ class ActionPlan(LocalizedMixin, SampleDataMixin):
     def allowed_transitions(self) -> tuple[str, ...]:
         return self.TRANSITIONS.get(self.status, ())
 
+    def is_backward(self, to_status: str) -> bool:
+        order = list(self.Status.values)
+        return to_status in order and order.index(to_status) < order.index(self.status)
+
     @property
     def is_open_for_contributions(self) -> bool:
         """In consultation, and (when an end date is set) not past it in the city's time."""

@@ -20,6 +20,7 @@ from django_ratelimit.decorators import ratelimit
 
 from shaar.city.models import Department
 from shaar.lib.i18n import localized
+from shaar.lib.safechange import ConfirmationRequired
 
 from . import actions, selectors
 from .forms import (
@@ -156,7 +157,7 @@ def plan_detail(request: HttpRequest, code: str) -> TemplateResponse:
 
 
 def _plan_page(request, plan: ActionPlan, idea_form, *, status: int,
-               transition_form=None) -> TemplateResponse:
+               transition_form=None, confirmation=None) -> TemplateResponse:
     can_manage = request.user.has_perm("actionplan.manage")
     ideas = plan.contributions.filter(commitment__isnull=True).select_related("merged_into")
     return TemplateResponse(request, "actionplan/plan.html", {
@@ -173,6 +174,7 @@ def _plan_page(request, plan: ActionPlan, idea_form, *, status: int,
         "transition_form": transition_form or (TransitionForm(plan=plan) if can_manage
                                                else None),
         "changes": plan.status_changes.all(),
+        "confirmation": confirmation,
         "monitors": plan.monitors.filter(active=True).select_related("user"),
     }, status=status)
 
@@ -186,7 +188,11 @@ def plan_transition(request: HttpRequest, code: str) -> HttpResponse:
     if form.is_valid():
         try:
             plan = actions.plan_transition(plan=plan, to_status=form.cleaned_data["to_status"],
-                                           by=request.user, note=form.cleaned_data["note"])
+                                           by=request.user, note=form.cleaned_data["note"],
+                                           confirmed=form.cleaned_data["confirm"])
+        except ConfirmationRequired as exc:
+            return _plan_page(request, plan, ContributionForm(), status=400,
+                              transition_form=form, confirmation=exc)
         except ValidationError as exc:
             _add_errors(form, exc)
         else:

@@ -19,6 +19,7 @@ from shaar.accounts.models import RegisterEntry, User, Verification, voter_key_f
 from shaar.accounts.notifications import Message, notify
 from shaar.accounts.rules import works_at_district_office
 from shaar.accounts.selectors import residency_of
+from shaar.lib.safechange import Effect, record_reason, require_confirmation
 from shaar.web.uploads import check_document, clean_photo
 
 from . import commitment, selectors
@@ -404,6 +405,127 @@ def cycle_advance(*, cycle: Cycle, by: User | None) -> Cycle:
         from .tasks import count_cycle
 
         transaction.on_commit(lambda: count_cycle.delay(cycle.pk))
+    return cycle
+
+
+# --- Cycle and pool set-up (city administrators) --------------------------------------------
+
+def _require_cycle_manager(by: User | None) -> None:
+    if by is None or not by.has_perm("budgeting.manage_cycle"):
+        raise PermissionDenied
+
+
+def _cycle_effects(cycle: Cycle, pool: Pool | None = None) -> list[Effect]:
+    proposals = Proposal.objects.filter(cycle=cycle).exclude(status=Proposal.Status.DRAFT)
+    if pool is not None:
+        proposals = proposals.filter(pool=pool)
+    ballots = Ballot.objects.filter(pool__cycle=cycle)
+    if pool is not None:
+        ballots = ballots.filter(pool=pool)
+    return [Effect(_("proposals submitted"), proposals.count()),
+            Effect(_("supports of proposals"),
+                   Support.objects.filter(proposal__in=proposals).count()),
+            Effect(_("ballots cast"), ballots.count())]
+
+
+def _residents_acted(effects: list[Effect]) -> bool:
+    return any(effect.count for effect in effects)
+
+
+@transaction.atomic
+def cycle_save(*, cycle: Cycle, by: User | None, reason: str = "",
+               confirmed: bool = False) -> Cycle:
+    """Create a cycle (it starts in the information phase) or change its texts and dates.
+
+    Once voting has opened, whether voters may change a ballot is fixed. Closing voting
+    earlier than announced, while voting is open, needs CONFIRMED and a REASON.
+    """
+    _require_cycle_manager(by)
+    warning = None
+    if cycle.pk:
+        old = Cycle.objects.select_for_update().get(pk=cycle.pk)
+        cycle.phase, cycle.published_at = old.phase, old.published_at
+        if old.is_frozen and old.allow_ballot_change != cycle.allow_ballot_change:
+            raise ValidationError(_("Voting has opened: whether voters may change their "
+                                    "ballot can no longer change."))
+        if (old.phase == Phase.VOTING and old.voting_closes
+                and (cycle.voting_closes is None or cycle.voting_closes < old.voting_closes)):
+            warning = _("This closes voting earlier than announced.")
+        if warning:
+            reason = require_confirmation(message=warning, effects=_cycle_effects(old),
+                                          reason=reason, confirmed=confirmed)
+    else:
+        cycle.phase = Phase.INFORMATION
+    if cycle.voting_opens and cycle.voting_closes and cycle.voting_closes <= cycle.voting_opens:
+        raise ValidationError({"voting_closes": _("Voting must close after it opens.")})
+    cycle.full_clean()
+    cycle.save()
+    if warning:
+        record_reason(cycle, reason)
+    return cycle
+
+
+@transaction.atomic
+def pool_save(*, pool: Pool, by: User | None, reason: str = "",
+              confirmed: bool = False) -> Pool:
+    """Add a pool to a cycle or change its rules and budget.
+
+    From voting on the rules are fixed (the model refuses). Before that, changing the
+    rules of a pool that residents have already sent proposals to needs CONFIRMED and a
+    REASON.
+    """
+    _require_cycle_manager(by)
+    cycle = Cycle.objects.select_for_update().get(pk=pool.cycle_id)
+    if cycle.is_frozen and pool.pk is None:
+        raise ValidationError(_("Voting has opened: pools can no longer be added."))
+    warning = None
+    if pool.pk:
+        old = Pool.objects.get(pk=pool.pk)
+        changed = any(getattr(old, f) != getattr(pool, f) for f in Pool.FROZEN_FIELDS)
+        effects = _cycle_effects(cycle, old)
+        if changed and not cycle.is_frozen and _residents_acted(effects):
+            warning = _("This changes the rules of a pool that residents have already "
+                        "taken part in.")
+            reason = require_confirmation(message=warning, effects=effects, reason=reason,
+                                          confirmed=confirmed)
+    pool.full_clean()
+    pool.save()
+    if warning:
+        record_reason(pool, reason)
+    return pool
+
+
+@transaction.atomic
+def pool_remove(*, pool: Pool, by: User | None) -> None:
+    _require_cycle_manager(by)
+    if Proposal.objects.filter(pool=pool).exists():
+        raise ValidationError(_("This pool has proposals: it can no longer be removed."))
+    pool.delete()
+
+
+@transaction.atomic
+def cycle_step_back(*, cycle: Cycle, by: User | None, reason: str = "",
+                    confirmed: bool = False) -> Cycle:
+    """Move the cycle back one phase (e.g. reopen proposals during review).
+
+    Never from voting on: ballots have been cast under the announced rules. Otherwise it
+    needs CONFIRMED and a REASON, recorded in the audit trail.
+    """
+    _require_cycle_manager(by)
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    index = PHASE_ORDER.index(cycle.phase)
+    if index == 0:
+        raise ValidationError(_("The cycle is already in its first phase."))
+    if cycle.is_frozen:
+        raise ValidationError(_("Voting has opened: the cycle can no longer go back."))
+    target = PHASE_ORDER[index - 1]
+    reason = require_confirmation(
+        message=_("This moves the cycle back to the phase: %(phase)s.")
+        % {"phase": Phase(target).label},
+        effects=_cycle_effects(cycle), reason=reason, confirmed=confirmed)
+    cycle.phase = target
+    cycle.save(update_fields=["phase"])
+    record_reason(cycle, reason)
     return cycle
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from auditlog.context import disable_auditlog
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -29,6 +29,7 @@ from shaar.city.selectors import district_for_point
 from . import photos as photo_checks
 from . import reference
 from .models import (
+    CLOSED_STATUSES,
     OPEN_STATUSES,
     TRANSITIONS,
     ApiClient,
@@ -453,3 +454,100 @@ def _stored_answer(key: str, fingerprint: str) -> tuple[int, dict[str, Any]] | N
 def idempotency_keys_purge() -> int:
     cutoff = timezone.now() - timedelta(hours=settings.FEEDBACK_IDEMPOTENCY_HOURS)
     return IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()[0]
+
+
+# --- past appeals --------------------------------------------------------------------------
+class AppealImportError(Exception):
+    """The file has bad rows; nothing was imported. `errors` lists every one."""
+
+    def __init__(self, errors: list) -> None:
+        super().__init__(f"{len(errors)} bad row(s)")
+        self.errors = errors
+
+
+IMPORT_BATCH = 500
+
+
+def appeals_import(*, header: list[str], rows: Iterable, by: User | None,
+                   progress: Callable[[int], None] | None = None) -> int:
+    """Import the city's past appeals into the feedback history, marked as imported.
+
+    Every row is checked first; with any bad row AppealImportError lists them all and
+    nothing is written. Each appeal keeps its own dates: it is routed like a new report,
+    its history holds its receipt and its final status (with the answer, public), and it
+    counts in the months it belongs to, including the providers' scorecards. Nobody is
+    notified: imported appeals carry no contact details.
+    """
+    from .history import check_appeals
+
+    appeals, errors = check_appeals(header, rows)
+    if errors:
+        raise AppealImportError(errors)
+    with transaction.atomic():
+        for start in range(0, len(appeals), IMPORT_BATCH):
+            batch = appeals[start:start + IMPORT_BATCH]
+            _appeals_write(batch, by=by)
+            if progress:
+                progress(len(batch))
+    return len(appeals)
+
+
+def _appeals_write(appeals: list, *, by: User | None) -> None:
+    from .history import PastAppeal
+
+    reports: list[tuple[PastAppeal, Report]] = []
+    for appeal in appeals:
+        district = appeal.district or district_for_point(lat=appeal.lat, lon=appeal.lon)
+        department, organisation = route_for(category=appeal.category, district=district)
+        closed = appeal.status in CLOSED_STATUSES
+        report = Report(
+            category=appeal.category, lat=appeal.lat, lon=appeal.lon, address=appeal.address,
+            district=district, description=appeal.text, channel=appeal.channel,
+            registered_by=by, department=department, organisation=organisation,
+            status=appeal.status, status_note=appeal.answer, is_imported=True,
+            created_at=appeal.created_at, updated_at=appeal.closed_at or appeal.created_at,
+            acknowledged_at=(appeal.closed_at or appeal.created_at)
+            if appeal.status != Status.NEW else None,
+            resolved_at=appeal.closed_at if closed else None)
+        report.set_due_dates()
+        reports.append((appeal, report))
+    with disable_auditlog():
+        Report.objects.bulk_create([report for _appeal, report in reports])
+    events = []
+    for appeal, report in reports:
+        events.append(ReportEvent(report=report, kind=ReportEvent.Kind.CREATED,
+                                  to_status=Status.NEW, department=report.department,
+                                  organisation=report.organisation, actor=by,
+                                  created_at=report.created_at))
+        if appeal.status != Status.NEW:
+            events.append(ReportEvent(
+                report=report, kind=ReportEvent.Kind.STATUS, from_status=Status.NEW,
+                to_status=appeal.status, text=appeal.answer, department=report.department,
+                organisation=report.organisation, actor=by,
+                created_at=report.acknowledged_at))
+    ReportEvent.objects.bulk_create(events)
+
+
+# --- categories and their questions (city administrators, in the staff console) -----------
+@transaction.atomic
+def category_save(*, category: Category, by: User) -> Category:
+    """Create or change a report category (names, group, targets, whether in use)."""
+    if not by.has_perm("feedback.manage_categories"):
+        raise PermissionDenied
+    category.full_clean()
+    category.save()
+    return category
+
+
+@transaction.atomic
+def question_save(*, question: Question, by: User) -> Question:
+    """Create or change a category's question; a list question needs its choices."""
+    if not by.has_perm("feedback.manage_categories"):
+        raise PermissionDenied
+    if question.is_list and not question.values:
+        raise ValidationError({"values": _("A list question needs at least one choice.")})
+    if not question.is_list:
+        question.values = []
+    question.full_clean()
+    question.save()
+    return question

@@ -255,6 +255,8 @@ class Report(SampleDataMixin):
     resolve_due_at = models.DateTimeField(null=True, blank=True)
     reopen_count = models.PositiveIntegerField(default=0)
     supporter_count = models.PositiveIntegerField(_("“me too”"), default=0)
+    # Past appeals the city imported (its hotline's, the state e-portal's), not reported here.
+    is_imported = models.BooleanField(_("imported"), default=False, editable=False)
 
     objects = ReportQuerySet.as_manager()
 

@@ -40,3 +40,5 @@ rules.add_perm("feedback.register_appeal", is_triage | has_role(Role.DEPARTMENT_
                | has_role(Role.PROVIDER_STAFF))
 rules.add_perm("feedback.view_systemic", is_triage | is_moderator
                | has_role(Role.DEPARTMENT_STAFF))
+rules.add_perm("feedback.import_appeals", is_city_admin)
+rules.add_perm("feedback.manage_categories", is_city_admin)

@@ -11,11 +11,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from shaar.accounts.notifications import Message, notify
 from shaar.accounts.phones import normalise_phone
 from shaar.accounts.selectors import user_by_contact
 from shaar.city.models import Organisation
+from shaar.lib.safechange import Effect, record_reason, require_confirmation
 from shaar.lib.urls import absolute_url
 from shaar.web.uploads import check_document, clean_photo
 
@@ -39,6 +41,7 @@ from .models import (
     Clarification,
     CommitteeMember,
     ConflictDeclaration,
+    Criterion,
     Decision,
     Evaluation,
     Membership,
@@ -201,6 +204,158 @@ def calls_close_due() -> int:
                        % {"call": call.title, "url": _url("grants:committee-call", call.code)}))
             count += 1
     return count
+
+
+# --- call set-up (the city's grants managers) ----------------------------------------------
+
+# Fields that decide who may apply and how applications are judged: changing them once
+# organisations have applications needs a reason and a confirmation.
+CALL_RULE_FIELDS = ("envelope", "max_per_grant", "allow_ngos", "allow_community_groups",
+                    "min_group_residents", "cofunding_min_percent", "scale_max",
+                    "spread_threshold")
+
+
+def _require_manager(user) -> None:
+    if user is None or not user.has_perm("grants.manage"):
+        raise PermissionDenied
+
+
+def _call_effects(call: Call) -> list[Effect]:
+    statuses = call.applications.values_list("status", flat=True)
+    submitted = sum(1 for status in statuses if status != Application.Status.DRAFT)
+    return [Effect(_("applications submitted"), submitted),
+            Effect(_("applications being drafted"), len(statuses) - submitted)]
+
+
+def _call_change_warning(old: Call, call: Call, now: datetime.datetime) -> str | None:
+    """Why this change needs a confirmation, or None if it is safe."""
+    if old.status != Call.Status.PUBLISHED:
+        return None
+    if old.closes_at <= now < call.closes_at:
+        return _("This reopens a call whose deadline has passed.")
+    has_applications = old.applications.exists()
+    if has_applications and call.closes_at < old.closes_at:
+        return _("This shortens the deadline of a call that already has applications.")
+    if has_applications and any(getattr(old, f) != getattr(call, f) for f in CALL_RULE_FIELDS):
+        return _("This changes the rules of a call that already has applications.")
+    if old.opens_at <= now and call.opens_at > now:
+        return _("This moves the opening of an open call back into the future.")
+    return None
+
+
+@transaction.atomic
+def call_save(*, call: Call, by, districts=None, reason: str = "",
+              confirmed: bool = False) -> Call:
+    """Create a call (as a draft) or change its set-up.
+
+    Shortening the deadline, reopening a closed call or changing the rules once there are
+    applications needs CONFIRMED and a REASON (kept in the audit trail). Nothing changes
+    once the decisions are published, and the scoring scale is fixed once scoring began.
+    """
+    _require_manager(by)
+    now = timezone.now()
+    warning = None
+    if call.pk:
+        old = Call.objects.select_for_update().get(pk=call.pk)
+        if old.status == Call.Status.DECIDED:
+            raise ValidationError(_("The decisions of this call are published: it can no "
+                                    "longer change."))
+        call.status = old.status
+        if old.scale_max != call.scale_max and Evaluation.objects.filter(
+                application__call=old).exists():
+            raise ValidationError(_("The committee has started scoring: the scale can no "
+                                    "longer change."))
+        warning = _call_change_warning(old, call, now)
+        if warning:
+            reason = require_confirmation(message=warning, effects=_call_effects(old),
+                                          reason=reason, confirmed=confirmed)
+    else:
+        call.status = Call.Status.DRAFT
+    call.full_clean()
+    call.save()
+    if districts is not None:
+        call.districts.set(districts)
+    if warning:
+        record_reason(call, reason)
+    return call
+
+
+@transaction.atomic
+def call_publish(*, call: Call, by) -> Call:
+    """Publish a draft call: it needs criteria and a committee with its chair."""
+    _require_manager(by)
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    if call.status != Call.Status.DRAFT:
+        raise ValidationError(_("Only a draft call can be published."))
+    if not call.criteria.exists():
+        raise ValidationError(_("Add the evaluation criteria before publishing the call."))
+    if not call.committee.filter(role=CommitteeMember.Role.CHAIR).exists():
+        raise ValidationError(_("Appoint the committee chair before publishing the call."))
+    call.status = Call.Status.PUBLISHED
+    call.save(update_fields=["status"])
+    return call
+
+
+def _require_scoring_not_started(call: Call) -> None:
+    if Evaluation.objects.filter(application__call=call).exists():
+        raise ValidationError(_("The committee has started scoring: the criteria can no "
+                                "longer change."))
+
+
+@transaction.atomic
+def criterion_save(*, criterion: Criterion, by) -> Criterion:
+    """Add or change an evaluation criterion of a call, until scoring starts."""
+    _require_manager(by)
+    call = Call.objects.select_for_update().get(pk=criterion.call_id)
+    if call.status == Call.Status.DECIDED:
+        raise ValidationError(_("The decisions of this call are published: it can no "
+                                "longer change."))
+    _require_scoring_not_started(call)
+    criterion.full_clean()
+    criterion.save()
+    return criterion
+
+
+@transaction.atomic
+def criterion_remove(*, criterion: Criterion, by) -> None:
+    _require_manager(by)
+    call = Call.objects.select_for_update().get(pk=criterion.call_id)
+    _require_scoring_not_started(call)
+    criterion.delete()
+
+
+@transaction.atomic
+def committee_seat_add(*, call: Call, account: str, role: str, side: str,
+                       by) -> CommitteeMember:
+    """Seat a person (found by the e-mail or mobile number of their account)."""
+    _require_manager(by)
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    if call.status == Call.Status.DECIDED:
+        raise ValidationError(_("The decisions of this call are published: it can no "
+                                "longer change."))
+    user = user_by_contact(account)
+    if user is None:
+        raise ValidationError(_("No account has this mobile number or e-mail."))
+    if call.committee.filter(user=user).exists():
+        raise ValidationError(_("This person already sits on the committee."))
+    if role == CommitteeMember.Role.CHAIR and call.committee.filter(
+            role=CommitteeMember.Role.CHAIR).exists():
+        raise ValidationError(_("The committee already has a chair."))
+    seat = CommitteeMember(call=call, user=user, role=role, side=side)
+    seat.full_clean()
+    seat.save()
+    return seat
+
+
+@transaction.atomic
+def committee_seat_remove(*, seat: CommitteeMember, by) -> None:
+    """Unseat a member who has not scored anything yet."""
+    _require_manager(by)
+    if Evaluation.objects.filter(application__call_id=seat.call_id,
+                                 evaluator_id=seat.user_id).exists():
+        raise ValidationError(_("This member has already scored applications and stays on "
+                                "the committee."))
+    seat.delete()
 
 
 # --- applications --------------------------------------------------------------------------
@@ -711,3 +866,95 @@ def _decision_message(application: Application, call: Call) -> Message:
 
 def share(part: int, whole: int) -> Decimal:
     return selectors.q2(Decimal(part) * 100 / Decimal(whole)) if whole else Decimal(0)
+
+
+# --- past grants ---------------------------------------------------------------------------
+
+class PastGrantImportError(Exception):
+    """The file has bad rows; nothing was imported. `errors` lists every one."""
+
+    def __init__(self, errors: list) -> None:
+        super().__init__(f"{len(errors)} bad row(s)")
+        self.errors = errors
+
+
+def past_grants_import(*, header: list[str], rows, by, progress=None) -> int:
+    """Import grants the city made before Shaar: each past call (decided, with its awards)
+    joins the public list of grants. Every row is checked first; with any bad row
+    PastGrantImportError lists them all and nothing is written."""
+    from .history import check_grants
+
+    _require_manager(by)
+    grants, errors = check_grants(header, rows)
+    if errors:
+        raise PastGrantImportError(errors)
+    with transaction.atomic():
+        calls: dict[str, Call] = {}
+        for grant in grants:
+            call = calls.get(grant.call_code) or _past_call(grant, grants)
+            calls[grant.call_code] = call
+            _past_award(grant, call, by)
+            if progress:
+                progress(1)
+    return len(grants)
+
+
+def _past_call(grant, grants) -> Call:
+    existing = Call.objects.filter(code=grant.call_code).first()
+    if existing is not None:
+        return existing
+    awards = [g.awarded for g in grants if g.call_code == grant.call_code]
+    year_start = timezone.make_aware(datetime.datetime(grant.year, 1, 1))
+    titles = {lang: grant.call_titles[lang] or next(t for t in grant.call_titles.values() if t)
+              for lang in ("ky", "ru", "en")}
+    call = Call(code=grant.call_code, status=Call.Status.DECIDED,
+                **{f"title_{lang}": title[:200] for lang, title in titles.items()},
+                **{f"description_{lang}": title for lang, title in titles.items()},
+                envelope=sum(awards), max_per_grant=max(awards), opens_at=year_start,
+                closes_at=year_start + datetime.timedelta(days=30),
+                decided_at=year_start + datetime.timedelta(days=60))
+    call.full_clean()
+    call.save()
+    return call
+
+
+def _past_profile(grant) -> ApplicantProfile:
+    if grant.registration_number:
+        profile = ApplicantProfile.objects.filter(
+            registration_number=grant.registration_number).first()
+        if profile:
+            return profile
+    name = grant.organisation.casefold()
+    for profile in ApplicantProfile.objects.select_related("organisation"):
+        if name in {profile.legal_name.casefold(), profile.organisation.name_ru.casefold(),
+                    profile.organisation.name_ky.casefold(),
+                    profile.organisation.name_en.casefold()}:
+            return profile
+    code = slugify(grant.organisation)[:40] or "org"
+    organisation = Organisation.objects.create(
+        code=f"{code}-{get_random_string(6).lower()}",
+        kind=Organisation.Kind.NGO if grant.registration_number
+        else Organisation.Kind.COMMUNITY,
+        name_ky=grant.organisation, name_ru=grant.organisation, name_en=grant.organisation)
+    return ApplicantProfile.objects.create(organisation=organisation,
+                                           legal_name=grant.organisation,
+                                           registration_number=grant.registration_number)
+
+
+def _past_award(grant, call: Call, by) -> Award:
+    profile = _past_profile(grant)
+    if Application.objects.filter(call=call, profile=profile).exists():
+        raise ValidationError(_("Row %(row)s: this organisation already has a grant in this "
+                                "call.") % {"row": grant.row})
+    application = Application.objects.create(
+        call=call, profile=profile, created_by=by, title=grant.project_title,
+        district=grant.district, requested_amount=grant.requested,
+        status=Application.Status.AWARDED, submitted_at=call.opens_at)
+    award = Award(application=application, amount=grant.awarded,
+                  agreement_number=grant.agreement_number, project_start=grant.project_start,
+                  project_end=grant.project_end,
+                  status=Award.Status.CLOSED if grant.completed else Award.Status.ACTIVE,
+                  closed_at=call.decided_at if grant.completed else None)
+    award.full_clean()
+    award.save()
+    return award

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
+import re
 from collections.abc import Callable, Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from shaar.city.models import City, Department, District
@@ -55,10 +58,73 @@ def _ensure_units(codes: set[str], extra_units: dict[str, dict[str, str]]) -> di
     return units
 
 
+CODE_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,59}")
+UNIT_NAME_COLUMNS = {lang: f"admin_unit_name_{lang}" for lang in ("ky", "ru", "en")}
+
+
+class UnitResolver:
+    """Find each row's administrative unit by code, or by name in any language; a unit the
+    city does not have yet is created from the row's `admin_unit_name_ky/ru/en`.
+
+    Rewrites a row's `admin_unit` to the unit's code, adding new codes to `known` and their
+    names to `extra_units` (what `_ensure_units` creates), so checking sees them.
+    """
+
+    def __init__(self, known: set[str], extra_units: dict[str, dict[str, str]]) -> None:
+        self.known, self.extra_units = known, extra_units
+        self.by_name: dict[str, str] = {}
+        for model in (AdminUnit, Department, District):
+            for code, *names in model.objects.values_list("code", "name_ky", "name_ru",
+                                                          "name_en"):
+                for name in names:
+                    if name:
+                        self.by_name.setdefault(name.strip().casefold(), code)
+
+    def rows(self, rows: Iterable[Row]) -> Iterable[Row]:
+        for row in rows:
+            self._resolve(row)
+            yield row
+
+    def _resolve(self, row: Row) -> None:
+        raw = str(row.values.get("admin_unit") or "").strip()
+        names = {lang: str(row.values.get(column) or "").strip()
+                 for lang, column in UNIT_NAME_COLUMNS.items()}
+        if raw.lower() in self.known:
+            return
+        for candidate in (raw, *names.values()):
+            code = self.by_name.get(candidate.casefold()) if candidate else None
+            if code:
+                row.values["admin_unit"] = code
+                return
+        if not any(names.values()):
+            return  # unknown code and no names: checking reports it
+        code = self._new_code(raw, names)
+        row.values["admin_unit"] = code
+        self.known.add(code)
+        self.extra_units.setdefault(code, {lang: name or code for lang, name in names.items()})
+        for name in names.values():
+            if name:
+                self.by_name.setdefault(name.casefold(), code)
+
+
+    @staticmethod
+    def _new_code(raw: str, names: dict[str, str]) -> str:
+        """The file's code if it is one; else one made from the English name, or from a
+        hash of the names (Cyrillic names make no ASCII code)."""
+        if CODE_RE.fullmatch(raw.lower()):
+            return raw.lower()
+        return slugify(names["en"])[:60] or "unit-" + hashlib.sha256(
+            "|".join(names.values()).encode()).hexdigest()[:10]
+
+
 def budget_check(*, header: list[str], rows: Iterable[Row], year: int,
-                 extra_unit_codes: Iterable[str] = ()) -> CheckResult:
-    """Check a file's rows without writing anything."""
-    return check_rows(header, rows, known_units=known_unit_codes(extra_unit_codes), year=year)
+                 extra_units: dict[str, dict[str, str]] | None = None) -> CheckResult:
+    """Check a file's rows without writing anything. EXTRA_UNITS (code → names) gains the
+    units the file names that the city does not have yet."""
+    extra_units = extra_units if extra_units is not None else {}
+    known = known_unit_codes(extra_units)
+    resolver = UnitResolver(known, extra_units)
+    return check_rows(header, resolver.rows(rows), known_units=known, year=year)
 
 
 def budget_import(*, year: int, header: list[str], rows: Iterable[Row], source: str,
@@ -78,7 +144,7 @@ def budget_import(*, year: int, header: list[str], rows: Iterable[Row], source: 
     if population is not None and population < 0:
         raise ValidationError(_("The population cannot be negative."))
     # Checking runs outside the transaction: a big file must not hold the write lock.
-    result = budget_check(header=header, rows=rows, year=year, extra_unit_codes=extra_units)
+    result = budget_check(header=header, rows=rows, year=year, extra_units=extra_units)
     if result.errors:
         raise BudgetImportError(result.errors)
 

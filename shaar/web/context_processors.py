@@ -12,7 +12,7 @@ def site(request: HttpRequest) -> dict:
     city = City.current()
     return {
         "city": city,
-        "nav_items": registry.nav_items(),
+        "nav_items": registry.nav_items(getattr(request, "user", None)),
         "show_sample_banner": city.demo_data_loaded and settings.DEMO_DATA_BANNER,
         "emergency_numbers": settings.EMERGENCY_NUMBERS,
     }

@@ -17,6 +17,7 @@ class NavItem:
     label: Any  # a lazy translation
     url_name: str
     order: int = 100
+    permission: str = ""  # shown only to users with this permission (e.g. staff pages)
 
     @property
     def url(self) -> str | None:
@@ -70,8 +71,10 @@ def offline_pages() -> list[OfflinePage]:
     return list(_offline)
 
 
-def nav_items() -> list[NavItem]:
-    return sorted(_nav, key=lambda item: item.order)
+def nav_items(user=None) -> list[NavItem]:
+    return sorted((item for item in _nav if not item.permission
+                   or (user is not None and user.has_perm(item.permission))),
+                  key=lambda item: item.order)
 
 
 def home_cards(request: HttpRequest) -> list[HomeCard]:

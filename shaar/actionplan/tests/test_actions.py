@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 
 from shaar.accounts.models import Role
 from shaar.accounts.sms import locmem
+from shaar.lib.safechange import ConfirmationRequired
 from shaar.lib.testing import (
     BaseTestCase,
     give_totp,
@@ -65,10 +66,36 @@ class PlanStateMachineTests(BaseTestCase):
             with self.assertRaises(ValidationError):
                 actions.plan_transition(plan=self.plan, to_status=target, by=self.admin)
 
-    def test_it_lets_a_consultation_go_back_to_drafting(self) -> None:
+    def test_it_lets_a_consultation_go_back_to_drafting_with_a_reason_and_confirmation(
+            self) -> None:
         actions.plan_transition(plan=self.plan, to_status=S.CONSULTATION, by=self.admin)
-        plan = actions.plan_transition(plan=self.plan, to_status=S.DRAFTING, by=self.admin)
+        actions.contribution_submit(plan=self.plan, author=self.resident,
+                                    commitment=self.commitment,
+                                    text="Please publish the data by district too.")
+        with self.assertRaises(ConfirmationRequired) as raised:
+            actions.plan_transition(plan=self.plan, to_status=S.DRAFTING, by=self.admin,
+                                    note="Redraft after the hearing")
+        self.assertEqual([e.count for e in raised.exception.effects], [1, 1])
+        with self.assertRaises(ConfirmationRequired):
+            actions.plan_transition(plan=self.plan, to_status=S.DRAFTING, by=self.admin,
+                                    confirmed=True)
+        self.plan.refresh_from_db()
+        self.assertEqual(self.plan.status, S.CONSULTATION)
+        plan = actions.plan_transition(plan=self.plan, to_status=S.DRAFTING, by=self.admin,
+                                       note="Redraft after the hearing", confirmed=True)
         self.assertEqual(plan.status, S.DRAFTING)
+        self.assertEqual(plan.status_changes.last().note, "Redraft after the hearing")
+
+    def test_it_refuses_adoption_before_the_consultation_closes(self) -> None:
+        actions.plan_transition(plan=self.plan, to_status=S.CONSULTATION, by=self.admin)
+        self.plan.consultation_ends = city_today()
+        self.plan.save(update_fields=["consultation_ends"])
+        with self.assertRaises(ValidationError):
+            actions.plan_transition(plan=self.plan, to_status=S.ADOPTED, by=self.admin)
+        self.plan.consultation_ends = city_today() - datetime.timedelta(days=1)
+        self.plan.save(update_fields=["consultation_ends"])
+        plan = actions.plan_transition(plan=self.plan, to_status=S.ADOPTED, by=self.admin)
+        self.assertEqual(plan.status, S.ADOPTED)
 
     def test_it_refuses_an_unknown_status(self) -> None:
         with self.assertRaises(ValidationError):
@@ -136,7 +163,8 @@ class AdoptionGuardTests(BaseTestCase):
         self.assertEqual(comment.response, "")
 
     def test_it_accepts_contributions_only_during_consultation(self) -> None:
-        actions.plan_transition(plan=self.plan, to_status=S.DRAFTING, by=self.admin)
+        actions.plan_transition(plan=self.plan, to_status=S.DRAFTING, by=self.admin,
+                                note="Another round of drafting", confirmed=True)
         with self.assertRaises(ValidationError):
             self._comment()
         self.assertFalse(Contribution.objects.exists())

@@ -183,6 +183,23 @@ class PermissionMatrixTests(EnglishTestCase):
         self.plan.refresh_from_db()
         self.assertEqual(self.plan.status, S.CONSULTATION)
 
+    def test_it_defaults_the_move_forward_and_asks_to_confirm_a_move_back(self) -> None:
+        self.client.force_login(self.admin)
+        page = self.client.get(reverse("actionplan:plan", args=[self.plan.code]))
+        choices = page.context["transition_form"].fields["to_status"].choices
+        self.assertEqual([value for value, _label in choices], [S.ADOPTED, S.DRAFTING])
+        self.assertContains(page, '<option value="adopted" selected>')
+        url = reverse("actionplan:plan-transition", args=[self.plan.code])
+        response = self.client.post(url, {"to_status": "drafting"})
+        self.assertContains(response, 'data-testid="confirm-effects"', status_code=400)
+        self.plan.refresh_from_db()
+        self.assertEqual(self.plan.status, S.CONSULTATION)
+        response = self.client.post(url, {"to_status": "drafting", "confirm": "on",
+                                          "note": "The draft needs another round."})
+        self.assertEqual(response.status_code, 302)
+        self.plan.refresh_from_db()
+        self.assertEqual(self.plan.status, S.DRAFTING)
+
     def test_it_protects_progress_reports(self) -> None:
         ActionPlan.objects.filter(id=self.plan.id).update(status=S.IMPLEMENTATION)
         url = reverse("actionplan:progress", args=[self.milestone.id])

@@ -12,7 +12,7 @@ from django.db import IntegrityError
 from shaar.openbudget import actions
 from shaar.openbudget.exports import line_row
 from shaar.openbudget.loaders import load_bytes
-from shaar.openbudget.models import BudgetLine, BudgetVersion, FiscalYear
+from shaar.openbudget.models import AdminUnit, BudgetLine, BudgetVersion, FiscalYear
 
 from .factories import (
     HEADER,
@@ -255,3 +255,47 @@ class TemplateTests(EnglishTestCase):
         version = import_file(template.read_bytes(), template.name, year=2026)
         self.assertEqual(version.line_count, 3)
         self.assertEqual(version.lines.filter(participation="civic_budget").count(), 1)
+
+
+UNIT_HEADER = [*HEADER, "admin_unit_name_ky", "admin_unit_name_ru", "admin_unit_name_en"]
+
+
+class AdministrativeUnitTests(EnglishTestCase):
+    """A new city's file names units the city does not have yet, or names them."""
+
+    def test_it_creates_units_from_their_names_in_three_languages(self) -> None:
+        names = {"admin_unit_name_ky": "Билим берүү башкармалыгы",
+                 "admin_unit_name_ru": "Управление образования",
+                 "admin_unit_name_en": "Education Department"}
+        rows = [line(admin_unit="edu", **names),
+                line(admin_unit="", economic_code="2112", **names),
+                line(admin_unit="", economic_code="2113", admin_unit_name_ky="",
+                     admin_unit_name_ru="Управление здравоохранения", admin_unit_name_en="")]
+        for data, name in ((csv_bytes(rows, UNIT_HEADER), "budget.csv"),
+                           (xlsx_bytes(rows, UNIT_HEADER), "budget.xlsx")):
+            with self.subTest(name):
+                version = import_file(data, name)
+                units = {line.admin_unit.code: line.admin_unit
+                         for line in version.lines.select_related("admin_unit")}
+                self.assertEqual(len(units), 2)
+                self.assertEqual(units["edu"].name_ru, "Управление образования")
+                health = next(unit for code, unit in units.items() if code != "edu")
+                self.assertEqual(health.name_ru, "Управление здравоохранения")
+                self.assertTrue(health.code.startswith("unit-"))
+
+    def test_it_matches_existing_units_by_name_in_any_language(self) -> None:
+        make_unit("education", name_ru="Управление образования")
+        rows = [line(admin_unit="Управление образования"),
+                line(admin_unit="education en", economic_code="2112"),
+                line(admin_unit="", economic_code="2113",
+                     admin_unit_name_ru="управление образования")]
+        version = import_file(csv_bytes(rows, UNIT_HEADER), "budget.csv")
+        self.assertEqual({line.admin_unit.code for line in version.lines.all()}, {"education"})
+        self.assertEqual(AdminUnit.objects.count(), 1)
+
+    def test_it_still_reports_an_unknown_code_without_names(self) -> None:
+        with self.assertRaises(actions.BudgetImportError) as caught:
+            import_file(csv_bytes([line(admin_unit="nowhere")], UNIT_HEADER), "budget.csv")
+        self.assertEqual([(e.row, e.column) for e in caught.exception.errors],
+                         [(2, "admin_unit")])
+        self.assertFalse(AdminUnit.objects.exists())

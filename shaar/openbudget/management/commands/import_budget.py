@@ -22,8 +22,18 @@ from shaar.openbudget.loaders import load_path
 
 
 class Command(BaseCommand):
-    help = ("Import a year's budget from CSV, XLSX or a Fiscal Data Package (.zip or "
-            "datapackage.json). Nothing is imported if any row is bad.")
+    help = (
+        "Import a year's budget from CSV (comma or semicolon, UTF-8 or Windows-1251), XLSX "
+        "(first sheet) or a Fiscal Data Package (.zip or datapackage.json). The first row "
+        "names the columns. Required: direction (revenue or expenditure), cofog "
+        "(COFOG function code, spending lines), economic_code, admin_unit, programme, "
+        "name_ky, name_ru, name_en, approved, revised, executed (amounts in som). Optional: "
+        "planned_q1..planned_q4, executed_q1..executed_q4, participation, fiscal_year, and "
+        "admin_unit_name_ky, admin_unit_name_ru, admin_unit_name_en: admin_unit is the code "
+        "of an administrative unit, department or district, or its name in any language; a "
+        "unit the city does not have yet is created from the admin_unit_name_* columns. "
+        "Every row is checked first; nothing is imported if any row is bad. The console "
+        "(/manage/) offers a template of this layout.")
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("file", type=Path)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('feedback', '0005_report_drop_indexes_covered_by_composites'),
+        ('feedback', '0006_report_is_imported'),
     ]
 
     operations = [

@@ -1,0 +1,102 @@
+"""Who may open the staff console (see shaar/web/tests/test_url_matrix.py).
+
+The console's home opens for every staff role and shows the sections each may use; each
+section is guarded by the owning app's permission, which the city administrator holds
+(the matrix's administrator is also a superuser). Writes are POST only (405 for a GET).
+"""
+
+from __future__ import annotations
+
+from shaar.web.tests.test_url_matrix import (
+    ADMINISTRATOR,
+    BOARD,
+    EVALUATOR,
+    MODERATOR,
+    PROVIDER,
+    STAFF_A,
+    STAFF_B,
+    Access,
+    only,
+)
+
+ADMIN_ONLY = "city administrators (the owning app's permission)"
+POST_ONLY = Access(frozenset(), "POST only: 405 for a GET")
+
+
+def _cycle(world: dict) -> dict:
+    from shaar.budgeting.models import Cycle
+
+    return {"slug": Cycle.objects.order_by("pk").first().slug}
+
+
+def _pool(world: dict) -> dict:
+    from shaar.budgeting.models import Pool
+
+    pool = Pool.objects.select_related("cycle").order_by("pk").first()
+    return {"slug": pool.cycle.slug, "pool_id": pool.pk}
+
+
+def _call(world: dict) -> dict:
+    from shaar.grants.models import Call
+
+    return {"code": Call.objects.order_by("pk").first().code}
+
+
+def _job(world: dict) -> dict:
+    from shaar.console.models import ImportJob
+
+    job = ImportJob.objects.create(kind="budget", status=ImportJob.Status.DONE,
+                                   file_name="budget.csv", total=1, done=1)
+    return {"job_id": job.pk}
+
+
+def _department(world: dict) -> dict:
+    from shaar.city.models import Department
+
+    return {"kind": "departments", "pk": Department.objects.order_by("pk").first().pk}
+
+
+def _question(world: dict) -> dict:
+    from shaar.feedback.models import Question
+
+    question = Question.objects.order_by("pk").first()
+    return {"category_id": question.category_id, "question_id": question.pk}
+
+
+def admin(kwargs=None) -> Access:
+    return Access(frozenset({ADMINISTRATOR}), ADMIN_ONLY, kwargs=kwargs)
+
+
+EXPECTED = {
+    "console:home": only(MODERATOR, STAFF_A, STAFF_B, PROVIDER, EVALUATOR, BOARD,
+                         ADMINISTRATOR, why="console.open: any staff role"),
+    "console:cycles": admin(),
+    "console:cycle-new": admin(),
+    "console:cycle": admin(_cycle),
+    "console:cycle-phase": POST_ONLY,
+    "console:pool-new": admin(_cycle),
+    "console:pool": admin(_pool),
+    "console:pool-remove": POST_ONLY,
+    "console:calls": admin(),
+    "console:call-new": admin(),
+    "console:call": admin(_call),
+    "console:call-publish": POST_ONLY,
+    "console:criterion-add": POST_ONLY,
+    "console:criterion-remove": POST_ONLY,
+    "console:seat-add": POST_ONLY,
+    "console:seat-remove": POST_ONLY,
+    "console:plans": admin(),
+    "console:roles": admin(),
+    "console:role-remove": POST_ONLY,
+    "console:import": admin(lambda world: {"kind": "budget"}),
+    "console:import-template": admin(lambda world: {"kind": "budget"}),
+    "console:import-job": admin(_job),
+    "console:audit": admin(),
+    "console:city": admin(),
+    "console:reference": admin(lambda world: {"kind": "departments"}),
+    "console:reference-new": admin(lambda world: {"kind": "departments"}),
+    "console:reference-edit": admin(_department),
+    "console:question-new": admin(lambda world: {"category_id": _question(world)[
+        "category_id"]}),
+    "console:question-edit": admin(_question),
+}

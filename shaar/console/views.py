@@ -1,0 +1,608 @@
+"""The staff console: thin views over each app's actions, one access check per object."""
+
+from __future__ import annotations
+
+import datetime
+
+from auditlog.models import LogEntry
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from shaar.accounts import actions as account_actions
+from shaar.accounts.models import RoleAssignment
+from shaar.accounts.selectors import user_by_contact
+from shaar.actionplan.models import ActionPlan
+from shaar.budgeting import actions as budgeting_actions
+from shaar.budgeting.models import PHASE_ORDER, Cycle, Phase, Pool
+from shaar.city import actions as city_actions
+from shaar.city.models import City
+from shaar.feedback import actions as feedback_actions
+from shaar.feedback.models import Category, Question
+from shaar.grants import actions as grants_actions
+from shaar.grants.models import Call, CommitteeMember, Criterion
+from shaar.lib.safechange import ConfirmationRequired
+
+from . import actions
+from .forms import (
+    AuditFilterForm,
+    BudgetImportForm,
+    CallForm,
+    ConfirmForm,
+    CriterionForm,
+    CycleForm,
+    ImportForm,
+    PoolForm,
+    RoleFilterForm,
+    RoleForm,
+    SeatForm,
+)
+from .imports import KINDS
+from .models import ImportJob
+from .reference import REFERENCES, CityForm, QuestionForm, Reference
+
+AUDIT_PAGE_SIZE = 50
+
+
+def _require(user, permission: str) -> None:
+    if not user.has_perm(permission):
+        raise PermissionDenied
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    """Put an action's error on the field it names, or on the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _confirm_form(request) -> ConfirmForm:
+    form = ConfirmForm(request.POST or None)
+    form.is_valid()
+    return form
+
+
+def _confirmed(form: ConfirmForm) -> dict:
+    data = getattr(form, "cleaned_data", {})
+    return {"reason": data.get("reason", ""), "confirmed": bool(data.get("confirm"))}
+
+
+# --- Home ----------------------------------------------------------------------------------
+
+@login_required
+@require_GET
+def home(request):
+    _require(request.user, "console.open")
+    user = request.user
+    return TemplateResponse(request, "console/home.html", {
+        "can": {
+            "cycles": user.has_perm("budgeting.manage_cycle"),
+            "review": user.has_perm("budgeting.review_queue"),
+            "calls": user.has_perm("grants.manage"),
+            "plans": user.has_perm("actionplan.manage"),
+            "roles": user.has_perm("console.manage_roles"),
+            "audit": user.has_perm("console.view_audit"),
+            "budget": user.has_perm("openbudget.import_budget"),
+            "register": user.has_perm("accounts.import_register"),
+            "appeals": user.has_perm("feedback.import_appeals"),
+            "grants": user.has_perm("grants.import_past"),
+            "city": user.has_perm("city.manage"),
+            "categories": user.has_perm("feedback.manage_categories"),
+            "levels": user.has_perm("providers.set_service_levels"),
+            "inbox": user.has_perm("feedback.view_inbox"),
+            "verify": user.has_perm("accounts.open_district_office"),
+        },
+        "cycles": Cycle.objects.order_by("-created_at")[:5]
+        if user.has_perm("budgeting.manage_cycle") else [],
+        "imports": ImportJob.objects.filter(created_by=user)[:5],
+    })
+
+
+# --- Civic budget cycles and pools ---------------------------------------------------------
+
+def access_cycle_for_manager(user, slug: str) -> Cycle:
+    _require(user, "budgeting.manage_cycle")
+    return get_object_or_404(Cycle, slug=slug)
+
+
+def access_pool_for_manager(user, slug: str, pool_id: int) -> Pool:
+    cycle = access_cycle_for_manager(user, slug)
+    return get_object_or_404(Pool.objects.select_related("cycle", "district"), cycle=cycle,
+                             pk=pool_id)
+
+
+@login_required
+@require_GET
+def cycles(request):
+    _require(request.user, "budgeting.manage_cycle")
+    return TemplateResponse(request, "console/cycles.html", {
+        "cycles": Cycle.objects.prefetch_related("pools").order_by("-created_at")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cycle_edit(request, slug: str | None = None):
+    cycle = access_cycle_for_manager(request.user, slug) if slug else None
+    _require(request.user, "budgeting.manage_cycle")
+    form = CycleForm(request.POST or None, instance=cycle)
+    confirm = _confirm_form(request)
+    confirmation = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = budgeting_actions.cycle_save(cycle=form.save(commit=False), by=request.user,
+                                                 **_confirmed(confirm))
+        except ConfirmationRequired as exc:
+            confirmation = exc
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The cycle is saved."))
+            return redirect("console:cycle", slug=saved.slug)
+    status = 400 if request.method == "POST" else 200
+    if cycle is None:
+        return TemplateResponse(request, "console/cycle_form.html", {
+            "form": form, "confirm": confirm, "confirmation": confirmation}, status=status)
+    return _cycle_page(request, cycle, form=form, confirm=confirm,
+                       confirmation=confirmation, status=status)
+
+
+def _cycle_page(request, cycle: Cycle, *, status: int = 200, **context) -> TemplateResponse:
+    index = PHASE_ORDER.index(cycle.phase)
+    return TemplateResponse(request, "console/cycle.html", {
+        "cycle": cycle,
+        "form": context.pop("form", None) or CycleForm(instance=cycle),
+        "confirm": context.pop("confirm", None) or ConfirmForm(),
+        "pools": cycle.pools.select_related("district"),
+        "next_phase": Phase(PHASE_ORDER[index + 1]).label if index + 1 < len(PHASE_ORDER)
+        else None,
+        "previous_phase": Phase(PHASE_ORDER[index - 1]).label
+        if index and not cycle.is_frozen else None,
+        **context,
+    }, status=status)
+
+
+@login_required
+@require_POST
+def cycle_phase(request, slug: str):
+    """Move the cycle on one phase, or (confirmed, with a reason) back one."""
+    cycle = access_cycle_for_manager(request.user, slug)
+    confirm = _confirm_form(request)
+    try:
+        if request.POST.get("direction") == "back":
+            cycle = budgeting_actions.cycle_step_back(cycle=cycle, by=request.user,
+                                                      **_confirmed(confirm))
+        else:
+            cycle = budgeting_actions.cycle_advance(cycle=cycle, by=request.user)
+            if cycle.phase == Phase.IMPLEMENTATION:
+                budgeting_actions.implementation_start(cycle=cycle)
+    except ConfirmationRequired as exc:
+        return _cycle_page(request, cycle, confirm=confirm, phase_confirmation=exc,
+                           status=400)
+    except ValidationError as exc:
+        return _cycle_page(request, cycle, phase_error=" ".join(exc.messages), status=400)
+    messages.success(request, _("The cycle is now in the phase: %(phase)s.")
+                     % {"phase": cycle.get_phase_display()})
+    return redirect("console:cycle", slug=cycle.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pool_edit(request, slug: str, pool_id: int | None = None):
+    if pool_id is None:
+        cycle = access_cycle_for_manager(request.user, slug)
+        pool = Pool(cycle=cycle)
+    else:
+        pool = access_pool_for_manager(request.user, slug, pool_id)
+        cycle = pool.cycle
+    form = PoolForm(request.POST or None, instance=pool)
+    confirm = _confirm_form(request)
+    confirmation = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            budgeting_actions.pool_save(pool=form.save(commit=False), by=request.user,
+                                        **_confirmed(confirm))
+        except ConfirmationRequired as exc:
+            confirmation = exc
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The pool is saved."))
+            return redirect("console:cycle", slug=cycle.slug)
+    return TemplateResponse(request, "console/pool_form.html", {
+        "cycle": cycle, "pool": pool, "form": form, "confirm": confirm,
+        "confirmation": confirmation}, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def pool_remove(request, slug: str, pool_id: int):
+    pool = access_pool_for_manager(request.user, slug, pool_id)
+    try:
+        budgeting_actions.pool_remove(pool=pool, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The pool is removed."))
+    return redirect("console:cycle", slug=pool.cycle.slug)
+
+
+# --- Grant calls ---------------------------------------------------------------------------
+
+def access_call_for_manager(user, code: str) -> Call:
+    _require(user, "grants.manage")
+    return get_object_or_404(Call, code=code)
+
+
+@login_required
+@require_GET
+def calls(request):
+    _require(request.user, "grants.manage")
+    return TemplateResponse(request, "console/calls.html", {
+        "calls": Call.objects.order_by("-opens_at")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def call_edit(request, code: str | None = None):
+    _require(request.user, "grants.manage")
+    call = access_call_for_manager(request.user, code) if code else None
+    form = CallForm(request.POST or None, instance=call)
+    confirm = _confirm_form(request)
+    confirmation = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = grants_actions.call_save(call=form.save(commit=False), by=request.user,
+                                             districts=form.cleaned_data["districts"],
+                                             **_confirmed(confirm))
+        except ConfirmationRequired as exc:
+            confirmation = exc
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The call is saved."))
+            return redirect("console:call", code=saved.code)
+    status = 400 if request.method == "POST" else 200
+    if call is None:
+        return TemplateResponse(request, "console/call_form.html", {
+            "form": form, "confirm": confirm, "confirmation": confirmation}, status=status)
+    return _call_page(request, call, form=form, confirm=confirm, confirmation=confirmation,
+                      status=status)
+
+
+def _call_page(request, call: Call, *, status: int = 200, **context) -> TemplateResponse:
+    return TemplateResponse(request, "console/call.html", {
+        "call": call,
+        "form": context.pop("form", None) or CallForm(instance=call),
+        "confirm": context.pop("confirm", None) or ConfirmForm(),
+        "criterion_form": context.pop("criterion_form", None) or CriterionForm(),
+        "seat_form": context.pop("seat_form", None) or SeatForm(),
+        "criteria": call.criteria.all(),
+        "committee": call.committee.select_related("user"),
+        **context,
+    }, status=status)
+
+
+@login_required
+@require_POST
+def call_publish(request, code: str):
+    call = access_call_for_manager(request.user, code)
+    try:
+        grants_actions.call_publish(call=call, by=request.user)
+    except ValidationError as exc:
+        return _call_page(request, call, publish_error=" ".join(exc.messages), status=400)
+    messages.success(request, _("The call is published."))
+    return redirect("console:call", code=call.code)
+
+
+@login_required
+@require_POST
+def criterion_add(request, code: str):
+    call = access_call_for_manager(request.user, code)
+    form = CriterionForm(request.POST, instance=Criterion(call=call))
+    if form.is_valid():
+        try:
+            grants_actions.criterion_save(criterion=form.save(commit=False), by=request.user)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The criterion is added."))
+            return redirect("console:call", code=call.code)
+    return _call_page(request, call, criterion_form=form, status=400)
+
+
+@login_required
+@require_POST
+def criterion_remove(request, code: str, criterion_id: int):
+    call = access_call_for_manager(request.user, code)
+    criterion = get_object_or_404(Criterion, call=call, pk=criterion_id)
+    try:
+        grants_actions.criterion_remove(criterion=criterion, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("console:call", code=call.code)
+
+
+@login_required
+@require_POST
+def seat_add(request, code: str):
+    call = access_call_for_manager(request.user, code)
+    form = SeatForm(request.POST)
+    if form.is_valid():
+        try:
+            grants_actions.committee_seat_add(call=call, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The committee member is added."))
+            return redirect("console:call", code=call.code)
+    return _call_page(request, call, seat_form=form, status=400)
+
+
+@login_required
+@require_POST
+def seat_remove(request, code: str, seat_id: int):
+    call = access_call_for_manager(request.user, code)
+    seat = get_object_or_404(CommitteeMember, call=call, pk=seat_id)
+    try:
+        grants_actions.committee_seat_remove(seat=seat, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("console:call", code=call.code)
+
+
+# --- Action plans (their set-up pages live in the action plan app) ------------------------
+
+@login_required
+@require_GET
+def plans(request):
+    _require(request.user, "actionplan.manage")
+    return TemplateResponse(request, "console/plans.html", {
+        "plans": ActionPlan.objects.public()})
+
+
+# --- Roles and seats -----------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def roles(request):
+    _require(request.user, "console.manage_roles")
+    form = RoleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user = user_by_contact(data["account"])
+        if user is None:
+            form.add_error("account", _("No account has this mobile number or e-mail."))
+        else:
+            try:
+                account_actions.role_assign(
+                    user=user, role=data["role"], department=data["department"],
+                    organisation=data["organisation"], district=data["district"],
+                    by=request.user)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("%(person)s now has the role: %(role)s. They "
+                                            "must set up two-factor authentication at "
+                                            "their next sign-in.")
+                                 % {"person": user, "role": dict(form.fields["role"].choices)
+                                    [data["role"]]})
+                return redirect("console:roles")
+    filter_form = RoleFilterForm(request.GET or None)
+    assignments = RoleAssignment.objects.select_related(
+        "user", "department", "organisation", "district").order_by("role", "user__email")
+    if filter_form.is_valid() and filter_form.cleaned_data["role"]:
+        assignments = assignments.filter(role=filter_form.cleaned_data["role"])
+    return TemplateResponse(request, "console/roles.html", {
+        "form": form, "filter_form": filter_form, "assignments": assignments,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def role_remove(request, assignment_id: int):
+    _require(request.user, "console.manage_roles")
+    assignment = get_object_or_404(RoleAssignment, pk=assignment_id)
+    try:
+        account_actions.role_remove(assignment=assignment, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The role is removed."))
+    return redirect("console:roles")
+
+
+# --- Imports -------------------------------------------------------------------------------
+
+def _import_kind(user, kind: str):
+    if kind not in KINDS:
+        raise Http404
+    _require(user, KINDS[kind].permission)
+    return KINDS[kind]
+
+
+def access_job_for_user(user, job_id: int) -> ImportJob:
+    job = get_object_or_404(ImportJob, pk=job_id)
+    _import_kind(user, job.kind)
+    if job.created_by_id != user.pk and not user.has_perm("console.view_audit"):
+        raise Http404
+    return job
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request, kind: str):
+    spec = _import_kind(request.user, kind)
+    form_class = BudgetImportForm if kind == "budget" else ImportForm
+    form = form_class(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        options = {"year": form.cleaned_data["year"]} if kind == "budget" else {}
+        job = actions.import_check(kind=kind, data=upload.read(), file_name=upload.name,
+                                   options=options, by=request.user)
+        return redirect("console:import-job", job_id=job.pk)
+    return TemplateResponse(request, "console/import_upload.html", {
+        "kind": kind, "spec": spec, "form": form,
+        "jobs": ImportJob.objects.filter(kind=kind)[:10],
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_GET
+def import_template(request, kind: str):
+    spec = _import_kind(request.user, kind)
+    response = HttpResponse(spec.template(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{kind}-template.csv"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_job(request, job_id: int):
+    job = access_job_for_user(request.user, job_id)
+    if request.method == "POST":
+        try:
+            job = actions.import_confirm(job=job, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("console:import-job", job_id=job.pk)
+    template = ("console/import_job.html#progress" if request.htmx
+                else "console/import_job.html")
+    return TemplateResponse(request, template, {
+        "job": job, "spec": KINDS[job.kind],
+    }, status=400 if job.status == ImportJob.Status.REFUSED else 200)
+
+
+# --- Audit trail ---------------------------------------------------------------------------
+
+def _audited_types() -> list[tuple[str, str]]:
+    ids = LogEntry.objects.values_list("content_type", flat=True).distinct()
+    types = ContentType.objects.filter(pk__in=ids)
+    return sorted(((str(t.pk), str(t.model_class()._meta.verbose_name).capitalize())
+                   for t in types if t.model_class()), key=lambda choice: choice[1])
+
+
+@login_required
+@require_GET
+def audit(request):
+    _require(request.user, "console.view_audit")
+    form = AuditFilterForm(request.GET or None, object_types=_audited_types())
+    entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["person"]:
+            term = data["person"].strip()
+            entries = entries.filter(
+                Q(actor__email__iexact=term) | Q(actor__phone=term)
+                | Q(actor__display_name__icontains=term) | Q(actor__username=term))
+        if data["object_type"]:
+            entries = entries.filter(content_type_id=int(data["object_type"]))
+        if data["object_id"]:
+            entries = entries.filter(object_pk=data["object_id"].strip())
+        tz = timezone.get_current_timezone()
+        if data["date_from"]:
+            entries = entries.filter(timestamp__gte=datetime.datetime.combine(
+                data["date_from"], datetime.time.min, tzinfo=tz))
+        if data["date_to"]:
+            entries = entries.filter(timestamp__lt=datetime.datetime.combine(
+                data["date_to"] + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz))
+    page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return TemplateResponse(request, "console/audit.html", {
+        "form": form, "page": page, "query": query.urlencode(),
+    })
+
+
+# --- The city's reference data -------------------------------------------------------------
+
+def _reference(user, kind: str) -> Reference:
+    if kind not in REFERENCES:
+        raise Http404
+    _require(user, REFERENCES[kind].permission)
+    return REFERENCES[kind]
+
+
+@login_required
+@require_GET
+def reference_list(request, kind: str):
+    spec = _reference(request.user, kind)
+    def shown(value):
+        value = value() if callable(value) else value
+        return (_("yes") if value else _("no")) if isinstance(value, bool) else value
+
+    rows = [(obj, [shown(getattr(obj, column)) for column in spec.columns])
+            for obj in spec.model.objects.order_by("code")]
+    return TemplateResponse(request, "console/reference_list.html", {
+        "kind": kind, "spec": spec, "rows": rows,
+        "headers": [spec.model._meta.get_field(c).verbose_name
+                    if c in {f.name for f in spec.model._meta.fields} else ""
+                    for c in spec.columns]})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reference_edit(request, kind: str, pk: int | None = None):
+    spec = _reference(request.user, kind)
+    obj = get_object_or_404(spec.model, pk=pk) if pk else None
+    form = spec.form(request.POST or None, instance=obj)
+    if request.method == "POST" and form.is_valid():
+        try:
+            spec.save(form.save(commit=False), request.user)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("console:reference", kind=kind)
+    questions = (obj.questions.all() if kind == "categories" and obj is not None else None)
+    return TemplateResponse(request, "console/reference_form.html", {
+        "kind": kind, "spec": spec, "obj": obj, "form": form, "questions": questions,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def city_settings(request):
+    _require(request.user, "city.manage")
+    form = CityForm(request.POST or None, instance=City.current())
+    if request.method == "POST" and form.is_valid():
+        try:
+            city_actions.reference_save(obj=form.save(commit=False), by=request.user)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("console:city")
+    return TemplateResponse(request, "console/city.html", {"form": form},
+                            status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def question_edit(request, category_id: int, question_id: int | None = None):
+    _require(request.user, "feedback.manage_categories")
+    category = get_object_or_404(Category, pk=category_id)
+    question = (get_object_or_404(Question, category=category, pk=question_id) if question_id
+                else Question(category=category))
+    form = QuestionForm(request.POST or None, instance=question)
+    if request.method == "POST" and form.is_valid():
+        try:
+            feedback_actions.question_save(question=form.save(commit=False), by=request.user)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("console:reference-edit", kind="categories", pk=category.pk)
+    return TemplateResponse(request, "console/question_form.html", {
+        "category": category, "question": question, "form": form,
+    }, status=400 if request.method == "POST" else 200)
