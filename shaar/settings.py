@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "shaar.accounts.middleware.StaffMfaRequiredMiddleware",
+    # A limit that was reached (django_ratelimit.exceptions.Ratelimited) answers RATELIMIT_VIEW.
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "shaar.urls"
@@ -301,6 +303,36 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# --- Clients behind proxies, rate limits ----------------------------------------------------
+# Behind nginx every request comes from nginx's address. Say which proxies are ours, so the
+# limiters see the real client (shaar/lib/clientip.py; deploy/README.md, "Proxies"):
+# TRUSTED_PROXY_COUNT proxies append to X-Forwarded-For (1 for the shipped nginx), or
+# TRUSTED_PROXY_NETWORKS lists their networks (then X-Forwarded-For is believed only from
+# them). With neither, REMOTE_ADDR is the client (no proxy, or a proxy that sets it).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+TRUSTED_PROXY_NETWORKS = env.list("TRUSTED_PROXY_NETWORKS", default=[])
+# django-ratelimit and allauth count by the same address.
+RATELIMIT_IP_META_KEY = "shaar.lib.clientip.client_ip"
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT  # allauth asks the adapter, which asks clientip
+# One answer when a limit is reached: a 429 page (the API answers a 429 ErrorOut).
+RATELIMIT_VIEW = "shaar.web.views.too_many_requests"
+# Writes the public can make, per group (shaar/lib/ratelimits.py): `anonymous` per address
+# without an account, `account` per signed-in account, `client` per address for signed-in
+# writes (a ceiling: many residents share a mobile carrier's address).
+PUBLIC_WRITE_RATES = {
+    "feedback-report": {"anonymous": env.str("FEEDBACK_ANON_RATE", default="10/h"),
+                        "account": env.str("FEEDBACK_ACCOUNT_RATE", default="20/h"),
+                        "client": "200/h"},
+    "feedback-rating": {"anonymous": "20/h", "account": "20/h", "client": "200/h"},
+    "budgeting-proposal": {"anonymous": "20/h", "account": "20/h", "client": "200/h"},
+    "budgeting-comment": {"anonymous": "30/h", "account": "30/h", "client": "300/h"},
+    "grants-question": {"anonymous": "20/h", "account": "20/h", "client": "200/h"},
+    # Applications, their attachments and grantee reports: many small edits in a session.
+    "grants-application": {"anonymous": "60/h", "account": "60/h", "client": "600/h"},
+    "actionplan-contribution": {"anonymous": "20/h", "account": "20/h", "client": "200/h"},
+    "accounts-verify": {"anonymous": "5/h", "account": "5/h", "client": "20/h"},
+}
+
 # Public pages as cookie-less visitors see them are rendered once per this many seconds and
 # shared through the cache (shaar/lib/pagecache.py); 0 renders every view.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=30)
@@ -437,8 +469,6 @@ FEEDBACK_CLUSTER_DAYS = env.int("FEEDBACK_CLUSTER_DAYS", default=90)
 FEEDBACK_CLUSTER_MIN_REPORTS = env.int("FEEDBACK_CLUSTER_MIN_REPORTS", default=5)
 # The systemic-issues view (clusters, recurring problems) is recomputed this often.
 FEEDBACK_SYSTEMIC_MINUTES = env.int("FEEDBACK_SYSTEMIC_MINUTES", default=15)
-# Anonymous submissions per IP address (django-ratelimit syntax).
-FEEDBACK_ANON_RATE = env.str("FEEDBACK_ANON_RATE", default="10/h")
 FEEDBACK_IDEMPOTENCY_HOURS = env.int("FEEDBACK_IDEMPOTENCY_HOURS", default=24)
 # Hosts an Open311 client's media_url may point to; empty means no fetching.
 FEEDBACK_MEDIA_URL_HOSTS = env.list("FEEDBACK_MEDIA_URL_HOSTS", default=[])

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shaar.city.models import City
+from shaar.lib.clientip import client_ip
 
 from .models import User
 from .phones import example_mobile, normalise_mobile
@@ -15,6 +16,10 @@ from .sms import send_sms
 
 class AccountAdapter(DefaultAccountAdapter):
     """Stores phone numbers on the user and sends codes through the SMS backend."""
+
+    def get_client_ip(self, request) -> str:
+        # allauth's limits count by the same address as every other limiter.
+        return client_ip(request)
 
     def clean_phone(self, phone: str) -> str:
         return normalise_mobile(phone)

@@ -7,31 +7,22 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.decorators import ratelimit
+
+from shaar.lib.ratelimits import limit_write
 
 from . import actions
 from .forms import InPersonVerificationForm, PhoneDistrictForm, RegisterMatchForm
 from .models import Verification
 
 
-def _too_many(request) -> TemplateResponse:
-    return TemplateResponse(request, "web/error.html", {
-        "status": 429,
-        "message": _("Too many attempts. Please wait a few minutes and try again."),
-    }, status=429)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
-@ratelimit(key="user_or_ip", rate="5/h", method="POST", block=False)
-@ratelimit(key="ip", rate="20/h", method="POST", block=False)
 def verify(request):
     """The resident's verification page: register match, or district for a verified phone."""
     register_form = RegisterMatchForm(prefix="register")
     phone_form = PhoneDistrictForm(prefix="phone")
     if request.method == "POST":
-        if getattr(request, "limited", False):
-            return _too_many(request)
+        limit_write(request, "accounts-verify")
         if "register-pin" in request.POST:
             register_form = RegisterMatchForm(request.POST, prefix="register")
             form, submit = register_form, lambda data: actions.verification_by_register(

@@ -16,10 +16,10 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_ratelimit.decorators import ratelimit
 
 from shaar.city.models import Department
 from shaar.lib.i18n import localized
+from shaar.lib.ratelimits import limit_write
 
 from . import actions, selectors
 from .forms import (
@@ -198,7 +198,6 @@ def plan_transition(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-@ratelimit(key="user", rate="20/h", method="POST", block=False)
 def contribute(request: HttpRequest, code: str) -> HttpResponse:
     """A new idea for the plan (no commitment) or, with ?commitment=, a comment on one."""
     plan = access_plan_for_user(request.user, code)
@@ -206,10 +205,8 @@ def contribute(request: HttpRequest, code: str) -> HttpResponse:
     if request.POST.get("commitment"):
         commitment = access_commitment_for_user(request.user, request.POST["commitment"])
     form = ContributionForm(request.POST)
-    if getattr(request, "limited", False):
-        form.add_error(None, _("You have sent many contributions in the last hour. Please "
-                               "wait a little."))
-    elif form.is_valid():
+    limit_write(request, "actionplan-contribution")
+    if form.is_valid():
         try:
             actions.contribution_submit(plan=plan, author=request.user,
                                         commitment=commitment, **form.cleaned_data)

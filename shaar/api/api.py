@@ -7,12 +7,17 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django_ratelimit.exceptions import Ratelimited
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
 from .schemas import ErrorOut
 
 API_APPS = ["city", "budgeting", "feedback", "providers", "openbudget", "grants", "actionplan"]
+# Shared with Open311, so that a client reads one message whatever the door.
+RATE_LIMITED_MESSAGE = _lazy("Too many attempts from this connection or account. Please wait "
+                             "a while and try again.")
 ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
 
 
@@ -53,6 +58,12 @@ def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         errors.setdefault(field, []).append(str(error.get("msg", "")))
     detail = _("The request is not valid: check %(fields)s.") % {"fields": ", ".join(errors)}
     return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
+
+
+@api.exception_handler(Ratelimited)
+def rate_limited(request: HttpRequest, exc: Ratelimited) -> HttpResponse:
+    """A limit of shaar.lib.ratelimits was reached: the API's 429 (pages get RATELIMIT_VIEW)."""
+    return api.create_response(request, {"detail": RATE_LIMITED_MESSAGE}, status=429)
 
 
 for app in API_APPS:

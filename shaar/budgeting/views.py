@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from shaar.city.models import District
 from shaar.lib.pagecache import shared_with_visitors
+from shaar.lib.ratelimits import limit_write
 
 from . import actions, opendata, selectors
 from .forms import (
@@ -195,6 +196,8 @@ def proposal_create(request, slug: str, pk: int | None = None):
         initial["pool"] = proposal.pool_id
     form = ProposalForm(request.POST or None, request.FILES or None, cycle=cycle,
                         initial=initial)
+    if request.method == "POST":
+        limit_write(request, "budgeting-proposal")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -272,6 +275,7 @@ def proposal_support(request, pk: int):
 @login_required
 @require_POST
 def comment_add(request, pk: int):
+    limit_write(request, "budgeting-comment")
     form = CommentForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Write a comment first."))

@@ -7,17 +7,16 @@ import json
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django_ratelimit.core import is_ratelimited
 from ninja import File, Form, Path, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.utils import check_csrf
 
 from shaar.api.schemas import MAX_ID, MAX_PAGE, ErrorOut
+from shaar.lib.ratelimits import limit_write
 
 from . import actions, reference, selectors
 from . import photos as photo_checks
@@ -228,11 +227,8 @@ def report_create(request: HttpRequest, data: Form[ReportIn],
         return 201, _created(request, report)
 
     # A retry of a stored submission is never rate-limited: it creates nothing.
-    if user is None and is_ratelimited(
-            request, group="feedback-report", key="ip", rate=settings.FEEDBACK_ANON_RATE,
-            increment=True) and not (key and IdempotencyKey.objects.filter(key=key).exists()):
-        return Status(429, {"detail": _("Too many reports from this connection. Please try "
-                                        "again later or log in.")})
+    if not (key and IdempotencyKey.objects.filter(key=key).exists()):
+        limit_write(request, "feedback-report")
     try:
         status, body = actions.idempotent(key=key, fingerprint=fingerprint, run=run,
                                           look_first=bool(photo_bytes))
@@ -267,12 +263,14 @@ def report_support(request: HttpRequest, report_id: int = Path(..., ge=1, le=MAX
     return {"added": added, "supporters": report.supporter_count}
 
 
-@router.post("/follow/{token}/rating", response={201: dict, 400: ErrorOut, 404: ErrorOut})
+@router.post("/follow/{token}/rating",
+             response={201: dict, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut})
 def report_rate(request: HttpRequest, token: str, data: RatingIn):
     """"Was it fixed?" with the private token the reporter got at submission."""
     report = Report.objects.filter(token=token).first() if _is_uuid(token) else None
     if report is None:
         return Status(404, {"detail": _("Report not found.")})
+    limit_write(request, "feedback-rating")
     try:
         actions.report_rate(report=report, fixed=data.fixed, score=data.score,
                             comment=data.comment)

@@ -17,10 +17,10 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_ratelimit.core import is_ratelimited
 
 from shaar.city.models import City, District
 from shaar.lib.pagecache import shared_with_visitors
+from shaar.lib.ratelimits import limit_write
 
 from . import actions, selectors, tasks
 from .forms import (
@@ -85,13 +85,8 @@ def report_new(request: HttpRequest) -> HttpResponse:
     form = ReportForm(request.POST or None, request.FILES or None, category=category)
     status = 200
     if request.method == "POST":
-        if not request.user.is_authenticated and is_ratelimited(
-                request, group="feedback-report", key="ip", rate=settings.FEEDBACK_ANON_RATE,
-                increment=True):
-            messages.error(request, _("Too many reports from this connection. Please try "
-                                      "again later or log in."))
-            status = 429
-        elif form.is_valid() and category is not None:
+        limit_write(request, "feedback-report")
+        if form.is_valid() and category is not None:
             data = form.cleaned_data
             try:
                 report = actions.report_create(
@@ -204,6 +199,7 @@ def follow(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
     form = RatingForm(request.POST or None)
     status = 200
     if request.method == "POST":
+        limit_write(request, "feedback-rating")
         if form.is_valid():
             try:
                 actions.report_rate(report=report, fixed=form.cleaned_data["fixed"],

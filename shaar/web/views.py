@@ -162,3 +162,9 @@ def permission_denied(request, exception=None):
 
 def page_not_found(request, exception=None):
     return _error(request, 404, _("This page does not exist. It may have been moved or removed."))
+
+
+def too_many_requests(request, exception=None):
+    """RATELIMIT_VIEW: the one answer when a rate limit is reached (shaar.lib.ratelimits)."""
+    return _error(request, 429, _("Too many attempts from this connection or account. Please "
+                                  "wait a while and try again."))

@@ -106,7 +106,8 @@ class ReportApiTests(BaseTestCase):
         self.assertIn("not a photo", response.json()["detail"])
         self.assertFalse(Report.objects.exists())
 
-    @override_settings(FEEDBACK_ANON_RATE="2/h")
+    @override_settings(PUBLIC_WRITE_RATES={"feedback-report": {
+        "anonymous": "2/h", "account": "2/h", "client": "2/h"}})
     def test_it_rate_limits_anonymous_reports_but_not_retries(self):
         self.assertEqual(self.post(self.body(), key="a").status_code, 201)
         self.assertEqual(self.post(self.body(description="b")).status_code, 201)
