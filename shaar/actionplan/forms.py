@@ -6,6 +6,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from shaar.lib.ids import IdField
+
 from .models import (
     ActionPlan,
     Assessment,
@@ -132,7 +134,7 @@ class AssessmentForm(forms.Form):
 
 class DashboardFilter(forms.Form):
     value = forms.ChoiceField(label=_("OGP value"), required=False)
-    agency = forms.IntegerField(label=_("Agency"), required=False, widget=forms.Select)
+    agency = IdField(label=_("Agency"), required=False, widget=forms.Select)
 
     def __init__(self, *args, agencies, **kwargs) -> None:
         from .models import OgpValue

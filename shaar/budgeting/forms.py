@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shaar.accounts.models import normalise_pin
 from shaar.city.models import Department
+from shaar.lib.ids import MAX_ID
 
 from .actions import MAX_UPLOAD_BYTES
 from .models import Category, Implementation, Pool, ProjectUpdate
@@ -73,7 +74,8 @@ class AssignForm(forms.Form):
 
 
 class MergeForm(forms.Form):
-    into = forms.IntegerField(label=_("Number of the proposal to merge into"), min_value=1)
+    into = forms.IntegerField(label=_("Number of the proposal to merge into"), min_value=1,
+                              max_value=MAX_ID)
     reason = forms.CharField(label=_("Public reason"), required=False)
 
 

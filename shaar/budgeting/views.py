@@ -341,7 +341,7 @@ def proposal_review(request, pk: int):
             if action == "assign":
                 if not can_assign:
                     raise PermissionDenied
-                assign_form = AssignForm(request.POST)
+                assign_form = current = AssignForm(request.POST)
                 if assign_form.is_valid():
                     actions.proposal_assign(proposal=proposal, by=request.user,
                                             department=assign_form.cleaned_data["department"])
@@ -349,7 +349,7 @@ def proposal_review(request, pk: int):
             elif action == "merge":
                 if not request.user.has_perm("budgeting.merge_proposal"):
                     raise PermissionDenied
-                merge_form = MergeForm(request.POST)
+                merge_form = current = MergeForm(request.POST)
                 if merge_form.is_valid():
                     into = Proposal.objects.filter(pk=merge_form.cleaned_data["into"]).first()
                     if into is None:
@@ -358,7 +358,7 @@ def proposal_review(request, pk: int):
                                            reason=merge_form.cleaned_data["reason"])
                     return redirect("budgeting:proposal", pk=pk)
             else:
-                form = ReviewForm(request.POST)
+                form = current = ReviewForm(request.POST)
                 if form.is_valid():
                     data = form.cleaned_data
                     actions.proposal_review(
@@ -369,7 +369,8 @@ def proposal_review(request, pk: int):
                     messages.success(request, _("Review saved."))
                     return redirect("budgeting:proposal", pk=pk)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            # On the form that was sent: the others are unbound and cannot hold errors.
+            current.add_error(None, exc)
     return TemplateResponse(request, "budgeting/review.html", {
         "proposal": proposal, "form": form, "assign_form": assign_form,
         "merge_form": merge_form, "can_assign": can_assign,

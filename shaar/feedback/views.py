@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shaar.city.models import City, District
+from shaar.lib.ids import parse_ids
 from shaar.lib.pagecache import shared_with_visitors
 from shaar.lib.ratelimits import limit_write
 
@@ -330,8 +331,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     _require_staff(request)
     qs = selectors.reports_for_inbox(request.user)
     if request.method == "POST":
-        visible = list(qs.filter(pk__in=[int(i) for i in request.POST.getlist("ids")
-                                         if i.isdigit()]).values_list("pk", flat=True))
+        visible = list(qs.filter(pk__in=parse_ids(request.POST.getlist("ids")))
+                       .values_list("pk", flat=True))
         bulk = BulkStatusForm(request.POST, allowed_ids=visible)
         if bulk.is_valid():
             reports = [r for r in qs.filter(pk__in=bulk.cleaned_data["ids"])

@@ -237,3 +237,35 @@ class ProposalPageTests(BaseTestCase):
         with self.assertNumQueries(3):
             response = self.client.get(url)
         self.assertContains(response, "P4")
+
+
+class ReviewErrorTests(BaseTestCase):
+    """Assigning or merging where the action refuses is a 400 with the reason, never a 500."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.cycle = make_cycle(Phase.PROPOSALS)
+        self.pool = make_pool(self.cycle)
+        self.proposal = actions.proposal_save(
+            author=self.resident, cycle=self.cycle, pool=self.pool, title="P",
+            description="D", category="parks", estimated_cost=10)
+        actions.proposal_submit(proposal=self.proposal, by=self.resident)
+        actions.proposal_assign(proposal=self.proposal, department=self.department,
+                                by=self.admin)
+        self.url = reverse("budgeting:proposal-review", args=[self.proposal.pk])
+        self.client.force_login(self.admin)
+        self.client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+    def test_it_answers_400_when_an_assignment_is_refused(self):
+        actions.proposal_review(proposal=self.proposal, by=self.admin, legal_ok=True,
+                                technical_ok=True, competence_ok=True, cost=12,
+                                cost_breakdown="", reason="")
+        response = self.client.post(self.url, {"action": "assign",
+                                               "department": self.department.pk})
+        self.assertContains(response, "Only submitted proposals", status_code=400)
+
+    def test_it_answers_400_to_a_merge_into_an_unknown_or_huge_number(self):
+        for into in ("999999", "99999999999999999999"):
+            response = self.client.post(self.url, {"action": "merge", "into": into,
+                                                   "reason": "same"})
+            self.assertEqual(response.status_code, 400, into)

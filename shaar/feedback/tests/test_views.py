@@ -235,6 +235,13 @@ class StaffTests(BaseTestCase):
                                                  "status": "acknowledged"})
         self.assertEqual(Report.objects.filter(status=Status.ACKNOWLEDGED).count(), 2)
 
+    def test_it_ignores_ids_out_of_range_in_a_bulk_change(self):
+        self.client.force_login(self.provider)
+        response = self.client.post("/en/feedback/staff/", {
+            "ids": ["99999999999999999999", "-1", "x"], "status": "acknowledged"})
+        self.assertEqual(response.status_code, 302)
+        self.assertFalse(Report.objects.filter(status=Status.ACKNOWLEDGED).exists())
+
     def test_it_lets_triage_reroute_and_moderators_hide(self):
         self.client.force_login(self.admin)
         self.client.post(self.url("reroute"), {"organisation": self.other_org.pk})

@@ -171,6 +171,8 @@ class ProviderPagesTest(EnglishTestCase):
         self.client.force_login(self.staff)
         self.assertEqual(self._drill(good, "not-a-figure").status_code, 404)
         self.assertEqual(self._drill(999999).status_code, 404)
+        self.assertEqual(self.client.get(
+            f"/en/providers/staff/99999999999999999999/{self.month:%Y-%m}/").status_code, 404)
         self.assertEqual(self.client.get(reverse(
             "providers:staff-scorecard", args=[good, "2026-99"])).status_code, 404)
 
