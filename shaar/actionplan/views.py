@@ -3,8 +3,6 @@ an action, render. Bad input answers 400 with the form and its messages."""
 
 from __future__ import annotations
 
-import csv
-
 import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shaar.city.models import Department
+from shaar.lib import csvout
 from shaar.lib.i18n import localized
 from shaar.lib.ratelimits import limit_write
 
@@ -402,7 +401,7 @@ def plan_export_csv(request: HttpRequest, code: str) -> HttpResponse:
     response["Content-Disposition"] = (f'attachment; filename="ogp-{plan.code}-'
                                        f'{request.LANGUAGE_CODE}.csv"')
     response.write("\ufeff")  # so that spreadsheet programs read UTF-8
-    writer = csv.writer(response)
+    writer = csvout.writer(response)
     writer.writerow(CSV_HEADER)
     today = city_today()
     for commitment in selectors.commitments_for_plan(plan):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from shaar import counting
 from shaar.city.models import City
 from shaar.counting import Instance, Project, Result, TieBreak, Votes
+from shaar.lib import csvout
 
 from .models import Ballot, Pool, Proposal
 
@@ -115,7 +115,7 @@ def results_rows(pool: Pool) -> list[dict[str, Any]]:
 
 def results_csv(pool: Pool) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, ["project_id", "title", "cost", "votes", "selected", "reason"])
+    writer = csvout.DictWriter(out, ["project_id", "title", "cost", "votes", "selected", "reason"])
     writer.writeheader()
     writer.writerows(results_rows(pool))
     return out.getvalue()

@@ -129,7 +129,27 @@ def _event(report: Report, kind: str, *, actor: User | None = None, text: str = 
 
 
 # --- creating a report ----------------------------------------------------------------------
-def report_create(*, category: Category, lat: float, lon: float, description: str,
+def point_for_address(address: str) -> tuple[float, float] | None:
+    """Where an address given without a point lies, from the city's address data; None when
+    it cannot be found there. (The address register is the maps and addresses issue's: this
+    is the one place that asks it.)"""
+    return None
+
+
+def _report_point(lat: Any, lon: Any, address: str) -> tuple[float, float] | None:
+    """The report's point; an address alone (Open311 allows it) is placed if it can be."""
+    if lat in (None, "") and lon in (None, "") and address.strip():
+        return point_for_address(address.strip())
+    try:
+        point = float(lat), float(lon)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError({"location": _("Please mark the place on the map.")}) from exc
+    validate_point(*point)
+    return point
+
+
+def report_create(*, category: Category, lat: float | None, lon: float | None,
+                  description: str,
                   address: str = "", answers: dict[str, Any] | None = None,
                   photos: Iterable[Any] = (), reporter: User | None = None,
                   contact_name: str = "", contact_email: str = "", contact_phone: str = "",
@@ -143,11 +163,7 @@ def report_create(*, category: Category, lat: float, lon: float, description: st
     """
     if not category.is_active:
         raise ValidationError({"category": _("This category is no longer in use.")})
-    try:
-        lat, lon = float(lat), float(lon)
-    except (TypeError, ValueError) as exc:
-        raise ValidationError({"location": _("Please mark the place on the map.")}) from exc
-    validate_point(lat, lon)
+    point = _report_point(lat, lon, address)
     description = (description or "").strip()
     if not description:
         raise ValidationError({"description": _("Please describe the problem.")})
@@ -158,9 +174,13 @@ def report_create(*, category: Category, lat: float, lon: float, description: st
                                % {"n": settings.FEEDBACK_PHOTO_MAX_COUNT}})
     # Check and re-encode every photo before anything is written: all or nothing.
     cleaned_photos = [photo_checks.clean_image(data) for data in photo_list]
-    district = district_for_point(lat=lat, lon=lon)
-    department, organisation = route_for(category=category, district=district)
+    if point is None:  # no place: city triage decides who is responsible
+        district, department, organisation = None, None, None
+    else:
+        district = district_for_point(lat=point[0], lon=point[1])
+        department, organisation = route_for(category=category, district=district)
     now = created_at or timezone.now()
+    lat, lon = point or (None, None)
     report = Report(
         category=category, lat=lat, lon=lon, address=address.strip()[:300], district=district,
         description=description, answers=cleaned_answers, reporter=reporter,

@@ -56,8 +56,8 @@ class ReportOut(Schema):
     status_label: str
     status_note: str
     channel: str
-    lat: float
-    lon: float
+    lat: float | None  # None: sent with an address only, not placed on the map
+    lon: float | None
     address: str
     district: str | None
     description: str

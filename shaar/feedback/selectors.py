@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -111,6 +112,11 @@ def parse_month(value: str | None) -> date | None:
         return None
 
 
+def _rounded(degrees: float | None) -> float | None:
+    """Six decimals (about 10 cm); None for a report without a point."""
+    return None if degrees is None else round(degrees, 6)
+
+
 def public_report(report: Report, *, with_photos: bool = False,
                   request=None) -> dict[str, Any]:
     """The public fields of a report. Never the reporter's name, phone or e-mail."""
@@ -122,8 +128,8 @@ def public_report(report: Report, *, with_photos: bool = False,
         "status_label": str(Status(report.status).label),
         "status_note": report.status_note,
         "channel": report.channel,
-        "lat": round(report.lat, 6),
-        "lon": round(report.lon, 6),
+        "lat": _rounded(report.lat),
+        "lon": _rounded(report.lon),
         "address": report.address,
         "district": report.district.code if report.district_id and report.district else None,
         "description": report.description,
@@ -166,7 +172,7 @@ def public_rows(qs: QuerySet[Report]) -> Iterator[dict[str, Any]]:
             "id": data["id"], "category": category.code, "category_name": category.name,
             "status": status, "status_label": str(Status(status).label),
             "status_note": data["status_note"], "channel": data["channel"],
-            "lat": round(data["lat"], 6), "lon": round(data["lon"], 6),
+            "lat": _rounded(data["lat"]), "lon": _rounded(data["lon"]),
             "address": data["address"], "district": data["district__code"],
             "description": data["description"], "created_at": data["created_at"],
             "updated_at": data["updated_at"], "resolved_at": data["resolved_at"],
@@ -177,11 +183,32 @@ def public_rows(qs: QuerySet[Report]) -> Iterator[dict[str, Any]]:
         }
 
 
+def geojson_chunks(qs: QuerySet[Report], *, detail_base: str,
+                   chunk_rows: int = 500) -> Iterator[str]:
+    """A FeatureCollection of the public rows, as text in chunks of `chunk_rows` features.
+    A report sent without a point has a null geometry (GeoJSON allows it)."""
+    encoder = DjangoJSONEncoder(ensure_ascii=False, separators=(",", ":"))
+    yield '{"type":"FeatureCollection","features":['
+    chunk: list[str] = []
+    first = True
+    for data in public_rows(qs):
+        lat, lon = data.pop("lat"), data.pop("lon")
+        data["url"] = f"{detail_base}{data['id']}/"
+        geometry = None if lat is None else {"type": "Point", "coordinates": [lon, lat]}
+        text = encoder.encode({"type": "Feature", "geometry": geometry, "properties": data})
+        chunk.append(text if first else "," + text)
+        first = False
+        if len(chunk) >= chunk_rows:
+            yield "".join(chunk)
+            chunk = []
+    yield "".join(chunk) + "]}"
+
+
 def map_points(qs: QuerySet[Report], limit: int) -> tuple[list[list[Any]], bool]:
     """Compact pins for the map: [id, lat, lon, category code, status, overdue]."""
     codes = dict(Category.objects.values_list("id", "code"))
     now = timezone.now()
-    rows = list(qs.order_by("-created_at", "-id").values_list(
+    rows = list(qs.filter(lat__isnull=False).order_by("-created_at", "-id").values_list(
         "id", "lat", "lon", "category_id", "status", "acknowledge_due_at",
         "resolve_due_at")[:limit + 1])
     points = []
@@ -301,7 +328,8 @@ def find_clusters(*, now: datetime | None = None, metres: float | None = None,
     metres = metres or settings.FEEDBACK_CLUSTER_METRES
     days = days or settings.FEEDBACK_CLUSTER_DAYS
     min_reports = min_reports or settings.FEEDBACK_CLUSTER_MIN_REPORTS
-    rows = list(Report.objects.filter(created_at__gte=now - timedelta(days=days))
+    rows = list(Report.objects.filter(created_at__gte=now - timedelta(days=days),
+                                      lat__isnull=False)
                 .exclude(status=Status.DUPLICATE).order_by()
                 .values_list("id", "category_id", "lat", "lon", "district_id", "channel"))
     grid = _Grid(metres)
@@ -336,13 +364,14 @@ def find_recurring(*, metres: float | None = None, limit: int = 100) -> list[dic
               .order_by("-reopen_count")[:limit]):
         out.append({"report": r, "reason": "reopened", "earlier": None})
     grid = _Grid(metres)
-    for row in (Report.objects.filter(status=Status.RESOLVED, resolved_at__isnull=False)
+    for row in (Report.objects.filter(status=Status.RESOLVED, resolved_at__isnull=False,
+                                      lat__isnull=False)
                 .order_by("-resolved_at").values_list("id", "category_id", "lat", "lon",
                                                       "resolved_at")[:2000]):
         grid.add(row[1], row[2], row[3], row)
     pairs: list[tuple[int, int]] = []
     recent = (Report.objects.filter(created_at__gte=timezone.now() - timedelta(
-        days=settings.FEEDBACK_CLUSTER_DAYS)).order_by("-created_at")
+        days=settings.FEEDBACK_CLUSTER_DAYS), lat__isnull=False).order_by("-created_at")
         .values_list("id", "category_id", "lat", "lon", "created_at"))
     for pk, category_id, lat, lon, created in recent.iterator(chunk_size=5000):
         earlier = max((row for row in grid.near(category_id, lat, lon)

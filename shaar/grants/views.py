@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from shaar.lib import csvout
 from shaar.lib.ratelimits import limit_write
 from shaar.web.registry import HomeCard
 
@@ -219,21 +218,13 @@ def results_csv(request, code: str):
     records = _result_records(call)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="grants-{call.code}.csv"'
-    response.write("\ufeff")  # so spreadsheet programs read the Cyrillic text as UTF-8
+    response.write(csvout.BOM)
     fields = ["rank", "title", "organisation", "district", "requested_kgs", "cofunding_kgs",
               "score", "awarded", "awarded_kgs", "award_id", "is_sample"]
-    writer = csv.DictWriter(response, fieldnames=fields)
+    writer = csvout.DictWriter(response, fieldnames=fields)
     writer.writeheader()
-    for record in records:
-        writer.writerow({k: _csv_safe(v) for k, v in record.items()})
+    writer.writerows(records)
     return response
-
-
-def _csv_safe(value):
-    """Neutralise spreadsheet formulas in user-written text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 @require_GET

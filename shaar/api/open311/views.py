@@ -218,8 +218,9 @@ def request_dict(report: Report, request: HttpRequest, *, extensions: bool = Fal
         "address": report.address,
         "address_id": "",
         "zipcode": "",
-        "lat": round(report.lat, 6),
-        "long": round(report.lon, 6),
+        # Empty for a request sent with an address only that could not be placed.
+        "lat": round(report.lat, 6) if report.lat is not None else "",
+        "long": round(report.lon, 6) if report.lon is not None else "",
         "media_url": request.build_absolute_uri(photos[0].image.url) if photos else "",
     }
     if extensions:
@@ -391,19 +392,20 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
     if category is None:
         raise Open311Error(404, f"Unknown service_code: {code}")
     lat, lon = post.get("lat", "").strip(), post.get("long", "").strip()
-    if not (lat and lon):
-        raise Open311Error(400, "A location is required: lat and long.")
-    try:
-        lat_f, lon_f = float(lat), float(lon)
-    except ValueError:
-        raise Open311Error(400, "lat and long must be numbers.") from None
-    if not (-90 <= lat_f <= 90 and -180 <= lon_f <= 180):
-        raise Open311Error(400, "lat and long are out of range.")
+    address = post.get("address_string", "").strip()
+    if not (lat and lon) and not address:
+        raise Open311Error(400, "A location is required: lat and long, or address_string.")
+    lat_f = lon_f = None
+    if lat or lon:
+        try:
+            lat_f, lon_f = float(lat), float(lon)
+        except ValueError:
+            raise Open311Error(400, "lat and long must be numbers.") from None
+        if not (-90 <= lat_f <= 90 and -180 <= lon_f <= 180):
+            raise Open311Error(400, "lat and long are out of range.")
     description = post.get("description", "").strip()
     if not description:
         raise Open311Error(400, "description is required.")
-    if len(description) > 4000:
-        raise Open311Error(400, "description is longer than 4000 characters.")
     try:
         answers = actions.clean_answers(category=category, raw=_attributes(post))
     except ValidationError as exc:
@@ -416,7 +418,7 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
     def run() -> tuple[int, dict]:
         report = actions.report_create(
             category=category, lat=lat_f, lon=lon_f, description=description,
-            address=post.get("address_string", ""), answers=answers,
+            address=address, answers=answers,
             photo_bytes=[media] if media else [], contact_name=name[:200],
             contact_email=post.get("email", "")[:254], contact_phone=post.get("phone", "")[:30],
             channel=client.channel or Channel.OPEN311, client=client)
