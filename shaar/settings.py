@@ -270,9 +270,21 @@ STORAGES = {
     },
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
-# Photos above this many pixels are refused before decoding (decompression bombs).
-UPLOAD_MAX_PIXELS = env.int("UPLOAD_MAX_PIXELS", default=40_000_000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Upload limits, one family for every app (shaar/lib/uploadlimits.py): the largest file of
+# each kind in MB (UPLOAD_MAX_MB_<KIND>), and the pixels decoded: per photo, per request
+# (all its photos) and per account or client address per hour, checked from the headers
+# before any photo is decoded.
+UPLOAD_MAX_MB = {
+    "feedback": env.int("UPLOAD_MAX_MB_FEEDBACK", default=10),
+    "budgeting": env.int("UPLOAD_MAX_MB_BUDGETING", default=5),
+    "grants": env.int("UPLOAD_MAX_MB_GRANTS", default=10),
+    "actionplan": env.int("UPLOAD_MAX_MB_ACTIONPLAN", default=10),
+    "openbudget": env.int("UPLOAD_MAX_MB_OPENBUDGET", default=20),
+}
+UPLOAD_MAX_PIXELS = env.int("UPLOAD_MAX_PIXELS", default=40_000_000)
+UPLOAD_MAX_PIXELS_PER_REQUEST = env.int("UPLOAD_MAX_PIXELS_PER_REQUEST", default=64_000_000)
+UPLOAD_MAX_PIXELS_PER_HOUR = env.int("UPLOAD_MAX_PIXELS_PER_HOUR", default=400_000_000)
 
 # --- Security -----------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
@@ -363,13 +375,9 @@ if not DEBUG and DATABASES["default"]["ENGINE"].endswith("sqlite3") and env.bool
 SHELL_VERSION = env.str("SHELL_VERSION", default="1")
 
 # --- grants ---
-# Largest attachment or report photo an applicant may upload, in megabytes.
-GRANTS_MAX_UPLOAD_MB = env.int("GRANTS_MAX_UPLOAD_MB", default=10)
 # Application attachments (statutes, member lists): kept outside MEDIA_ROOT, never public.
 GRANTS_PRIVATE_ROOT = Path(env.str("GRANTS_PRIVATE_ROOT", default=str(VAR_DIR / "private")))
 # --- actionplan ---
-# Largest evidence or document upload, in megabytes.
-ACTIONPLAN_MAX_UPLOAD_MB = env.int("ACTIONPLAN_MAX_UPLOAD_MB", default=10)
 # A board meeting's agenda must be published at least this many days before it.
 ACTIONPLAN_AGENDA_NOTICE_DAYS = env.int("ACTIONPLAN_AGENDA_NOTICE_DAYS", default=7)
 # City administrators are warned when the OGP section was not updated for this many months.
@@ -462,8 +470,6 @@ NOTIFICATION_RETENTION_DAYS = env.int("NOTIFICATION_RETENTION_DAYS", default=90)
 # Backups (manage.py backup / restore): where archives go by default.
 BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(VAR_DIR / "backups")))
 # --- feedback ---
-FEEDBACK_PHOTO_MAX_BYTES = env.int("FEEDBACK_PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
-FEEDBACK_PHOTO_MAX_PIXELS = env.int("FEEDBACK_PHOTO_MAX_PIXELS", default=40_000_000)
 FEEDBACK_PHOTO_MAX_COUNT = env.int("FEEDBACK_PHOTO_MAX_COUNT", default=5)
 FEEDBACK_PHOTO_MAX_SIDE = env.int("FEEDBACK_PHOTO_MAX_SIDE", default=2048)
 FEEDBACK_NEARBY_METRES = env.int("FEEDBACK_NEARBY_METRES", default=50)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -58,6 +59,12 @@ def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         errors.setdefault(field, []).append(str(error.get("msg", "")))
     detail = _("The request is not valid: check %(fields)s.") % {"fields": ", ".join(errors)}
     return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
+
+
+@api.exception_handler(BadRequest)
+def bad_request(request: HttpRequest, exc: BadRequest) -> HttpResponse:
+    """A request refused before its view ran (e.g. too many pixels): a 400 ErrorOut."""
+    return api.create_response(request, {"detail": str(exc)}, status=400)
 
 
 @api.exception_handler(Ratelimited)

@@ -20,6 +20,7 @@ from django.utils.translation import override
 from shaar.accounts.models import RegisterEntry, User, Verification, voter_key_for_pin
 from shaar.accounts.notifications import notify
 from shaar.accounts.selectors import residency_of
+from shaar.lib import uploadlimits
 from shaar.web.uploads import check_document, clean_photo
 
 from . import selectors
@@ -41,7 +42,6 @@ from .models import (
 )
 
 log = logging.getLogger(__name__)
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
 # --- Voters -------------------------------------------------------------------------------
@@ -419,10 +419,11 @@ def proposal_save(*, author: User, cycle: Cycle, pool: Pool, title: str, descrip
     proposal.full_clean()
     # Every file is checked before anything is written; photos are published, so they are
     # re-encoded without their metadata (a photo taken at home carries its GPS position).
-    files = [(ProposalFile.Kind.PHOTO, clean_photo(upload, max_bytes=MAX_UPLOAD_BYTES))
+    limit = uploadlimits.max_bytes("budgeting")
+    files = [(ProposalFile.Kind.PHOTO, clean_photo(upload, max_bytes=limit))
              for upload in photos or []]
     for upload in attachments or []:
-        check_document(upload, max_bytes=MAX_UPLOAD_BYTES)
+        check_document(upload, max_bytes=limit)
         files.append((ProposalFile.Kind.DOCUMENT, upload))
     proposal.save()
     for kind, upload in files:
@@ -600,7 +601,7 @@ def implementation_update(*, implementation: Implementation, by: User, status: s
     impl.save()
     if text.strip() or photo:
         if photo:
-            photo = clean_photo(photo, max_bytes=MAX_UPLOAD_BYTES)
+            photo = clean_photo(photo, max_bytes=uploadlimits.max_bytes("budgeting"))
         update = ProjectUpdate(implementation=impl, kind=kind, text=text.strip(), photo=photo,
                                author=by)
         update.full_clean()

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 from shaar.accounts.models import Role, Verification
 from shaar.accounts.notifications import notify
 from shaar.city.models import Organisation
+from shaar.lib import uploadlimits
 from shaar.lib.urls import absolute_url
 from shaar.web.uploads import check_document, clean_photo
 
@@ -53,7 +53,7 @@ MAX_PHOTOS = 10
 
 
 def _max_upload_bytes() -> int:
-    return settings.GRANTS_MAX_UPLOAD_MB * 1024 * 1024
+    return uploadlimits.max_bytes("grants")
 
 
 def _representatives(profile: ApplicantProfile):

@@ -88,8 +88,10 @@ def reencode_photo(data: bytes, *, max_pixels: int) -> tuple[ContentFile, int, i
         rgba = image.convert("RGBA")
         image = Image.new("RGB", rgba.size, (255, 255, 255))
         image.paste(rgba, mask=rgba.getchannel("A"))
+    # Pixels only: the orientation is applied above, and nothing else read from the file
+    # (EXIF, GPS, a JPEG comment, ICC or XMP data Pillow would otherwise write back) is kept.
+    image.info.clear()
     out = io.BytesIO()
-    # No exif= argument: the new file carries no EXIF, GPS or comments.
     image.save(out, "JPEG", quality=85, optimize=True)
     return ContentFile(out.getvalue(), name="photo.jpg"), image.width, image.height
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 
 from shaar.city.models import City
 from shaar.lib.pagecache import shared_with_visitors
+from shaar.lib.uploadlimits import TooManyPixels
 
 from . import registry
 
@@ -152,6 +153,8 @@ def _error(request: HttpRequest, status: int, message: str) -> TemplateResponse:
 
 
 def bad_request(request, exception=None):
+    if isinstance(exception, TooManyPixels):  # its message says what to do
+        return _error(request, 400, str(exception))
     return _error(request, 400, _("The request could not be understood. Please check what you "
                                   "entered and try again."))
 

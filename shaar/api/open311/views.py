@@ -38,6 +38,7 @@ from shaar.feedback.models import (
     Channel,
     Report,
 )
+from shaar.lib import uploadlimits
 
 logger = logging.getLogger(__name__)
 
@@ -364,7 +365,7 @@ def _fetch_media(url: str) -> bytes | None:
     if parts.scheme not in ("http", "https") or parts.hostname not in set(
             settings.FEEDBACK_MEDIA_URL_HOSTS):
         return None
-    limit = settings.FEEDBACK_PHOTO_MAX_BYTES
+    limit = uploadlimits.max_bytes("feedback")
     try:
         with requests.get(url, timeout=10, stream=True, allow_redirects=False) as response:
             if response.status_code != 200:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import io
 import struct
 import zlib
+from unittest import mock
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,7 +14,7 @@ from PIL import Image
 from shaar.lib.testing import BaseTestCase
 
 from ..photos import clean_image, read_upload
-from .factories import image_bytes, make_category, make_report
+from .factories import centre, image_bytes, make_category, make_report
 
 
 def png_bomb(width: int = 20_000, height: int = 20_000) -> bytes:
@@ -56,9 +57,8 @@ class PhotoCheckTests(BaseTestCase):
         with self.assertRaisesMessage(ValidationError, "not a photo"):
             clean_image(svg)
 
-    @override_settings(FEEDBACK_PHOTO_MAX_BYTES=1024)
     def test_it_refuses_an_oversized_file(self):
-        upload = SimpleUploadedFile("big.jpg", b"\xff\xd8" + b"0" * 5000)
+        upload = SimpleUploadedFile("big.jpg", b"\xff\xd8" + b"0" * (10 * 1024 * 1024))
         with self.assertRaisesMessage(ValidationError, "larger than"):
             read_upload(upload)
 
@@ -103,3 +103,66 @@ class PhotoCheckTests(BaseTestCase):
     def test_it_refuses_more_than_five_photos(self):
         with self.assertRaises(ValidationError):
             make_report(make_category(), self.district, photo_bytes=[image_bytes()] * 6)
+
+
+class PhotoCleaningTests(BaseTestCase):
+    def test_it_keeps_pixels_and_orientation_only(self):
+        image = Image.new("RGB", (64, 32), (10, 200, 10))
+        exif = Image.Exif()
+        exif[0x0112] = 6  # orientation: rotated 90°
+        out = io.BytesIO()
+        image.save(out, "JPEG", comment=b"SECRET-COMMENT", exif=exif, icc_profile=b"ICC-DATA")
+        content, width, height = clean_image(out.getvalue())
+        data = content.read()
+        self.assertNotIn(b"SECRET-COMMENT", data)
+        self.assertNotIn(b"ICC-DATA", data)
+        cleaned = Image.open(io.BytesIO(data))
+        self.assertEqual((width, height), (32, 64))  # the orientation applied to the pixels
+        self.assertNotIn("comment", cleaned.info)
+        self.assertEqual(len(cleaned.getexif()), 0)
+
+
+class PixelBudgetTests(BaseTestCase):
+    """Decoding is bounded per request and per account per hour, from the headers alone."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        make_category("pothole")
+        self.lat, self.lon = centre(self.district)
+        self.client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+    def post(self, n_photos: int):
+        return self.send(self.photos(n_photos))
+
+    @staticmethod
+    def photos(n: int) -> list[SimpleUploadedFile]:
+        return [SimpleUploadedFile(f"p{i}.png", image_bytes("PNG", size=(100, 100)),
+                                   "image/png") for i in range(n)]
+
+    def send(self, photos):
+        return self.client.post("/api/v1/feedback/reports", {
+            "category": "pothole", "lat": self.lat, "lon": self.lon, "description": "Hole",
+            "photos": photos})
+
+    @override_settings(UPLOAD_MAX_PIXELS_PER_REQUEST=25_000)
+    def test_it_refuses_too_many_pixels_in_one_request_before_decoding(self):
+        photos = self.photos(3)  # 3 × 10,000 pixels
+        with mock.patch("shaar.web.uploads.Image.Image.load") as load:
+            response = self.send(photos)
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("too large together", response.json()["detail"])
+        load.assert_not_called()
+        self.assertEqual(self.post(2).status_code, 201)
+        web = self.client.post("/en/feedback/new/", {
+            "category": "pothole", "lat": self.lat, "lon": self.lon, "description": "Hole",
+            "photos": [SimpleUploadedFile(f"p{i}.png", image_bytes("PNG", size=(100, 100)),
+                                          "image/png") for i in range(3)]})
+        self.assertContains(web, "too large together", status_code=400)
+
+    @override_settings(UPLOAD_MAX_PIXELS_PER_HOUR=45_000)
+    def test_it_limits_the_pixels_an_account_sends_in_an_hour(self):
+        self.client.force_login(self.resident)
+        self.assertEqual(self.post(2).status_code, 201)
+        self.assertEqual(self.post(2).status_code, 201)
+        self.assertEqual(self.post(1).status_code, 429)
+        self.assertEqual(self.post(0).status_code, 201)  # words alone still go through
