@@ -358,6 +358,9 @@ CITY_HOTLINE = env.str("CITY_HOTLINE", default="1212")
 # The site's public address, for links in e-mails and SMS (which have no request).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 DEMO_DATA_BANNER = env.bool("DEMO_DATA_BANNER", default=True)
+# `seed_demo` loads sample accounts with a published password and a public Open311 key: only
+# in development (DEBUG on) or on an installation declared a public demo.
+DEMO_SERVER = env.bool("DEMO_SERVER", default=DEBUG)
 
 LOGGING = {
     "version": 1,
