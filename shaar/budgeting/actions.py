@@ -20,7 +20,7 @@ from django.utils.translation import override
 from shaar.accounts.models import RegisterEntry, User, Verification, voter_key_for_pin
 from shaar.accounts.notifications import notify
 from shaar.accounts.selectors import residency_of
-from shaar.lib import uploadlimits
+from shaar.lib import media, uploadlimits
 from shaar.web.uploads import check_document, clean_photo
 
 from . import selectors
@@ -502,6 +502,10 @@ def content_hide(*, obj: Proposal | Comment, reason: str, by: User) -> None:
     obj.hidden, obj.hidden_reason = True, reason[:300]
     obj.save(update_fields=["hidden", "hidden_reason"])
     if isinstance(obj, Proposal):
+        # Its photos and attachments stop answering at their public addresses.
+        for file in obj.files.all():
+            if media.withhold(file.file):
+                file.save(update_fields=["file"])
         _notify_status(obj)
 
 

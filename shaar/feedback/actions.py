@@ -23,6 +23,7 @@ from shaar.accounts.models import User
 from shaar.city.geo import validate_point
 from shaar.city.models import Department, District, Organisation
 from shaar.city.selectors import district_for_point
+from shaar.lib import media
 
 from . import photos as photo_checks
 from . import reference
@@ -382,14 +383,27 @@ def report_moderate(*, report: Report, actor: User, reason: str, hide: bool | No
     if description is not None and description.strip():
         report.description = description.strip()
         fields.append("description")
+    if photo is not None and hide_photo is not None and photo.report_id != report.pk:
+        raise ValidationError(_("This photo belongs to another report."))
     if fields:
         report.save(update_fields=fields)
     if photo is not None and hide_photo is not None:
-        if photo.report_id != report.pk:
-            raise ValidationError(_("This photo belongs to another report."))
         photo.is_hidden = hide_photo
         photo.save(update_fields=["is_hidden"])
+    if hide is not None or photo is not None:
+        for each in report.photos.all():
+            photo_files_follow_visibility(each)
     return _event(report, ReportEvent.Kind.MODERATED, actor=actor, text=reason, is_public=False)
+
+
+def photo_files_follow_visibility(photo: Photo) -> None:
+    """A photo's files answer only while the photo and its report are public: hidden,
+    they move away from their public address (shaar.lib.media)."""
+    public = not (photo.is_hidden or photo.report.is_hidden)
+    move = media.publish if public else media.withhold
+    moved = [name for name in ("image", "thumbnail") if move(getattr(photo, name))]
+    if moved:
+        photo.save(update_fields=moved)
 
 
 # --- idempotency ----------------------------------------------------------------------------

@@ -37,6 +37,10 @@ def make_thumbnail(photo_id: int) -> None:
             photo.width, photo.height = Image.open(fh).size
     photo.thumbnail.save("thumb.jpg", resized(data, 320), save=False)
     photo.save(update_fields=["image", "thumbnail", "width", "height"])
+    from .actions import photo_files_follow_visibility
+
+    # Hidden while this ran: the new files go offline too.
+    photo_files_follow_visibility(photo)
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

@@ -4,6 +4,7 @@ import io
 
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
@@ -162,6 +163,16 @@ class ProposalPageTests(BaseTestCase):
         page = self.client.get(reverse("budgeting:proposal", args=[proposal.pk]))
         self.assertContains(page, "Lights on Frunze street")
         self.assertContains(page, 'id="map-data"')
+        # Hidden by a moderator: its photo leaves its public address.
+        public_name = stored.file.name
+        with self.captureOnCommitCallbacks(execute=True):
+            actions.content_hide(obj=proposal, reason="Advertising", by=self.moderator)
+        stored.refresh_from_db()
+        self.assertFalse(default_storage.exists(public_name))
+        self.assertTrue(stored.file.name.startswith("withheld/"))
+        self.assertTrue(default_storage.exists(stored.file.name))
+        self.assertNotContains(self.client.get(reverse("budgeting:proposal",
+                                                       args=[proposal.pk])), public_name)
 
     def test_it_answers_a_bad_form_with_400(self):
         self.client.force_login(self.resident)

@@ -6,6 +6,7 @@ import zlib
 from unittest import mock
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.utils import translation
@@ -13,6 +14,7 @@ from PIL import Image
 
 from shaar.lib.testing import BaseTestCase
 
+from ..actions import report_create, report_moderate
 from ..photos import clean_image, read_upload
 from .factories import centre, image_bytes, make_category, make_report
 
@@ -166,3 +168,44 @@ class PixelBudgetTests(BaseTestCase):
         self.assertEqual(self.post(2).status_code, 201)
         self.assertEqual(self.post(1).status_code, 429)
         self.assertEqual(self.post(0).status_code, 201)  # words alone still go through
+
+
+class ModeratedPhotoTests(BaseTestCase):
+    """Moderation takes files offline: hidden, a photo and its thumbnail stop answering at
+    their public addresses (nginx serves /media/ from storage directly)."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        category = make_category("pothole")
+        lat, lon = centre(self.district)
+        with self.captureOnCommitCallbacks(execute=True):  # the thumbnail task runs
+            self.report = report_create(category=category, lat=lat, lon=lon,
+                                        description="Hole", photo_bytes=[image_bytes()])
+        self.photo = self.report.photos.get()
+        self.public = [self.photo.image.name, self.photo.thumbnail.name]
+        self.assertTrue(all(default_storage.exists(name) for name in self.public))
+
+    def moderate(self, **kwargs) -> None:
+        with self.captureOnCommitCallbacks(execute=True):
+            report_moderate(report=self.report, actor=self.moderator, reason="abuse", **kwargs)
+        self.photo.refresh_from_db()
+
+    def test_it_takes_a_hidden_photo_offline_and_back(self):
+        self.moderate(photo=self.photo, hide_photo=True)
+        self.assertFalse(any(default_storage.exists(name) for name in self.public))
+        self.assertTrue(self.photo.image.name.startswith("withheld/"))
+        self.assertTrue(default_storage.exists(self.photo.thumbnail.name))  # staff still see it
+        detail = self.client.get(f"/api/v1/feedback/reports/{self.report.pk}").json()
+        self.assertEqual(detail["photos"], [])
+        self.moderate(photo=self.photo, hide_photo=False)
+        self.assertFalse(self.photo.image.name.startswith("withheld/"))
+        self.assertTrue(default_storage.exists(self.photo.image.name))
+
+    def test_it_takes_every_file_and_the_pin_of_a_hidden_report_offline(self):
+        self.moderate(hide=True)
+        self.assertFalse(any(default_storage.exists(name) for name in self.public))
+        self.assertEqual(self.client.get("/en/feedback/map.json").json()["points"], [])
+        self.assertEqual(self.client.get(f"/en/feedback/{self.report.pk}/").status_code, 404)
+        self.moderate(hide=False)
+        self.assertTrue(default_storage.exists(self.photo.image.name))
+        self.assertEqual(len(self.client.get("/en/feedback/map.json").json()["points"]), 1)
