@@ -481,6 +481,8 @@ FEEDBACK_CLUSTER_DAYS = env.int("FEEDBACK_CLUSTER_DAYS", default=90)
 FEEDBACK_CLUSTER_MIN_REPORTS = env.int("FEEDBACK_CLUSTER_MIN_REPORTS", default=5)
 # The systemic-issues view (clusters, recurring problems) is recomputed this often.
 FEEDBACK_SYSTEMIC_MINUTES = env.int("FEEDBACK_SYSTEMIC_MINUTES", default=15)
+# The public statistics are recomputed this often (the page says when they were).
+FEEDBACK_STATS_MINUTES = env.int("FEEDBACK_STATS_MINUTES", default=10)
 FEEDBACK_IDEMPOTENCY_HOURS = env.int("FEEDBACK_IDEMPOTENCY_HOURS", default=24)
 # Hosts an Open311 client's media_url may point to; empty means no fetching.
 FEEDBACK_MEDIA_URL_HOSTS = env.list("FEEDBACK_MEDIA_URL_HOSTS", default=[])

@@ -6,6 +6,7 @@ every public output goes through it, so personal data cannot leak from one of th
 
 from __future__ import annotations
 
+import hashlib
 import math
 import statistics
 from collections import Counter, defaultdict
@@ -15,9 +16,11 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from shaar.accounts.rules import department_ids, organisation_ids
 from shaar.city.models import District
@@ -264,6 +267,38 @@ def report_stats(qs: QuerySet[Report]) -> dict[str, Any]:
         "by_month": sorted(months.items()),
         "median_hours_to_resolve": round(statistics.median(durations), 1) if durations else None,
     }
+
+
+# Statistics read every public report: seconds with a million. They are kept in the cache
+# and shown with the time they were computed; every FEEDBACK_STATS_MINUTES a Celery task
+# recomputes the unfiltered page (tasks.refresh_stats), and a filtered one is recomputed by
+# the first request after that time while everyone else keeps reading the previous copy.
+STATS_CACHE_PREFIX = "feedback:stats:"
+STATS_KEEP_SECONDS = 24 * 3600
+
+
+def _stats_key(params: dict[str, Any]) -> str:
+    used = sorted((k, str(v)) for k, v in params.items() if v)
+    digest = hashlib.sha256(repr(used).encode()).hexdigest()[:32]
+    return f"{STATS_CACHE_PREFIX}{get_language()}:{digest}"
+
+
+def cached_report_stats(params: dict[str, Any], *, max_age: int | None = None
+                        ) -> dict[str, Any]:
+    """{"data": report_stats(...), "computed_at": datetime} for the public reports that
+    match `params`, at most `max_age` seconds old (FEEDBACK_STATS_MINUTES by default)."""
+    max_age = settings.FEEDBACK_STATS_MINUTES * 60 if max_age is None else max_age
+    key = _stats_key(params)
+    entry = cache.get(key)
+    now = timezone.now()
+    stale = entry is None or entry["computed_at"] <= now - timedelta(seconds=max_age)
+    # One request refreshes a stale copy; the others go on reading it meanwhile.
+    if entry is None or (stale and cache.add(key + ":refreshing", 1, timeout=300)):
+        entry = {"data": report_stats(filter_reports(public_reports(), params)),
+                 "computed_at": now}
+        cache.set(key, entry, timeout=STATS_KEEP_SECONDS)
+        cache.delete(key + ":refreshing")
+    return entry
 
 
 # --- systemic issues ----------------------------------------------------------------------

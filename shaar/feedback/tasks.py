@@ -86,6 +86,20 @@ def purge_idempotency_keys() -> int:
     return idempotency_keys_purge()
 
 
+@shared_task
+def refresh_stats() -> None:
+    """Recompute the unfiltered statistics page in every language (selectors'
+    cached_report_stats), so that no visitor waits for a million reports to be read."""
+    from django.conf import settings
+    from django.utils import translation
+
+    from .selectors import cached_report_stats
+
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            cached_report_stats({}, max_age=0)
+
+
 SYSTEMIC_CACHE_KEY = "feedback:systemic"
 SYSTEMIC_CLUSTERS_KEPT = 200
 

@@ -239,13 +239,15 @@ def _query(request: HttpRequest) -> str:
 
 @require_GET
 def stats(request: HttpRequest) -> TemplateResponse:
-    params = _params(request)
-    data = selectors.report_stats(selectors.filter_reports(selectors.public_reports(), params))
+    cached = selectors.cached_report_stats(_params(request))
+    data = cached["data"]
     chart = {"months": data["by_month"],
              "categories": [[row["category__code"], row["n"]] for row in data["by_category"]],
              "statuses": [[label, n] for _c, label, n in data["by_status"]]}
     return TemplateResponse(request, "feedback/stats.html",
                             {"stats": data, "chart": chart, "query": _query(request),
+                             "computed_at": cached["computed_at"],
+                             "refresh_minutes": settings.FEEDBACK_STATS_MINUTES,
                              "form": InboxFilterForm(request.GET or None)})
 
 

@@ -64,6 +64,21 @@ class PublicPageTests(BaseTestCase):
         self.assertEqual(data["features"][1]["geometry"]["coordinates"],
                          [round(self.report.lon, 6), round(self.report.lat, 6)])
 
+    def test_it_serves_statistics_from_a_cache_that_says_how_fresh_it_is(self):
+        from .. import tasks
+
+        first = self.client.get("/en/feedback/stats/")
+        self.assertContains(first, "1 report")
+        self.assertContains(first, "Figures as of")
+        make_report(self.category, self.district)
+        with self.assertNumQueries(0, using="default"):
+            from ..selectors import cached_report_stats
+
+            self.assertEqual(cached_report_stats({})["data"]["total"], 1)
+        self.assertContains(self.client.get("/en/feedback/stats/"), "1 report")
+        tasks.refresh_stats()
+        self.assertContains(self.client.get("/en/feedback/stats/"), "2 reports")
+
     def test_it_gives_the_same_public_fields_from_rows_and_instances(self):
         from ..selectors import public_report, public_rows
 
