@@ -8,7 +8,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from shaar.lib.ratelimits import limit_write
+from shaar.web.ratelimits import limit_write
 
 from . import actions
 from .forms import InPersonVerificationForm, PhoneDistrictForm, RegisterMatchForm

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from shaar.city.models import Department
 from shaar.lib import csvout
 from shaar.lib.i18n import localized
-from shaar.lib.ratelimits import limit_write
+from shaar.web.ratelimits import limit_write
 
 from . import actions, selectors
 from .forms import (

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django_ratelimit.exceptions import Ratelimited
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
@@ -17,8 +17,8 @@ from .schemas import ErrorOut
 
 API_APPS = ["city", "budgeting", "feedback", "providers", "openbudget", "grants", "actionplan"]
 # Shared with Open311, so that a client reads one message whatever the door.
-RATE_LIMITED_MESSAGE = _lazy("Too many attempts from this connection or account. Please wait "
-                             "a while and try again.")
+RATE_LIMITED_MESSAGE = gettext_lazy("Too many attempts from this connection or account. "
+                                    "Please wait a while and try again.")
 ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
 
 
@@ -69,7 +69,7 @@ def bad_request(request: HttpRequest, exc: BadRequest) -> HttpResponse:
 
 @api.exception_handler(Ratelimited)
 def rate_limited(request: HttpRequest, exc: Ratelimited) -> HttpResponse:
-    """A limit of shaar.lib.ratelimits was reached: the API's 429 (pages get RATELIMIT_VIEW)."""
+    """A limit of shaar.web.ratelimits was reached: the API's 429 (pages get RATELIMIT_VIEW)."""
     return api.create_response(request, {"detail": RATE_LIMITED_MESSAGE}, status=429)
 
 

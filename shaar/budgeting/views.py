@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from shaar.city.models import District
 from shaar.lib.pagecache import shared_with_visitors
-from shaar.lib.ratelimits import limit_write
+from shaar.web.ratelimits import limit_write
 
 from . import actions, opendata, selectors
 from .forms import (

@@ -16,7 +16,7 @@ from ninja.files import UploadedFile
 from ninja.utils import check_csrf
 
 from shaar.api.schemas import MAX_ID, MAX_PAGE, ErrorOut
-from shaar.lib.ratelimits import limit_write
+from shaar.web.ratelimits import limit_write
 
 from . import actions, reference, selectors
 from . import photos as photo_checks

@@ -21,7 +21,7 @@ from shaar.city.models import City, District
 from shaar.lib import csvout
 from shaar.lib.ids import parse_ids
 from shaar.lib.pagecache import shared_with_visitors
-from shaar.lib.ratelimits import limit_write
+from shaar.web.ratelimits import limit_write
 
 from . import actions, selectors, tasks
 from .forms import (

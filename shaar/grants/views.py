@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from shaar.lib import csvout
-from shaar.lib.ratelimits import limit_write
+from shaar.web.ratelimits import limit_write
 from shaar.web.registry import HomeCard
 
 from . import actions, forms, selectors

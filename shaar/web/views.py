@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 
 from shaar.city.models import City
 from shaar.lib.pagecache import shared_with_visitors
-from shaar.lib.uploadlimits import TooManyPixels
+from shaar.web.uploads import TooManyPixels
 
 from . import registry
 
@@ -168,6 +168,6 @@ def page_not_found(request, exception=None):
 
 
 def too_many_requests(request, exception=None):
-    """RATELIMIT_VIEW: the one answer when a rate limit is reached (shaar.lib.ratelimits)."""
+    """RATELIMIT_VIEW: the one answer when a rate limit is reached (shaar.web.ratelimits)."""
     return _error(request, 429, _("Too many attempts from this connection or account. Please "
                                   "wait a while and try again."))

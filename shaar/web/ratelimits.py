@@ -5,7 +5,7 @@ client's address (`shaar.lib.clientip`, which sees through our proxies) and, whe
 person is signed in, against their account, with the rates of PUBLIC_WRITE_RATES[group].
 Over a limit it raises django-ratelimit's `Ratelimited`; the one answer to that is
 RATELIMIT_VIEW for pages (a 429 page) and the API's handler (a 429 `ErrorOut`). The photos
-of the write are counted too, in pixels, before anything decodes them (uploadlimits).
+of the write are counted too, in pixels, before anything decodes them (uploads).
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from django.http import HttpRequest
 from django_ratelimit.core import is_ratelimited
 from django_ratelimit.exceptions import Ratelimited
 
-from .clientip import client_ip
-from .uploadlimits import request_pixels
+from shaar.lib.clientip import client_ip
+
+from .uploads import request_pixels
 
 
 def limit_write(request: HttpRequest, group: str) -> None:
