@@ -46,7 +46,14 @@ import urllib.parse
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from ballots import free_port, migrated_database, prepare, start_gunicorn
+from ballots import (
+    cast_with_wrk,
+    free_port,
+    migrated_database,
+    prepare,
+    server_cpu,
+    start_gunicorn,
+)
 from deadline import check_database, receipts_from_cookies
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/shaar_bench_scaleout"
@@ -155,6 +162,39 @@ def anonymous_reports(port: int, client: str, n: int) -> list[int]:
     return statuses
 
 
+def measure_costs(port: int, servers: dict[str, subprocess.Popen], args,
+                  jobs: list[tuple[str, int, int]]) -> None:
+    """The CPU a ballot and a public page view cost in both app servers and in PostgreSQL
+    (deploy/README.md's capacity table is computed from these)."""
+
+    def cpu() -> tuple[float, float]:
+        web, backends = 0.0, {}
+        for server in servers.values():
+            used, backends = server_cpu(server.pid, args.database_url)
+            web += used
+        return web, sum(backends.values())  # the database's backends, counted once
+
+    before = cpu()
+    ballots = cast_with_wrk(port, jobs, args.cost_seconds, 32, 2)
+    after = cpu()
+    n = ballots.requests - ballots.failed - ballots.refused
+    if n:
+        print(f"\nballot cost over {n} ballots ({n / ballots.seconds:.0f}/s, p95 "
+              f"{ballots.p95 * 1000:.0f} ms): app servers "
+              f"{(after[0] - before[0]) / n * 1000:.2f} ms + PostgreSQL "
+              f"{(after[1] - before[1]) / n * 1000:.2f} ms of CPU")
+    before = cpu()
+    out = subprocess.run(["wrk", "-t", "2", "-c", "16", "-d", f"{args.cost_seconds:.0f}s",
+                          f"http://127.0.0.1:{port}/ky/budget/"],
+                         capture_output=True, text=True, check=True).stdout
+    after = cpu()
+    pages = int(next(line for line in out.splitlines() if "requests in" in line).split()[0])
+    if pages:
+        print(f"page view cost (the civic budget's index, a visitor without cookies) over "
+              f"{pages} views: app servers {(after[0] - before[0]) / pages * 1000:.2f} ms + "
+              f"PostgreSQL {(after[1] - before[1]) / pages * 1000:.2f} ms of CPU")
+
+
 def add_report_category() -> None:
     from shaar.feedback.models import Category
 
@@ -169,6 +209,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="per app server")
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--voters", type=int, default=20_000)
+    parser.add_argument("--cost-seconds", type=float, default=15,
+                        help="the cost measurement after the drill")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL",
                                                                  DEFAULT_DB))
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL",
@@ -178,8 +220,7 @@ def main() -> None:
     print(f"preparing {args.database_url} and {args.voters} voters ...", flush=True)
     env = migrated_database(args.database_url)
     env.update({"REDIS_URL": args.redis_url, "CELERY_TASK_ALWAYS_EAGER": "true",
-                "TRUSTED_PROXY_COUNT": "2", "FEEDBACK_ANON_RATE": f"{ANON_RATE}/h",
-                "PUBLIC_PAGE_CACHE_SECONDS": "0"})
+                "TRUSTED_PROXY_COUNT": "2", "FEEDBACK_ANON_RATE": f"{ANON_RATE}/h"})
     os.environ.update(env)
     data = prepare(args.voters)
     add_report_category()
@@ -189,8 +230,13 @@ def main() -> None:
     from django.db import connections
 
     connections.close_all()
+    # The drill's voters, and fresh ones for measuring the cost of a ballot afterwards.
+    half = len(data["sessions"]) // 2
     jobs = [(session, pool_id, data["projects"][pool_id][n % 8])
-            for n, session in enumerate(data["sessions"]) for pool_id in data["pools"]]
+            for n, session in enumerate(data["sessions"][:half]) for pool_id in data["pools"]]
+    cost_jobs = [(session, pool_id, data["projects"][pool_id][n % 8])
+                 for n, session in enumerate(data["sessions"][half:])
+                 for pool_id in data["pools"]]
 
     port, port_a, port_b = free_port(), free_port(), free_port()
     tmp = Path(tempfile.mkdtemp(prefix="shaar-scaleout-"))
@@ -256,6 +302,7 @@ def main() -> None:
         print(f"a session from before the kill, on A and B: {seen}: "
               f"{'ok' if sessions_ok else 'FAILED'}")
         ok &= sessions_ok
+        measure_costs(port, servers, args, cost_jobs)
     finally:
         nginx.terminate()
         nginx.wait(timeout=10)

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import File, Form, Path, Query, Router, Schema, Status
+from ninja import Field, File, Form, Path, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.utils import check_csrf
 
@@ -20,7 +20,7 @@ from shaar.web.ratelimits import limit_write
 
 from . import actions, reference, selectors
 from . import photos as photo_checks
-from .models import Category, Channel, IdempotencyKey, Report
+from .models import DESCRIPTION_MAX_LENGTH, Category, Channel, IdempotencyKey, Report
 
 router = Router(tags=["feedback"])
 
@@ -83,9 +83,10 @@ class ReportPage(Schema):
 
 class ReportIn(Schema):
     category: str
-    lat: float
-    lon: float
-    description: str
+    lat: float = Field(..., ge=-90, le=90)
+    lon: float = Field(..., ge=-180, le=180)
+    description: str = Field(..., min_length=1, max_length=DESCRIPTION_MAX_LENGTH,
+                             pattern=r"\S")
     address: str = ""
     answers: str = "{}"
     contact_name: str = ""
@@ -241,7 +242,7 @@ def report_create(request: HttpRequest, data: Form[ReportIn],
 
 
 @router.post("/reports/{report_id}/me-too",
-             response={200: dict, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
+             response={200: dict, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
 def report_support(request: HttpRequest, report_id: int = Path(..., ge=1, le=MAX_ID)):
     report = Report.objects.public().filter(pk=report_id).first()
     if report is None:
@@ -257,8 +258,8 @@ def report_support(request: HttpRequest, report_id: int = Path(..., ge=1, le=MAX
         key = ""
     try:
         added = actions.report_support(report=report, key=key, user=user)
-    except ValidationError as exc:
-        return Status(400, _errors(exc))
+    except ValidationError as exc:  # the report's state (closed) refuses it: a conflict
+        return Status(409, _errors(exc))
     report.refresh_from_db(fields=["supporter_count"])
     return {"added": added, "supporters": report.supporter_count}
 
