@@ -351,9 +351,9 @@ def report_rate(*, report: Report, fixed: bool, score: int, comment: str = "",
     """"Was it fixed?": a 1–5 rating; "no" reopens the report."""
     report = Report.objects.select_for_update().get(pk=report.pk)
     if report.status != Status.RESOLVED:
-        raise ValidationError(_("You can rate a report once it is resolved."))
+        raise ValidationError(_("You can rate a report once it is resolved."), code="conflict")
     if report.ratings.filter(created_at__gte=report.resolved_at).exists():
-        raise ValidationError(_("You have already rated this resolution."))
+        raise ValidationError(_("You have already rated this resolution."), code="conflict")
     rating = Rating(report=report, fixed=fixed, score=score, comment=(comment or "")[:2000],
                     organisation=report.organisation, department=report.department,
                     created_at=at or timezone.now())

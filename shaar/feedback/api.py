@@ -107,8 +107,8 @@ class CreatedOut(Schema):
 
 class RatingIn(Schema):
     fixed: bool
-    score: int
-    comment: str = ""
+    score: int = Field(..., ge=1, le=5)
+    comment: str = Field("", max_length=2000)
 
 
 def _category_out(c: Category) -> dict:
@@ -201,6 +201,9 @@ def report_create(request: HttpRequest, data: Form[ReportIn],
     user = request.user if request.user.is_authenticated else None
     if user is not None and check_csrf(request) is not None:
         return Status(403, {"detail": _("The security token is missing. Reload the page.")})
+    if "photos" in request.POST:  # sent as text, not as files
+        return Status(400, {"detail": _("Send photos as files."),
+                            "errors": {"photos": [_("Send photos as files.")]}})
     try:
         photo_bytes = [photo_checks.read_upload(p) for p in photos or []]
         answers = json.loads(data.answers or "{}")
@@ -265,7 +268,7 @@ def report_support(request: HttpRequest, report_id: int = Path(..., ge=1, le=MAX
 
 
 @router.post("/follow/{token}/rating",
-             response={201: dict, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut})
+             response={201: dict, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 429: ErrorOut})
 def report_rate(request: HttpRequest, token: str, data: RatingIn):
     """"Was it fixed?" with the private token the reporter got at submission."""
     report = Report.objects.filter(token=token).first() if _is_uuid(token) else None
@@ -275,8 +278,8 @@ def report_rate(request: HttpRequest, token: str, data: RatingIn):
     try:
         actions.report_rate(report=report, fixed=data.fixed, score=data.score,
                             comment=data.comment)
-    except ValidationError as exc:
-        return Status(400, _errors(exc))
+    except ValidationError as exc:  # not resolved, or rated already: the report's state
+        return Status(409 if exc.code == "conflict" else 400, _errors(exc))
     report.refresh_from_db(fields=["status"])
     return Status(201, {"status": report.status})
 

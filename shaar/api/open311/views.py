@@ -27,7 +27,6 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
-from shaar.api.schemas import MAX_ID
 from shaar.city.models import City
 from shaar.feedback import actions, reference, selectors
 from shaar.feedback.models import (
@@ -39,6 +38,7 @@ from shaar.feedback.models import (
     Report,
 )
 from shaar.lib import uploadlimits
+from shaar.lib.ids import parse_id
 
 logger = logging.getLogger(__name__)
 
@@ -116,7 +116,10 @@ def endpoint(view):
         try:
             return view(request, *args, fmt=fmt, **kwargs)
         except Open311Error as exc:
-            return render_error(exc, fmt)
+            response = render_error(exc, fmt)
+            if exc.status == 405:  # RFC 9110: say which methods are allowed
+                response["Allow"] = "GET, POST" if view is requests_view else "GET"
+            return response
         except ValidationError as exc:
             return render_error(Open311Error(400, " ".join(exc.messages)), fmt)
 
@@ -256,13 +259,12 @@ def _int(name: str, value: str, default: int, *, lo: int, hi: int) -> int:
     return number
 
 
-def _request_id(value: str) -> int:
-    """An id the database can hold: ASCII digits (str.isdigit() also accepts "²"), below
-    the largest BigAutoField value."""
-    if not (value.isascii() and value.isdigit() and len(value) < 20
-            and 0 < int(value) <= MAX_ID):
+def _request_id(value: str) -> int | None:
+    """The id in `value` (ASCII digits: str.isdigit() also accepts "²"); None for a number
+    no request can have (0, or more than the database holds): it is simply not found."""
+    if not (value.isascii() and value.isdigit()):
         raise Open311Error(400, "service_request_id must be a comma-separated list of ids.")
-    return int(value)
+    return parse_id(value)
 
 
 def _extensions(query) -> bool:
