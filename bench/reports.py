@@ -349,15 +349,22 @@ def fetch(path: str, timeout: float = 120) -> tuple[float, float, int, int]:
 
 
 def downloader(seconds: float, results) -> None:
-    deadline, n, errors = time.perf_counter() + seconds, 0, 0
+    """Download the exports one after the other until the deadline (a download still running
+    then is cut off); report (downloads started, errors, megabytes read)."""
+    deadline, n, errors, size = time.perf_counter() + seconds, 0, 0, 0
     while time.perf_counter() < deadline:
+        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=120)
         try:
-            status = fetch(EXPORTS[n % len(EXPORTS)])[3]
-            errors += status != 200
+            conn.request("GET", EXPORTS[n % len(EXPORTS)])
+            response = conn.getresponse()
+            errors += response.status != 200
+            while time.perf_counter() < deadline and (chunk := response.read(1 << 16)):
+                size += len(chunk)
         except (OSError, http.client.HTTPException):
             errors += 1
+        conn.close()
         n += 1
-    results.put((n, errors))
+    results.put((n, errors, size / 1e6))
 
 
 def worker_rss_mb(server: subprocess.Popen) -> dict[int, float]:
@@ -417,7 +424,8 @@ def measure_public(server: subprocess.Popen, args) -> None:
         p.join()
     downloads, errors = sum(d[0] for d in done), sum(d[1] for d in done)
     print(f"{args.downloaders} clients downloading exports for {args.download_seconds:.0f} s: "
-          f"{downloads} downloads, {errors} errors")
+          f"{downloads} downloads started, {sum(d[2] for d in done):.0f} MB read, "
+          f"{errors} errors")
     print(f"trivial API call meanwhile: p50 {statistics.median(busy):.1f} ms, "
           f"p95 {p95(busy):.1f} ms ({len(busy)} calls)")
     print(f"gunicorn workers' peak RSS: "
@@ -446,6 +454,10 @@ def main() -> None:
     from django.db import connections
 
     connections.close_all()
+    # DEBUG is off in gunicorn: the pages need the static files' manifest.
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+                   env={**os.environ, "DEBUG": "false", "SECRET_KEY": "bench-" + "x" * 50,
+                        "VOTER_KEY_SECRET": "bench-voter"}, cwd=ROOT, check=True)
     server = start_gunicorn(args.workers, args.threads)
     try:
         # Warm every worker up (a busy shared machine may take a while to start them).

@@ -18,7 +18,7 @@ from . import actions
 from .figures import FIGURES, methodology_notes
 from .models import ProviderProfile, Scorecard, ScorecardResponse
 
-MONTH = r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])$"  # YYYY-MM, as the schema tells clients
+MONTH = r"^2[0-9]{3}-(0[1-9]|1[0-2])$"  # YYYY-MM from 2000, as parse_month accepts
 router = Router(tags=["providers"])
 
 

@@ -102,7 +102,7 @@ class InputTests(BaseTestCase):
         long = "x" * (DESCRIPTION_MAX_LENGTH + 1)
         response = self.client.post(API, {"category": "pothole", "lat": self.lat,
                                           "lon": self.lon, "description": long})
-        self.assertEqual(response.status_code, 400)
+        self.assertEqual(response.status_code, 422)  # the API's schema states the same limit
         self.assertEqual(self.open311(long).status_code, 400)
         with self.assertRaises(ValidationError):
             actions.report_create(category=Category.objects.get(code="pothole"),
