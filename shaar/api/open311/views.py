@@ -118,7 +118,8 @@ def endpoint(view):
         except Open311Error as exc:
             response = render_error(exc, fmt)
             if exc.status == 405:  # RFC 9110: say which methods are allowed
-                response["Allow"] = "GET, POST" if view is requests_view else "GET"
+                # (requests.{format} takes new requests too)
+                response["Allow"] = "GET, POST" if view.__name__ == "requests_view" else "GET"
             return response
         except ValidationError as exc:
             return render_error(Open311Error(400, " ".join(exc.messages)), fmt)

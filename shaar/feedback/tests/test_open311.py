@@ -306,3 +306,14 @@ class AddressOnlyTests(BaseTestCase):
         self.assertEqual(self.post().status_code, 400)
         self.assertEqual(self.post(lat="42.8").status_code, 400)
         self.assertFalse(Report.objects.exists())
+
+
+class MethodTests(BaseTestCase):
+    def test_it_says_which_methods_are_allowed(self):
+        response = self.client.generic("TRACE", f"{BASE}requests.json")
+        self.assertEqual((response.status_code, response["Allow"]), (405, "GET, POST"))
+        response = self.client.generic("TRACE", f"{BASE}services.json")
+        self.assertEqual((response.status_code, response["Allow"]), (405, "GET"))
+        self.assertEqual(self.client.get(f"{BASE}requests/0.json").status_code, 404)
+        self.assertEqual(self.client.get(
+            f"{BASE}requests.json?service_request_id=99999999999999999999").json(), [])
