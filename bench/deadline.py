@@ -348,7 +348,8 @@ def main() -> None:
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], env=env,
                    cwd=ROOT, check=True)
     if not args.no_demo:
-        subprocess.run([sys.executable, "manage.py", "seed_demo"], env=env, cwd=ROOT,
+        subprocess.run([sys.executable, "manage.py", "seed_demo", "--demo-server"], env=env,
+                       cwd=ROOT,
                        check=True, stdout=subprocess.DEVNULL)
     data = prepare(voters)
     pools, projects = data["pools"], data["projects"]

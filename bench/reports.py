@@ -15,6 +15,15 @@
    notifications queued for Celery rather than sent inside the request.
 4. Read latency: --reads sequential GETs of /api/v1/feedback/reports for a random
    district and month (a page of 100), and of the GeoJSON map layer. Target: p95 < 100 ms.
+5. Public pages and exports at this size (issue 21): the time to the first byte and the
+   whole download of every public page and export (reports.csv, reports.geojson with
+   ?download=1, statistics, list, map, Open311), then --downloaders processes download the
+   exports over and over for --download-seconds while a trivial API call's p95 is measured
+   (and compared with its p95 at rest) and the gunicorn workers' memory is sampled.
+   Targets: first byte < 2 s for every page and export, worker RSS < 300 MB, the trivial
+   call's p95 unchanged. gunicorn runs with deploy/gunicorn.conf.py (its 30 s timeout).
+   The statistics are warmed as Celery beat would (tasks.refresh_stats, timed): set
+   REDIS_URL so that the page's cache is the workers' shared one.
 
 Everything runs on 127.0.0.1 only and stops after the given counts and times.
 """
@@ -145,15 +154,17 @@ def copy_reports(count: int) -> None:
 
 
 def start_gunicorn(workers: int, threads: int) -> subprocess.Popen:
+    """gunicorn as deployed (deploy/gunicorn.conf.py: its timeout, recycling, gc.freeze)."""
     env = {**os.environ, "DEBUG": "false", "SECRET_KEY": "bench-" + "x" * 50,
            "VOTER_KEY_SECRET": "bench-voter", "ALLOWED_HOSTS": "127.0.0.1",
            "SECURE_SSL_REDIRECT": "false", "SECURE_HSTS_SECONDS": "0",
            "FEEDBACK_ANON_RATE": "100000000/s", "LOG_LEVEL": "WARNING",
-           "DJANGO_SETTINGS_MODULE": "shaar.settings"}
+           "DJANGO_SETTINGS_MODULE": "shaar.settings", "GUNICORN_BIND": f"127.0.0.1:{PORT}",
+           "WEB_CONCURRENCY": str(workers), "GUNICORN_THREADS": str(threads),
+           "GUNICORN_LOG_LEVEL": "warning"}
     proc = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "shaar.wsgi", "-b", f"127.0.0.1:{PORT}",
-         "-w", str(workers), "-k", "gthread" if threads > 1 else "sync", "--threads",
-         str(threads), "--log-level", "warning"],
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", str(ROOT / "deploy" / "gunicorn.conf.py"),
+         "shaar.wsgi"],
         cwd=ROOT, env=env, start_new_session=True)
     for _ in range(100):
         if proc.poll() is not None:
@@ -314,6 +325,113 @@ def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[18]
 
 
+# --- public pages and exports (issue 21) -------------------------------------------------
+PUBLIC_PATHS = ["/en/feedback/reports.csv", "/en/feedback/reports.geojson?download=1",
+                "/en/feedback/reports.geojson", "/en/feedback/stats/", "/en/feedback/",
+                "/en/feedback/map/", "/en/feedback/map.json", "/api/v1/feedback/reports",
+                "/open311/v2/requests.json", "/open311/v2/requests.xml"]
+EXPORTS = ["/en/feedback/reports.csv", "/en/feedback/reports.geojson?download=1"]
+TRIVIAL = "/api/v1/feedback/categories"
+
+
+def fetch(path: str, timeout: float = 120) -> tuple[float, float, int, int]:
+    """(seconds to the first byte, seconds to the last, bytes, status) of one GET."""
+    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=timeout)
+    t0 = time.perf_counter()
+    conn.request("GET", path)
+    response = conn.getresponse()
+    first = time.perf_counter() - t0
+    size = 0
+    while chunk := response.read(1 << 16):
+        size += len(chunk)
+    conn.close()
+    return first, time.perf_counter() - t0, size, response.status
+
+
+def downloader(seconds: float, results) -> None:
+    """Download the exports one after the other until the deadline (a download still running
+    then is cut off); report (downloads started, errors, megabytes read)."""
+    deadline, n, errors, size = time.perf_counter() + seconds, 0, 0, 0
+    while time.perf_counter() < deadline:
+        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=120)
+        try:
+            conn.request("GET", EXPORTS[n % len(EXPORTS)])
+            response = conn.getresponse()
+            errors += response.status != 200
+            while time.perf_counter() < deadline and (chunk := response.read(1 << 16)):
+                size += len(chunk)
+        except (OSError, http.client.HTTPException):
+            errors += 1
+        conn.close()
+        n += 1
+    results.put((n, errors, size / 1e6))
+
+
+def worker_rss_mb(server: subprocess.Popen) -> dict[int, float]:
+    """Resident memory of each gunicorn worker now (Linux /proc), in MB."""
+    out = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        if _parent_pid(stat) != server.pid:
+            continue
+        try:
+            for line in (stat.parent / "status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    out[int(stat.parent.name)] = int(line.split()[1]) / 1024
+        except OSError:
+            continue
+    return out
+
+
+def trivial_p95(n: int) -> list[float]:
+    return measure_reads([TRIVIAL] * n)
+
+
+def measure_public(server: subprocess.Popen, args) -> None:
+    from django.conf import settings as django_settings
+
+    if django_settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+        from shaar.feedback.tasks import refresh_stats
+
+        t0 = time.perf_counter()
+        refresh_stats()  # as Celery beat does every FEEDBACK_STATS_MINUTES
+        print(f"statistics recomputed (Celery task, 3 languages) in "
+              f"{time.perf_counter() - t0:.1f} s")
+    else:
+        print("REDIS_URL is not set: each worker computes the statistics once (cold)")
+    print("public pages and exports (first byte / whole / size):")
+    for path in PUBLIC_PATHS:
+        first, total, size, status = fetch(path)
+        flag = "" if first < 2 and status == 200 else "   <-- over 2 s or not 200"
+        print(f"  {path:45} {first * 1000:7.0f} ms / {total:6.1f} s / {size / 1e6:6.1f} MB "
+              f"({status}){flag}")
+    rest = trivial_p95(args.reads)
+    print(f"trivial API call at rest: p50 {statistics.median(rest):.1f} ms, "
+          f"p95 {p95(rest):.1f} ms")
+    results: multiprocessing.Queue = multiprocessing.Queue()
+    procs = [multiprocessing.Process(target=downloader, args=(args.download_seconds, results))
+             for _ in range(args.downloaders)]
+    for p in procs:
+        p.start()
+    peak: dict[int, float] = {}
+    busy: list[float] = []
+    deadline = time.perf_counter() + args.download_seconds
+    while time.perf_counter() < deadline:
+        for pid, mb in worker_rss_mb(server).items():
+            peak[pid] = max(peak.get(pid, 0), mb)
+        busy += trivial_p95(10)
+    done = [results.get(timeout=300) for _ in procs]
+    for p in procs:
+        p.join()
+    downloads, errors = sum(d[0] for d in done), sum(d[1] for d in done)
+    print(f"{args.downloaders} clients downloading exports for {args.download_seconds:.0f} s: "
+          f"{downloads} downloads started, {sum(d[2] for d in done):.0f} MB read, "
+          f"{errors} errors")
+    print(f"trivial API call meanwhile: p50 {statistics.median(busy):.1f} ms, "
+          f"p95 {p95(busy):.1f} ms ({len(busy)} calls)")
+    print(f"gunicorn workers' peak RSS: "
+          f"{', '.join(f'{mb:.0f} MB' for mb in sorted(peak.values()))} (target < 300 MB)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--reports", type=int, default=1_000_000)
@@ -322,6 +440,10 @@ def main() -> None:
     parser.add_argument("--reads", type=int, default=300)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--downloaders", type=int, default=8)
+    parser.add_argument("--download-seconds", type=float, default=60)
+    parser.add_argument("--only-public", action="store_true",
+                        help="skip the submissions and list/map timings (step 3 and 4)")
     parser.add_argument("--client", choices=["wrk", "python"],
                         default="wrk" if shutil.which("wrk") else "python",
                         help="load generator for submissions (wrk if installed)")
@@ -332,10 +454,17 @@ def main() -> None:
     from django.db import connections
 
     connections.close_all()
+    # DEBUG is off in gunicorn: the pages need the static files' manifest.
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+                   env={**os.environ, "DEBUG": "false", "SECRET_KEY": "bench-" + "x" * 50,
+                        "VOTER_KEY_SECRET": "bench-voter"}, cwd=ROOT, check=True)
     server = start_gunicorn(args.workers, args.threads)
     try:
         # Warm every worker up (a busy shared machine may take a while to start them).
         measure_reads(["/api/v1/feedback/categories"] * 4 * args.workers, timeout=120)
+        if args.only_public:
+            measure_public(server, args)
+            return
         web, db = server_pids(server)
         cpu0 = cpu_seconds(web), cpu_seconds(db)
         t0 = time.perf_counter()
@@ -383,6 +512,7 @@ def main() -> None:
         map_times = measure_reads(map_paths)
         print(f"map pins (district + month, up to 5,000 pins): p50 "
               f"{statistics.median(map_times):.1f} ms, p95 {p95(map_times):.1f} ms")
+        measure_public(server, args)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)

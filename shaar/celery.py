@@ -40,6 +40,11 @@ app.conf.beat_schedule = {
         "task": "shaar.feedback.tasks.compute_systemic",
         "schedule": settings.FEEDBACK_SYSTEMIC_MINUTES * 60.0,
     },
+    # feedback: the public statistics page (cached, shown with the time it was computed).
+    "feedback-refresh-stats": {
+        "task": "shaar.feedback.tasks.refresh_stats",
+        "schedule": settings.FEEDBACK_STATS_MINUTES * 60.0,
+    },
     # providers: recompute this month's and last month's scorecards every night (03:15
     # local time, CELERY_TIMEZONE) and mail last month's to subscribers.
     "providers-scorecards-nightly": {

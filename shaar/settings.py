@@ -91,11 +91,16 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before any view (and CSRF's process_view) reads the body: control characters out,
+    # malformed bodies a 400 in the reader's language.
+    "shaar.web.middleware.CleanInputMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "shaar.accounts.middleware.StaffMfaRequiredMiddleware",
+    # A limit that was reached (django_ratelimit.exceptions.Ratelimited) answers RATELIMIT_VIEW.
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "shaar.urls"
@@ -319,9 +324,21 @@ STORAGES = {
     },
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
-# Photos above this many pixels are refused before decoding (decompression bombs).
-UPLOAD_MAX_PIXELS = env.int("UPLOAD_MAX_PIXELS", default=40_000_000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Upload limits, one family for every app (shaar/lib/uploadlimits.py): the largest file of
+# each kind in MB (UPLOAD_MAX_MB_<KIND>), and the pixels decoded: per photo, per request
+# (all its photos) and per account or client address per hour, checked from the headers
+# before any photo is decoded.
+UPLOAD_MAX_MB = {
+    "feedback": env.int("UPLOAD_MAX_MB_FEEDBACK", default=10),
+    "budgeting": env.int("UPLOAD_MAX_MB_BUDGETING", default=5),
+    "grants": env.int("UPLOAD_MAX_MB_GRANTS", default=10),
+    "actionplan": env.int("UPLOAD_MAX_MB_ACTIONPLAN", default=10),
+    "openbudget": env.int("UPLOAD_MAX_MB_OPENBUDGET", default=20),
+}
+UPLOAD_MAX_PIXELS = env.int("UPLOAD_MAX_PIXELS", default=40_000_000)
+UPLOAD_MAX_PIXELS_PER_REQUEST = env.int("UPLOAD_MAX_PIXELS_PER_REQUEST", default=64_000_000)
+UPLOAD_MAX_PIXELS_PER_HOUR = env.int("UPLOAD_MAX_PIXELS_PER_HOUR", default=400_000_000)
 
 # --- Security -----------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
@@ -355,6 +372,36 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# --- Clients behind proxies, rate limits ----------------------------------------------------
+# Behind nginx every request comes from nginx's address. Say which proxies are ours, so the
+# limiters see the real client (shaar/lib/clientip.py; deploy/README.md, "Proxies"):
+# TRUSTED_PROXY_COUNT proxies append to X-Forwarded-For (1 for the shipped nginx), or
+# TRUSTED_PROXY_NETWORKS lists their networks (then X-Forwarded-For is believed only from
+# them). With neither, REMOTE_ADDR is the client (no proxy, or a proxy that sets it).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+TRUSTED_PROXY_NETWORKS = env.list("TRUSTED_PROXY_NETWORKS", default=[])
+# django-ratelimit and allauth count by the same address.
+RATELIMIT_IP_META_KEY = "shaar.lib.clientip.client_ip"
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT  # allauth asks the adapter, which asks clientip
+# One answer when a limit is reached: a 429 page (the API answers a 429 ErrorOut).
+RATELIMIT_VIEW = "shaar.web.views.too_many_requests"
+# Writes the public can make, per group (shaar/lib/ratelimits.py): `anonymous` per address
+# without an account, `account` per signed-in account, `client` per address for signed-in
+# writes (a ceiling: many residents share a mobile carrier's address).
+PUBLIC_WRITE_RATES = {
+    "feedback-report": {"anonymous": env.str("FEEDBACK_ANON_RATE", default="10/h"),
+                        "account": env.str("FEEDBACK_ACCOUNT_RATE", default="20/h"),
+                        "client": "200/h"},
+    "feedback-rating": {"anonymous": "20/h", "account": "20/h", "client": "200/h"},
+    "budgeting-proposal": {"anonymous": "20/h", "account": "20/h", "client": "200/h"},
+    "budgeting-comment": {"anonymous": "30/h", "account": "30/h", "client": "300/h"},
+    "grants-question": {"anonymous": "20/h", "account": "20/h", "client": "200/h"},
+    # Applications, their attachments and grantee reports: many small edits in a session.
+    "grants-application": {"anonymous": "60/h", "account": "60/h", "client": "600/h"},
+    "actionplan-contribution": {"anonymous": "20/h", "account": "20/h", "client": "200/h"},
+    "accounts-verify": {"anonymous": "5/h", "account": "5/h", "client": "20/h"},
+}
+
 # Public pages as cookie-less visitors see them are rendered once per this many seconds and
 # shared through the cache (shaar/lib/pagecache.py); 0 renders every view.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=30)
@@ -365,6 +412,9 @@ CITY_HOTLINE = env.str("CITY_HOTLINE", default="1212")
 # The site's public address, for links in e-mails and SMS (which have no request).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 DEMO_DATA_BANNER = env.bool("DEMO_DATA_BANNER", default=True)
+# `seed_demo` loads sample accounts with a published password and a public Open311 key: only
+# in development (DEBUG on) or on an installation declared a public demo.
+DEMO_SERVER = env.bool("DEMO_SERVER", default=DEBUG)
 
 LOGGING = {
     "version": 1,
@@ -382,13 +432,9 @@ if not DEBUG and DATABASES["default"]["ENGINE"].endswith("sqlite3") and env.bool
 SHELL_VERSION = env.str("SHELL_VERSION", default="1")
 
 # --- grants ---
-# Largest attachment or report photo an applicant may upload, in megabytes.
-GRANTS_MAX_UPLOAD_MB = env.int("GRANTS_MAX_UPLOAD_MB", default=10)
 # Application attachments (statutes, member lists): kept outside MEDIA_ROOT, never public.
 GRANTS_PRIVATE_ROOT = Path(env.str("GRANTS_PRIVATE_ROOT", default=str(VAR_DIR / "private")))
 # --- actionplan ---
-# Largest evidence or document upload, in megabytes.
-ACTIONPLAN_MAX_UPLOAD_MB = env.int("ACTIONPLAN_MAX_UPLOAD_MB", default=10)
 # A board meeting's agenda must be published at least this many days before it.
 ACTIONPLAN_AGENDA_NOTICE_DAYS = env.int("ACTIONPLAN_AGENDA_NOTICE_DAYS", default=7)
 # City administrators are warned when the OGP section was not updated for this many months.
@@ -481,8 +527,6 @@ NOTIFICATION_RETENTION_DAYS = env.int("NOTIFICATION_RETENTION_DAYS", default=90)
 # Backups (manage.py backup / restore): where archives go by default.
 BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(VAR_DIR / "backups")))
 # --- feedback ---
-FEEDBACK_PHOTO_MAX_BYTES = env.int("FEEDBACK_PHOTO_MAX_BYTES", default=10 * 1024 * 1024)
-FEEDBACK_PHOTO_MAX_PIXELS = env.int("FEEDBACK_PHOTO_MAX_PIXELS", default=40_000_000)
 FEEDBACK_PHOTO_MAX_COUNT = env.int("FEEDBACK_PHOTO_MAX_COUNT", default=5)
 FEEDBACK_PHOTO_MAX_SIDE = env.int("FEEDBACK_PHOTO_MAX_SIDE", default=2048)
 FEEDBACK_NEARBY_METRES = env.int("FEEDBACK_NEARBY_METRES", default=50)
@@ -491,12 +535,12 @@ FEEDBACK_CLUSTER_DAYS = env.int("FEEDBACK_CLUSTER_DAYS", default=90)
 FEEDBACK_CLUSTER_MIN_REPORTS = env.int("FEEDBACK_CLUSTER_MIN_REPORTS", default=5)
 # The systemic-issues view (clusters, recurring problems) is recomputed this often.
 FEEDBACK_SYSTEMIC_MINUTES = env.int("FEEDBACK_SYSTEMIC_MINUTES", default=15)
-# Anonymous submissions per IP address (django-ratelimit syntax).
-FEEDBACK_ANON_RATE = env.str("FEEDBACK_ANON_RATE", default="10/h")
 # Anonymous "me too" per IP address: per report (a household or a shared connection), and in
 # all (django-ratelimit syntax). Signed-in residents count once each, without a limit.
 FEEDBACK_ME_TOO_PER_REPORT = env.str("FEEDBACK_ME_TOO_PER_REPORT", default="5/d")
 FEEDBACK_ME_TOO_RATE = env.str("FEEDBACK_ME_TOO_RATE", default="30/h")
+# The public statistics are recomputed this often (the page says when they were).
+FEEDBACK_STATS_MINUTES = env.int("FEEDBACK_STATS_MINUTES", default=10)
 FEEDBACK_IDEMPOTENCY_HOURS = env.int("FEEDBACK_IDEMPOTENCY_HOURS", default=24)
 # Hosts an Open311 client's media_url may point to; empty means no fetching.
 FEEDBACK_MEDIA_URL_HOSTS = env.list("FEEDBACK_MEDIA_URL_HOSTS", default=[])

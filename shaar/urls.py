@@ -2,12 +2,16 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.views.static import serve
 
 from shaar.api.api import api
+from shaar.lib.ids import IdConverter
 from shaar.ops import views as ops_views
 from shaar.web import views as web_views
+
+# <id:…> in every app's patterns: ids out of the database's range are a 404 (shaar.lib.ids).
+register_converter(IdConverter, "id")
 
 # The admin logs in through allauth, so staff get two-factor authentication there too.
 admin.site.login = login_required(admin.site.login)

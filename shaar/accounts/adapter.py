@@ -8,6 +8,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from shaar.city.models import City
+from shaar.lib.clientip import client_ip
 
 from .models import User
 from .phones import example_mobile, mobile_or_none, normalise_mobile
@@ -16,6 +17,10 @@ from .sms import send_sms
 
 class AccountAdapter(DefaultAccountAdapter):
     """Stores phone numbers on the user and sends codes through the SMS backend."""
+
+    def get_client_ip(self, request) -> str:
+        # allauth's limits count by the same address as every other limiter.
+        return client_ip(request)
 
     def clean_phone(self, phone: str) -> str:
         return normalise_mobile(phone)

@@ -13,21 +13,14 @@ from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.decorators import ratelimit
 
 from shaar.city.models import District
+from shaar.web.ratelimits import limit_write
 
 from . import actions
 from .forms import InPersonVerificationForm, PhoneDistrictForm, ProfileForm, RegisterMatchForm
 from .models import Verification
 from .rules import district_office_ids
-
-
-def _too_many(request) -> TemplateResponse:
-    return TemplateResponse(request, "web/error.html", {
-        "status": 429,
-        "message": _("Too many attempts. Please wait a few minutes and try again."),
-    }, status=429)
 
 
 def _safe_next(request) -> str:
@@ -48,8 +41,6 @@ def _needed_methods(request) -> list[str]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@ratelimit(key="user_or_ip", rate="5/h", method="POST", block=False)
-@ratelimit(key="ip", rate="20/h", method="POST", block=False)
 def verify(request):
     """One verification journey: the ways that serve the page the resident came from,
     then back to it."""
@@ -57,8 +48,7 @@ def verify(request):
     phone_form = PhoneDistrictForm(prefix="phone")
     next_url, needs = _safe_next(request), _needed_methods(request)
     if request.method == "POST":
-        if getattr(request, "limited", False):
-            return _too_many(request)
+        limit_write(request, "accounts-verify")
         if "register-pin" in request.POST:
             register_form = RegisterMatchForm(request.POST, prefix="register")
             form, submit = register_form, lambda data: actions.verification_by_register(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from shaar.lib import uploadlimits
+from shaar.lib.ids import IdField
 
 from .models import (
     ActionPlan,
@@ -90,7 +92,7 @@ class ProgressForm(forms.Form):
     files = MultipleFileField(
         label=_("Documents and photos"), required=False,
         help_text=_("PDF, DOCX, XLSX, PPTX, ODT, ODS, JPEG, PNG or WebP, up to %(mb)s MB each.")
-        % {"mb": settings.ACTIONPLAN_MAX_UPLOAD_MB})
+        % {"mb": uploadlimits.max_mb("actionplan")})
 
     def link_list(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data.get("links", "").splitlines()
@@ -140,7 +142,7 @@ class AssessmentForm(forms.Form):
 
 class DashboardFilter(forms.Form):
     value = forms.ChoiceField(label=_("OGP value"), required=False)
-    agency = forms.IntegerField(label=_("Agency"), required=False, widget=forms.Select)
+    agency = IdField(label=_("Agency"), required=False, widget=forms.Select)
 
     def __init__(self, *args, agencies, **kwargs) -> None:
         from .models import OgpValue

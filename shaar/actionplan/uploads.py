@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import os
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
+from shaar.lib import uploadlimits
 from shaar.web.uploads import DOCUMENT_SIGNATURES, check_document, clean_photo
 
 PHOTO_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp", ".heic"}
@@ -18,7 +18,7 @@ DOCUMENTS = {ext: sig for ext, sig in DOCUMENT_SIGNATURES.items() if ext not in 
 
 
 def max_bytes() -> int:
-    return settings.ACTIONPLAN_MAX_UPLOAD_MB * 1024 * 1024
+    return uploadlimits.max_bytes("actionplan")
 
 
 def kind_of(upload: UploadedFile) -> str:

@@ -3,8 +3,6 @@ an action, render. Bad input answers 400 with the form and its messages."""
 
 from __future__ import annotations
 
-import csv
-
 import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,11 +14,12 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_ratelimit.decorators import ratelimit
 
 from shaar.city.models import Department
+from shaar.lib import csvout
 from shaar.lib.i18n import localized
 from shaar.lib.safechange import ConfirmationRequired
+from shaar.web.ratelimits import limit_write
 
 from . import actions, selectors
 from .forms import (
@@ -204,7 +203,6 @@ def plan_transition(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-@ratelimit(key="user", rate="20/h", method="POST", block=False)
 def contribute(request: HttpRequest, code: str) -> HttpResponse:
     """A new idea for the plan (no commitment) or, with ?commitment=, a comment on one."""
     plan = access_plan_for_user(request.user, code)
@@ -212,10 +210,8 @@ def contribute(request: HttpRequest, code: str) -> HttpResponse:
     if request.POST.get("commitment"):
         commitment = access_commitment_for_user(request.user, request.POST["commitment"])
     form = ContributionForm(request.POST)
-    if getattr(request, "limited", False):
-        form.add_error(None, _("You have sent many contributions in the last hour. Please "
-                               "wait a little."))
-    elif form.is_valid():
+    limit_write(request, "actionplan-contribution")
+    if form.is_valid():
         try:
             actions.contribution_submit(plan=plan, author=request.user,
                                         commitment=commitment, **form.cleaned_data)
@@ -411,7 +407,7 @@ def plan_export_csv(request: HttpRequest, code: str) -> HttpResponse:
     response["Content-Disposition"] = (f'attachment; filename="ogp-{plan.code}-'
                                        f'{request.LANGUAGE_CODE}.csv"')
     response.write("\ufeff")  # so that spreadsheet programs read UTF-8
-    writer = csv.writer(response)
+    writer = csvout.writer(response)
     writer.writerow(CSV_HEADER)
     today = city_today()
     for commitment in selectors.commitments_for_plan(plan):

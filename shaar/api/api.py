@@ -5,14 +5,20 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_ratelimit.exceptions import Ratelimited
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
 from .schemas import ErrorOut
 
 API_APPS = ["city", "budgeting", "feedback", "providers", "openbudget", "grants", "actionplan"]
+# Shared with Open311, so that a client reads one message whatever the door.
+RATE_LIMITED_MESSAGE = gettext_lazy("Too many attempts from this connection or account. "
+                                    "Please wait a while and try again.")
 ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
 
 
@@ -53,6 +59,18 @@ def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         errors.setdefault(field, []).append(str(error.get("msg", "")))
     detail = _("The request is not valid: check %(fields)s.") % {"fields": ", ".join(errors)}
     return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
+
+
+@api.exception_handler(BadRequest)
+def bad_request(request: HttpRequest, exc: BadRequest) -> HttpResponse:
+    """A request refused before its view ran (e.g. too many pixels): a 400 ErrorOut."""
+    return api.create_response(request, {"detail": str(exc)}, status=400)
+
+
+@api.exception_handler(Ratelimited)
+def rate_limited(request: HttpRequest, exc: Ratelimited) -> HttpResponse:
+    """A limit of shaar.web.ratelimits was reached: the API's 429 (pages get RATELIMIT_VIEW)."""
+    return api.create_response(request, {"detail": RATE_LIMITED_MESSAGE}, status=429)
 
 
 for app in API_APPS:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from ninja import Schema
 
+from shaar.lib.ids import MAX_ID  # noqa: F401 (re-exported to the routers)
+
 
 class ErrorOut(Schema):
     """Every error answer: a message in the reader's language and, for invalid input, the
@@ -14,8 +16,7 @@ class ErrorOut(Schema):
     errors: dict[str, list[str]] = {}
 
 
-# Ids and numbers the database can hold (BigAutoField, positive small integers): a larger
-# value in a URL is invalid input (422), not a database overflow (500).
-MAX_ID = 2**63 - 1
+# Ids (MAX_ID) and numbers the database can hold: a larger value in a URL is invalid input
+# (422), not a database overflow (500).
 MAX_PAGE = 100_000
 MAX_YEAR = 9999

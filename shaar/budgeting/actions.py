@@ -19,6 +19,7 @@ from shaar.accounts.models import RegisterEntry, User, Verification, voter_key_f
 from shaar.accounts.notifications import Message, notify
 from shaar.accounts.rules import works_at_district_office
 from shaar.accounts.selectors import residency_of
+from shaar.lib import media, uploadlimits
 from shaar.lib.safechange import Effect, record_reason, require_confirmation
 from shaar.web.uploads import check_document, clean_photo
 
@@ -44,7 +45,6 @@ from .models import (
 )
 
 log = logging.getLogger(__name__)
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
 # --- Voters -------------------------------------------------------------------------------
@@ -615,10 +615,11 @@ def proposal_save(*, author: User, cycle: Cycle, pool: Pool, title: str, descrip
     proposal.full_clean()
     # Every file is checked before anything is written; photos are published, so they are
     # re-encoded without their metadata (a photo taken at home carries its GPS position).
-    files = [(ProposalFile.Kind.PHOTO, clean_photo(upload, max_bytes=MAX_UPLOAD_BYTES))
+    limit = uploadlimits.max_bytes("budgeting")
+    files = [(ProposalFile.Kind.PHOTO, clean_photo(upload, max_bytes=limit))
              for upload in photos or []]
     for upload in attachments or []:
-        check_document(upload, max_bytes=MAX_UPLOAD_BYTES)
+        check_document(upload, max_bytes=limit)
         files.append((ProposalFile.Kind.DOCUMENT, upload))
     proposal.save()
     for kind, upload in files:
@@ -697,6 +698,10 @@ def content_hide(*, obj: Proposal | Comment, reason: str, by: User) -> None:
     obj.hidden, obj.hidden_reason = True, reason[:300]
     obj.save(update_fields=["hidden", "hidden_reason"])
     if isinstance(obj, Proposal):
+        # Its photos and attachments stop answering at their public addresses.
+        for file in obj.files.all():
+            if media.withhold(file.file):
+                file.save(update_fields=["file"])
         _notify_status(obj)
 
 
@@ -796,7 +801,7 @@ def implementation_update(*, implementation: Implementation, by: User, status: s
     impl.save()
     if text.strip() or photo:
         if photo:
-            photo = clean_photo(photo, max_bytes=MAX_UPLOAD_BYTES)
+            photo = clean_photo(photo, max_bytes=uploadlimits.max_bytes("budgeting"))
         update = ProjectUpdate(implementation=impl, kind=kind, text=text.strip(), photo=photo,
                                author=by)
         update.full_clean()

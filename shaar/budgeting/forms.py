@@ -6,8 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from shaar.accounts.models import normalise_pin
 from shaar.city.models import Department
+from shaar.lib import uploadlimits
+from shaar.lib.ids import MAX_ID
+from shaar.web.uploads import too_big
 
-from .actions import MAX_UPLOAD_BYTES
 from .models import Category, Implementation, Pool, ProjectUpdate
 
 
@@ -26,8 +28,8 @@ class MultipleFileField(forms.FileField):
             raise ValidationError(_("Attach at most 5 files."))
         cleaned = [super(MultipleFileField, self).clean(f, initial) for f in files]
         for f in cleaned:
-            if f and f.size > MAX_UPLOAD_BYTES:
-                raise ValidationError(_("Each file must be smaller than 5 MB."))
+            if f and f.size > uploadlimits.max_bytes("budgeting"):
+                raise too_big(uploadlimits.max_bytes("budgeting"))
         return cleaned
 
 
@@ -73,7 +75,8 @@ class AssignForm(forms.Form):
 
 
 class MergeForm(forms.Form):
-    into = forms.IntegerField(label=_("Number of the proposal to merge into"), min_value=1)
+    into = forms.IntegerField(label=_("Number of the proposal to merge into"), min_value=1,
+                              max_value=MAX_ID)
     reason = forms.CharField(label=_("Public reason"), required=False)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +14,7 @@ from shaar.city.models import City
 from shaar.counting import Instance, Project, Result, TieBreak, Votes
 from shaar.counting.minimum import approval_counts, without_projects
 from shaar.counting.tiebreak import drawn_order
+from shaar.lib import csvout
 
 from .models import Ballot, Pool, Proposal
 
@@ -197,7 +197,7 @@ def results_rows(pool: Pool) -> list[dict[str, Any]]:
 
 def results_csv(pool: Pool) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, ["project_id", "title", "cost", "votes", "selected", "reason"])
+    writer = csvout.DictWriter(out, ["project_id", "title", "cost", "votes", "selected", "reason"])
     writer.writeheader()
     writer.writerows(results_rows(pool))
     return out.getvalue()

@@ -17,6 +17,7 @@ from shaar.accounts.rules import district_office_ids
 from shaar.city.models import District
 from shaar.lib.pagecache import shared_with_visitors
 from shaar.lib.qr import qr_svg
+from shaar.web.ratelimits import limit_write
 
 from . import actions, commitment, opendata, selectors
 from .forms import (
@@ -222,6 +223,8 @@ def proposal_create(request, slug: str, pk: int | None = None):
         initial["pool"] = proposal.pool_id
     form = ProposalForm(request.POST or None, request.FILES or None, cycle=cycle,
                         initial=initial)
+    if request.method == "POST":
+        limit_write(request, "budgeting-proposal")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -299,6 +302,7 @@ def proposal_support(request, pk: int):
 @login_required
 @require_POST
 def comment_add(request, pk: int):
+    limit_write(request, "budgeting-comment")
     form = CommentForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Write a comment first."))
@@ -364,7 +368,7 @@ def proposal_review(request, pk: int):
             if action == "assign":
                 if not can_assign:
                     raise PermissionDenied
-                assign_form = AssignForm(request.POST)
+                assign_form = current = AssignForm(request.POST)
                 if assign_form.is_valid():
                     actions.proposal_assign(proposal=proposal, by=request.user,
                                             department=assign_form.cleaned_data["department"])
@@ -372,7 +376,7 @@ def proposal_review(request, pk: int):
             elif action == "merge":
                 if not request.user.has_perm("budgeting.merge_proposal"):
                     raise PermissionDenied
-                merge_form = MergeForm(request.POST)
+                merge_form = current = MergeForm(request.POST)
                 if merge_form.is_valid():
                     into = Proposal.objects.filter(pk=merge_form.cleaned_data["into"]).first()
                     if into is None:
@@ -381,7 +385,7 @@ def proposal_review(request, pk: int):
                                            reason=merge_form.cleaned_data["reason"])
                     return redirect("budgeting:proposal", pk=pk)
             else:
-                form = ReviewForm(request.POST)
+                form = current = ReviewForm(request.POST)
                 if form.is_valid():
                     data = form.cleaned_data
                     actions.proposal_review(
@@ -392,7 +396,8 @@ def proposal_review(request, pk: int):
                     messages.success(request, _("Review saved."))
                     return redirect("budgeting:proposal", pk=pk)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            # On the form that was sent: the others are unbound and cannot hold errors.
+            current.add_error(None, exc)
     return TemplateResponse(request, "budgeting/review.html", {
         "proposal": proposal, "form": form, "assign_form": assign_form,
         "merge_form": merge_form, "can_assign": can_assign,

@@ -25,6 +25,7 @@ from shaar.accounts.phones import normalise_mobile
 from shaar.city.geo import validate_point
 from shaar.city.models import Department, District, Organisation
 from shaar.city.selectors import district_for_point
+from shaar.lib import media
 
 from . import photos as photo_checks
 from . import reference
@@ -132,7 +133,27 @@ def _event(report: Report, kind: str, *, actor: User | None = None, text: str = 
 
 
 # --- creating a report ----------------------------------------------------------------------
-def report_create(*, category: Category, lat: float, lon: float, description: str,
+def point_for_address(address: str) -> tuple[float, float] | None:
+    """Where an address given without a point lies, from the city's address data; None when
+    it cannot be found there. (The address register is the maps and addresses issue's: this
+    is the one place that asks it.)"""
+    return None
+
+
+def _report_point(lat: Any, lon: Any, address: str) -> tuple[float, float] | None:
+    """The report's point; an address alone (Open311 allows it) is placed if it can be."""
+    if lat in (None, "") and lon in (None, "") and address.strip():
+        return point_for_address(address.strip())
+    try:
+        point = float(lat), float(lon)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError({"location": _("Please mark the place on the map.")}) from exc
+    validate_point(*point)
+    return point
+
+
+def report_create(*, category: Category, lat: float | None, lon: float | None,
+                  description: str,
                   address: str = "", answers: dict[str, Any] | None = None,
                   photos: Iterable[Any] = (), reporter: User | None = None,
                   contact_name: str = "", contact_email: str = "", contact_phone: str = "",
@@ -146,11 +167,7 @@ def report_create(*, category: Category, lat: float, lon: float, description: st
     """
     if not category.is_active:
         raise ValidationError({"category": _("This category is no longer in use.")})
-    try:
-        lat, lon = float(lat), float(lon)
-    except (TypeError, ValueError) as exc:
-        raise ValidationError({"location": _("Please mark the place on the map.")}) from exc
-    validate_point(lat, lon)
+    point = _report_point(lat, lon, address)
     description = (description or "").strip()
     if not description:
         raise ValidationError({"description": _("Please describe the problem.")})
@@ -162,10 +179,14 @@ def report_create(*, category: Category, lat: float, lon: float, description: st
                                % {"n": settings.FEEDBACK_PHOTO_MAX_COUNT}})
     # Check and re-encode every photo before anything is written: all or nothing.
     cleaned_photos = [photo_checks.clean_image(data) for data in photo_list]
-    district = district_for_point(lat=lat, lon=lon)
-    department, organisation = route_for(category=category, district=district)
+    if point is None:  # no place: city triage decides who is responsible
+        district, department, organisation = None, None, None
+    else:
+        district = district_for_point(lat=point[0], lon=point[1])
+        department, organisation = route_for(category=category, district=district)
     now = created_at or timezone.now()
     language = (get_language() or "").split("-")[0]
+    lat, lon = point or (None, None)
     report = Report(
         category=category, lat=lat, lon=lon, address=address.strip()[:300], district=district,
         description=description, answers=cleaned_answers, reporter=reporter,
@@ -346,9 +367,9 @@ def report_rate(*, report: Report, fixed: bool, score: int, comment: str = "",
     """"Was it fixed?": a 1–5 rating; "no" reopens the report."""
     report = Report.objects.select_for_update().get(pk=report.pk)
     if report.status != Status.RESOLVED:
-        raise ValidationError(_("You can rate a report once it is resolved."))
+        raise ValidationError(_("You can rate a report once it is resolved."), code="conflict")
     if report.ratings.filter(created_at__gte=report.resolved_at).exists():
-        raise ValidationError(_("You have already rated this resolution."))
+        raise ValidationError(_("You have already rated this resolution."), code="conflict")
     rating = Rating(report=report, fixed=fixed, score=score, comment=(comment or "")[:2000],
                     organisation=report.organisation, department=report.department,
                     created_at=at or timezone.now())
@@ -378,14 +399,27 @@ def report_moderate(*, report: Report, actor: User, reason: str, hide: bool | No
     if description is not None and description.strip():
         report.description = description.strip()
         fields.append("description")
+    if photo is not None and hide_photo is not None and photo.report_id != report.pk:
+        raise ValidationError(_("This photo belongs to another report."))
     if fields:
         report.save(update_fields=fields)
     if photo is not None and hide_photo is not None:
-        if photo.report_id != report.pk:
-            raise ValidationError(_("This photo belongs to another report."))
         photo.is_hidden = hide_photo
         photo.save(update_fields=["is_hidden"])
+    if hide is not None or photo is not None:
+        for each in report.photos.all():
+            photo_files_follow_visibility(each)
     return _event(report, ReportEvent.Kind.MODERATED, actor=actor, text=reason, is_public=False)
+
+
+def photo_files_follow_visibility(photo: Photo) -> None:
+    """A photo's files answer only while the photo and its report are public: hidden,
+    they move away from their public address (shaar.lib.media)."""
+    public = not (photo.is_hidden or photo.report.is_hidden)
+    move = media.publish if public else media.withhold
+    moved = [name for name in ("image", "thumbnail") if move(getattr(photo, name))]
+    if moved:
+        photo.save(update_fields=moved)
 
 
 # --- idempotency ----------------------------------------------------------------------------

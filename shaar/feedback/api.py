@@ -7,22 +7,21 @@ import json
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django_ratelimit.core import is_ratelimited
-from ninja import File, Form, Path, Query, Router, Schema, Status
+from ninja import Field, File, Form, Path, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.utils import check_csrf
 
 from shaar.api.schemas import MAX_ID, MAX_PAGE, ErrorOut
+from shaar.web.ratelimits import limit_write
 
 from . import actions, reference, selectors
 from . import photos as photo_checks
 from .anonymous import TooManyFromThisConnection, support_key
-from .models import Category, Channel, IdempotencyKey, Report
+from .models import DESCRIPTION_MAX_LENGTH, Category, Channel, IdempotencyKey, Report
 
 router = Router(tags=["feedback"])
 
@@ -58,8 +57,8 @@ class ReportOut(Schema):
     status_label: str
     status_note: str
     channel: str
-    lat: float
-    lon: float
+    lat: float | None  # None: sent with an address only, not placed on the map
+    lon: float | None
     address: str
     district: str | None
     description: str
@@ -85,9 +84,10 @@ class ReportPage(Schema):
 
 class ReportIn(Schema):
     category: str
-    lat: float
-    lon: float
-    description: str
+    lat: float = Field(..., ge=-90, le=90)
+    lon: float = Field(..., ge=-180, le=180)
+    description: str = Field(..., min_length=1, max_length=DESCRIPTION_MAX_LENGTH,
+                             pattern=r"\S")
     address: str = ""
     answers: str = "{}"
     contact_name: str = ""
@@ -108,8 +108,8 @@ class CreatedOut(Schema):
 
 class RatingIn(Schema):
     fixed: bool
-    score: int
-    comment: str = ""
+    score: int = Field(..., ge=1, le=5)
+    comment: str = Field("", max_length=2000)
 
 
 def _category_out(c: Category) -> dict:
@@ -202,6 +202,9 @@ def report_create(request: HttpRequest, data: Form[ReportIn],
     user = request.user if request.user.is_authenticated else None
     if user is not None and check_csrf(request) is not None:
         return Status(403, {"detail": _("The security token is missing. Reload the page.")})
+    if "photos" in request.POST:  # sent as text, not as files
+        return Status(400, {"detail": _("Send photos as files."),
+                            "errors": {"photos": [_("Send photos as files.")]}})
     try:
         photo_bytes = [photo_checks.read_upload(p) for p in photos or []]
         answers = json.loads(data.answers or "{}")
@@ -229,11 +232,8 @@ def report_create(request: HttpRequest, data: Form[ReportIn],
         return 201, _created(request, report)
 
     # A retry of a stored submission is never rate-limited: it creates nothing.
-    if user is None and is_ratelimited(
-            request, group="feedback-report", key="ip", rate=settings.FEEDBACK_ANON_RATE,
-            increment=True) and not (key and IdempotencyKey.objects.filter(key=key).exists()):
-        return Status(429, {"detail": _("Too many reports from this connection. Please try "
-                                        "again later or log in.")})
+    if not (key and IdempotencyKey.objects.filter(key=key).exists()):
+        limit_write(request, "feedback-report")
     try:
         status, body = actions.idempotent(key=key, fingerprint=fingerprint, run=run,
                                           look_first=bool(photo_bytes))
@@ -246,7 +246,7 @@ def report_create(request: HttpRequest, data: Form[ReportIn],
 
 
 @router.post("/reports/{report_id}/me-too",
-             response={200: dict, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 429: ErrorOut})
+             response={200: dict, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 429: ErrorOut})
 def report_support(request: HttpRequest, report_id: int = Path(..., ge=1, le=MAX_ID)):
     """"Me too", as the web form: the CSRF cookie and header of a page of this site, one per
     account, or per browser within limits per address."""
@@ -263,23 +263,25 @@ def report_support(request: HttpRequest, report_id: int = Path(..., ge=1, le=MAX
                                         "in to add yours.")})
     try:
         added = actions.report_support(report=report, key=key, user=user)
-    except ValidationError as exc:
-        return Status(400, _errors(exc))
+    except ValidationError as exc:  # the report's state (closed) refuses it: a conflict
+        return Status(409, _errors(exc))
     report.refresh_from_db(fields=["supporter_count"])
     return {"added": added, "supporters": report.supporter_count}
 
 
-@router.post("/follow/{token}/rating", response={201: dict, 400: ErrorOut, 404: ErrorOut})
+@router.post("/follow/{token}/rating",
+             response={201: dict, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 429: ErrorOut})
 def report_rate(request: HttpRequest, token: str, data: RatingIn):
     """"Was it fixed?" with the private token the reporter got at submission."""
     report = Report.objects.filter(token=token).first() if _is_uuid(token) else None
     if report is None:
         return Status(404, {"detail": _("Report not found.")})
+    limit_write(request, "feedback-rating")
     try:
         actions.report_rate(report=report, fixed=data.fixed, score=data.score,
                             comment=data.comment)
-    except ValidationError as exc:
-        return Status(400, _errors(exc))
+    except ValidationError as exc:  # not resolved, or rated already: the report's state
+        return Status(409 if exc.code == "conflict" else 400, _errors(exc))
     report.refresh_from_db(fields=["status"])
     return Status(201, {"status": report.status})
 

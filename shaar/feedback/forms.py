@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from shaar.accounts.forms import MobileNumberField
 from shaar.accounts.models import Role, User
 from shaar.city.models import Department, District, Organisation
+from shaar.lib.ids import IdField
 
 from .models import STAFF_CHANNELS, Category, Channel, Question, Status
 
@@ -139,7 +140,7 @@ class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"), choices=Status.choices)
     note = forms.CharField(label=_("Public note (required when rejecting)"), required=False,
                            max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
-    duplicate_of = forms.IntegerField(label=_("Duplicate of report number"), required=False,
+    duplicate_of = IdField(label=_("Duplicate of report number"), required=False,
                                       min_value=1)
 
 
@@ -187,7 +188,7 @@ class ModerateForm(forms.Form):
         ("", _("unchanged")), ("hide", _("hide the report")), ("show", _("show the report"))])
     description = forms.CharField(label=_("Redacted description"), required=False,
                                   max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
-    photo = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    photo = IdField(required=False, widget=forms.HiddenInput)
     hide_photo = forms.BooleanField(label=_("Hide this photo"), required=False)
     reason = forms.CharField(label=_("Reason"), max_length=1000)
 

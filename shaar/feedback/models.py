@@ -11,7 +11,7 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -201,6 +201,9 @@ class ReportQuerySet(models.QuerySet):
             | models.Q(status__in=OPEN_STATUSES, resolve_due_at__lt=now))
 
 
+DESCRIPTION_MAX_LENGTH = 4000
+
+
 class Report(SampleDataMixin):
     # Foreign keys that lead a composite index in Meta get no index of their own: every
     # index costs each of the many submissions an insertion.
@@ -210,13 +213,18 @@ class Report(SampleDataMixin):
                               default=Status.NEW)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices,
                                default=Channel.WEB)
-    lat = models.FloatField(_("latitude"))
-    lon = models.FloatField(_("longitude"))
+    # No point: an Open311 request with an address only, not found in the city's address
+    # data (actions.point_for_address). It goes to city triage and is shown without a pin.
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+    lon = models.FloatField(_("longitude"), null=True, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     district = models.ForeignKey("city.District", null=True, blank=True,
                                  on_delete=models.SET_NULL, verbose_name=_("district"),
                                  db_index=False)
-    description = models.TextField(_("description"), max_length=4000)
+    # One limit for the web form, the API, Open311 and staff appeals, checked by full_clean
+    # (a TextField's max_length alone only sizes the form's field).
+    description = models.TextField(_("description"), max_length=DESCRIPTION_MAX_LENGTH,
+                                   validators=[MaxLengthValidator(DESCRIPTION_MAX_LENGTH)])
     answers = models.JSONField(_("answers"), default=dict, blank=True)
     # Private: never shown publicly nor returned by any API.
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
@@ -287,6 +295,9 @@ class Report(SampleDataMixin):
                                    condition=models.Q(lat__gte=-90, lat__lte=90)),
             models.CheckConstraint(name="feedback_report_lon_range",
                                    condition=models.Q(lon__gte=-180, lon__lte=180)),
+            models.CheckConstraint(name="feedback_report_point_whole",
+                                   condition=models.Q(lat__isnull=True, lon__isnull=True)
+                                   | models.Q(lat__isnull=False, lon__isnull=False)),
         ]
 
     def __str__(self) -> str:

@@ -9,18 +9,19 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from PIL import Image
 
+from shaar.lib import uploadlimits
 from shaar.web.uploads import read_limited, reencode_photo, too_big
 
 
 def read_upload(upload, *, max_bytes: int | None = None) -> bytes:
-    return read_limited(upload, max_bytes=max_bytes or settings.FEEDBACK_PHOTO_MAX_BYTES)
+    return read_limited(upload, max_bytes=max_bytes or uploadlimits.max_bytes("feedback"))
 
 
 def clean_image(data: bytes) -> tuple[ContentFile, int, int]:
     """Validate image bytes and return a re-encoded JPEG without metadata."""
-    if len(data) > settings.FEEDBACK_PHOTO_MAX_BYTES:
-        raise too_big(settings.FEEDBACK_PHOTO_MAX_BYTES)
-    return reencode_photo(data, max_pixels=settings.FEEDBACK_PHOTO_MAX_PIXELS)
+    if len(data) > uploadlimits.max_bytes("feedback"):
+        raise too_big(uploadlimits.max_bytes("feedback"))
+    return reencode_photo(data, max_pixels=settings.UPLOAD_MAX_PIXELS)
 
 
 def resized(data: bytes, max_side: int) -> ContentFile:

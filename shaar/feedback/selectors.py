@@ -6,6 +6,7 @@ every public output goes through it, so personal data cannot leak from one of th
 
 from __future__ import annotations
 
+import hashlib
 import math
 import statistics
 from collections import Counter, defaultdict
@@ -15,8 +16,12 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from shaar.accounts.rules import department_ids, organisation_ids
 from shaar.city.models import District
@@ -111,6 +116,11 @@ def parse_month(value: str | None) -> date | None:
         return None
 
 
+def _rounded(degrees: float | None) -> float | None:
+    """Six decimals (about 10 cm); None for a report without a point."""
+    return None if degrees is None else round(degrees, 6)
+
+
 def public_report(report: Report, *, with_photos: bool = False,
                   request=None) -> dict[str, Any]:
     """The public fields of a report. Never the reporter's name, phone or e-mail."""
@@ -122,8 +132,8 @@ def public_report(report: Report, *, with_photos: bool = False,
         "status_label": str(Status(report.status).label),
         "status_note": report.status_note,
         "channel": report.channel,
-        "lat": round(report.lat, 6),
-        "lon": round(report.lon, 6),
+        "lat": _rounded(report.lat),
+        "lon": _rounded(report.lon),
         "address": report.address,
         "district": report.district.code if report.district_id and report.district else None,
         "description": report.description,
@@ -166,7 +176,7 @@ def public_rows(qs: QuerySet[Report]) -> Iterator[dict[str, Any]]:
             "id": data["id"], "category": category.code, "category_name": category.name,
             "status": status, "status_label": str(Status(status).label),
             "status_note": data["status_note"], "channel": data["channel"],
-            "lat": round(data["lat"], 6), "lon": round(data["lon"], 6),
+            "lat": _rounded(data["lat"]), "lon": _rounded(data["lon"]),
             "address": data["address"], "district": data["district__code"],
             "description": data["description"], "created_at": data["created_at"],
             "updated_at": data["updated_at"], "resolved_at": data["resolved_at"],
@@ -177,11 +187,32 @@ def public_rows(qs: QuerySet[Report]) -> Iterator[dict[str, Any]]:
         }
 
 
+def geojson_chunks(qs: QuerySet[Report], *, detail_base: str,
+                   chunk_rows: int = 500) -> Iterator[str]:
+    """A FeatureCollection of the public rows, as text in chunks of `chunk_rows` features.
+    A report sent without a point has a null geometry (GeoJSON allows it)."""
+    encoder = DjangoJSONEncoder(ensure_ascii=False, separators=(",", ":"))
+    yield '{"type":"FeatureCollection","features":['
+    chunk: list[str] = []
+    first = True
+    for data in public_rows(qs):
+        lat, lon = data.pop("lat"), data.pop("lon")
+        data["url"] = f"{detail_base}{data['id']}/"
+        geometry = None if lat is None else {"type": "Point", "coordinates": [lon, lat]}
+        text = encoder.encode({"type": "Feature", "geometry": geometry, "properties": data})
+        chunk.append(text if first else "," + text)
+        first = False
+        if len(chunk) >= chunk_rows:
+            yield "".join(chunk)
+            chunk = []
+    yield "".join(chunk) + "]}"
+
+
 def map_points(qs: QuerySet[Report], limit: int) -> tuple[list[list[Any]], bool]:
     """Compact pins for the map: [id, lat, lon, category code, status, overdue]."""
     codes = dict(Category.objects.values_list("id", "code"))
     now = timezone.now()
-    rows = list(qs.order_by("-created_at", "-id").values_list(
+    rows = list(qs.filter(lat__isnull=False).order_by("-created_at", "-id").values_list(
         "id", "lat", "lon", "category_id", "status", "acknowledge_due_at",
         "resolve_due_at")[:limit + 1])
     points = []
@@ -206,9 +237,11 @@ def report_stats(qs: QuerySet[Report]) -> dict[str, Any]:
                                  "district__name_en").annotate(n=Count("id")).order_by("-n"))
     by_status = dict(qs.values_list("status").annotate(n=Count("id")).order_by())
     by_channel = dict(qs.values_list("channel").annotate(n=Count("id")).order_by())
-    months: Counter[str] = Counter()
-    for created in qs.order_by().values_list("created_at", flat=True).iterator(chunk_size=5000):
-        months[timezone.localtime(created).strftime("%Y-%m")] += 1
+    # Months on the city's clock, counted by the database (a million rows never reach Python).
+    month = TruncMonth("created_at", tzinfo=timezone.get_current_timezone())
+    months: Counter[str] = Counter({
+        m.strftime("%Y-%m"): n for m, n in qs.order_by().annotate(m=month)
+        .values_list("m").annotate(n=Count("id")).values_list("m", "n")})
     durations = [
         (resolved - created).total_seconds() / 3600
         for created, resolved in qs.filter(status=Status.RESOLVED, resolved_at__isnull=False)
@@ -219,10 +252,10 @@ def report_stats(qs: QuerySet[Report]) -> dict[str, Any]:
     by_category_month: dict[str, Counter[str]] = defaultdict(Counter)
     if recent:
         start = timezone.make_aware(datetime.strptime(recent[0] + "-01", "%Y-%m-%d"))
-        for code, created in (qs.filter(created_at__gte=start).order_by()
-                              .values_list("category__code", "created_at")
-                              .iterator(chunk_size=5000)):
-            by_category_month[code][timezone.localtime(created).strftime("%Y-%m")] += 1
+        for code, m, n in (qs.filter(created_at__gte=start).order_by().annotate(m=month)
+                           .values_list("category__code", "m").annotate(n=Count("id"))
+                           .values_list("category__code", "m", "n")):
+            by_category_month[code][m.strftime("%Y-%m")] += n
     names = {c.code: c.name for c in Category.objects.all()}
     category_months = [(names.get(code, code), [counts.get(m, 0) for m in recent])
                        for code, counts in sorted(by_category_month.items())]
@@ -237,6 +270,38 @@ def report_stats(qs: QuerySet[Report]) -> dict[str, Any]:
         "by_month": sorted(months.items()),
         "median_hours_to_resolve": round(statistics.median(durations), 1) if durations else None,
     }
+
+
+# Statistics read every public report: seconds with a million. They are kept in the cache
+# and shown with the time they were computed; every FEEDBACK_STATS_MINUTES a Celery task
+# recomputes the unfiltered page (tasks.refresh_stats), and a filtered one is recomputed by
+# the first request after that time while everyone else keeps reading the previous copy.
+STATS_CACHE_PREFIX = "feedback:stats:"
+STATS_KEEP_SECONDS = 24 * 3600
+
+
+def _stats_key(params: dict[str, Any]) -> str:
+    used = sorted((k, str(v)) for k, v in params.items() if v)
+    digest = hashlib.sha256(repr(used).encode()).hexdigest()[:32]
+    return f"{STATS_CACHE_PREFIX}{get_language()}:{digest}"
+
+
+def cached_report_stats(params: dict[str, Any], *, max_age: int | None = None
+                        ) -> dict[str, Any]:
+    """{"data": report_stats(...), "computed_at": datetime} for the public reports that
+    match `params`, at most `max_age` seconds old (FEEDBACK_STATS_MINUTES by default)."""
+    max_age = settings.FEEDBACK_STATS_MINUTES * 60 if max_age is None else max_age
+    key = _stats_key(params)
+    entry = cache.get(key)
+    now = timezone.now()
+    stale = entry is None or entry["computed_at"] <= now - timedelta(seconds=max_age)
+    # One request refreshes a stale copy; the others go on reading it meanwhile.
+    if entry is None or (stale and cache.add(key + ":refreshing", 1, timeout=300)):
+        entry = {"data": report_stats(filter_reports(public_reports(), params)),
+                 "computed_at": now}
+        cache.set(key, entry, timeout=STATS_KEEP_SECONDS)
+        cache.delete(key + ":refreshing")
+    return entry
 
 
 # --- systemic issues ----------------------------------------------------------------------
@@ -301,7 +366,8 @@ def find_clusters(*, now: datetime | None = None, metres: float | None = None,
     metres = metres or settings.FEEDBACK_CLUSTER_METRES
     days = days or settings.FEEDBACK_CLUSTER_DAYS
     min_reports = min_reports or settings.FEEDBACK_CLUSTER_MIN_REPORTS
-    rows = list(Report.objects.filter(created_at__gte=now - timedelta(days=days))
+    rows = list(Report.objects.filter(created_at__gte=now - timedelta(days=days),
+                                      lat__isnull=False)
                 .exclude(status=Status.DUPLICATE).order_by()
                 .values_list("id", "category_id", "lat", "lon", "district_id", "channel"))
     grid = _Grid(metres)
@@ -336,13 +402,14 @@ def find_recurring(*, metres: float | None = None, limit: int = 100) -> list[dic
               .order_by("-reopen_count")[:limit]):
         out.append({"report": r, "reason": "reopened", "earlier": None})
     grid = _Grid(metres)
-    for row in (Report.objects.filter(status=Status.RESOLVED, resolved_at__isnull=False)
+    for row in (Report.objects.filter(status=Status.RESOLVED, resolved_at__isnull=False,
+                                      lat__isnull=False)
                 .order_by("-resolved_at").values_list("id", "category_id", "lat", "lon",
                                                       "resolved_at")[:2000]):
         grid.add(row[1], row[2], row[3], row)
     pairs: list[tuple[int, int]] = []
     recent = (Report.objects.filter(created_at__gte=timezone.now() - timedelta(
-        days=settings.FEEDBACK_CLUSTER_DAYS)).order_by("-created_at")
+        days=settings.FEEDBACK_CLUSTER_DAYS), lat__isnull=False).order_by("-created_at")
         .values_list("id", "category_id", "lat", "lon", "created_at"))
     for pk, category_id, lat, lon, created in recent.iterator(chunk_size=5000):
         earlier = max((row for row in grid.near(category_id, lat, lon)

@@ -37,6 +37,10 @@ def make_thumbnail(photo_id: int) -> None:
             photo.width, photo.height = Image.open(fh).size
     photo.thumbnail.save("thumb.jpg", resized(data, 320), save=False)
     photo.save(update_fields=["image", "thumbnail", "width", "height"])
+    from .actions import photo_files_follow_visibility
+
+    # Hidden while this ran: the new files go offline too.
+    photo_files_follow_visibility(photo)
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -98,6 +102,20 @@ def purge_idempotency_keys() -> int:
     from .actions import idempotency_keys_purge
 
     return idempotency_keys_purge()
+
+
+@shared_task
+def refresh_stats() -> None:
+    """Recompute the unfiltered statistics page in every language (selectors'
+    cached_report_stats), so that no visitor waits for a million reports to be read."""
+    from django.conf import settings
+    from django.utils import translation
+
+    from .selectors import cached_report_stats
+
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            cached_report_stats({}, max_age=0)
 
 
 SYSTEMIC_CACHE_KEY = "feedback:systemic"

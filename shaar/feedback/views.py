@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import uuid
 
 from django.conf import settings
@@ -17,10 +16,12 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_ratelimit.core import is_ratelimited
 
 from shaar.city.models import City, District
+from shaar.lib import csvout
+from shaar.lib.ids import parse_ids
 from shaar.lib.pagecache import shared_with_visitors
+from shaar.web.ratelimits import limit_write
 
 from . import actions, selectors, tasks
 from .anonymous import TooManyFromThisConnection, support_key
@@ -86,13 +87,8 @@ def report_new(request: HttpRequest) -> HttpResponse:
     form = ReportForm(request.POST or None, request.FILES or None, category=category)
     status = 200
     if request.method == "POST":
-        if not request.user.is_authenticated and is_ratelimited(
-                request, group="feedback-report", key="ip", rate=settings.FEEDBACK_ANON_RATE,
-                increment=True):
-            messages.error(request, _("Too many reports from this connection. Please try "
-                                      "again later or log in."))
-            status = 429
-        elif form.is_valid() and category is not None:
+        limit_write(request, "feedback-report")
+        if form.is_valid() and category is not None:
             data = form.cleaned_data
             try:
                 report = actions.report_create(
@@ -209,6 +205,7 @@ def follow(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
     form = RatingForm(request.POST or None)
     status = 200
     if request.method == "POST":
+        limit_write(request, "feedback-rating")
         if form.is_valid():
             try:
                 actions.report_rate(report=report, fixed=form.cleaned_data["fixed"],
@@ -247,13 +244,15 @@ def _query(request: HttpRequest) -> str:
 
 @require_GET
 def stats(request: HttpRequest) -> TemplateResponse:
-    params = _params(request)
-    data = selectors.report_stats(selectors.filter_reports(selectors.public_reports(), params))
+    cached = selectors.cached_report_stats(_params(request))
+    data = cached["data"]
     chart = {"months": data["by_month"],
              "categories": [[row["category__code"], row["n"]] for row in data["by_category"]],
              "statuses": [[label, n] for _c, label, n in data["by_status"]]}
     return TemplateResponse(request, "feedback/stats.html",
                             {"stats": data, "chart": chart, "query": _query(request),
+                             "computed_at": cached["computed_at"],
+                             "refresh_minutes": settings.FEEDBACK_STATS_MINUTES,
                              "form": InboxFilterForm(request.GET or None)})
 
 
@@ -262,45 +261,30 @@ EXPORT_FIELDS = ["id", "category", "status", "channel", "lat", "lon", "address",
                  "overdue", "is_sample"]
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
+# Exports stream: rows are read from the database in chunks and sent as they come, so a
+# million reports take no more memory than a few thousand (bench/reports.py measures it).
 @require_GET
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     qs = selectors.filter_reports(selectors.public_reports(), _params(request))
-
-    def rows():
-        writer = csv.writer(_Echo())
-        yield writer.writerow(EXPORT_FIELDS)
-        for data in selectors.public_rows(qs.order_by("id")):
-            yield writer.writerow([data[f] for f in EXPORT_FIELDS])
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="reports.csv"'
-    return response
+    rows = ([data[f] for f in EXPORT_FIELDS]
+            for data in selectors.public_rows(qs.order_by("id")))
+    return csvout.streaming_response("reports.csv", EXPORT_FIELDS, rows)
 
 
 MAP_LIMIT = 5000
 
 
 @require_GET
-def export_geojson(request: HttpRequest) -> JsonResponse:
+def export_geojson(request: HttpRequest) -> StreamingHttpResponse:
+    """Newest first: the latest MAP_LIMIT, or every report with ?download=1."""
     qs = selectors.filter_reports(selectors.public_reports(), _params(request))
-    limit = MAP_LIMIT if request.GET.get("download") != "1" else None
-    rows = qs.order_by("-created_at")
-    features = []
+    download = request.GET.get("download") == "1"
+    # The primary key's order is the order of receipt, read from its index without a sort.
+    rows = qs.order_by("-id") if download else qs.order_by("-created_at", "-id")[:MAP_LIMIT]
     detail = reverse("feedback:detail", args=[0])[:-2]  # "/xx/feedback/"
-    for data in selectors.public_rows(rows[:limit] if limit else rows):
-        lat, lon = data.pop("lat"), data.pop("lon")
-        data["url"] = f"{detail}{data['id']}/"
-        features.append({"type": "Feature", "geometry": {"type": "Point",
-                                                         "coordinates": [lon, lat]},
-                         "properties": data})
-    response = JsonResponse({"type": "FeatureCollection", "features": features},
-                            json_dumps_params={"ensure_ascii": False})
-    if request.GET.get("download") == "1":
+    response = StreamingHttpResponse(selectors.geojson_chunks(rows, detail_base=detail),
+                                     content_type="application/geo+json")
+    if download:
         response["Content-Disposition"] = 'attachment; filename="reports.geojson"'
     return response
 
@@ -339,8 +323,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     _require_staff(request)
     qs = selectors.reports_for_inbox(request.user)
     if request.method == "POST":
-        visible = list(qs.filter(pk__in=[int(i) for i in request.POST.getlist("ids")
-                                         if i.isdigit()]).values_list("pk", flat=True))
+        visible = list(qs.filter(pk__in=parse_ids(request.POST.getlist("ids")))
+                       .values_list("pk", flat=True))
         bulk = BulkStatusForm(request.POST, allowed_ids=visible)
         if bulk.is_valid():
             reports = [r for r in qs.filter(pk__in=bulk.cleaned_data["ids"])

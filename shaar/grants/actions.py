@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -26,6 +25,7 @@ from shaar.accounts.notifications import Message, notify
 from shaar.accounts.phones import normalise_phone
 from shaar.accounts.selectors import user_by_contact
 from shaar.city.models import Organisation
+from shaar.lib import uploadlimits
 from shaar.lib.safechange import Effect, record_reason, require_confirmation
 from shaar.lib.urls import absolute_url
 from shaar.web.uploads import check_document, clean_photo
@@ -59,7 +59,7 @@ MAX_PHOTOS = 10
 
 
 def _max_upload_bytes() -> int:
-    return settings.GRANTS_MAX_UPLOAD_MB * 1024 * 1024
+    return uploadlimits.max_bytes("grants")
 
 
 def _representatives(profile: ApplicantProfile):

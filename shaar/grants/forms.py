@@ -5,6 +5,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from shaar.city.models import City, District
+from shaar.lib.ids import IdField
 
 from .models import ApplicantProfile, Application, Report
 
@@ -87,7 +88,7 @@ class QuestionForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    clarification = forms.IntegerField(widget=forms.HiddenInput)
+    clarification = IdField(widget=forms.HiddenInput)
     answer = forms.CharField(label=_("Answer"), max_length=5000,
                              widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -124,7 +125,7 @@ class ScoreForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    application = forms.IntegerField(widget=forms.HiddenInput)
+    application = IdField(widget=forms.HiddenInput)
     awarded = forms.TypedChoiceField(label=_("Decision"),
                                      choices=[("yes", _("Award")), ("no", _("Do not award"))],
                                      coerce=lambda v: v == "yes")
@@ -159,14 +160,14 @@ class TrancheForm(forms.Form):
 
 
 class PayForm(forms.Form):
-    tranche = forms.IntegerField(widget=forms.HiddenInput)
+    tranche = IdField(widget=forms.HiddenInput)
     paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
     paid_amount = forms.IntegerField(label=_in_currency(_("Amount paid, %(currency)s")),
                                      min_value=1, max_value=10**12)
 
 
 class ReviewForm(forms.Form):
-    report = forms.IntegerField(widget=forms.HiddenInput)
+    report = IdField(widget=forms.HiddenInput)
     decision = forms.ChoiceField(label=_("Decision"),
                                  choices=[("accept", _("Accept")), ("return", _("Return"))])
     comment = forms.CharField(label=_("Comment"), required=False, max_length=5000,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
-from django_ratelimit.decorators import ratelimit
 
+from shaar.lib import csvout
+from shaar.web.ratelimits import limit_write
 from shaar.web.registry import HomeCard
 
 from . import actions, forms, selectors
@@ -139,7 +138,6 @@ def _public_rows(call: Call) -> list[selectors.ResultRow]:
 
 
 @require_http_methods(["GET", "POST"])
-@ratelimit(key="user_or_ip", rate="20/h", method="POST", block=False)
 def call_detail(request, code: str):
     call = access_call(code)
     question_form = forms.QuestionForm()
@@ -147,11 +145,7 @@ def call_detail(request, code: str):
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect(f"{reverse('account_login')}?next={request.path}")
-        if getattr(request, "limited", False):
-            return TemplateResponse(request, "web/error.html", {
-                "status": 429,
-                "message": _("Too many attempts. Please wait a few minutes and try again.")},
-                status=429)
+        limit_write(request, "grants-question")
         if "answer" in request.POST:
             if not is_grants_manager(request.user):
                 raise PermissionDenied
@@ -224,21 +218,13 @@ def results_csv(request, code: str):
     records = _result_records(call)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="grants-{call.code}.csv"'
-    response.write("\ufeff")  # so spreadsheet programs read the Cyrillic text as UTF-8
+    response.write(csvout.BOM)
     fields = ["rank", "title", "organisation", "district", "requested_kgs", "cofunding_kgs",
               "score", "awarded", "awarded_kgs", "award_id", "is_sample"]
-    writer = csv.DictWriter(response, fieldnames=fields)
+    writer = csvout.DictWriter(response, fieldnames=fields)
     writer.writeheader()
-    for record in records:
-        writer.writerow({k: _csv_safe(v) for k, v in record.items()})
+    writer.writerows(records)
     return response
-
-
-def _csv_safe(value):
-    """Neutralise spreadsheet formulas in user-written text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 @require_GET
@@ -330,6 +316,8 @@ def apply(request, code: str):
     call = access_call(code)
     profiles = selectors.profiles_for_user(request.user)
     form = forms.ApplyForm(request.POST or None, profiles=profiles)
+    if request.method == "POST":
+        limit_write(request, "grants-application")
     if request.method == "POST" and form.is_valid():
         try:
             application = actions.application_create(
@@ -359,6 +347,7 @@ def application_page(request, pk: int):
     attachment_form = forms.AttachmentForm(call=call)
     errors: list[str] = []
     if request.method == "POST":
+        limit_write(request, "grants-application")
         op = request.POST.get("op", "")
         try:
             if op == "save":
@@ -436,6 +425,8 @@ def report_new(request, pk: int):
     award = access_award_for_grantee(request.user, pk)
     lines = list(award.application.budget_lines.all())
     form = forms.ReportForm(request.POST or None, request.FILES or None, lines=lines)
+    if request.method == "POST":
+        limit_write(request, "grants-application")
     if request.method == "POST" and form.is_valid():
         try:
             actions.report_submit(award=award, user=request.user,

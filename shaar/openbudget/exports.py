@@ -11,7 +11,6 @@ measures in the phases "approved", "adjusted" (revised) and "executed".
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 import json
@@ -23,9 +22,10 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from shaar.city.models import City
+from shaar.lib import csvout
 
 from . import cofog
-from .importing import COLUMNS, OPTIONAL_COLUMNS, FileFormatError, Row, neutralise
+from .importing import COLUMNS, OPTIONAL_COLUMNS, FileFormatError, Row
 from .models import QUARTERS, BudgetLine, BudgetVersion
 from .selectors import lines_of
 
@@ -56,10 +56,10 @@ def line_row(line: BudgetLine) -> dict[str, str]:
 def write_csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
     """CSV text with every cell that a spreadsheet would run as a formula neutralised."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
+    writer = csvout.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({column: neutralise(row.get(column, "")) for column in columns})
+        writer.writerow({column: row.get(column, "") for column in columns})
     return buffer.getvalue()
 
 

@@ -3,6 +3,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from shaar.lib import uploadlimits
+from shaar.web.uploads import too_big
+
 
 class BudgetUploadForm(forms.Form):
     year = forms.IntegerField(label=_("Fiscal year"), min_value=1991, max_value=2200)
@@ -16,10 +19,8 @@ class BudgetUploadForm(forms.Form):
     population = forms.IntegerField(label=_("Population"), min_value=0, required=False,
                                     help_text=_("Leave empty to keep the year's population."))
 
-    MAX_BYTES = 20 * 1024 * 1024
-
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        if upload.size > uploadlimits.max_bytes("openbudget"):
+            raise too_big(uploadlimits.max_bytes("openbudget"))
         return upload

@@ -19,6 +19,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from shaar.lib.csvout import FORMULA_START, neutralise, unneutralise  # noqa: F401
+
 from . import cofog
 from .models import QUARTERS, Direction, Participation, line_key
 
@@ -33,7 +35,6 @@ ECONOMIC_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-]{0,19}$")
 DIRECTIONS = frozenset(Direction.values)
 PARTICIPATIONS = frozenset(Participation.values)
 # Characters that make spreadsheets treat a cell as a formula (CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class FileFormatError(Exception):
@@ -68,20 +69,6 @@ class CleanLine:
 class CheckResult:
     lines: list[CleanLine]
     errors: list[RowError]
-
-
-def unneutralise(value: str) -> str:
-    """Undo the CSV-injection guard of our own exports ("'=x" was written for "=x")."""
-    if len(value) > 1 and value[0] == "'" and value[1] in FORMULA_START:
-        return value[1:]
-    return value
-
-
-def neutralise(value: Any) -> Any:
-    """Prefix text that a spreadsheet would run as a formula with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 # --- Readers ---------------------------------------------------------------------------

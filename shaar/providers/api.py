@@ -18,6 +18,7 @@ from . import actions
 from .figures import FIGURES, methodology_notes
 from .models import ProviderProfile, Scorecard, ScorecardResponse
 
+MONTH = r"^2[0-9]{3}-(0[1-9]|1[0-2])$"  # YYYY-MM from 2000, as parse_month accepts
 router = Router(tags=["providers"])
 
 
@@ -125,7 +126,8 @@ def _range(request: HttpRequest):
             description="Query: from=YYYY-MM&to=YYYY-MM (default: the last 12 computed months). "
                         "Every figure comes with its sample size and its definition.")
 def provider_scorecards(request: HttpRequest, provider_id: int = Path(..., ge=1, le=MAX_ID),
-                        from_: str | None = Query(None, alias="from"), to: str | None = None):
+                        from_: str | None = Query(None, alias="from", pattern=MONTH),
+                        to: str | None = Query(None, pattern=MONTH)):
     profile = get_object_or_404(ProviderProfile.objects.listed(), organisation_id=provider_id)
     start, end = _range(request)
     cards = (Scorecard.objects.filter(organisation_id=provider_id, month__gte=start,

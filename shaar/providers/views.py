@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 
 import rules
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from shaar.accounts.rules import is_city_admin, organisation_ids
 from shaar.city.models import City, Organisation
+from shaar.lib import csvout
 
 from . import actions, metrics, selectors
 from .figures import DRILLDOWN_LABELS, FIGURES, methodology_notes
@@ -137,7 +137,7 @@ def provider_detail(request: HttpRequest, code: str) -> HttpResponse:
             "map_points": [{"lat": r.lat, "lon": r.lon, "id": r.report_id, "url": r.url,
                             "category": names.get(r.category, r.category),
                             "overdue": bool(r.resolve_due_at and r.resolve_due_at < now)}
-                           for r in open_reports],
+                           for r in open_reports if r.lat is not None],
             "overdue": overdue[:10], "open_count": len(open_reports),
             "response": ScorecardResponse.objects.filter(organisation=org, month=month).first(),
             "subscribed": request.user.is_authenticated and Subscription.objects.filter(
@@ -200,7 +200,7 @@ def _range(request: HttpRequest) -> tuple[date, date]:
 
 def write_csv(out, organisation: Organisation, start: date, end: date) -> None:
     """One row per month and scope, a value and a sample column per figure."""
-    writer = csv.writer(out)
+    writer = csvout.writer(out)
     header = ["month", "provider", "category", "district"]
     for info in FIGURES:
         header += [info.key, f"{info.key}_sample"]

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 
 from shaar.city.models import City
 from shaar.lib.pagecache import shared_with_visitors
+from shaar.web.uploads import TooManyPixels
 
 from . import registry
 
@@ -152,6 +153,8 @@ def _error(request: HttpRequest, status: int, message: str) -> TemplateResponse:
 
 
 def bad_request(request, exception=None):
+    if isinstance(exception, TooManyPixels):  # its message says what to do
+        return _error(request, 400, str(exception))
     return _error(request, 400, _("The request could not be understood. Please check what you "
                                   "entered and try again."))
 
@@ -162,3 +165,9 @@ def permission_denied(request, exception=None):
 
 def page_not_found(request, exception=None):
     return _error(request, 404, _("This page does not exist. It may have been moved or removed."))
+
+
+def too_many_requests(request, exception=None):
+    """RATELIMIT_VIEW: the one answer when a rate limit is reached (shaar.web.ratelimits)."""
+    return _error(request, 429, _("Too many attempts from this connection or account. Please "
+                                  "wait a while and try again."))

@@ -4,6 +4,7 @@ import datetime
 import io
 import json
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
@@ -278,7 +279,7 @@ class ProgressUploadTests(EnglishTestCase):
         self.assertFalse(ProgressUpdate.objects.exists())
 
     def test_it_refuses_a_file_over_the_size_limit(self) -> None:
-        with self.settings(ACTIONPLAN_MAX_UPLOAD_MB=0):
+        with self.settings(UPLOAD_MAX_MB={**settings.UPLOAD_MAX_MB, "actionplan": 0}):
             response = self._post(SimpleUploadedFile("a.pdf", b"%PDF-1.4", "a/pdf"))
         self.assertEqual(response.status_code, 400)
 

@@ -27,7 +27,6 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
-from shaar.api.schemas import MAX_ID
 from shaar.city.models import City
 from shaar.feedback import actions, reference, selectors
 from shaar.feedback.models import (
@@ -38,6 +37,8 @@ from shaar.feedback.models import (
     Channel,
     Report,
 )
+from shaar.lib import uploadlimits
+from shaar.lib.ids import parse_id
 
 logger = logging.getLogger(__name__)
 
@@ -115,7 +116,11 @@ def endpoint(view):
         try:
             return view(request, *args, fmt=fmt, **kwargs)
         except Open311Error as exc:
-            return render_error(exc, fmt)
+            response = render_error(exc, fmt)
+            if exc.status == 405:  # RFC 9110: say which methods are allowed
+                # (requests.{format} takes new requests too)
+                response["Allow"] = "GET, POST" if view.__name__ == "requests_view" else "GET"
+            return response
         except ValidationError as exc:
             return render_error(Open311Error(400, " ".join(exc.messages)), fmt)
 
@@ -218,8 +223,9 @@ def request_dict(report: Report, request: HttpRequest, *, extensions: bool = Fal
         "address": report.address,
         "address_id": "",
         "zipcode": "",
-        "lat": round(report.lat, 6),
-        "long": round(report.lon, 6),
+        # Empty for a request sent with an address only that could not be placed.
+        "lat": round(report.lat, 6) if report.lat is not None else "",
+        "long": round(report.lon, 6) if report.lon is not None else "",
         "media_url": request.build_absolute_uri(photos[0].image.url) if photos else "",
     }
     if extensions:
@@ -254,13 +260,12 @@ def _int(name: str, value: str, default: int, *, lo: int, hi: int) -> int:
     return number
 
 
-def _request_id(value: str) -> int:
-    """An id the database can hold: ASCII digits (str.isdigit() also accepts "²"), below
-    the largest BigAutoField value."""
-    if not (value.isascii() and value.isdigit() and len(value) < 20
-            and 0 < int(value) <= MAX_ID):
+def _request_id(value: str) -> int | None:
+    """The id in `value` (ASCII digits: str.isdigit() also accepts "²"); None for a number
+    no request can have (0, or more than the database holds): it is simply not found."""
+    if not (value.isascii() and value.isdigit()):
         raise Open311Error(400, "service_request_id must be a comma-separated list of ids.")
-    return int(value)
+    return parse_id(value)
 
 
 def _extensions(query) -> bool:
@@ -363,7 +368,7 @@ def _fetch_media(url: str) -> bytes | None:
     if parts.scheme not in ("http", "https") or parts.hostname not in set(
             settings.FEEDBACK_MEDIA_URL_HOSTS):
         return None
-    limit = settings.FEEDBACK_PHOTO_MAX_BYTES
+    limit = uploadlimits.max_bytes("feedback")
     try:
         with requests.get(url, timeout=10, stream=True, allow_redirects=False) as response:
             if response.status_code != 200:
@@ -391,19 +396,20 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
     if category is None:
         raise Open311Error(404, f"Unknown service_code: {code}")
     lat, lon = post.get("lat", "").strip(), post.get("long", "").strip()
-    if not (lat and lon):
-        raise Open311Error(400, "A location is required: lat and long.")
-    try:
-        lat_f, lon_f = float(lat), float(lon)
-    except ValueError:
-        raise Open311Error(400, "lat and long must be numbers.") from None
-    if not (-90 <= lat_f <= 90 and -180 <= lon_f <= 180):
-        raise Open311Error(400, "lat and long are out of range.")
+    address = post.get("address_string", "").strip()
+    if not (lat and lon) and not address:
+        raise Open311Error(400, "A location is required: lat and long, or address_string.")
+    lat_f = lon_f = None
+    if lat or lon:
+        try:
+            lat_f, lon_f = float(lat), float(lon)
+        except ValueError:
+            raise Open311Error(400, "lat and long must be numbers.") from None
+        if not (-90 <= lat_f <= 90 and -180 <= lon_f <= 180):
+            raise Open311Error(400, "lat and long are out of range.")
     description = post.get("description", "").strip()
     if not description:
         raise Open311Error(400, "description is required.")
-    if len(description) > 4000:
-        raise Open311Error(400, "description is longer than 4000 characters.")
     try:
         answers = actions.clean_answers(category=category, raw=_attributes(post))
     except ValidationError as exc:
@@ -416,7 +422,7 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
     def run() -> tuple[int, dict]:
         report = actions.report_create(
             category=category, lat=lat_f, lon=lon_f, description=description,
-            address=post.get("address_string", ""), answers=answers,
+            address=address, answers=answers,
             photo_bytes=[media] if media else [], contact_name=name[:200],
             contact_email=post.get("email", "")[:254], contact_phone=post.get("phone", "")[:30],
             channel=client.channel or Channel.OPEN311, client=client)

@@ -4,6 +4,7 @@ import io
 
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
@@ -162,6 +163,16 @@ class ProposalPageTests(BaseTestCase):
         page = self.client.get(reverse("budgeting:proposal", args=[proposal.pk]))
         self.assertContains(page, "Lights on Frunze street")
         self.assertContains(page, 'id="map-data"')
+        # Hidden by a moderator: its photo leaves its public address.
+        public_name = stored.file.name
+        with self.captureOnCommitCallbacks(execute=True):
+            actions.content_hide(obj=proposal, reason="Advertising", by=self.moderator)
+        stored.refresh_from_db()
+        self.assertFalse(default_storage.exists(public_name))
+        self.assertTrue(stored.file.name.startswith("withheld/"))
+        self.assertTrue(default_storage.exists(stored.file.name))
+        self.assertNotContains(self.client.get(reverse("budgeting:proposal",
+                                                       args=[proposal.pk])), public_name)
 
     def test_it_answers_a_bad_form_with_400(self):
         self.client.force_login(self.resident)
@@ -237,3 +248,35 @@ class ProposalPageTests(BaseTestCase):
         with self.assertNumQueries(3):
             response = self.client.get(url)
         self.assertContains(response, "P4")
+
+
+class ReviewErrorTests(BaseTestCase):
+    """Assigning or merging where the action refuses is a 400 with the reason, never a 500."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.cycle = make_cycle(Phase.PROPOSALS)
+        self.pool = make_pool(self.cycle)
+        self.proposal = actions.proposal_save(
+            author=self.resident, cycle=self.cycle, pool=self.pool, title="P",
+            description="D", category="parks", estimated_cost=10)
+        actions.proposal_submit(proposal=self.proposal, by=self.resident)
+        actions.proposal_assign(proposal=self.proposal, department=self.department,
+                                by=self.admin)
+        self.url = reverse("budgeting:proposal-review", args=[self.proposal.pk])
+        self.client.force_login(self.admin)
+        self.client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+    def test_it_answers_400_when_an_assignment_is_refused(self):
+        actions.proposal_review(proposal=self.proposal, by=self.admin, legal_ok=True,
+                                technical_ok=True, competence_ok=True, cost=12,
+                                cost_breakdown="", reason="")
+        response = self.client.post(self.url, {"action": "assign",
+                                               "department": self.department.pk})
+        self.assertContains(response, "Only submitted proposals", status_code=400)
+
+    def test_it_answers_400_to_a_merge_into_an_unknown_or_huge_number(self):
+        for into in ("999999", "99999999999999999999"):
+            response = self.client.post(self.url, {"action": "merge", "into": into,
+                                                   "reason": "same"})
+            self.assertEqual(response.status_code, 400, into)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from xml.etree import ElementTree
 
@@ -9,7 +10,7 @@ from shaar.lib.testing import BaseTestCase
 
 from ..actions import report_change_status, report_reply
 from ..models import ApiClient, Channel, Report, Status
-from .factories import centre, make_category, make_question, make_report
+from .factories import centre, make_category, make_question, make_report, make_rule
 
 BASE = "/open311/v2/"
 W3C = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")
@@ -255,3 +256,64 @@ class MediaUrlTests(BaseTestCase):
             response = self.post("https://img.example.org/b.jpg")
             self.assertEqual(response.status_code, 400)
             self.assertEqual(response.json()[0]["code"], 400)
+
+
+class AddressOnlyTests(BaseTestCase):
+    """GeoReport v2 lets a client send address_string instead of lat/long."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.category = make_category("pothole")
+        make_rule(self.category, department=self.department)  # a city-wide rule
+        client = ApiClient(name="Call centre")
+        client.set_key("good-key")
+        client.save()
+
+    def post(self, fmt="json", **data):
+        body = {"api_key": "good-key", "service_code": "pothole", "description": "Hole",
+                **data}
+        return self.client.post(f"{BASE}requests.{fmt}", body)
+
+    def test_it_accepts_an_address_without_a_point_and_sends_it_to_city_triage(self):
+        response = self.post(address_string="Chui Avenue 100")
+        self.assertEqual(response.status_code, 201, response.content)
+        report = Report.objects.get()
+        self.assertEqual((report.lat, report.lon, report.address),
+                         (None, None, "Chui Avenue 100"))
+        self.assertIsNone(report.department)  # triage: nobody is responsible yet
+        self.assertIsNone(report.district)
+        self.assertEqual(response.json()[0]["service_notice"], "Sent to the city triage queue.")
+
+    def test_it_shows_it_everywhere_without_a_pin(self):
+        self.post(address_string="Chui Avenue 100")
+        report = Report.objects.get()
+        data = self.client.get(f"{BASE}requests/{report.pk}.json").json()[0]
+        self.assertEqual((data["lat"], data["long"], data["address"]),
+                         ("", "", "Chui Avenue 100"))
+        root = ElementTree.fromstring(self.client.get(f"{BASE}requests.xml").content)  # noqa: S314
+        self.assertEqual(root.find("request/lat").text, None)
+        self.assertIsNone(self.client.get(f"/api/v1/feedback/reports/{report.pk}").json()["lat"])
+        page = self.client.get(f"/en/feedback/{report.pk}/")
+        self.assertNotContains(page, "data-point-map")
+        self.assertContains(page, "address only")
+        self.assertEqual(self.client.get("/en/feedback/map.json").json()["points"], [])
+        geojson = json.loads(b"".join(
+            self.client.get("/en/feedback/reports.geojson").streaming_content))
+        self.assertIsNone(geojson["features"][0]["geometry"])
+        self.assertEqual(self.client.get("/en/feedback/reports.csv").status_code, 200)
+
+    def test_it_still_needs_a_point_or_an_address(self):
+        self.assertEqual(self.post().status_code, 400)
+        self.assertEqual(self.post(lat="42.8").status_code, 400)
+        self.assertFalse(Report.objects.exists())
+
+
+class MethodTests(BaseTestCase):
+    def test_it_says_which_methods_are_allowed(self):
+        response = self.client.generic("TRACE", f"{BASE}requests.json")
+        self.assertEqual((response.status_code, response["Allow"]), (405, "GET, POST"))
+        response = self.client.generic("TRACE", f"{BASE}services.json")
+        self.assertEqual((response.status_code, response["Allow"]), (405, "GET"))
+        self.assertEqual(self.client.get(f"{BASE}requests/0.json").status_code, 404)
+        self.assertEqual(self.client.get(
+            f"{BASE}requests.json?service_request_id=99999999999999999999").json(), [])

@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import csv
+import io
+import json
+
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -40,6 +44,40 @@ class PublicPageTests(BaseTestCase):
         self.assertIn(str(self.report.pk), csv)
         for secret in SECRETS:
             self.assertNotIn(secret, csv)
+
+    def test_it_streams_exports_with_formulas_neutralised(self):
+        make_report(self.category, self.district, description="=HYPERLINK(\"http://x\")",
+                    address="@SUM(1+1)")
+        csv_response = self.client.get("/en/feedback/reports.csv")
+        self.assertTrue(csv_response.streaming)
+        rows = list(csv.reader(io.StringIO(
+            b"".join(csv_response.streaming_content).decode().lstrip("\ufeff"))))
+        self.assertEqual(rows[0][:3], ["id", "category", "status"])
+        self.assertIn("'=HYPERLINK(\"http://x\")", rows[2])
+        self.assertIn("'@SUM(1+1)", rows[2])
+        geo = self.client.get("/en/feedback/reports.geojson", {"download": "1"})
+        self.assertTrue(geo.streaming)
+        self.assertIn("attachment", geo["Content-Disposition"])
+        data = json.loads(b"".join(geo.streaming_content))
+        self.assertEqual(len(data["features"]), 2)
+        self.assertEqual(data["features"][1]["properties"]["id"], self.report.pk)
+        self.assertEqual(data["features"][1]["geometry"]["coordinates"],
+                         [round(self.report.lon, 6), round(self.report.lat, 6)])
+
+    def test_it_serves_statistics_from_a_cache_that_says_how_fresh_it_is(self):
+        from .. import tasks
+
+        first = self.client.get("/en/feedback/stats/")
+        self.assertContains(first, "1 report")
+        self.assertContains(first, "Figures as of")
+        make_report(self.category, self.district)
+        with self.assertNumQueries(0, using="default"):
+            from ..selectors import cached_report_stats
+
+            self.assertEqual(cached_report_stats({})["data"]["total"], 1)
+        self.assertContains(self.client.get("/en/feedback/stats/"), "1 report")
+        tasks.refresh_stats()
+        self.assertContains(self.client.get("/en/feedback/stats/"), "2 reports")
 
     def test_it_gives_the_same_public_fields_from_rows_and_instances(self):
         from ..selectors import public_report, public_rows
@@ -234,6 +272,13 @@ class StaffTests(BaseTestCase):
         self.client.post("/en/feedback/staff/", {"ids": [self.report.pk, other.pk],
                                                  "status": "acknowledged"})
         self.assertEqual(Report.objects.filter(status=Status.ACKNOWLEDGED).count(), 2)
+
+    def test_it_ignores_ids_out_of_range_in_a_bulk_change(self):
+        self.client.force_login(self.provider)
+        response = self.client.post("/en/feedback/staff/", {
+            "ids": ["99999999999999999999", "-1", "x"], "status": "acknowledged"})
+        self.assertEqual(response.status_code, 302)
+        self.assertFalse(Report.objects.filter(status=Status.ACKNOWLEDGED).exists())
 
     def test_it_lets_triage_reroute_and_moderators_hide(self):
         self.client.force_login(self.admin)

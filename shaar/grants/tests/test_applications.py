@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 from unittest import mock
 
+from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -165,7 +166,7 @@ class UploadTests(ApplicationTestCase):
                                    upload=SimpleUploadedFile("x.exe", b"MZ"), document=None)
 
     def test_it_refuses_files_that_are_too_big(self) -> None:
-        with self.settings(GRANTS_MAX_UPLOAD_MB=0), \
+        with self.settings(UPLOAD_MAX_MB={**settings.UPLOAD_MAX_MB, "grants": 0}), \
                 self.assertRaisesMessage(ValidationError, "larger than"):
             actions.attachment_add(application=self.application, user=self.resident,
                                    upload=pdf_upload(), document=None)

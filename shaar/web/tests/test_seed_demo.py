@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import io
 
-from django.core.management import call_command
-from django.test import TestCase
+from django.core.management import CommandError, call_command
+from django.test import TestCase, override_settings
 
 from shaar.accounts.models import User
 from shaar.city.models import City, District
+from shaar.feedback.models import ApiClient
 
 
 class SeedDemoTests(TestCase):
@@ -24,3 +25,19 @@ class SeedDemoTests(TestCase):
         out = io.StringIO()
         call_command("seed_demo", "--once", stdout=out)
         self.assertIn("already loaded", out.getvalue())
+
+
+class SeedDemoOnARealServerTests(TestCase):
+    @override_settings(DEMO_SERVER=False)  # DEBUG off: the default is then False
+    def test_it_refuses_with_debug_off_unless_told_this_is_a_demo_server(self) -> None:
+        with self.assertRaisesMessage(CommandError, "--demo-server"):
+            call_command("seed_demo", stdout=io.StringIO())
+        self.assertFalse(User.objects.exists())
+        self.assertFalse(ApiClient.objects.exists())
+        call_command("seed_demo", "--demo-server", stdout=io.StringIO())
+        self.assertTrue(User.objects.exists())
+
+    @override_settings(DEMO_SERVER=True)
+    def test_it_loads_on_a_server_configured_as_a_demo(self) -> None:
+        call_command("seed_demo", stdout=io.StringIO())
+        self.assertTrue(City.current().demo_data_loaded)

@@ -207,7 +207,8 @@ def fill(route: Route, world: dict, access: Access | None) -> str:
     def value(name: str, converter: str | None) -> str:
         if name in values:
             return values[name]
-        return {"int": "1", "uuid": str(uuid.UUID(int=1))}.get(converter or "str", "sample")
+        return {"int": "1", "id": "1", "uuid": str(uuid.UUID(int=1))}.get(converter or "str",
+                                                                           "sample")
 
     path = REGEX_GROUP.sub(lambda m: value(m.group(1), None), route.route)
     path = re.sub(r"(^|/)\^", r"\1", path).replace("$", "")

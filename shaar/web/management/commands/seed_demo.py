@@ -4,7 +4,7 @@ from importlib import import_module
 from importlib.util import find_spec
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 
@@ -21,10 +21,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--once", action="store_true",
                             help="Do nothing if demo data was loaded before (used by make run).")
+        parser.add_argument("--demo-server", action="store_true",
+                            help="Load it with DEBUG off: this installation is a public demo "
+                                 "(or set DEMO_SERVER=true).")
 
-    def handle(self, *args, once: bool = False, **options) -> None:
+    def handle(self, *args, once: bool = False, demo_server: bool = False, **options) -> None:
         from shaar.city.models import City
 
+        # The demo accounts share a published password and the demo Open311 key is public:
+        # on a real city's server they would be open doors.
+        if not (demo_server or settings.DEMO_SERVER):
+            raise CommandError("DEBUG is off: demo data (published passwords, a public API "
+                               "key) is loaded only on a demo server. Pass --demo-server "
+                               "or set DEMO_SERVER=true if this is one.")
         if once and City.objects.filter(demo_data_loaded=True).exists():
             self.stdout.write("Demo data already loaded.")
             return
