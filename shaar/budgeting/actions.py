@@ -293,11 +293,12 @@ def paper_entry_record(*, staff: User, pool: Pool, office_id: int, sheet: int,
     a mismatch that a third reading must settle. An empty sheet is a spoiled ballot: it is
     reconciled against the check-ins but not counted."""
     _require_office(staff, pool, office_id)
-    pool = Pool.objects.select_for_update().select_related("cycle").get(pk=pool.pk)
+    pool = (Pool.objects.select_for_update(of=("self",)).select_related("cycle").order_by()
+            .get(pk=pool.pk))
     if pool.cycle.phase not in (Phase.VOTING, Phase.COUNTING) or pool.is_sealed:
         raise ValidationError(_("Paper ballots are entered until the pool is sealed."))
     chosen = _check_ballot(pool, project_ids, allow_empty=True)
-    entry = (PaperEntry.objects.select_for_update()
+    entry = (PaperEntry.objects.select_for_update(of=("self",)).order_by()
              .filter(pool=pool, office_id=office_id, sheet=sheet).first())
     if entry is None:
         return PaperEntry.objects.create(pool=pool, office_id=office_id, sheet=sheet,
@@ -337,7 +338,8 @@ def verify_commitment(pool: Pool) -> bool:
 def pool_seal(*, pool: Pool) -> Pool:
     """Publish the commitment to every ballot of the pool, before counting: online voting has
     closed and every office's paper ballots are entered and reconciled."""
-    pool = Pool.objects.select_for_update().select_related("cycle").get(pk=pool.pk)
+    pool = (Pool.objects.select_for_update(of=("self",)).select_related("cycle").order_by()
+            .get(pk=pool.pk))
     if pool.is_sealed:
         return pool
     if pool.cycle.phase != Phase.COUNTING:
@@ -555,7 +557,8 @@ def pool_count(*, pool: Pool) -> PoolResult:
     """
     from . import opendata
 
-    pool = Pool.objects.select_for_update().select_related("cycle").get(pk=pool.pk)
+    pool = (Pool.objects.select_for_update(of=("self",)).select_related("cycle").order_by()
+            .get(pk=pool.pk))
     if not pool.is_sealed:
         raise ValidationError(_("A pool is counted after its ballots are sealed."))
     instance = opendata.instance_for_pool(pool)
