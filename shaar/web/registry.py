@@ -17,6 +17,7 @@ class NavItem:
     label: Any  # a lazy translation
     url_name: str
     order: int = 100
+    emphasis: bool = False  # the one call to action of the navigation ("Report a problem")
 
     @property
     def url(self) -> str | None:
