@@ -42,6 +42,26 @@
       });
     });
 
+    // A table wider than the screen scrolls inside its own region, which the keyboard can
+    // reach (a table outside a .table-wrap gets one).
+    document.querySelectorAll("main table").forEach(function (table) {
+      var wrap = table.parentElement;
+      if (!wrap.classList.contains("table-wrap")) {
+        wrap = document.createElement("div");
+        wrap.className = "table-wrap";
+        table.parentElement.insertBefore(wrap, table);
+        wrap.appendChild(table);
+      }
+      if (wrap.scrollWidth > wrap.clientWidth && !wrap.hasAttribute("tabindex")) {
+        var caption = table.querySelector("caption");
+        wrap.setAttribute("tabindex", "0");
+        if (caption) {
+          wrap.setAttribute("role", "region");
+          wrap.setAttribute("aria-label", caption.textContent.trim());
+        }
+      }
+    });
+
     // Tables that become stacked cards on phones: each cell is labelled with its heading.
     document.querySelectorAll("table.stacked").forEach(function (table) {
       var headings = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
