@@ -60,7 +60,10 @@ CHECKS_JS = """(maxHeader) => {
     const r = el.getBoundingClientRect();
     if (r.width <= 1 || r.right <= 0) continue;  // hidden on purpose (skip link, visually hidden)
     if ((r.right > vw + 1 || r.left < -1) && !clipped(el)) {
-      wide.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : ''} (${Math.round(r.left)}..${Math.round(r.right)})`);
+      const cls = typeof el.className === 'string' && el.className.trim()
+        ? '.' + el.className.trim().split(/\\s+/).join('.') : '';
+      const id = el.id ? '#' + el.id : '';
+      wide.push(`${el.tagName.toLowerCase()}${id}${cls} (${Math.round(r.left)}..${Math.round(r.right)})`);
     }
   }
   if (wide.length) problems.push('wider than the screen: ' + wide.slice(0, 5).join(', '));
@@ -94,7 +97,8 @@ TEXTS_JS = """(pageLang) => {
 AXE_JS = """async () => {
   const result = await axe.run(document, {resultTypes: ['violations']});
   return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ` + v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | '));
+    .map((v) => `${v.id} (${v.impact}): `
+      + v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | '));
 }"""
 
 
