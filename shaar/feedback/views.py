@@ -118,6 +118,8 @@ def report_new(request: HttpRequest) -> HttpResponse:
                    "pending": _("A saved report is waiting to be sent."),
                    "sent": _("Your saved report has been sent."),
                    "refused": _("The report could not be accepted. Please check it."),
+                   "pin": _("Tap the map to show where the problem is."),
+                   "category": _("Choose what kind of problem it is."),
                },
                **_map_context()}
     return TemplateResponse(request, "feedback/report_new.html", context, status=status)

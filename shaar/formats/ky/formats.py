@@ -3,7 +3,9 @@
 DECIMAL_SEPARATOR = ","
 THOUSAND_SEPARATOR = "\xa0"
 NUMBER_GROUPING = 3
-DATE_FORMAT = "j-E, Y"
+DATE_FORMAT = r"Y-\ж., j-E"  # CLDR: "2026-ж., 25-декабрь" (lower-case months: web catalogue, context "alt. month")
 SHORT_DATE_FORMAT = "d.m.Y"
-DATETIME_FORMAT = "j-E, Y, H:i"
+DATETIME_FORMAT = r"Y-\ж., j-E, H:i"
 SHORT_DATETIME_FORMAT = "d.m.Y H:i"
+YEAR_MONTH_FORMAT = "F Y"
+MONTH_DAY_FORMAT = "j-E"

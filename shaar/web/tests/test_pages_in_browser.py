@@ -63,7 +63,8 @@ CHECKS_JS = """(maxHeader) => {
       const cls = typeof el.className === 'string' && el.className.trim()
         ? '.' + el.className.trim().split(/\\s+/).join('.') : '';
       const id = el.id ? '#' + el.id : '';
-      wide.push(`${el.tagName.toLowerCase()}${id}${cls} (${Math.round(r.left)}..${Math.round(r.right)})`);
+      const span = `${Math.round(r.left)}..${Math.round(r.right)}`;
+      wide.push(`${el.tagName.toLowerCase()}${id}${cls} (${span})`);
     }
   }
   if (wide.length) problems.push('wider than the screen: ' + wide.slice(0, 5).join(', '));
@@ -149,8 +150,9 @@ def pages(world: dict, clients: dict[str, Client]) -> list[tuple[str, str]]:
     for who, path in candidates:
         response = clients[who].get(path)
         # Whole pages only: not files, feeds, redirects or fragments fetched by scripts.
-        if response.status_code == 200 and b"<html" in response.content[:500] and \
-                response.get("Content-Type", "").startswith("text/html"):
+        if response.status_code == 200 and not response.streaming and \
+                response.get("Content-Type", "").startswith("text/html") and \
+                b"<html" in response.content[:500]:
             found.append((who, path))
     return sorted(set(found))
 

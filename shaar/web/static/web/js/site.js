@@ -78,7 +78,7 @@
 
     // A form that came back with errors: focus goes to the first one, so a screen reader
     // reads it and a phone scrolls to it instead of leaving the resident at the top.
-    var firstError = document.querySelector("[aria-invalid='true'], .field-error, .error-summary, .errorlist");
+    var firstError = document.querySelector("[aria-invalid='true']:not([type=hidden]), .field-error, .error-summary, .errorlist");
     if (firstError) {
       var target = firstError.matches("input, select, textarea") ? firstError
         : (firstError.closest(".field, .field-error, fieldset, p") || firstError).querySelector("input:not([type=hidden]), select, textarea");
