@@ -27,6 +27,7 @@ from shaar.city.selectors import district_for_point
 from . import photos as photo_checks
 from . import reference
 from .models import (
+    HANDLING_KINDS,
     OPEN_STATUSES,
     TRANSITIONS,
     ApiClient,
@@ -212,6 +213,11 @@ def _apply_status(report: Report, *, actor: User | None, status: str, note: str,
                                   "new": Status(status).label}})
     if status == Status.REJECTED and not note.strip():
         raise ValidationError({"note": _("Give the public reason for rejecting the report.")})
+    # A person who closes a report tells the resident what was done (imports and the
+    # system, with no actor, carry the source's own status).
+    if status == Status.RESOLVED and actor is not None and not note.strip():
+        raise ValidationError({"note": _("Tell the resident what was done: a public note is "
+                                         "needed to resolve the report.")})
     if status == Status.DUPLICATE:
         if duplicate_of is None or duplicate_of.pk == report.pk:
             raise ValidationError({"duplicate_of": _("Choose the report this one duplicates.")})
@@ -264,6 +270,28 @@ def report_bulk_status(*, reports: Iterable[Report], actor: User, status: str,
 
 
 @transaction.atomic
+def report_update(*, report: Report, actor: User, status: str = "", public_note: str = "",
+                  internal_note: str = "", duplicate_of: Report | None = None) -> list[str]:
+    """The staff page's one form: a new status (its public note goes with it), or a public
+    reply alone, and an internal note; all of it or nothing. Returns what was done, for
+    the confirmation."""
+    done = []
+    if status:
+        report_change_status(report=report, actor=actor, status=status, note=public_note,
+                             duplicate_of=duplicate_of)
+        done.append(_("The status is now “%(status)s”.") % {"status": Status(status).label})
+    elif public_note.strip():
+        report_reply(report=report, actor=actor, text=public_note)
+        done.append(_("The public reply is published."))
+    if internal_note.strip():
+        report_note(report=report, actor=actor, text=internal_note)
+        done.append(_("The internal note is saved."))
+    if not done:
+        raise ValidationError(_("Choose a new status or write a note first."))
+    return done
+
+
+@transaction.atomic
 def report_reply(*, report: Report, actor: User, text: str) -> ReportEvent:
     text = (text or "").strip()
     if not text:
@@ -298,6 +326,8 @@ def report_reroute(*, report: Report, actor: User, department: Department | None
                    organisation: Organisation | None = None) -> ReportEvent:
     if department and organisation:
         raise ValidationError(_("Choose a department or an organisation, not both."))
+    if organisation is not None and organisation.kind not in HANDLING_KINDS:
+        raise ValidationError({"organisation": _("This organisation does not handle reports.")})
     report.department, report.organisation, report.assignee = department, organisation, None
     report.updated_at = timezone.now()
     report.save(update_fields=["department", "organisation", "assignee", "updated_at"])

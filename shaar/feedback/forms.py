@@ -7,7 +7,16 @@ from django.utils.translation import gettext_lazy as _
 from shaar.accounts.models import Role, User
 from shaar.city.models import Department, District, Organisation
 
-from .models import STAFF_CHANNELS, Category, Channel, Question, Status
+from .models import (
+    HANDLING_KINDS,
+    NEXT_STATUS,
+    STAFF_CHANNELS,
+    TRANSITIONS,
+    Category,
+    Channel,
+    Question,
+    Status,
+)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -152,6 +161,29 @@ class BulkStatusForm(forms.Form):
         self.fields["ids"].choices = [(i, i) for i in allowed_ids or []]
 
 
+class UpdateForm(forms.Form):
+    """The staff report page's one form. The status menu offers only the changes the report
+    can make, with the usual next one preselected."""
+
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    public_note = forms.CharField(
+        label=_("Public note to the resident"), required=False, max_length=1000,
+        help_text=_("Required to resolve or reject the report; shown on its public page."),
+        widget=forms.Textarea(attrs={"rows": 3}))
+    duplicate_of = forms.IntegerField(label=_("Duplicate of report number"), required=False,
+                                      min_value=1)
+    internal_note = forms.CharField(label=_("Internal note (never public)"), required=False,
+                                    max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, report, **kwargs) -> None:
+        kwargs.setdefault("initial", {"status": NEXT_STATUS.get(report.status, "")})
+        super().__init__(*args, **kwargs)
+        allowed = [(value, label) for value, label in Status.choices
+                   if value in TRANSITIONS[report.status]]
+        keep = _("Keep “%(status)s”") % {"status": Status(report.status).label}
+        self.fields["status"].choices = [("", keep), *allowed]
+
+
 class TextForm(forms.Form):
     text = forms.CharField(label=_("Text"), max_length=4000,
                            widget=forms.Textarea(attrs={"rows": 3}))
@@ -177,8 +209,9 @@ class AssignForm(forms.Form):
 class RerouteForm(forms.Form):
     department = forms.ModelChoiceField(Department.objects.all(), label=_("Department"),
                                         required=False)
-    organisation = forms.ModelChoiceField(Organisation.objects.all(), label=_("Organisation"),
-                                          required=False)
+    organisation = forms.ModelChoiceField(
+        Organisation.objects.filter(kind__in=HANDLING_KINDS), label=_("Organisation"),
+        required=False)
 
 
 class ModerateForm(forms.Form):

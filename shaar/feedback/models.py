@@ -173,6 +173,16 @@ TRANSITIONS: dict[str, set[str]] = {
     Status.DUPLICATE: {Status.IN_PROGRESS},
 }
 
+# The change staff usually make next: preselected on the staff report page.
+NEXT_STATUS: dict[str, str] = {
+    Status.NEW: Status.ACKNOWLEDGED,
+    Status.ACKNOWLEDGED: Status.IN_PROGRESS,
+    Status.IN_PROGRESS: Status.RESOLVED,
+}
+
+# Organisations a report can be routed to: those that do the work (not NGOs or groups).
+HANDLING_KINDS = ("provider", "contractor")
+
 
 class Channel(models.TextChoices):
     WEB = "web", _("website")

@@ -34,6 +34,7 @@ from .forms import (
     RerouteForm,
     StatusForm,
     TextForm,
+    UpdateForm,
 )
 from .models import ApiClient, Category, Channel, Photo, Report, Status
 from .rules import can_work_report, is_moderator, is_triage
@@ -376,7 +377,7 @@ def staff_report(request: HttpRequest, report_id: int) -> TemplateResponse:
     return TemplateResponse(request, "feedback/staff_report.html", {
         "report": report, "events": events, "can_work": can_work,
         "can_reroute": is_triage(request.user), "can_moderate": is_moderator(request.user),
-        "status_form": StatusForm(), "text_form": TextForm(),
+        "update_form": UpdateForm(report=report),
         "assign_form": AssignForm(report=report, initial={"assignee": report.assignee_id}),
         "reroute_form": RerouteForm(initial={"department": report.department_id,
                                              "organisation": report.organisation_id}),
@@ -384,7 +385,7 @@ def staff_report(request: HttpRequest, report_id: int) -> TemplateResponse:
         **_map_context()})
 
 
-STAFF_ACTIONS = {"status", "reply", "note", "assign", "reroute", "moderate"}
+STAFF_ACTIONS = {"update", "status", "reply", "note", "assign", "reroute", "moderate"}
 
 
 @login_required
@@ -402,8 +403,19 @@ def staff_action(request: HttpRequest, report_id: int, action: str) -> HttpRespo
     elif not can_work_report(request.user, report):
         raise PermissionDenied
     user = request.user
+    done = [_("Saved.")]
     try:
-        if action == "status":
+        if action == "update":
+            form = UpdateForm(request.POST, report=report)
+            if not form.is_valid():
+                raise ValidationError([m for ms in form.errors.values() for m in ms])
+            data = form.cleaned_data
+            dup = (Report.objects.filter(pk=data["duplicate_of"]).first()
+                   if data["duplicate_of"] else None)
+            done = actions.report_update(report=report, actor=user, status=data["status"],
+                                         public_note=data["public_note"],
+                                         internal_note=data["internal_note"], duplicate_of=dup)
+        elif action == "status":
             form = StatusForm(request.POST)
             if not form.is_valid():
                 raise ValidationError(_("Choose a valid status."))
@@ -423,15 +435,20 @@ def staff_action(request: HttpRequest, report_id: int, action: str) -> HttpRespo
             form = AssignForm(request.POST, report=report)
             if not form.is_valid():
                 raise ValidationError(_("Choose a person who can work on this report."))
-            actions.report_assign(report=report, actor=user,
-                                  assignee=form.cleaned_data["assignee"])
+            assignee = form.cleaned_data["assignee"]
+            actions.report_assign(report=report, actor=user, assignee=assignee)
+            done = [_("Assigned to %(person)s.") % {"person": assignee} if assignee
+                    else _("Nobody is assigned now.")]
         elif action == "reroute":
             form = RerouteForm(request.POST)
             if not form.is_valid():
                 raise ValidationError(_("Choose a department or an organisation."))
+            target = form.cleaned_data["department"] or form.cleaned_data["organisation"]
             actions.report_reroute(report=report, actor=user,
                                    department=form.cleaned_data["department"],
                                    organisation=form.cleaned_data["organisation"])
+            done = [_("Sent to %(body)s.") % {"body": target} if target
+                    else _("Sent back to city triage.")]
         else:
             form = ModerateForm(request.POST)
             if not form.is_valid():
@@ -444,12 +461,13 @@ def staff_action(request: HttpRequest, report_id: int, action: str) -> HttpRespo
                 hide={"hide": True, "show": False}.get(data["hide"]),
                 description=data["description"] or None, photo=photo,
                 hide_photo=data["hide_photo"] if photo else None)
+            done = [_("The moderation is recorded.")]
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         response = redirect("feedback:staff-report", report_id=report.pk)
         response.status_code = 303
         return response
-    messages.success(request, _("Saved."))
+    messages.success(request, " ".join(str(line) for line in done))
     if not can_work_report(user, Report.objects.get(pk=report.pk)) and not is_moderator(user):
         return redirect("feedback:inbox")
     return redirect("feedback:staff-report", report_id=report.pk)
