@@ -335,6 +335,36 @@ def report_reroute(*, report: Report, actor: User, department: Department | None
                   text=str(department or organisation or _("city triage")))
 
 
+# --- SMS to the reporter: at most one an hour ------------------------------------------------
+SMS_INTERVAL = timedelta(hours=1)
+
+
+@transaction.atomic
+def report_sms_claim(*, report_id: int, now: datetime) -> bool:
+    """May the reporter get an SMS about this report now? Yes once an hour; an update
+    within the hour marks one gathered SMS due when the hour is over instead (sent by
+    report_sms_digests_claim's caller), so four changes in two minutes cost two messages."""
+    report = Report.objects.select_for_update().only("last_sms_at", "sms_digest_due"
+                                                     ).get(pk=report_id)
+    if report.last_sms_at is None or now - report.last_sms_at >= SMS_INTERVAL:
+        report.last_sms_at, report.sms_digest_due = now, None
+        report.save(update_fields=["last_sms_at", "sms_digest_due"])
+        return True
+    if report.sms_digest_due is None:
+        report.sms_digest_due = report.last_sms_at + SMS_INTERVAL
+        report.save(update_fields=["sms_digest_due"])
+    return False
+
+
+def report_sms_digests_claim(*, now: datetime, limit: int = 500) -> list[int]:
+    """The reports whose gathered SMS is due, each claimed by one worker only (a filtered
+    update: a second worker running at the same time gets a row count of 0)."""
+    due = Report.objects.filter(sms_digest_due__lte=now).order_by("sms_digest_due")
+    return [pk for pk in due.values_list("pk", flat=True)[:limit]
+            if Report.objects.filter(pk=pk, sms_digest_due__lte=now)
+            .update(sms_digest_due=None, last_sms_at=now)]
+
+
 # --- residents: me too, rating, reopening ---------------------------------------------------
 @transaction.atomic
 def report_support(*, report: Report, key: str, user: User | None = None) -> bool:

@@ -262,6 +262,10 @@ class Report(SampleDataMixin):
     resolve_due_at = models.DateTimeField(null=True, blank=True)
     reopen_count = models.PositiveIntegerField(default=0)
     supporter_count = models.PositiveIntegerField(_("“me too”"), default=0)
+    # At most one SMS an hour to the reporter: updates in between are gathered into one
+    # message, due at the end of the hour (feedback.actions.report_sms_claim).
+    last_sms_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sms_digest_due = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ReportQuerySet.as_manager()
 

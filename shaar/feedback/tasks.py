@@ -8,10 +8,12 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from shaar.lib.urls import absolute_url
+
+from .actions import report_sms_claim, report_sms_digests_claim
 
 logger = logging.getLogger(__name__)
 
@@ -54,8 +56,7 @@ def notify_reporter(event_id: int) -> None:
     report = event.report
     reporter = report.reporter
     email = report.contact_email or (reporter.email if reporter else "")
-    phone = report.contact_phone or (reporter.phone if reporter and reporter.phone_verified
-                                     else "")
+    phone = _reporter_phone(report)
     if not email and not phone:
         return
     city = City.current()
@@ -71,8 +72,34 @@ def notify_reporter(event_id: int) -> None:
                           "status": report.get_status_display()}
         if email:
             send_mail(_("Report #%(id)s") % {"id": report.pk}, message, None, [email])
-        if phone:
+        if phone and report_sms_claim(report_id=report.pk, now=timezone.now()):
             send_sms(to=phone, text=message)
+
+
+def _reporter_phone(report) -> str:
+    reporter = report.reporter
+    return report.contact_phone or (reporter.phone if reporter and reporter.phone_verified
+                                    else "")
+
+
+@shared_task
+def send_sms_digests() -> int:
+    """One SMS for the updates gathered within the hour after the last one."""
+    from shaar.accounts.sms import send_sms
+    from shaar.city.models import City
+
+    from .models import Report
+
+    ids = report_sms_digests_claim(now=timezone.now())
+    with translation.override(City.current().default_language):
+        for report in Report.objects.filter(pk__in=ids).select_related("reporter"):
+            phone = _reporter_phone(report)
+            if phone:
+                url = absolute_url(reverse("feedback:follow", args=[report.token]))
+                send_sms(to=phone, text=_("Your report #%(id)s has news: it is now "
+                                          "“%(status)s”. Details: %(url)s")
+                         % {"id": report.pk, "status": report.get_status_display(), "url": url})
+    return len(ids)
 
 
 @shared_task
