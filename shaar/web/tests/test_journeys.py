@@ -130,3 +130,56 @@ def test_it_reads_each_public_section_on_a_phone(browser, live_server, demo) -> 
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], name
         journey.shot("next")
         journey.close()
+
+
+def test_it_votes_with_review_and_confirm_and_the_cycle_page_shows_it(browser, live_server,
+                                                                      demo) -> None:
+    from django.test import Client
+
+    from shaar.budgeting.models import Phase, Pool
+    from shaar.lib.testing import make_resident
+
+    pool = Pool.objects.filter(cycle__phase=Phase.VOTING, district__isnull=False) \
+        .select_related("cycle").order_by("pk").first()
+    voter = make_resident("journey-voter", district=pool.district)
+    client = Client()
+    client.force_login(voter)
+    journey = Journey(browser, live_server, "vote")
+    host = live_server.url.split("//")[1].split(":")[0]
+    journey.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "domain": host,
+                                  "path": "/",
+                                  "value": client.cookies[settings.SESSION_COOKIE_NAME].value}])
+    page = journey.page
+    journey.goto(f"/ky/budget/{pool.cycle.slug}/")
+    card = page.locator(".card", has=page.locator(f"a[href*='/vote/{pool.pk}/']"))
+    assert card.locator(".badge.info").inner_text() == "Сиздин районуңуз"
+    journey.shot("cycle")
+    card.locator("a.button").click()
+    page.wait_for_url(re.compile(rf"/vote/{pool.pk}/$"))
+    journey.shot("ballot")
+
+    # The cheapest project, then the review: nothing is cast before the confirmation.
+    costs = page.locator("input[name=projects]").evaluate_all(
+        "boxes => boxes.map(b => [b.id, parseInt(b.dataset.cost, 10)])")
+    cheapest = min(costs, key=lambda pair: pair[1])[0]
+    page.locator(f"label[for='{cheapest}']").click()
+    total = page.locator("#ballot-total").inner_text()
+    assert "," not in total.split(":")[1]  # "40 000 000", never "40,000,000"
+    page.locator("#ballot-submit").click()
+    review = page.locator("#ballot-review")
+    review.wait_for()
+    assert page.evaluate("document.activeElement.id") == "ballot-review"
+    assert review.locator("li").count() == 1
+    journey.shot("review")
+    page.locator("#ballot-change").click()
+    assert review.is_hidden()
+    page.locator("#ballot-submit").click()
+    page.locator("#ballot-confirm").click()
+    page.locator("#receipt").wait_for()
+    journey.shot("receipt")
+
+    journey.goto(f"/ky/budget/{pool.cycle.slug}/")
+    assert card.locator(".badge.ok").inner_text() == "Сиз бул жерде добуш бердиңиз"
+    assert card.locator("a.button").count() == 0
+    journey.shot("cycle-after")
+    journey.close()
