@@ -378,6 +378,7 @@ def staff_report(request: HttpRequest, report_id: int) -> TemplateResponse:
         "report": report, "events": events, "can_work": can_work,
         "can_reroute": is_triage(request.user), "can_moderate": is_moderator(request.user),
         "update_form": UpdateForm(report=report),
+        "answers": selectors.readable_answers(report),
         "assign_form": AssignForm(report=report, initial={"assignee": report.assignee_id}),
         "reroute_form": RerouteForm(initial={"department": report.department_id,
                                              "organisation": report.organisation_id}),

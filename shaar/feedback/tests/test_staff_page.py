@@ -11,8 +11,8 @@ from shaar.lib.testing import BaseTestCase, make_organisation, make_staff
 
 from ..actions import report_change_status, report_reroute
 from ..forms import RerouteForm, UpdateForm
-from ..models import Report, ReportEvent, Status
-from .factories import make_category, make_report, make_rule
+from ..models import Question, Report, ReportEvent, Status
+from .factories import make_category, make_question, make_report, make_rule
 
 
 class StaffReportPageTests(BaseTestCase):
@@ -83,3 +83,14 @@ class StaffReportPageTests(BaseTestCase):
             report_reroute(report=self.report, actor=self.admin, organisation=ngo)
         report_reroute(report=self.report, actor=self.admin, organisation=contractor)
         self.assertEqual(Report.objects.get(pk=self.report.pk).organisation, contractor)
+
+    def test_it_shows_answers_as_questions_and_names_not_codes(self):
+        question = make_question(self.category, "size", "singlevaluelist")
+        Question.objects.filter(pk=question.pk).update(
+            label_en="How big is it?",
+            values=[{"key": "medium", "name_ky": "орточо", "name_ru": "средний",
+                     "name_en": "medium-sized"}])
+        Report.objects.filter(pk=self.report.pk).update(answers={"size": "medium"})
+        page = self.client.get(self.url).content.decode()
+        self.assertIn("<dd>medium-sized</dd>", page)
+        self.assertIn("<dt>How big is it?</dt>", page)
