@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import uuid
+from datetime import date
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,11 +17,14 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, Stream
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
 from shaar.city.models import City, District
+from shaar.lib.i18n import localized
 from shaar.lib.pagecache import shared_with_visitors
 
 from . import actions, selectors, tasks
@@ -246,13 +251,38 @@ def _query(request: HttpRequest) -> str:
 @require_GET
 def stats(request: HttpRequest) -> TemplateResponse:
     params = _params(request)
-    data = selectors.report_stats(selectors.filter_reports(selectors.public_reports(), params))
-    chart = {"months": data["by_month"],
-             "categories": [[row["category__code"], row["n"]] for row in data["by_category"]],
+    data = _stats_in_words(selectors.report_stats(
+        selectors.filter_reports(selectors.public_reports(), params)))
+    chart = {"months": data["by_month"], "categories": data["by_category"],
              "statuses": [[label, n] for _c, label, n in data["by_status"]]}
     return TemplateResponse(request, "feedback/stats.html",
                             {"stats": data, "chart": chart, "query": _query(request),
                              "form": InboxFilterForm(request.GET or None)})
+
+
+def _month_in_words(key: str) -> str:
+    """"2026-07" as the page's language writes a month; the month still running says so,
+    so that its lower count does not read as a drop."""
+    month = date.fromisoformat(f"{key}-01")
+    label = date_format(month, "YEAR_MONTH_FORMAT")
+    today = timezone.localdate()
+    if (month.year, month.month) == (today.year, today.month):
+        return _("%(month)s (so far)") % {"month": label}
+    return label
+
+
+def _stats_in_words(data: dict) -> dict:
+    """Names instead of codes and months in words, for people (the CSV keeps the codes)."""
+    def name(row: dict, prefix: str) -> str:
+        names = SimpleNamespace(**{key.removeprefix(prefix + "__"): value
+                                   for key, value in row.items()})
+        return localized(names, "name") or "—"
+
+    return {**data,
+            "by_month": [(_month_in_words(m), n) for m, n in data["by_month"]],
+            "recent_months": [_month_in_words(m) for m in data["recent_months"]],
+            "by_category": [(name(row, "category"), row["n"]) for row in data["by_category"]],
+            "by_district": [(name(row, "district"), row["n"]) for row in data["by_district"]]}
 
 
 EXPORT_FIELDS = ["id", "category", "status", "channel", "lat", "lon", "address", "district",

@@ -11,7 +11,7 @@ from shaar.lib.testing import BaseTestCase, make_organisation, make_staff
 
 from ..actions import report_change_status, report_reroute
 from ..forms import RerouteForm, UpdateForm
-from ..models import Question, Report, ReportEvent, Status
+from ..models import Category, Question, Report, ReportEvent, Status
 from .factories import make_category, make_question, make_report, make_rule
 
 
@@ -94,3 +94,19 @@ class StaffReportPageTests(BaseTestCase):
         page = self.client.get(self.url).content.decode()
         self.assertIn("<dd>medium-sized</dd>", page)
         self.assertIn("<dt>How big is it?</dt>", page)
+
+
+class StatisticsInWordsTests(BaseTestCase):
+    def test_it_names_categories_districts_and_months_instead_of_codes(self):
+        from django.utils import timezone
+
+        category = make_category("streetlight")
+        Category.objects.filter(pk=category.pk).update(name_en="Street lights")
+        make_report(category, self.district)
+        page = self.client.get("/en/feedback/stats/").content.decode()
+        self.assertIn("<td>Street lights</td>", page)
+        self.assertNotIn("<td>streetlight</td>", page)
+        self.assertIn(f"<td>{self.district.name_en}</td>", page)
+        month = timezone.localdate().strftime("%B %Y")
+        self.assertIn(f"{month} (so far)", page)
+        self.assertNotIn(timezone.localdate().strftime("<td>%Y-%m</td>"), page)
