@@ -28,6 +28,19 @@
       });
     }
 
+    // Copy buttons (a ballot receipt): shown only where the browser can copy.
+    if (navigator.clipboard) {
+      document.querySelectorAll("button[data-copy]").forEach(function (copy) {
+        copy.hidden = false;
+        copy.addEventListener("click", function () {
+          var text = document.getElementById(copy.dataset.copy).textContent.trim();
+          navigator.clipboard.writeText(text).then(function () {
+            copy.textContent = copy.dataset.copied;
+          }).catch(function () {});
+        });
+      });
+    }
+
     // Close the language menu when the visitor taps elsewhere or presses Escape.
     document.addEventListener("click", function (event) {
       document.querySelectorAll("details.lang[open]").forEach(function (menu) {
