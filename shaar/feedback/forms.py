@@ -224,12 +224,17 @@ class ModerateForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=1000)
 
 
+# Each point of the scale says what it means (a bare 1–5 leaves the resident guessing).
+SATISFACTION = [(1, _("1 · very unhappy")), (2, _("2 · unhappy")), (3, _("3 · so-so")),
+                (4, _("4 · happy")), (5, _("5 · very happy"))]
+
+
 class RatingForm(forms.Form):
     fixed = forms.TypedChoiceField(label=_("Was it fixed?"), coerce=lambda v: v == "yes",
                                    choices=[("yes", _("Yes")), ("no", _("No"))],
                                    widget=forms.RadioSelect)
     score = forms.TypedChoiceField(label=_("How satisfied are you? (1–5)"), coerce=int,
-                                   choices=[(i, str(i)) for i in range(1, 6)],
+                                   choices=SATISFACTION,
                                    widget=forms.RadioSelect)
     comment = forms.CharField(label=_("Comment (optional)"), required=False, max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 2}))
