@@ -35,6 +35,11 @@ app.conf.beat_schedule = {
         "task": "shaar.accounts.tasks.sweep_notifications",
         "schedule": 600.0,
     },
+    # feedback: the SMS that gathers a report's updates within the hour after the last one.
+    "feedback-send-sms-digests": {
+        "task": "shaar.feedback.tasks.send_sms_digests",
+        "schedule": 300.0,
+    },
     # feedback: clusters and recurring problems for the systemic-issues view.
     "feedback-compute-systemic": {
         "task": "shaar.feedback.tasks.compute_systemic",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from shaar.lib import uploadlimits
@@ -82,6 +84,14 @@ class TransitionForm(forms.Form):
             self.fields["to_status"].initial = choices[0][0]
 
 
+
+def _upload_help() -> str:
+    # Translated when a page shows it, in that page's language (a `%` on a lazy string
+    # would translate it once, at import, in whatever language was active then).
+    return gettext("PDF, DOCX, XLSX, PPTX, ODT, ODS, JPEG, PNG or WebP, up to %(mb)s MB each."
+                   ) % {"mb": uploadlimits.max_mb("actionplan")}
+
+
 class ProgressForm(forms.Form):
     text = forms.CharField(label=_("What was done"), max_length=5000,
                            widget=forms.Textarea(attrs={"rows": 5}))
@@ -91,8 +101,7 @@ class ProgressForm(forms.Form):
                             max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
     files = MultipleFileField(
         label=_("Documents and photos"), required=False,
-        help_text=_("PDF, DOCX, XLSX, PPTX, ODT, ODS, JPEG, PNG or WebP, up to %(mb)s MB each.")
-        % {"mb": uploadlimits.max_mb("actionplan")})
+        help_text=lazy(_upload_help, str)())
 
     def link_list(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data.get("links", "").splitlines()

@@ -129,6 +129,9 @@ def index(request):
 def cycle_detail(request, slug: str):
     cycle = access_cycle(slug)
     pools = list(cycle.pools.select_related("district"))
+    mine = _my_pools(request.user, pools) if cycle.phase == Phase.VOTING else {}
+    for pool in pools:
+        pool.mine = mine.get(pool.pk, "")
     phases = [(value, label, i < cycle.phase_index, value == cycle.phase)
               for i, (value, label) in enumerate(Phase.choices)]
     return TemplateResponse(request, "budgeting/cycle.html", {
@@ -137,6 +140,22 @@ def cycle_detail(request, slug: str):
         "can_paper": request.user.has_perm("budgeting.enter_paper_ballot"),
         "can_review": request.user.has_perm("budgeting.review_queue"),
     })
+
+
+def _my_pools(user, pools: list[Pool]) -> dict[int, str]:
+    """For a signed-in resident: per pool, "voted" or "open" (they may vote there); pools
+    they may not vote in are left out. Anonymous visitors get nothing (the page is shared)."""
+    if not user.is_authenticated:
+        return {}
+    mine = {}
+    for pool in pools:
+        try:
+            voter = actions.voter_for_user(user, pool)
+        except ValidationError:
+            continue
+        voted = selectors.has_voted(pool, voter_key=voter.key, account_id=user.pk)
+        mine[pool.pk] = "voted" if voted else "open"
+    return mine
 
 
 @login_required

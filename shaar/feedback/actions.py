@@ -31,6 +31,7 @@ from . import photos as photo_checks
 from . import reference
 from .models import (
     CLOSED_STATUSES,
+    HANDLING_KINDS,
     OPEN_STATUSES,
     TRANSITIONS,
     ApiClient,
@@ -249,6 +250,11 @@ def _apply_status(report: Report, *, actor: User | None, status: str, note: str,
                                   "new": Status(status).label}})
     if status == Status.REJECTED and not note.strip():
         raise ValidationError({"note": _("Give the public reason for rejecting the report.")})
+    # A person who closes a report tells the resident what was done (imports and the
+    # system, with no actor, carry the source's own status).
+    if status == Status.RESOLVED and actor is not None and not note.strip():
+        raise ValidationError({"note": _("Tell the resident what was done: a public note is "
+                                         "needed to resolve the report.")})
     if status == Status.DUPLICATE:
         if duplicate_of is None or duplicate_of.pk == report.pk:
             raise ValidationError({"duplicate_of": _("Choose the report this one duplicates.")})
@@ -301,6 +307,28 @@ def report_bulk_status(*, reports: Iterable[Report], actor: User, status: str,
 
 
 @transaction.atomic
+def report_update(*, report: Report, actor: User, status: str = "", public_note: str = "",
+                  internal_note: str = "", duplicate_of: Report | None = None) -> list[str]:
+    """The staff page's one form: a new status (its public note goes with it), or a public
+    reply alone, and an internal note; all of it or nothing. Returns what was done, for
+    the confirmation."""
+    done = []
+    if status:
+        report_change_status(report=report, actor=actor, status=status, note=public_note,
+                             duplicate_of=duplicate_of)
+        done.append(_("The status is now “%(status)s”.") % {"status": Status(status).label})
+    elif public_note.strip():
+        report_reply(report=report, actor=actor, text=public_note)
+        done.append(_("The public reply is published."))
+    if internal_note.strip():
+        report_note(report=report, actor=actor, text=internal_note)
+        done.append(_("The internal note is saved."))
+    if not done:
+        raise ValidationError(_("Choose a new status or write a note first."))
+    return done
+
+
+@transaction.atomic
 def report_reply(*, report: Report, actor: User, text: str) -> ReportEvent:
     text = (text or "").strip()
     if not text:
@@ -335,11 +363,43 @@ def report_reroute(*, report: Report, actor: User, department: Department | None
                    organisation: Organisation | None = None) -> ReportEvent:
     if department and organisation:
         raise ValidationError(_("Choose a department or an organisation, not both."))
+    if organisation is not None and organisation.kind not in HANDLING_KINDS:
+        raise ValidationError({"organisation": _("This organisation does not handle reports.")})
     report.department, report.organisation, report.assignee = department, organisation, None
     report.updated_at = timezone.now()
     report.save(update_fields=["department", "organisation", "assignee", "updated_at"])
     return _event(report, ReportEvent.Kind.ROUTED, actor=actor, is_public=False,
                   text=str(department or organisation or _("city triage")))
+
+
+# --- SMS to the reporter: at most one an hour ------------------------------------------------
+SMS_INTERVAL = timedelta(hours=1)
+
+
+@transaction.atomic
+def report_sms_claim(*, report_id: int, now: datetime) -> bool:
+    """May the reporter get an SMS about this report now? Yes once an hour; an update
+    within the hour marks one gathered SMS due when the hour is over instead (sent by
+    report_sms_digests_claim's caller), so four changes in two minutes cost two messages."""
+    report = Report.objects.select_for_update().only("last_sms_at", "sms_digest_due"
+                                                     ).get(pk=report_id)
+    if report.last_sms_at is None or now - report.last_sms_at >= SMS_INTERVAL:
+        report.last_sms_at, report.sms_digest_due = now, None
+        report.save(update_fields=["last_sms_at", "sms_digest_due"])
+        return True
+    if report.sms_digest_due is None:
+        report.sms_digest_due = report.last_sms_at + SMS_INTERVAL
+        report.save(update_fields=["sms_digest_due"])
+    return False
+
+
+def report_sms_digests_claim(*, now: datetime, limit: int = 500) -> list[int]:
+    """The reports whose gathered SMS is due, each claimed by one worker only (a filtered
+    update: a second worker running at the same time gets a row count of 0)."""
+    due = Report.objects.filter(sms_digest_due__lte=now).order_by("sms_digest_due")
+    return [pk for pk in due.values_list("pk", flat=True)[:limit]
+            if Report.objects.filter(pk=pk, sms_digest_due__lte=now)
+            .update(sms_digest_due=None, last_sms_at=now)]
 
 
 # --- residents: me too, rating, reopening ---------------------------------------------------

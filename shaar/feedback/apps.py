@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class FeedbackConfig(AppConfig):
@@ -23,7 +24,10 @@ class FeedbackConfig(AppConfig):
         for model in (models.Category, models.Question, models.RoutingRule, models.Report,
                       models.Photo, models.ApiClient):
             auditlog.register(model)
-        register_nav(NavItem(_("Report a problem"), "feedback:list", order=20))
+        # The call to action opens the form; the list of what others reported comes next.
+        register_nav(NavItem(_("Report a problem"), "feedback:new", order=20, emphasis=True))
+        register_nav(NavItem(pgettext_lazy("navigation", "Reported problems"), "feedback:list",
+                             order=21))
         register_home(home_cards, order=20)
         # The report form opens without network; drafts wait in IndexedDB.
         register_offline(OfflinePage("feedback:new", static=(

@@ -9,7 +9,16 @@ from shaar.accounts.models import Role, User
 from shaar.city.models import Department, District, Organisation
 from shaar.lib.ids import IdField
 
-from .models import STAFF_CHANNELS, Category, Channel, Question, Status
+from .models import (
+    HANDLING_KINDS,
+    NEXT_STATUS,
+    STAFF_CHANNELS,
+    TRANSITIONS,
+    Category,
+    Channel,
+    Question,
+    Status,
+)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -154,6 +163,29 @@ class BulkStatusForm(forms.Form):
         self.fields["ids"].choices = [(i, i) for i in allowed_ids or []]
 
 
+class UpdateForm(forms.Form):
+    """The staff report page's one form. The status menu offers only the changes the report
+    can make, with the usual next one preselected."""
+
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    public_note = forms.CharField(
+        label=_("Public note to the resident"), required=False, max_length=1000,
+        help_text=_("Required to resolve or reject the report; shown on its public page."),
+        widget=forms.Textarea(attrs={"rows": 3}))
+    duplicate_of = forms.IntegerField(label=_("Duplicate of report number"), required=False,
+                                      min_value=1)
+    internal_note = forms.CharField(label=_("Internal note (never public)"), required=False,
+                                    max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, report, **kwargs) -> None:
+        kwargs.setdefault("initial", {"status": NEXT_STATUS.get(report.status, "")})
+        super().__init__(*args, **kwargs)
+        allowed = [(value, label) for value, label in Status.choices
+                   if value in TRANSITIONS[report.status]]
+        keep = _("Keep “%(status)s”") % {"status": Status(report.status).label}
+        self.fields["status"].choices = [("", keep), *allowed]
+
+
 class TextForm(forms.Form):
     text = forms.CharField(label=_("Text"), max_length=4000,
                            widget=forms.Textarea(attrs={"rows": 3}))
@@ -179,8 +211,9 @@ class AssignForm(forms.Form):
 class RerouteForm(forms.Form):
     department = forms.ModelChoiceField(Department.objects.all(), label=_("Department"),
                                         required=False)
-    organisation = forms.ModelChoiceField(Organisation.objects.all(), label=_("Organisation"),
-                                          required=False)
+    organisation = forms.ModelChoiceField(
+        Organisation.objects.filter(kind__in=HANDLING_KINDS), label=_("Organisation"),
+        required=False)
 
 
 class ModerateForm(forms.Form):
@@ -193,12 +226,17 @@ class ModerateForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=1000)
 
 
+# Each point of the scale says what it means (a bare 1–5 leaves the resident guessing).
+SATISFACTION = [(1, _("1 · very unhappy")), (2, _("2 · unhappy")), (3, _("3 · so-so")),
+                (4, _("4 · happy")), (5, _("5 · very happy"))]
+
+
 class RatingForm(forms.Form):
     fixed = forms.TypedChoiceField(label=_("Was it fixed?"), coerce=lambda v: v == "yes",
                                    choices=[("yes", _("Yes")), ("no", _("No"))],
                                    widget=forms.RadioSelect)
     score = forms.TypedChoiceField(label=_("How satisfied are you? (1–5)"), coerce=int,
-                                   choices=[(i, str(i)) for i in range(1, 6)],
+                                   choices=SATISFACTION,
                                    widget=forms.RadioSelect)
     comment = forms.CharField(label=_("Comment (optional)"), required=False, max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 2}))

@@ -173,6 +173,16 @@ TRANSITIONS: dict[str, set[str]] = {
     Status.DUPLICATE: {Status.IN_PROGRESS},
 }
 
+# The change staff usually make next: preselected on the staff report page.
+NEXT_STATUS: dict[str, str] = {
+    Status.NEW: Status.ACKNOWLEDGED,
+    Status.ACKNOWLEDGED: Status.IN_PROGRESS,
+    Status.IN_PROGRESS: Status.RESOLVED,
+}
+
+# Organisations a report can be routed to: those that do the work (not NGOs or groups).
+HANDLING_KINDS = ("provider", "contractor")
+
 
 class Channel(models.TextChoices):
     WEB = "web", _("website")
@@ -265,6 +275,10 @@ class Report(SampleDataMixin):
     supporter_count = models.PositiveIntegerField(_("“me too”"), default=0)
     # Past appeals the city imported (its hotline's, the state e-portal's), not reported here.
     is_imported = models.BooleanField(_("imported"), default=False, editable=False)
+    # At most one SMS an hour to the reporter: updates in between are gathered into one
+    # message, due at the end of the hour (feedback.actions.report_sms_claim).
+    last_sms_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sms_digest_due = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ReportQuerySet.as_manager()
 

@@ -424,3 +424,18 @@ def find_recurring(*, metres: float | None = None, limit: int = 100) -> list[dic
     out += [{"report": reports[pk], "reason": "again", "earlier": reports[earlier]}
             for pk, earlier in pairs]
     return out
+
+
+def readable_answers(report: Report) -> list[tuple[str, str]]:
+    """The answers to the category's questions as a person reads them: the question in the
+    page's language and the chosen value's name, never the stored codes."""
+    answers = report.answers or {}
+    rows = []
+    for question in report.category.questions.all():
+        if question.code not in answers:
+            continue
+        value = answers[question.code]
+        names = dict(question.choices())
+        values = value if isinstance(value, list) else [value]
+        rows.append((question.label, ", ".join(names.get(str(v), str(v)) for v in values)))
+    return rows

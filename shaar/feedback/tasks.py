@@ -8,10 +8,12 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from shaar.lib.urls import absolute_url
+
+from .actions import report_sms_claim, report_sms_digests_claim
 
 logger = logging.getLogger(__name__)
 
@@ -58,8 +60,7 @@ def notify_reporter(event_id: int) -> None:
     report = event.report
     reporter = report.reporter
     email = report.contact_email or (reporter.email if reporter else "")
-    phone = report.contact_phone or (reporter.phone if reporter and reporter.phone_verified
-                                     else "")
+    phone = _reporter_phone(report)
     if not email and not phone:
         return
     with translation.override(reporter.language if reporter else report.language):
@@ -67,7 +68,7 @@ def notify_reporter(event_id: int) -> None:
         if email:
             send_mail(_("Report #%(id)s") % {"id": report.pk}, _email_text(event, url), None,
                       [email])
-        if phone:
+        if phone and report_sms_claim(report_id=report.pk, now=timezone.now()):
             send_sms(to=phone, text=_sms_text(event, url))
 
 
@@ -95,6 +96,32 @@ def _sms_text(event, url: str) -> str:
     if event.kind == event.Kind.REPLY:
         return _("Reply to report #%(id)s: %(url)s") % values
     return _("Report #%(id)s: %(status)s. %(url)s") % values
+
+
+def _reporter_phone(report) -> str:
+    reporter = report.reporter
+    return report.contact_phone or (reporter.phone if reporter and reporter.phone_verified
+                                    else "")
+
+
+@shared_task
+def send_sms_digests() -> int:
+    """One SMS for the updates gathered within the hour after the last one."""
+    from shaar.accounts.sms import send_sms
+
+    from .models import Report
+
+    ids = report_sms_digests_claim(now=timezone.now())
+    for report in Report.objects.filter(pk__in=ids).select_related("reporter"):
+        phone = _reporter_phone(report)
+        if not phone:
+            continue
+        with translation.override(report.reporter.language if report.reporter
+                                  else report.language):
+            url = absolute_url(reverse("feedback:follow", args=[report.token]))
+            send_sms(to=phone, text=_("Report #%(id)s: %(status)s. %(url)s")
+                     % {"id": report.pk, "status": report.get_status_display(), "url": url})
+    return len(ids)
 
 
 @shared_task

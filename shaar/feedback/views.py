@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,11 +16,14 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, Stream
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shaar.city.models import City, District
 from shaar.lib import csvout
+from shaar.lib.i18n import localized
 from shaar.lib.ids import parse_ids
 from shaar.lib.pagecache import shared_with_visitors
 from shaar.web.ratelimits import limit_write
@@ -36,6 +41,7 @@ from .forms import (
     RerouteForm,
     StatusForm,
     TextForm,
+    UpdateForm,
 )
 from .models import ApiClient, Category, Channel, Photo, Report, Status
 from .rules import can_work_report, is_moderator, is_triage
@@ -115,6 +121,8 @@ def report_new(request: HttpRequest) -> HttpResponse:
                    "pending": _("A saved report is waiting to be sent."),
                    "sent": _("Your saved report has been sent."),
                    "refused": _("The report could not be accepted. Please check it."),
+                   "pin": _("Tap the map to show where the problem is."),
+                   "category": _("Choose what kind of problem it is."),
                },
                **_map_context()}
     return TemplateResponse(request, "feedback/report_new.html", context, status=status)
@@ -245,15 +253,39 @@ def _query(request: HttpRequest) -> str:
 @require_GET
 def stats(request: HttpRequest) -> TemplateResponse:
     cached = selectors.cached_report_stats(_params(request))
-    data = cached["data"]
-    chart = {"months": data["by_month"],
-             "categories": [[row["category__code"], row["n"]] for row in data["by_category"]],
+    data = _stats_in_words(cached["data"])
+    chart = {"months": data["by_month"], "categories": data["by_category"],
              "statuses": [[label, n] for _c, label, n in data["by_status"]]}
     return TemplateResponse(request, "feedback/stats.html",
                             {"stats": data, "chart": chart, "query": _query(request),
                              "computed_at": cached["computed_at"],
                              "refresh_minutes": settings.FEEDBACK_STATS_MINUTES,
                              "form": InboxFilterForm(request.GET or None)})
+
+
+def _month_in_words(key: str) -> str:
+    """"2026-07" as the page's language writes a month; the month still running says so,
+    so that its lower count does not read as a drop."""
+    month = date.fromisoformat(f"{key}-01")
+    label = date_format(month, "YEAR_MONTH_FORMAT")
+    today = timezone.localdate()
+    if (month.year, month.month) == (today.year, today.month):
+        return _("%(month)s (so far)") % {"month": label}
+    return label
+
+
+def _stats_in_words(data: dict) -> dict:
+    """Names instead of codes and months in words, for people (the CSV keeps the codes)."""
+    def name(row: dict, prefix: str) -> str:
+        names = SimpleNamespace(**{key.removeprefix(prefix + "__"): value
+                                   for key, value in row.items()})
+        return localized(names, "name") or "—"
+
+    return {**data,
+            "by_month": [(_month_in_words(m), n) for m, n in data["by_month"]],
+            "recent_months": [_month_in_words(m) for m in data["recent_months"]],
+            "by_category": [(name(row, "category"), row["n"]) for row in data["by_category"]],
+            "by_district": [(name(row, "district"), row["n"]) for row in data["by_district"]]}
 
 
 EXPORT_FIELDS = ["id", "category", "status", "channel", "lat", "lon", "address", "district",
@@ -363,7 +395,8 @@ def staff_report(request: HttpRequest, report_id: int) -> TemplateResponse:
     return TemplateResponse(request, "feedback/staff_report.html", {
         "report": report, "events": events, "can_work": can_work,
         "can_reroute": is_triage(request.user), "can_moderate": is_moderator(request.user),
-        "status_form": StatusForm(), "text_form": TextForm(),
+        "update_form": UpdateForm(report=report),
+        "answers": selectors.readable_answers(report),
         "assign_form": AssignForm(report=report, initial={"assignee": report.assignee_id}),
         "reroute_form": RerouteForm(initial={"department": report.department_id,
                                              "organisation": report.organisation_id}),
@@ -371,7 +404,7 @@ def staff_report(request: HttpRequest, report_id: int) -> TemplateResponse:
         **_map_context()})
 
 
-STAFF_ACTIONS = {"status", "reply", "note", "assign", "reroute", "moderate"}
+STAFF_ACTIONS = {"update", "status", "reply", "note", "assign", "reroute", "moderate"}
 
 
 @login_required
@@ -389,8 +422,19 @@ def staff_action(request: HttpRequest, report_id: int, action: str) -> HttpRespo
     elif not can_work_report(request.user, report):
         raise PermissionDenied
     user = request.user
+    done = [_("Saved.")]
     try:
-        if action == "status":
+        if action == "update":
+            form = UpdateForm(request.POST, report=report)
+            if not form.is_valid():
+                raise ValidationError([m for ms in form.errors.values() for m in ms])
+            data = form.cleaned_data
+            dup = (Report.objects.filter(pk=data["duplicate_of"]).first()
+                   if data["duplicate_of"] else None)
+            done = actions.report_update(report=report, actor=user, status=data["status"],
+                                         public_note=data["public_note"],
+                                         internal_note=data["internal_note"], duplicate_of=dup)
+        elif action == "status":
             form = StatusForm(request.POST)
             if not form.is_valid():
                 raise ValidationError(_("Choose a valid status."))
@@ -410,15 +454,20 @@ def staff_action(request: HttpRequest, report_id: int, action: str) -> HttpRespo
             form = AssignForm(request.POST, report=report)
             if not form.is_valid():
                 raise ValidationError(_("Choose a person who can work on this report."))
-            actions.report_assign(report=report, actor=user,
-                                  assignee=form.cleaned_data["assignee"])
+            assignee = form.cleaned_data["assignee"]
+            actions.report_assign(report=report, actor=user, assignee=assignee)
+            done = [_("Assigned to %(person)s.") % {"person": assignee} if assignee
+                    else _("Nobody is assigned now.")]
         elif action == "reroute":
             form = RerouteForm(request.POST)
             if not form.is_valid():
                 raise ValidationError(_("Choose a department or an organisation."))
+            target = form.cleaned_data["department"] or form.cleaned_data["organisation"]
             actions.report_reroute(report=report, actor=user,
                                    department=form.cleaned_data["department"],
                                    organisation=form.cleaned_data["organisation"])
+            done = [_("Sent to %(body)s.") % {"body": target} if target
+                    else _("Sent back to city triage.")]
         else:
             form = ModerateForm(request.POST)
             if not form.is_valid():
@@ -431,12 +480,13 @@ def staff_action(request: HttpRequest, report_id: int, action: str) -> HttpRespo
                 hide={"hide": True, "show": False}.get(data["hide"]),
                 description=data["description"] or None, photo=photo,
                 hide_photo=data["hide_photo"] if photo else None)
+            done = [_("The moderation is recorded.")]
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         response = redirect("feedback:staff-report", report_id=report.pk)
         response.status_code = 303
         return response
-    messages.success(request, _("Saved."))
+    messages.success(request, " ".join(str(line) for line in done))
     if not can_work_report(user, Report.objects.get(pk=report.pk)) and not is_moderator(user):
         return redirect("feedback:inbox")
     return redirect("feedback:staff-report", report_id=report.pk)

@@ -22,6 +22,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shaar.city.models import NamedMixin, SampleDataMixin
 from shaar.lib.i18n import localized
@@ -237,7 +238,7 @@ class CommitteeMember(models.Model):
         MEMBER = "member", _("member")
 
     class Side(models.TextChoices):
-        CITY = "city", _("city")
+        CITY = "city", pgettext_lazy("committee side", "city")
         CIVIL_SOCIETY = "civil_society", _("civil society")
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="committee")

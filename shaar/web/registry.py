@@ -18,6 +18,7 @@ class NavItem:
     url_name: str
     order: int = 100
     permission: str = ""  # shown only to users with this permission (e.g. staff pages)
+    emphasis: bool = False  # the one call to action of the navigation ("Report a problem")
 
     @property
     def url(self) -> str | None:

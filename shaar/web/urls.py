@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("offline/", views.offline, name="offline"),
     path("manifest.webmanifest", views.manifest, name="manifest"),
+    path("design/", views.design, name="design"),
 ]

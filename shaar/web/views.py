@@ -3,16 +3,18 @@ from __future__ import annotations
 import json
 import logging
 
+from django import forms
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.urls import reverse, translate_url
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
@@ -54,6 +56,34 @@ def switch_language(request: HttpRequest) -> HttpResponseRedirect:
                         httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
                         samesite=settings.LANGUAGE_COOKIE_SAMESITE)
     return response
+
+
+class DesignSampleForm(forms.Form):
+    """A form on the design page, bound with a mistake so that errors show."""
+
+    name = forms.CharField(label=gettext_lazy("Your name"),
+                           help_text=gettext_lazy("As on your ID card."))
+    district = forms.ChoiceField(label=gettext_lazy("District"),
+                                 choices=[("", "—"), ("1", "1"), ("2", "2")])
+
+
+@require_GET
+def design(request: HttpRequest) -> TemplateResponse:
+    """The living page of the design system (docs/design-system.md): every component as the
+    site draws it. For staff accounts, or anyone on a development machine."""
+    if not (settings.DEBUG or request.user.is_staff):
+        raise Http404
+    form = DesignSampleForm({"name": "", "district": ""})
+    form.is_valid()
+    bars = [(_("Roads"), 42), (_("Lighting"), 27), (_("Waste"), 18), (_("Water"), 9)]
+    top = max(value for _label, value in bars)
+    chart = [{"label": label, "value": value, "width": round(value * 100 / top)}
+             for label, value in bars]
+    tokens = ["ink", "muted", "soft", "line", "brand", "brand-dark", "brand-soft", "ok", "ok-soft",
+              "warn", "warn-soft", "danger", "danger-soft", "focus"]
+    return TemplateResponse(request, "web/design.html",
+                            {"form": form, "chart": chart, "tokens": tokens,
+                             "sample_number": 40000000, "sample_decimal": 33.6})
 
 
 @require_GET

@@ -71,7 +71,8 @@ def test_it_runs_a_whole_cycle_in_kyrgyz_on_a_phone(page, live_server) -> None:
     assert page.locator("h1").inner_text().startswith("Бюллетень")
     page.locator("input[name=projects]").first.check()
     assert "Тандалды:" in page.locator("#ballot-total").inner_text()
-    page.locator("#ballot-submit").click()
+    page.locator("#ballot-submit").click()  # review first, then confirm
+    page.locator("#ballot-confirm").click()
     page.wait_for_selector("#receipt")
     receipt = page.locator(".receipt").inner_text()
     assert len(receipt) == 14  # XXXX-XXXX-XXXX

@@ -98,7 +98,8 @@ class StatusMachineTests(BaseTestCase):
 
     def test_it_walks_the_happy_path_and_records_each_change(self):
         for status in (Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.RESOLVED):
-            report_change_status(report=self.report, actor=self.official, status=status)
+            report_change_status(report=self.report, actor=self.official, status=status,
+                                 note="Fixed.")
         self.report.refresh_from_db()
         self.assertEqual(self.report.status, Status.RESOLVED)
         self.assertIsNotNone(self.report.acknowledged_at)
@@ -203,7 +204,8 @@ class ResidentTests(BaseTestCase):
 
     def _resolve(self):
         for status in (Status.ACKNOWLEDGED, Status.RESOLVED):
-            report_change_status(report=self.report, actor=self.official, status=status)
+            report_change_status(report=self.report, actor=self.official, status=status,
+                                 note="Fixed.")
 
     def test_it_counts_me_too_once_per_person(self):
         self.assertTrue(report_support(report=self.report, key="session:a"))

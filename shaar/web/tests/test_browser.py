@@ -20,12 +20,17 @@ def test_it_shows_the_home_page_in_each_language(page, live_server) -> None:
         page.goto(f"{live_server.url}/{code}/")
         assert page.locator("html").get_attribute("lang") == code
         assert page.locator(".brand").inner_text() == city_name
+        # On a phone the navigation waits behind the menu button.
+        assert not page.get_by_role("link", name=log_in).is_visible()
+        page.locator(".menu-button").click()
+        assert page.locator(".menu-button").get_attribute("aria-expanded") == "true"
         assert page.get_by_role("link", name=log_in).is_visible()
 
 
 def test_the_language_menu_switches_the_page(page, live_server) -> None:
     seed_city()
     page.goto(f"{live_server.url}/en/")
-    page.select_option("#language-select", "ru")
+    page.locator("details.lang summary").click()
+    page.get_by_role("link", name="Русский").click()
     page.wait_for_url(f"{live_server.url}/ru/")
     assert page.locator("html").get_attribute("lang") == "ru"

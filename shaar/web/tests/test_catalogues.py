@@ -34,3 +34,19 @@ class CatalogueTests(SimpleTestCase):
             language = path.parent.parent.name
             header = polib.pofile(str(path)).metadata.get("Plural-Forms")
             self.assertEqual(header, django_plural_forms(language), path)
+
+    def test_no_source_string_is_translated_two_ways_without_a_context(self) -> None:
+        """Django merges every app's catalogue and keeps one translation per (context,
+        source string): a second, different one is silently lost. One English word with two
+        meanings ("Apply" for a grant, "Apply" a filter) needs a pgettext context."""
+        seen: dict[tuple[str, str | None, str], dict[str, str]] = {}
+        for path in catalogues():
+            language = path.parent.parent.name
+            for entry in polib.pofile(str(path)):
+                if entry.msgstr and not entry.obsolete:
+                    key = (language, entry.msgctxt, entry.msgid)
+                    seen.setdefault(key, {})[str(path.parents[3].name)] = entry.msgstr
+        clashes = [f"{language} {msgid[:50]!r} (context {context}): {apps}"
+                   for (language, context, msgid), apps in seen.items()
+                   if len(set(apps.values())) > 1]
+        self.assertEqual(clashes, [], "\n" + "\n".join(clashes))

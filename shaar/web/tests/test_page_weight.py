@@ -9,6 +9,8 @@ import re
 from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.test import TestCase
+from django.urls import reverse
+from django.utils import translation
 
 BUDGET = 300 * 1024
 ASSET_RE = re.compile(r'<(?:script|link)[^>]+(?:src|href)="(/static/[^"]+\.(?:js|css))"')
@@ -30,6 +32,7 @@ class PageWeightTests(TestCase):
     PAGES = ["/ky/", "/ru/accounts/signup/", "/en/accounts/login/", "/ky/budget/",
              "/ky/budget/projects/", "/ky/feedback/", "/ky/feedback/new/", "/ky/feedback/map/",
              "/ky/providers/", "/ky/city-budget/", "/ky/grants/", "/ky/ogp/"]
+    HTMX = "/static/vendor/htmx/htmx.min.js"
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -41,4 +44,26 @@ class PageWeightTests(TestCase):
             self.assertEqual(response.status_code, 200, url)
             weight, assets = page_weight(response.content.decode())
             self.assertLess(weight, BUDGET, f"{url}: {weight} bytes with {assets}")
-            self.assertIn("/static/vendor/htmx/htmx.min.js", assets)
+            # htmx (about 16 KB compressed) only where a page uses it.
+            self.assertNotIn(self.HTMX, assets, url)
+
+    def test_htmx_comes_with_the_page_that_uses_it(self) -> None:
+        response = self.client.get("/ky/ogp/dashboard/")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(b"hx-get", response.content)
+        self.assertIn(self.HTMX, page_weight(response.content.decode())[1])
+
+    def test_it_reports_the_weight_of_the_home_page_the_report_form_and_a_ballot(self) -> None:
+        from shaar.budgeting.models import Phase, Pool
+        from shaar.lib.testing import make_resident
+
+        pool = Pool.objects.filter(cycle__phase=Phase.VOTING).order_by("pk").first()
+        self.client.force_login(make_resident("weight-voter", district=pool.district))
+        with translation.override("ky"):
+            ballot = reverse("budgeting:ballot", args=[pool.cycle.slug, pool.pk])
+        for url in ["/ky/", "/ky/feedback/new/", ballot]:
+            response = self.client.get(url)
+            self.assertContains(response, "<form", msg_prefix=url)
+            weight, assets = page_weight(response.content.decode())
+            print(f"page weight {url}: {weight / 1024:.1f} KB compressed ({len(assets)} files)")
+            self.assertLess(weight, BUDGET, url)

@@ -17,7 +17,7 @@ class HomePageTests(TestCase):
         for code in ("ky", "ru", "en"):
             response = self.client.get(f"/{code}/")
             self.assertEqual(response.status_code, 200)
-            self.assertContains(response, f'<html lang="{code}">')
+            self.assertContains(response, f'<html lang="{code}" ')
             self.assertContains(response, "Бишкек" if code != "en" else "Bishkek")
 
     def test_it_redirects_the_bare_root_to_the_city_default_language(self) -> None:
@@ -91,4 +91,4 @@ class ErrorPageTests(TestCase):
     def test_it_renders_a_translated_404(self) -> None:
         response = self.client.get("/ru/no-such-page/")
         self.assertEqual(response.status_code, 404)
-        self.assertContains(response, '<html lang="ru">', status_code=404)
+        self.assertContains(response, '<html lang="ru" ', status_code=404)

@@ -100,6 +100,8 @@ EXPECTED: dict[str, Access] = {
     "web:home": public(),
     "web:offline": public(),
     "web:manifest": public(),
+    "web:design": only(ADMINISTRATOR, why="the living design-system page: staff accounts "
+                                          "(is_staff), or anyone when DEBUG is on"),
     # API
     "api-1:api-root": flow("ninja's root: 404"),
     "api-1:openapi-json": public("API schema"),

@@ -8,7 +8,8 @@
   if (!dataNode || !form || !total) { return; }
   var data = JSON.parse(dataNode.textContent);
   var submit = document.getElementById("ballot-submit");
-  var fmt = new Intl.NumberFormat(document.documentElement.lang || "ky");
+  // Numbers as the server writes them (site.js reads the page's format module).
+  var fmt = {format: function (n) { return window.Shaar ? Shaar.formatNumber(n) : String(n); }};
 
   function update() {
     var boxes = form.querySelectorAll("input[name=projects]:checked");
@@ -30,4 +31,36 @@
   }
   form.addEventListener("change", update);
   update();
+
+  // Review and confirm: the first press shows what will be cast; only the confirm button
+  // sends it (without JavaScript the form is sent at once, and the server checks it all).
+  var review = document.getElementById("ballot-review");
+  var projects = form.querySelector(".ballot-projects");
+  if (review && submit) {
+    submit.textContent = submit.dataset.reviewLabel;
+    var show = function (on) {
+      review.hidden = !on;
+      projects.hidden = on;
+      submit.parentNode.hidden = on;
+    };
+    form.addEventListener("submit", function (event) {
+      if (!review.hidden && event.submitter && event.submitter.id === "ballot-confirm") { return; }
+      event.preventDefault();
+      var list = document.getElementById("ballot-review-list");
+      list.textContent = "";
+      form.querySelectorAll("input[name=projects]:checked").forEach(function (box) {
+        var item = document.createElement("li");
+        item.textContent = box.parentNode.querySelector(".title").textContent + " — " +
+          box.parentNode.querySelector(".cost").textContent;
+        list.appendChild(item);
+      });
+      document.getElementById("ballot-review-total").textContent = total.textContent;
+      show(true);
+      review.focus();
+    });
+    document.getElementById("ballot-change").addEventListener("click", function () {
+      show(false);
+      submit.focus();
+    });
+  }
 })();

@@ -81,6 +81,55 @@
       });
   }
 
+  // The API answers in the language of the request's cookie or browser; the follow page
+  // opens in the language of the page the resident is using now (the first path segment).
+  function inPageLanguage(path) {
+    return path.replace(/^\/[a-z]{2}\//, "/" + document.documentElement.lang + "/");
+  }
+
+  // Errors beside the fields they are about, the map included; focus moves to the first.
+  function clearErrors() {
+    form.querySelectorAll("[data-client-error]").forEach(function (el) { el.remove(); });
+    form.querySelectorAll("[aria-invalid]").forEach(function (el) {
+      el.removeAttribute("aria-invalid");
+      el.removeAttribute("aria-describedby");
+    });
+    form.querySelectorAll(".field-error").forEach(function (el) { el.classList.remove("field-error"); });
+  }
+  function showErrors(errors) {
+    clearErrors();
+    var marked = [];
+    Object.keys(errors).forEach(function (name) {
+      var pin = name === "lat" || name === "lon";
+      if (name === "lon" && errors.lat) return;
+      var input = pin ? form.querySelector("[data-pick-map]")
+        : form.querySelector("[name='" + name + "'], [name='q_" + name + "']");
+      var note = document.createElement("p");
+      note.className = "errorlist";
+      note.id = "error-" + name;
+      note.setAttribute("data-client-error", "");
+      note.textContent = pin ? (texts.pin || errors[name].join(" ")) : errors[name].join(" ");
+      if (!input) {
+        form.insertBefore(note, form.firstChild);
+        marked.push(note);
+        return;
+      }
+      var box = input.closest(".field") || input.closest("fieldset") || input.parentNode;
+      var label = box.querySelector("label, legend");
+      if (!pin && label && label.parentNode === box) { label.after(note); } else { input.before(note); }
+      box.classList.add("field-error");
+      input.setAttribute("aria-invalid", "true");
+      input.setAttribute("aria-describedby", note.id);
+      marked.push(input);
+    });
+    marked.sort(function (a, b) { return a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1; });
+    if (marked.length) {
+      if (!marked[0].matches("input, select, textarea, [tabindex]")) marked[0].setAttribute("tabindex", "-1");
+      marked[0].focus();
+      marked[0].scrollIntoView({block: "center"});
+    }
+  }
+
   var flushing = false;
   function flush() {
     if (flushing || !navigator.onLine) return Promise.resolve();
@@ -92,7 +141,7 @@
             if (result.status === 201) {
               return deleteDraft(draft.key).then(function () {
                 if (form && draft.key === form.dataset.draftKey) {
-                  window.location.assign(result.data.follow_url);
+                  window.location.assign(inPageLanguage(result.data.follow_url));
                 } else { status(texts.sent || ""); }
               });
             }
@@ -101,7 +150,12 @@
               return deleteDraft(draft.key).then(function () {
                 if (form && draft.key === form.dataset.draftKey) {
                   form.dataset.draftKey = uuid();
-                  status(result.data.detail || texts.refused || "");
+                  if (result.data.errors) {
+                    status("");
+                    showErrors(result.data.errors);
+                  } else {
+                    status(result.data.detail || texts.refused || "");
+                  }
                 }
               });
             }
@@ -136,6 +190,10 @@
       if (event.submitter && (event.submitter.hasAttribute("formaction") ||
           event.submitter.hasAttribute("formmethod"))) return;  // "me too", category
       event.preventDefault();
+      if (select && !select.value) {  // no category: nothing to send yet
+        showErrors({category: [texts.category || ""]});
+        return;
+      }
       var draft = draftFromForm();
       saveDraft(draft).then(function () {
         if (!navigator.onLine) { status(texts.offline || ""); return; }

@@ -55,7 +55,7 @@
               var value = ctx.parsed && typeof ctx.parsed === "object"
                 ? (horizontal ? ctx.parsed.x : ctx.parsed.y) : ctx.parsed;
               return (ctx.dataset.label || "") + ": " +
-                Number(value).toLocaleString(document.documentElement.lang) + " " + data.unit;
+                Shaar.formatNumber(value, Number(value) % 1 ? 1 : 0) + " " + data.unit;
             }
           }
         }
