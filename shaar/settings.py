@@ -311,6 +311,12 @@ CITY_HOTLINE = env.str("CITY_HOTLINE", default="1212")
 # The site's public address, for links in e-mails and SMS (which have no request).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 DEMO_DATA_BANNER = env.bool("DEMO_DATA_BANNER", default=True)
+# How much sample data `seed_demo` makes without --scale: small, demo or city (shaar.lib.demo).
+DEMO_SCALE = env.str("DEMO_SCALE", default="demo")
+# The footer's "Source code" link (the AGPL asks that users can get the code they run):
+# a fork or a city's own build points it at its own repository.
+PROJECT_REPOSITORY_URL = "https://github.com/shaar-civic/shaar"
+SOURCE_CODE_URL = env.str("SOURCE_CODE_URL", default=PROJECT_REPOSITORY_URL)
 
 LOGGING = {
     "version": 1,

@@ -15,6 +15,7 @@ import datetime
 from django.utils import timezone
 
 from shaar.city.models import Department
+from shaar.lib.demo import Scale
 
 from .models import (
     ActionPlan,
@@ -189,7 +190,7 @@ def _dt(day: D, hour: int = 10) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
-def seed() -> None:
+def seed(scale: Scale | None = None) -> None:
     lead = {d.code: d for d in Department.objects.filter(code__in=["urban-development"])}
     if "urban-development" not in lead:
         return  # the city app's demo data comes first; nothing to attach commitments to

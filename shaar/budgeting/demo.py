@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from shaar.accounts.models import User, Verification, voter_key_for_pin
 from shaar.city.models import Department, District
+from shaar.lib.demo import Scale
 
 from . import actions
 from .models import Ballot, Cycle, Implementation, Milestone, Phase, Pool, ProjectUpdate, Proposal
@@ -227,7 +228,7 @@ def _implementation(cycle: Cycle) -> None:
                 text=f"Выполнено {progress}%. Подрядчик выходит на объект по графику.")
 
 
-def seed() -> None:
+def seed(scale: Scale | None = None) -> None:
     now = timezone.now()
     resident = User.objects.filter(username="demo-resident").first()
     # The demo resident was verified in person without a PIN; give them one so that

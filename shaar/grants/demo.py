@@ -18,6 +18,7 @@ from django.utils import timezone
 from shaar.accounts.demo import DEMO_PASSWORD
 from shaar.accounts.models import User, Verification
 from shaar.city.models import District, Organisation
+from shaar.lib.demo import Scale
 
 from .models import (
     ApplicantProfile,
@@ -124,7 +125,7 @@ def _photo() -> ContentFile:
     return ContentFile(buffer.getvalue(), name="sample-street-lights.jpg")
 
 
-def seed() -> None:
+def seed(scale: Scale | None = None) -> None:
     now = timezone.now()
     districts = {d.code: d for d in District.objects.all()}
     grantee = _user("demo-grantee", "Нурлан (sample grantee)",

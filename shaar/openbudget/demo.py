@@ -14,6 +14,7 @@ import hashlib
 from decimal import ROUND_HALF_UP, Decimal
 
 from shaar.city.models import Department, District
+from shaar.lib.demo import Scale
 
 from . import actions
 from .importing import COLUMNS, OPTIONAL_COLUMNS, Row
@@ -218,7 +219,7 @@ def _seed_units() -> None:
             "name_en": district.name_en, "is_sample": district.is_sample})
 
 
-def seed() -> None:
+def seed(scale: Scale | None = None) -> None:
     _seed_units()
     header = [*COLUMNS, *OPTIONAL_COLUMNS]
     imports = [

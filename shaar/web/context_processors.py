@@ -15,4 +15,5 @@ def site(request: HttpRequest) -> dict:
         "nav_items": registry.nav_items(),
         "show_sample_banner": city.demo_data_loaded and settings.DEMO_DATA_BANNER,
         "emergency_numbers": settings.EMERGENCY_NUMBERS,
+        "source_code_url": settings.SOURCE_CODE_URL,
     }
