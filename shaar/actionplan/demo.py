@@ -297,19 +297,9 @@ def seed(scale: Scale | None = None) -> None:
 
 def _seed_monitor(plan: ActionPlan) -> None:
     """A sample independent monitor account (same demo password as the other personas)."""
-    from allauth.account.models import EmailAddress
+    from shaar.accounts.demo import demo_account
 
-    from shaar.accounts.demo import DEMO_PASSWORD
-    from shaar.accounts.models import User
-
-    user, created = User.objects.get_or_create(
-        username="demo-monitor", defaults={"display_name": "Independent monitor (sample)",
-                                           "email": "demo-monitor@example.org"})
-    if created:
-        user.set_password(DEMO_PASSWORD)
-        user.save(update_fields=["password"])
-    EmailAddress.objects.get_or_create(user=user, email=user.email,
-                                       defaults={"verified": True, "primary": True})
+    user = demo_account("demo-monitor", "Independent monitor (sample)")
     PlanMonitor.objects.update_or_create(
         plan=plan, user=user, defaults={"organisation": "Independent researcher (sample)",
                                         "active": True})

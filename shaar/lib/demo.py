@@ -22,16 +22,19 @@ class Scale:
     months: int  # of report history, ending today
     reports_per_month: int  # an average month; the seasons move it up and down
     register_residents: int  # rows in the residency register
-    voters: int  # residents voting in a finished cycle, each city-wide and in their district
+    # Residents voting in a finished cycle, each city-wide and in their district. Not fewer
+    # than 200: the engine's MES completion adds 1 som per voter per step, so a 40 m som
+    # city-wide pool with few voters takes very many steps.
+    voters: int
     supporters: int  # the most supporters one proposal gathers
     photo_share: float  # of reports sent with a photo
 
 
 SCALES = {
     "small": Scale("small", months=18, reports_per_month=6, register_residents=300,
-                   voters=60, supporters=6, photo_share=0.1),
+                   voters=200, supporters=6, photo_share=0.1),
     "demo": Scale("demo", months=18, reports_per_month=45, register_residents=3000,
-                  voters=500, supporters=40, photo_share=0.12),
+                  voters=250, supporters=40, photo_share=0.12),
     "city": Scale("city", months=18, reports_per_month=1000, register_residents=40_000,
                   voters=12_000, supporters=400, photo_share=0.05),
 }
