@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from shaar.city.models import City, District, Organisation
 from shaar.feedback.models import Report
-from shaar.lib.demo import Scale
+from shaar.lib.demo import Scale, days_from_today
 
 from . import actions, metrics, selectors
 from .models import (
@@ -137,12 +137,12 @@ def _surveys(districts: list[District], now: datetime) -> None:
     by_code = {d.code: d for d in districts}
     last = metrics.previous_month(selectors.current_month(now))
     for code, sector, titles, questions, means in SURVEYS:
-        opens = metrics.month_start(last, City.current().zone) + timedelta(days=3)
+        opens = metrics.month_start(last, City.current().zone) + timedelta(days=3, hours=9)
         survey, created = Survey.objects.update_or_create(
             title_en=titles[2], defaults={
                 "title_ky": titles[0], "title_ru": titles[1], "question_ky": questions[0],
                 "question_ru": questions[1], "question_en": questions[2], "sector": sector,
-                "opens_at": opens, "closes_at": now + timedelta(days=20), "is_sample": True})
+                "opens_at": opens, "closes_at": days_from_today(20, 20), "is_sample": True})
         survey.districts.set(districts)
         if not created and survey.answers.exists():
             continue
