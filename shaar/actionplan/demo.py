@@ -351,6 +351,24 @@ def _close(plan: ActionPlan) -> None:
                 "assessor_name": "Independent researcher (sample)"})
     actions.plan_transition(plan=plan, to_status=ActionPlan.Status.CLOSED, by=admin,
                             note="The plan period ended; final assessments published.")
+    # A past meeting is a record of what happened (scheduling refuses dates in the past).
+    Meeting.objects.update_or_create(
+        title_en="Supervisory board: final review of the 2025 plan (sample)",
+        defaults={"plan": plan, "title_ky": "Көзөмөл кеңеши: 2025 планынын жыйынтыгы (үлгү)",
+                  "title_ru": "Наблюдательный совет: итоги плана 2025 года (пример)",
+                  "starts_at": _dt(D(2026, 2, 12), 15), "location": "Mayor's Office, "
+                  "Chui Avenue 166, room 310", "agenda_published_at": _dt(D(2026, 1, 29)),
+                  "agenda_ky": "1. Өз алдынча баалоо.\n2. Көз карандысыз баалоо.",
+                  "agenda_ru": "1. Самооценка мэрии.\n2. Независимая оценка.",
+                  "agenda_en": "1. The city's self-assessment.\n2. The independent "
+                               "assessment.",
+                  "status": Meeting.Status.HELD,
+                  "minutes_ky": "Кеңеш эки баалоону тең угуп, планды жабууну колдоду.",
+                  "minutes_ru": "Совет заслушал обе оценки и поддержал закрытие плана.",
+                  "minutes_en": "The board heard both assessments and agreed to close the "
+                                "plan.",
+                  "minutes_published_at": _dt(D(2026, 2, 19)),
+                  "notified_at": _dt(D(2026, 1, 29)), "is_sample": True})
 
 
 NEXT_PLAN = {
