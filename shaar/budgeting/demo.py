@@ -245,6 +245,7 @@ def _propose(cycle: Cycle, rows: list, authors: list[User], gen: random.Random,
     """Residents propose; reviewers approve, reject and merge; residents support and
     comment; then the cycle moves on to voting."""
     by_title: dict[str, Proposal] = {}
+    review: dict[int, tuple[str | None, str]] = {}  # proposal: (department code, rejection)
     drafts = [(code, title, category, cost, lat, lon, dept, "") for code, title, category, cost,
               lat, lon, dept in rows]
     drafts += [(code, title, category, cost, None, None, None, reason)
@@ -264,7 +265,7 @@ def _propose(cycle: Cycle, rows: list, authors: list[User], gen: random.Random,
             estimated_cost=cost, latitude=lat, longitude=lon, photos=photos)
         actions.proposal_submit(proposal=proposal, by=author)
         by_title[title] = proposal
-        proposal.department_code, proposal.rejection = dept, reason
+        review[proposal.pk] = (dept, reason)
     for code, title, original in DUPLICATES:
         pool = _pool(cycle, code)
         if pool is None or original not in by_title:
@@ -289,13 +290,13 @@ def _propose(cycle: Cycle, rows: list, authors: list[User], gen: random.Random,
                                 text=gen.choice(COMMENTS))
     actions.cycle_advance(cycle=cycle, by=reviewer)  # to review
     for proposal in by_title.values():
-        department = Department.objects.filter(code=proposal.department_code or "landscaping") \
-            .first()
+        department_code, rejection = review[proposal.pk]
+        department = Department.objects.filter(code=department_code or "landscaping").first()
         actions.proposal_assign(proposal=proposal, department=department, by=reviewer)
-        if proposal.rejection:
+        if rejection:
             actions.proposal_review(proposal=proposal, by=reviewer, legal_ok=False,
                                     technical_ok=True, competence_ok=True, cost=None,
-                                    cost_breakdown="", reason=proposal.rejection)
+                                    cost_breakdown="", reason=rejection)
             continue
         # Reviewers revise the estimate: up for most, down for a few, to round figures.
         cost = round(proposal.estimated_cost * gen.uniform(0.85, 1.25), -4)
