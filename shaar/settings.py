@@ -415,6 +415,12 @@ DEMO_DATA_BANNER = env.bool("DEMO_DATA_BANNER", default=True)
 # `seed_demo` loads sample accounts with a published password and a public Open311 key: only
 # in development (DEBUG on) or on an installation declared a public demo.
 DEMO_SERVER = env.bool("DEMO_SERVER", default=DEBUG)
+# How much sample data `seed_demo` makes without --scale: small, demo or city (shaar.lib.demo).
+DEMO_SCALE = env.str("DEMO_SCALE", default="demo")
+# The footer's "Source code" link (the AGPL asks that users can get the code they run):
+# a fork or a city's own build points it at its own repository.
+PROJECT_REPOSITORY_URL = "https://github.com/shaar-civic/shaar"
+SOURCE_CODE_URL = env.str("SOURCE_CODE_URL", default=PROJECT_REPOSITORY_URL)
 
 LOGGING = {
     "version": 1,

@@ -13,6 +13,7 @@ SMS_BACKEND = "shaar.accounts.sms.locmem.LocmemSmsBackend"
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 SECURE_SSL_REDIRECT = False
 PUBLIC_PAGE_CACHE_SECONDS = 0  # tests read their own writes; pagecache's tests switch it on
+DEMO_SCALE = "small"  # seed_demo in tests: the same paths, fewer rows
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     # A file, not :memory:, so tests run in WAL mode with IMMEDIATE transactions and

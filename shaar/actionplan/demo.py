@@ -14,8 +14,9 @@ import datetime
 
 from django.utils import timezone
 
-from shaar.accounts.demo import persona
+from shaar.accounts.demo import demo_account
 from shaar.city.models import Department
+from shaar.lib.demo import Scale
 
 from .models import (
     ActionPlan,
@@ -109,11 +110,11 @@ COMMITMENTS = [
             ("Опубликован отчёт об анализе обращений за 2024 год",
              "2024-жылдагы кайрылууларды талдоо боюнча отчет жарыяланды",
              "Report on the analysis of 2024 appeals published",
-             D(2025, 3, 1), D(2025, 6, 30), "ongoing", "substantial"),
+             D(2025, 3, 1), D(2025, 6, 30), "completed", "complete"),
             ("Проведены публичные обсуждения приоритетов в четырёх районах",
              "Төрт райондо артыкчылыктар боюнча коомдук талкуулар өткөрүлдү",
              "Public discussions of priorities held in all four districts",
-             D(2025, 7, 1), D(2025, 10, 31), "planned", "not_started"),
+             D(2025, 7, 1), D(2025, 10, 31), "ongoing", "substantial"),
         ],
     },
     {
@@ -163,7 +164,7 @@ COMMITMENTS = [
             ("В приложение добавлена оценка качества услуги жителем",
              "Тиркемеге тургундун кызматты баалоосу кошулду",
              "Residents can rate the service in the app",
-             D(2025, 3, 1), D(2025, 9, 30), "planned", "not_started"),
+             D(2025, 3, 1), D(2025, 9, 30), "completed", "complete"),
         ],
     },
 ]
@@ -190,15 +191,19 @@ def _dt(day: D, hour: int = 10) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
-def seed() -> None:
+def seed(scale: Scale | None = None) -> None:
     lead = {d.code: d for d in Department.objects.filter(code__in=["urban-development"])}
     if "urban-development" not in lead:
         return  # the city app's demo data comes first; nothing to attach commitments to
     plan, _created = ActionPlan.objects.update_or_create(
         code="bishkek-2025",
+        create_defaults={**PLAN, "code": "bishkek-2025", "start_date": D(2025, 1, 1),
+                         "end_date": D(2025, 12, 31), "adopted_on": D(2025, 1, 17),
+                         "status": ActionPlan.Status.IMPLEMENTATION,
+                         "consultation_ends": D(2024, 12, 15), "is_sample": False},
         defaults={**PLAN, "start_date": D(2025, 1, 1), "end_date": D(2025, 12, 31),
-                  "status": ActionPlan.Status.IMPLEMENTATION, "adopted_on": D(2025, 1, 17),
-                  "consultation_ends": D(2024, 12, 15), "is_sample": False})
+                  "adopted_on": D(2025, 1, 17), "consultation_ends": D(2024, 12, 15),
+                  "is_sample": False})
     for data in COMMITMENTS:
         fields = {k: v for k, v in data.items() if k.endswith(("_ky", "_ru", "_en"))}
         values = {f: f in data["values"] for f in ("value_transparency", "value_participation",
@@ -237,15 +242,6 @@ def seed() -> None:
                   "status": Milestone.Status.ONGOING, "completion": Completion.SUBSTANTIAL,
                   "created_at": _dt(D(2025, 6, 20)), "is_sample": True})
     kgbsk1 = Commitment.objects.get(code="KGBSK0001")
-    Assessment.objects.update_or_create(
-        commitment=kgbsk1, kind=Assessment.Kind.SELF,
-        defaults={"verifiable": True, "relevant": True,
-                  "potential": Assessment.Potential.MODEST,
-                  "completion": Completion.SUBSTANTIAL,
-                  "completion_note": "Two of three milestones are complete or nearly complete "
-                                     "(sample).",
-                  "assessor_name": "City Development Policy Department (sample)",
-                  "updated_at": _dt(D(2025, 7, 1)), "is_sample": True})
     Contribution.objects.update_or_create(
         plan=plan, commitment=kgbsk1, author_name="Айгүл (sample)",
         defaults={"text": "Пожалуйста, публикуйте результаты анализа обращений по районам, а "
@@ -256,7 +252,7 @@ def seed() -> None:
                   "responded_at": _dt(D(2024, 12, 20)), "is_sample": True})
     today = timezone.localdate()
     # The first member signs in as demo-board (a trusted seat: two-factor at first log-in).
-    board_account = persona("demo-board", "Board member (sample)")
+    board_account = demo_account("demo-board", "Board member (sample)")
     for index, (name, sector, position, ky, ru, en) in enumerate(BOARD):
         BoardMember.objects.update_or_create(
             name=name, defaults={"sector": sector, "position": position, "organisation_ky": ky,
@@ -295,12 +291,164 @@ def seed() -> None:
                                                to_status=to_status,
                                                defaults={"changed_at": _dt(day)})
     _seed_monitor(plan)
-    ActionPlan.objects.filter(id=plan.id).update(last_updated=timezone.now())
+    if plan.status == ActionPlan.Status.IMPLEMENTATION:
+        _close(plan)
+    _next_plan(lead["urban-development"])
+    _meetings_ahead()
 
 
 def _seed_monitor(plan: ActionPlan) -> None:
     """A sample independent monitor account (same demo password as the other personas)."""
-    user = persona("demo-monitor", "Independent monitor (sample)")
+    user = demo_account("demo-monitor", "Independent monitor (sample)")
     PlanMonitor.objects.update_or_create(
         plan=plan, user=user, defaults={"organisation": "Independent researcher (sample)",
                                         "active": True})
+
+
+# The final assessments of the closed 2025 plan: the city's, then the independent monitor's.
+# commitment: (self completion, note), (independent completion, note, did it open government)
+FINAL = {
+    "KGBSK0001": (("substantial", "Two of three milestones complete; the district discussions "
+                                  "were held in three of four districts (sample)."),
+                  ("substantial", "The method and the 2024 report are public; the "
+                                  "Sverdlovsky district discussion did not take place "
+                                  "(sample).", "marginal")),
+    "KGBSK0002": (("limited", "The register is designed, but only a pilot list for one "
+                              "district was published (sample)."),
+                  ("limited", "A list of 14 plots was published once and not updated "
+                              "(sample).", "no_change")),
+    "KGBSK0003": (("complete", "Residents can rate each resolved request in the app "
+                               "(sample)."),
+                  ("complete", "Ratings are public on the provider scorecards; their use by "
+                               "providers is not yet visible (sample).", "marginal")),
+}
+
+
+def _close(plan: ActionPlan) -> None:
+    """The plan ended on 31 December: the city and the independent monitor assess each
+    commitment, then the plan is closed."""
+    from shaar.accounts.models import User
+
+    from . import actions
+
+    admin = User.objects.filter(username="demo-admin").first()
+    monitor = User.objects.filter(username="demo-monitor").first()
+    if admin is None or monitor is None:
+        return
+    for code, (own, independent) in FINAL.items():
+        commitment = Commitment.objects.filter(plan=plan, code=code).first()
+        if commitment is None:
+            continue
+        actions.assessment_save(commitment=commitment, kind=Assessment.Kind.SELF, by=admin, data={
+            "verifiable": True, "relevant": True, "potential": Assessment.Potential.MODEST,
+            "completion": own[0], "completion_note": own[1],
+            "assessor_name": "City Development Policy Department (sample)"})
+        actions.assessment_save(
+            commitment=commitment, kind=Assessment.Kind.INDEPENDENT, by=monitor, data={
+                "verifiable": True, "relevant": True, "potential": Assessment.Potential.MODEST,
+                "completion": independent[0], "completion_note": independent[1],
+                "opened_government": independent[2],
+                "opened_government_note": "Judged from public documents and interviews "
+                                          "with residents (sample).",
+                "assessor_name": "Independent researcher (sample)"})
+    actions.plan_transition(plan=plan, to_status=ActionPlan.Status.CLOSED, by=admin,
+                            note="The plan period ended; final assessments published.")
+    # A past meeting is a record of what happened (scheduling refuses dates in the past).
+    Meeting.objects.update_or_create(
+        title_en="Supervisory board: final review of the 2025 plan (sample)",
+        defaults={"plan": plan, "title_ky": "Көзөмөл кеңеши: 2025 планынын жыйынтыгы (үлгү)",
+                  "title_ru": "Наблюдательный совет: итоги плана 2025 года (пример)",
+                  "starts_at": _dt(D(2026, 2, 12), 15), "location": "Mayor's Office, "
+                  "Chui Avenue 166, room 310", "agenda_published_at": _dt(D(2026, 1, 29)),
+                  "agenda_ky": "1. Өз алдынча баалоо.\n2. Көз карандысыз баалоо.",
+                  "agenda_ru": "1. Самооценка мэрии.\n2. Независимая оценка.",
+                  "agenda_en": "1. The city's self-assessment.\n2. The independent "
+                               "assessment.",
+                  "status": Meeting.Status.HELD,
+                  "minutes_ky": "Кеңеш эки баалоону тең угуп, планды жабууну колдоду.",
+                  "minutes_ru": "Совет заслушал обе оценки и поддержал закрытие плана.",
+                  "minutes_en": "The board heard both assessments and agreed to close the "
+                                "plan.",
+                  "minutes_published_at": _dt(D(2026, 2, 19)),
+                  "notified_at": _dt(D(2026, 1, 29)), "is_sample": True})
+
+
+NEXT_PLAN = {
+    "code": "bishkek-2027", "title_ky": "Бишкектин Ачык башкаруу боюнча планы, 2027–2028 "
+                                        "(долбоор, үлгү)",
+    "title_ru": "План Бишкека по открытому управлению, 2027–2028 (проект, пример)",
+    "title_en": "Bishkek Open Government Action Plan 2027–2028 (draft, sample)",
+    "summary_ky": "Долбоор коомдук талкууда: пикириңизди жазыңыз.",
+    "summary_ru": "Проект на общественном обсуждении: оставьте своё предложение.",
+    "summary_en": "The draft is open for public consultation: tell us what you think.",
+}
+NEXT_COMMITMENTS = [
+    ("KGBSK0004", "Ачык келишимдер: шаардык сатып алуулар бир жерде",
+     "Открытые контракты: все закупки города в одном месте",
+     "Open contracting: every city purchase in one place"),
+    ("KGBSK0005", "Жарандык бюджетти мектептерге жайылтуу",
+     "Гражданский бюджет в школах", "A civic budget for schools"),
+]
+IDEAS = [
+    ("Публиковать отчёты подрядчиков", "Хорошо бы видеть акты выполненных работ по каждому "
+                                       "объекту гражданского бюджета, а не только сумму."),
+    ("Open data on air quality", "Please add the city's air-quality sensors to the open data "
+                                 "portal, with hourly readings."),
+    ("Мектеп бюджети", "Окуучулар өз мектебинин бюджетинин бир бөлүгүн бөлүштүрсө жакшы "
+                       "болмок."),
+]
+
+
+def _next_plan(department: Department) -> None:
+    """The next plan, drafted by the city and open for public consultation."""
+    from shaar.accounts.demo import sample_residents
+    from shaar.accounts.models import User
+    from shaar.lib.demo import local_today
+
+    from . import actions
+
+    admin = User.objects.filter(username="demo-admin").first()
+    if admin is None or ActionPlan.objects.filter(code=NEXT_PLAN["code"]).exists():
+        return
+    today = local_today()
+    plan = actions.plan_save(plan=ActionPlan(
+        **NEXT_PLAN, start_date=D(2027, 1, 1), end_date=D(2028, 12, 31),
+        consultation_ends=today + datetime.timedelta(days=21), is_sample=True), by=admin)
+    for order, (code, ky, ru, en) in enumerate(NEXT_COMMITMENTS, start=1):
+        actions.commitment_save(by=admin, commitment=Commitment(
+            plan=plan, code=code, order=order, title_ky=ky, title_ru=ru, title_en=en,
+            lead_agency=department, start_date=D(2027, 1, 1), end_date=D(2028, 12, 31),
+            value_transparency=True, is_sample=True))
+    actions.plan_transition(plan=plan, to_status=ActionPlan.Status.CONSULTATION, by=admin)
+    residents = sample_residents(len(IDEAS) + 2)
+    first = Commitment.objects.get(plan=plan, code=NEXT_COMMITMENTS[0][0])
+    comment = actions.contribution_submit(
+        plan=plan, author=residents[0], commitment=first,
+        text="Пусть в реестре будут и договоры районных администраций, не только мэрии.")
+    actions.contribution_respond(contribution=comment, by=admin,
+                                 response=Contribution.Response.ACCEPTED,
+                                 reasons="Принято: районные администрации войдут в реестр.")
+    for resident, (title, text) in zip(residents[1:], IDEAS, strict=False):
+        actions.contribution_submit(plan=plan, author=resident, title=title, text=text)
+    Contribution.objects.filter(plan=plan).update(is_sample=True)
+
+
+def _meetings_ahead() -> None:
+    """The board's next meeting, announced with its agenda at a round local time."""
+    from shaar.lib.demo import days_from_today
+
+    from . import actions
+
+    plan = ActionPlan.objects.filter(code=NEXT_PLAN["code"]).first()
+    title = "Көзөмөл кеңеши: 2027–2028 планынын долбоору (үлгү)"
+    if plan is None or Meeting.objects.filter(title_ky=title).exists():
+        return
+    meeting = actions.meeting_schedule(
+        by=None, plan=plan, starts_at=days_from_today(16, 15), location="Mayor's Office, "
+        "Chui Avenue 166, room 310",
+        titles={"ky": title, "ru": "Наблюдательный совет: проект плана 2027–2028 (пример)",
+                "en": "Supervisory board: the draft 2027–2028 plan (sample)"},
+        agendas={"ky": "1. Коомдук талкуунун жыйынтыгы.\n2. Планды кабыл алуу.",
+                 "ru": "1. Итоги общественного обсуждения.\n2. Принятие плана.",
+                 "en": "1. Results of the public consultation.\n2. Adopting the plan."})
+    Meeting.objects.filter(pk=meeting.pk).update(is_sample=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import hmac
 import logging
@@ -33,6 +34,7 @@ from .models import (
     Cycle,
     Follow,
     Implementation,
+    Milestone,
     PaperEntry,
     Phase,
     Pool,
@@ -795,7 +797,8 @@ def implementation_start(*, cycle: Cycle) -> list[Implementation]:
 def implementation_update(*, implementation: Implementation, by: User, status: str,
                           percent_complete: int, contracted: int, spent: int, contractor: str,
                           procurement_ref: str, text: str = "", kind: str = "progress",
-                          photo=None) -> Implementation:
+                          photo=None, at: datetime.datetime | None = None) -> Implementation:
+    """Record where a project stands; `at` dates an update written earlier (an import)."""
     impl = Implementation.objects.select_for_update().get(pk=implementation.pk)
     impl.status, impl.percent_complete = status, percent_complete
     impl.contracted, impl.spent = contracted, spent
@@ -806,7 +809,7 @@ def implementation_update(*, implementation: Implementation, by: User, status: s
         if photo:
             photo = clean_photo(photo, max_bytes=uploadlimits.max_bytes("budgeting"))
         update = ProjectUpdate(implementation=impl, kind=kind, text=text.strip(), photo=photo,
-                               author=by)
+                               author=by, created_at=at or timezone.now())
         update.full_clean()
         update.save()
         followers = [follow.user for follow in
@@ -824,3 +827,20 @@ def follow_toggle(*, implementation: Implementation, user: User) -> bool:
         return False
     Follow.objects.create(implementation=implementation, user=user)
     return True
+
+
+@transaction.atomic
+def milestone_save(*, implementation: Implementation, by: User, titles: dict[str, str],
+                   planned: datetime.date, actual: datetime.date | None = None,
+                   milestone: Milestone | None = None) -> Milestone:
+    """Add or edit a milestone of a project's delivery; `actual` marks it reached."""
+    milestone = milestone or Milestone(implementation=implementation)
+    if milestone.implementation_id != implementation.pk:
+        raise ValidationError(_("This milestone belongs to another project."))
+    for language, title in titles.items():
+        setattr(milestone, f"title_{language}", title.strip())
+    milestone.planned, milestone.actual = planned, actual
+    milestone.is_sample = implementation.is_sample
+    milestone.full_clean()
+    milestone.save()
+    return milestone

@@ -1,30 +1,37 @@
-"""Demo data: "Civic budget 2027" in its voting phase and "Civic budget 2026" finished, with
-generated ballots, published results and projects in implementation. Idempotent: cycles,
-pools and proposals are keyed by slug/title; ballots are generated only once."""
+"""Demo data: "Civic budget 2027" in its voting phase and "Civic budget 2026" finished and
+in implementation, each taken through the same actions a city uses: sample residents
+propose (some with photos), support and comment; reviewers approve with revised costs,
+reject with reasons and merge duplicates; the cycle moves phase by phase; register
+residents vote (online, some on paper) through `ballot_cast`; the count runs; delivery is
+recorded with milestones, money and updates that agree. Idempotent: a cycle that exists
+is left as it is.
+
+Kept on its own so that changes to ballots and counting flow through unchanged."""
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from shaar.accounts.models import User, Verification, voter_key_for_pin
-from shaar.city.models import Department, District
-
-from . import actions, commitment
-from .models import (
-    Ballot,
-    Channel,
-    Cycle,
-    Implementation,
-    Milestone,
-    Phase,
-    Pool,
-    ProjectUpdate,
-    Proposal,
-    VoterMark,
+from shaar.accounts.demo import resident_district_codes, resident_pin, sample_residents
+from shaar.accounts.models import User
+from shaar.city.models import City, Department, District
+from shaar.lib.demo import (
+    Scale,
+    days_from_today,
+    demo_scale,
+    local_at,
+    local_today,
+    rng,
+    sample_photo,
 )
+
+from . import actions
+from .models import Cycle, Phase, Pool, Proposal
 
 POOLS = [
     # district code (None: city-wide), names, budget, ballot form, rule
@@ -39,8 +46,9 @@ POOLS = [
      9_000_000, "knapsack", "mes"),
 ]
 
-# (pool code, title, category, estimated cost, lat, lon, department code)
+# Two projects the demo's voters like equally, at one cost: only one fits, a tie decides.
 TIED_2026 = ("Крытый каток в 12 микрорайоне", "Бассейн при школе № 5")
+# (pool code, title, category, estimated cost, lat, lon, department code)
 PROJECTS_2026 = [
     (None, "Велодорожка по проспекту Чуй от Манаса до Советской", "roads", 14_500_000,
      42.8765, 74.5900, "transport"),
@@ -67,11 +75,8 @@ PROJECTS_2026 = [
      74.6200, "transport"),
     ("oktyabrsky", "Озеленение бульвара Молодой гвардии", "parks", 2_900_000, 42.8500,
      74.6400, "landscaping"),
-    # Two projects that the demo's voters like equally (TIED_2026): one fits, the tie decides.
-    ("oktyabrsky", "Крытый каток в 12 микрорайоне", "playgrounds", 5_500_000, 42.8330, 74.6280,
-     "landscaping"),
-    ("oktyabrsky", "Бассейн при школе № 5", "playgrounds", 5_500_000, 42.8480, 74.6350,
-     "education"),
+    ("oktyabrsky", TIED_2026[0], "playgrounds", 5_500_000, 42.8330, 74.6280, "landscaping"),
+    ("oktyabrsky", TIED_2026[1], "playgrounds", 5_500_000, 42.8480, 74.6350, "education"),
     ("oktyabrsky", "Пандусы у поликлиники № 7", "accessibility", 1_600_000, 42.8450,
      74.6500, "social"),
     ("pervomaisky", "Обновление сквера Ататюрка", "parks", 3_800_000, 42.8900, 74.6000,
@@ -125,159 +130,333 @@ PROJECTS_2027 = [
      "urban-development"),
 ]
 
-DEMO_VOTER_PIN = "21234567890123"
-# 1,600 voters, each voting city-wide and in their district: 3,200 ballots.
-DEMO_VOTERS = 1600
+
+# Proposals the review turns down, each with its public reason; and duplicates it merges.
+REJECTED = [
+    (None, "Крытый каток в центре города", "other", 38_000_000,
+     "Стоимость почти равна бюджету всего пула, а содержание катка не предусмотрено "
+     "бюджетом города. Предлагаем подать проект дешевле или в программу спорта."),
+    ("leninsky", "Ремонт подъезда дома по ул. Токтогула, 125", "other", 900_000,
+     "Подъезды многоквартирных домов — общее имущество собственников, а не муниципальное: "
+     "город не может финансировать этот ремонт."),
+    ("sverdlovsky", "Асфальт на частной стоянке у рынка", "roads", 2_500_000,
+     "Жер тилкеси жеке менчикте: шаардык бюджеттен каржыланбайт."),
+]
+DUPLICATES = [
+    # (pool code, title, the title of the proposal it repeats)
+    ("leninsky", "Фонари на улице Садыгалиева", "Освещение улицы Садыгалиева"),
+    ("oktyabrsky", "Тротуар для детей у школы 28", "Тротуар к школе № 28"),
+]
+
+WHY = {
+    "roads": ("Сейчас жители ходят по обочине рядом с машинами, а после дождя — по грязи.",
+              "Азыр тургундар унаалардын жанынан, жамгырдан кийин ылай менен басышат.",
+              "Today people walk on the roadside next to cars, and in mud after rain."),
+    "playgrounds": ("Во дворах много детей, но площадки нет или она старая и опасная.",
+                    "Короодо балдар көп, бирок оюн аянтчасы жок же эскирип калган.",
+                    "Many children live here, but there is no playground or it is unsafe."),
+    "parks": ("Сквер зарос, скамейки сломаны, вечером там темно.",
+              "Сквер каралбай калган, отургучтар сынган, кечинде караңгы.",
+              "The square is overgrown, its benches broken and it is dark at night."),
+    "lighting": ("Улица не освещена, зимой в шесть вечера уже темно и небезопасно.",
+                 "Көчөдө жарык жок, кышында кечки алтыда эле караңгы.",
+                 "The street is unlit; in winter it is dark and unsafe by six."),
+    "accessibility": ("Люди на колясках и родители с колясками не могут пройти без помощи.",
+                      "Майыптар жана балдар арабасы менен жүргөндөр жардамсыз өтө алышпайт.",
+                      "Wheelchair users and parents with prams cannot pass without help."),
+    "environment": ("Мусор разлетается, контейнеров мало, раздельного сбора нет.",
+                    "Таштанды чачылат, контейнерлер аз.",
+                    "Rubbish blows around; there are too few bins and no recycling."),
+    "culture": ("Молодёжи негде заниматься и встречаться после учёбы.",
+                "Жаштардын окуудан кийин жолугушар жери жок.",
+                "Young people have nowhere to study or meet after classes."),
+    "other": ("Жители просили об этом на встречах с районной администрацией.",
+              "Тургундар бул тууралуу райондук администрация менен жолугушууда сурашкан.",
+              "Residents asked for this at meetings with the district administration."),
+}
+BENEFIT = ["Пользоваться будут около {n} жителей соседних домов.",
+           "Жакын жердеги болжол менен {n} тургун пайдаланат.",
+           "About {n} residents of the nearby blocks will use it."]
+COMMENTS = ["Поддерживаю, хожу здесь каждый день с ребёнком.",
+            "Абдан керектүү долбоор, колдойм!",
+            "Хорошая идея, но нужно подумать, кто будет это содержать.",
+            "Would it be possible to add a bench and a bin as well?",
+            "Наш дом тоже рядом, очень ждём.",
+            "Мен да колдойм, бирок баасы кымбат көрүнөт.",
+            "Пусть подрядчика выбирают открыто, с отчётом о расходах.",
+            "Please keep the old trees when you build it."]
+STAGES = [("Сатып алуу", "Закупка", "Procurement"),
+          ("Курулуш иштери", "Строительные работы", "Construction"),
+          ("Кабыл алуу", "Приёмка и передача", "Handover")]
+CONTRACTORS = ["ОсОО «Курулуш Сервис» (sample)", "ОсОО «Ала-Тоо Жол» (sample)",
+               "ИП Осмонов (sample)", "ОсОО «Жашыл Шаар» (sample)"]
 
 
-def _cycle(slug: str, ky: str, ru: str, en: str, phase: str, **dates) -> Cycle:
-    cycle, _created = Cycle.objects.update_or_create(slug=slug, create_defaults={
-        "phase": phase, "slug": slug, "name_ky": ky, "name_ru": ru, "name_en": en,
-        "is_sample": True, **dates}, defaults={
-        "name_ky": ky, "name_ru": ru, "name_en": en, "is_sample": True,
+def _language(text: str) -> int:
+    """0 Kyrgyz, 1 Russian, 2 English: a resident writes the whole proposal in one."""
+    if any(letter in text.lower() for letter in "ңөү"):
+        return 0
+    return 2 if text.isascii() else 1
+
+
+def _description(gen: random.Random, title: str, category: str) -> str:
+    language = _language(title)
+    why = WHY.get(category, WHY["other"])[language]
+    benefit = BENEFIT[language].format(n=gen.choice([300, 800, 1500, 2500, 5000]))
+    return f"{title}.\n\n{why}\n\n{benefit}"
+
+
+def _breakdown(gen: random.Random, cost: int) -> str:
+    works = gen.randint(30, 55)
+    design = gen.randint(3, 9)
+    supervision = gen.randint(2, 5)
+    materials = 100 - works - design - supervision
+    parts = [("Материалы", materials), ("Работы", works), ("Проект", design),
+             ("Технадзор", supervision)]
+    return "; ".join(f"{name}: {cost * share // 100:,} сом".replace(",", " ")
+                     for name, share in parts)
+
+
+def _cycle(slug: str, names: tuple[str, str, str]) -> tuple[Cycle, bool]:
+    ky, ru, en = names
+    cycle, created = Cycle.objects.get_or_create(slug=slug, defaults={
+        "phase": Phase.PROPOSALS, "name_ky": ky, "name_ru": ru, "name_en": en,
+        "is_sample": True,
         "description_ky": "Бишкектин тургундары шаар жана райондор үчүн долбоорлорду "
                           "сунуштап, алар үчүн добуш беришет.",
         "description_ru": "Жители Бишкека предлагают проекты для города и своих районов и "
                           "голосуют за них.",
         "description_en": "Bishkek residents propose projects for the city and their "
-                          "districts and vote for them.",
-        **dates})
-    for code, pky, pru, pen, budget, form, rule in POOLS:
-        district = District.objects.filter(code=code).first() if code else None
-        if code and district is None:
-            continue
-        Pool.objects.update_or_create(cycle=cycle, district=district, defaults={
-            "name_ky": pky, "name_ru": pru, "name_en": pen, "budget": budget,
-            "ballot_form": form, "max_projects": 3, "rule": rule, "is_sample": True})
-    return cycle
+                          "districts and vote for them."})
+    if created:
+        for code, pky, pru, pen, budget, form, rule in POOLS:
+            district = District.objects.filter(code=code).first() if code else None
+            if code and district is None:
+                continue
+            Pool.objects.create(cycle=cycle, district=district, name_ky=pky, name_ru=pru,
+                                name_en=pen, budget=budget, ballot_form=form, max_projects=3,
+                                rule=rule, is_sample=True)
+    return cycle, created
 
 
-def _proposals(cycle: Cycle, rows: list, author: User | None) -> list[Proposal]:
-    made = []
-    for code, title, category, cost, lat, lon, dept in rows:
-        pool = cycle.pools.filter(district__code=code).first() if code else \
-            cycle.pools.filter(district__isnull=True).first()
+def _pool(cycle: Cycle, code: str | None) -> Pool | None:
+    if code:
+        return cycle.pools.filter(district__code=code).first()
+    return cycle.pools.filter(district__isnull=True).first()
+
+
+def _propose(cycle: Cycle, rows: list, authors: list[User], gen: random.Random,
+             reviewer: User, scale: Scale) -> None:
+    """Residents propose; reviewers approve, reject and merge; residents support and
+    comment; then the cycle moves on to voting."""
+    by_title: dict[str, Proposal] = {}
+    review: dict[int, tuple[str | None, str]] = {}  # proposal: (department code, rejection)
+    drafts = [(code, title, category, cost, lat, lon, dept, "") for code, title, category, cost,
+              lat, lon, dept in rows]
+    drafts += [(code, title, category, cost, None, None, None, reason)
+               for code, title, category, cost, reason in REJECTED]
+    for n, (code, title, category, cost, lat, lon, dept, reason) in enumerate(drafts):
+        pool = _pool(cycle, code)
         if pool is None:
             continue
-        proposal, _c = Proposal.objects.update_or_create(cycle=cycle, title=title, defaults={
-            "pool": pool, "author": author, "description": title + ".", "category": category,
-            "estimated_cost": cost, "cost": cost, "latitude": lat, "longitude": lon,
-            "status": Proposal.Status.APPROVED, "legal_ok": True, "technical_ok": True,
-            "competence_ok": True, "department": Department.objects.filter(code=dept).first(),
-            "cost_breakdown": "Материалы 60%, работы 35%, проект 5%", "is_sample": True,
-            "submitted_at": timezone.now()})
-        made.append(proposal)
-    return made
+        author = authors[n % len(authors)]
+        photos = []
+        if n % 3 == 0:
+            photos = [SimpleUploadedFile("place.jpg", sample_photo(
+                "proposal", seed=f"{cycle.slug}-{n}"), content_type="image/jpeg")]
+        proposal = actions.proposal_save(
+            author=author, cycle=cycle, pool=pool, title=title,
+            description=_description(gen, title, category), category=category,
+            estimated_cost=cost, latitude=lat, longitude=lon, photos=photos)
+        actions.proposal_submit(proposal=proposal, by=author)
+        by_title[title] = proposal
+        review[proposal.pk] = (dept, reason)
+    for code, title, original in DUPLICATES:
+        pool = _pool(cycle, code)
+        if pool is None or original not in by_title:
+            continue
+        author = authors[-1 - len(title) % 5]
+        duplicate = actions.proposal_save(
+            author=author, cycle=cycle, pool=pool, title=title,
+            description=_description(gen, title, by_title[original].category),
+            category=by_title[original].category, estimated_cost=by_title[original]
+            .estimated_cost)
+        actions.proposal_submit(proposal=duplicate, by=author)
+        actions.proposal_merge(duplicate=duplicate, into=by_title[original], by=reviewer,
+                               reason="Предлагается то же самое в том же месте: проекты "
+                                      "объединены, поддержка авторов сохранена.")
+    for proposal in by_title.values():
+        count = min(len(authors), int(gen.paretovariate(1.2) * 2) - 1, scale.supporters)
+        for supporter in gen.sample(authors, max(0, count)):
+            if supporter.pk != proposal.author_id:
+                actions.proposal_support(proposal=proposal, user=supporter)
+        for _n in range(gen.choice([0, 0, 1, 1, 2, 3, 4])):
+            actions.comment_add(proposal=proposal, author=gen.choice(authors),
+                                text=gen.choice(COMMENTS))
+    actions.cycle_advance(cycle=cycle, by=reviewer)  # to review
+    for proposal in by_title.values():
+        department_code, rejection = review[proposal.pk]
+        department = Department.objects.filter(code=department_code or "landscaping").first()
+        actions.proposal_assign(proposal=proposal, department=department, by=reviewer)
+        if rejection:
+            actions.proposal_review(proposal=proposal, by=reviewer, legal_ok=False,
+                                    technical_ok=True, competence_ok=True, cost=None,
+                                    cost_breakdown="", reason=rejection)
+            continue
+        # Reviewers revise the estimate: up for most, down for a few, to round figures
+        # (the tied pair keeps its equal estimate).
+        cost = proposal.estimated_cost if proposal.title in TIED_2026 else round(
+            proposal.estimated_cost * gen.uniform(0.85, 1.25), -4)
+        cost = min(cost, proposal.pool.budget)
+        actions.proposal_review(proposal=proposal, by=reviewer, legal_ok=True,
+                                technical_ok=True, competence_ok=True, cost=cost,
+                                cost_breakdown=_breakdown(gen, cost), reason="")
+    Proposal.objects.filter(cycle=cycle).update(is_sample=True)
 
 
-def _generate_ballots(cycle: Cycle, voters: int, seed: int) -> None:
-    """Ballots for a finished cycle: each voter votes city-wide and in their district."""
-    if Ballot.objects.filter(pool__cycle=cycle).exists():
-        return
-    rng = random.Random(seed)  # noqa: S311 (invented demo ballots, reproducible)
-    pools = list(cycle.pools.select_related("district"))
+def _open_voting(cycle: Cycle, opens: dt.datetime, closes: dt.datetime,
+                 reviewer: User) -> Cycle:
+    # The dates are the cycle's settings (what an admin edits); then the phase moves on.
+    Cycle.objects.filter(pk=cycle.pk).update(voting_opens=opens, voting_closes=closes)
+    return actions.cycle_advance(cycle=cycle, by=reviewer)
+
+
+def _vote(cycle: Cycle, voters: range, gen: random.Random, clerks: list[User]) -> None:
+    """Register residents vote city-wide and in their district, online or (about one in
+    eight, where the district office has two clerks for the double entry) on paper."""
+    pools = list(Pool.objects.filter(cycle=cycle).select_related("cycle", "district"))
+    by_district = {p.district.code: p for p in pools if p.district_id}
     citywide = next(p for p in pools if p.district_id is None)
-    district_pools = [p for p in pools if p.district_id]
     projects = {p.pk: list(Proposal.objects.on_ballot().filter(pool=p).order_by("id")
                            .values_list("id", "cost")) for p in pools}
-    # Popularity weights make the outcome interesting rather than uniform.
-    weights = {pid: rng.uniform(0.2, 1.0) for items in projects.values() for pid, _c in items}
-    # The tied pair (an approval pool): chosen together on six ballots in ten, never apart,
-    # so they have the same votes, the most of their pool, and only one fits the budget.
+    # Popularity makes the outcome interesting rather than uniform.
+    weights = {pid: gen.uniform(0.2, 1.0) for items in projects.values() for pid, _c in items}
     tied = list(Proposal.objects.filter(cycle=cycle, title__in=TIED_2026)
                 .values_list("id", flat=True))
-    marks: list[VoterMark] = []
-    ballots: list[Ballot] = []
-    start = cycle.voting_opens or timezone.now()
-    for n in range(voters):
-        key = voter_key_for_pin(f"1{seed % 1000:03d}{n:010d}")
-        home = rng.choice(district_pools)
-        channel = Channel.PAPER if rng.random() < 0.12 else Channel.WEB
+    office = clerks[0].roles.filter(district__isnull=False).values_list(
+        "district_id", flat=True).first() if len(clerks) == 2 else None
+    sheets = itertools.count(1)
+    codes = resident_district_codes()
+    for number in voters:
+        pin = resident_pin(number)
+        home = by_district.get(codes[number % len(codes)])
+        paper = home is not None and home.district_id == office and gen.random() < 0.12
         for pool in (citywide, home):
-            items = sorted(projects[pool.pk], key=lambda it: -weights[it[0]] * rng.random())
-            chosen, total = [], 0
-            for pid, cost in items:
-                if pool.ballot_form == "approval" and len(chosen) >= pool.max_projects:
-                    break
-                if pool.ballot_form == "knapsack" and total + cost > pool.budget:
-                    continue
-                if rng.random() < 0.7:
-                    chosen.append(pid)
-                    total += cost
-            if not chosen:
-                chosen = [items[0][0]]
-            if tied and tied[0] in dict(projects[pool.pk]):
-                chosen = [p for p in chosen if p not in tied] or [
-                    next(pid for pid, _c in items if pid not in tied)]
-                if rng.random() < 0.6:
-                    chosen = tied + chosen[:pool.max_projects - len(tied)]
-            marks.append(VoterMark(
-                pool=pool, voter_key=key, channel=channel, district_id=home.district_id,
-                office_id=home.district_id if channel == Channel.PAPER else None,
-                district_cycle_id=cycle.pk if pool.district_id else None,
-                voted_on=(start + dt.timedelta(minutes=n * 7)).date()))
-            ballots.append(Ballot(
-                pool=pool, projects=sorted(chosen), channel=channel,
-                office_id=home.district_id if channel == Channel.PAPER else None,
-                receipt_hash=commitment.receipt_hash(commitment.new_code())
-                if channel == Channel.WEB else None))
-    VoterMark.objects.bulk_create(marks, batch_size=1000)
-    # Stored by random id: an order unrelated to the marks'.
-    Ballot.objects.bulk_create(sorted(ballots, key=lambda b: b.id), batch_size=1000)
+            if pool is None:
+                continue
+            chosen = _choose(pool, projects[pool.pk], weights, gen, tied)
+            if paper:
+                actions.paper_check_in(staff=clerks[0], pool=pool, office_id=office, pin=pin)
+                sheet = next(sheets)
+                for clerk in clerks:  # the double entry, with no identity
+                    actions.paper_entry_record(staff=clerk, pool=pool, office_id=office,
+                                               sheet=sheet, project_ids=chosen)
+            else:
+                voter = actions.voter_for_pin(pin, pool, home.district_id if home else None)
+                actions.ballot_cast(pool=pool, voter=voter, project_ids=chosen)
 
 
-def _implementation(cycle: Cycle) -> None:
-    today = timezone.localdate()
-    for i, impl in enumerate(actions.implementation_start(cycle=cycle)):
-        progress = [100, 65, 30, 10][i % 4]
-        status = {100: "done", 65: "in_progress", 30: "in_progress", 10: "procurement"}[progress]
-        Implementation.objects.filter(pk=impl.pk).update(
-            status=status, percent_complete=progress,
-            contracted=impl.proposal.cost * 95 // 100 if progress > 10 else 0,
-            spent=impl.proposal.cost * progress * 9 // 1000,
-            contractor="ОсОО «Бишкек Курулуш» (sample)" if progress > 10 else "",
-            procurement_ref=f"ZAKUPKI-2026-{1000 + impl.pk}")
-        if not impl.milestones.exists():
-            for j, (ky, ru, en) in enumerate([
-                    ("Сатып алуу", "Закупка", "Procurement"),
-                    ("Курулуш иштери", "Строительные работы", "Construction"),
-                    ("Кабыл алуу", "Приёмка", "Handover")]):
-                planned = today + dt.timedelta(days=60 * (j - 1))
-                done = planned if (j + 1) * 34 <= progress else None
-                Milestone.objects.create(implementation=impl, title_ky=ky, title_ru=ru,
-                                         title_en=en, planned=planned, actual=done,
-                                         is_sample=True)
-            ProjectUpdate.objects.create(
-                implementation=impl, kind=ProjectUpdate.Kind.PROGRESS, is_sample=True,
-                text=f"Выполнено {progress}%. Подрядчик выходит на объект по графику.")
+def _choose(pool: Pool, items: list[tuple[int, int]], weights: dict[int, float],
+            gen: random.Random, tied: list[int]) -> list[int]:
+    ranked = sorted(items, key=lambda item: -weights[item[0]] * gen.random())
+    chosen, total = [], 0
+    for pid, cost in ranked:
+        if pool.ballot_form == Pool.BallotForm.APPROVAL and len(chosen) >= pool.max_projects:
+            break
+        if pool.ballot_form == Pool.BallotForm.KNAPSACK and total + cost > pool.budget:
+            continue
+        if gen.random() < 0.7:
+            chosen.append(pid)
+            total += cost
+    chosen = chosen or [ranked[0][0]]
+    if tied and tied[0] in dict(items):
+        # The tied pair is chosen together on six ballots in ten and never apart: the same
+        # votes, the most of the pool, and only one of them fits its budget.
+        chosen = [p for p in chosen if p not in tied] or [
+            next(pid for pid, _c in ranked if pid not in tied)]
+        if gen.random() < 0.6:
+            chosen = tied + chosen[:pool.max_projects - len(tied)]
+    return chosen
 
 
-def seed() -> None:
+def _deliver(cycle: Cycle, gen: random.Random, staff: User) -> None:
+    """Projects a year into delivery: a third done, the rest at each stage, every figure
+    agreeing (milestones reached, money spent, the latest update)."""
+    published = cycle.published_at.astimezone(City.current().zone).date()
+    stages = ["done", "done", "in_progress", "in_progress", "procurement", "stalled"]
+    yesterday = local_today() - dt.timedelta(days=1)
+    for n, impl in enumerate(actions.implementation_start(cycle=cycle)):
+        cost = impl.proposal.cost or 0
+        stage = stages[n % len(stages)]
+        contracted = round(cost * gen.uniform(0.88, 0.98), -3) if stage != "procurement" else 0
+        percent = {"done": 100, "in_progress": gen.choice([35, 50, 70]), "procurement": 0,
+                   "stalled": 20}[stage]
+        spent = contracted if stage == "done" else round(contracted * percent / 100 * 0.9, -3)
+        contractor = gen.choice(CONTRACTORS) if contracted else ""
+        reference = f"SAMPLE-{cycle.slug[-4:]}-{n + 1:03d}" if contracted else ""
+        start = published + dt.timedelta(days=20 + 3 * n)
+        reached = {"done": 3, "in_progress": 1, "procurement": 0, "stalled": 1}[stage]
+        latest = start
+        for index, titles in enumerate(STAGES):
+            planned = start + dt.timedelta(days=[20, 90, 150][index])
+            actual = None
+            if index < reached:
+                actual = min(planned + dt.timedelta(days=gen.randint(-5, 12)), yesterday)
+                latest = actual
+            actions.milestone_save(implementation=impl, by=staff, planned=planned,
+                                   actual=actual, titles=dict(zip(("ky", "ru", "en"), titles,
+                                                                  strict=True)))
+        texts = {
+            "done": "Объект сдан и принят комиссией с участием жителей. Потрачено "
+                    f"{spent:,} сом из {contracted:,} по договору.".replace(",", " "),
+            "in_progress": f"Работы идут, выполнено {percent}%. Подрядчик: {contractor}.",
+            "procurement": "Объявлен конкурс на выбор подрядчика, итоги через месяц.",
+            "stalled": "Работы приостановлены: подрядчик не вышел на объект в срок, "
+                       "мэрия направила претензию.",
+        }
+        status = {"done": "done", "in_progress": "in_progress", "procurement": "procurement",
+                  "stalled": "stalled"}[stage]
+        actions.implementation_update(
+            implementation=impl, by=staff, status=status, percent_complete=percent,
+            contracted=contracted, spent=spent, contractor=contractor,
+            procurement_ref=reference, text=texts[stage],
+            kind="after" if stage == "done" else "progress",
+            at=local_at(min(latest + dt.timedelta(days=2), yesterday), 11))
+
+
+def seed(scale: Scale | None = None) -> None:
+    scale = scale or demo_scale()
+    gen = rng("budgeting")
+    reviewer = User.objects.filter(username="demo-reviewer").first()
+    staff = User.objects.filter(username="demo-department").first()
+    clerks = list(User.objects.filter(username__in=["demo-office", "demo-office-2"]))
+    authors = sample_residents(scale.supporters + 20)
+    if reviewer is None or staff is None or len(authors) < 5:
+        return  # the accounts app's demo data comes first
     now = timezone.now()
-    resident = User.objects.filter(username="demo-resident").first()
-    # The demo resident was verified in person without a PIN; give them one so that
-    # `make run` shows a working ballot (PIN 21234567890123, sample only).
-    if resident is not None:
-        Verification.objects.filter(user=resident, voter_key__isnull=True).update(
-            voter_key=voter_key_for_pin(DEMO_VOTER_PIN))
-
-    finished = _cycle("civic-budget-2026", "Жарандык бюджет 2026", "Гражданский бюджет 2026",
-                      "Civic budget 2026", Phase.VOTING,
-                      voting_opens=now - dt.timedelta(days=300),
-                      voting_closes=now - dt.timedelta(days=270))
-    _proposals(finished, PROJECTS_2026, resident)
-    _generate_ballots(finished, voters=DEMO_VOTERS, seed=2026)
-    if finished.phase != Phase.IMPLEMENTATION:
-        Cycle.objects.filter(pk=finished.pk).update(phase=Phase.COUNTING)
-        finished.refresh_from_db()
-        actions.cycle_count(cycle=finished)
+    finished, created = _cycle("civic-budget-2026", ("Жарандык бюджет 2026",
+                                                     "Гражданский бюджет 2026",
+                                                     "Civic budget 2026"))
+    if created:
+        _propose(finished, PROJECTS_2026, authors, gen, reviewer, scale)
+        # Voting is open while the sample ballots are cast, then closes in the past.
+        finished = _open_voting(finished, now - dt.timedelta(days=1),
+                                now + dt.timedelta(hours=2), reviewer)
+        _vote(finished, range(1, scale.voters + 1), gen, clerks)
         Cycle.objects.filter(pk=finished.pk).update(
-            phase=Phase.IMPLEMENTATION, published_at=now - dt.timedelta(days=260))
-        finished.refresh_from_db()
-    _implementation(finished)
-
-    current = _cycle("civic-budget-2027", "Жарандык бюджет 2027", "Гражданский бюджет 2027",
-                     "Civic budget 2027", Phase.VOTING,
-                     voting_opens=now - dt.timedelta(days=3),
-                     voting_closes=now + dt.timedelta(days=18))
-    _proposals(current, PROJECTS_2027, resident)
+            voting_opens=days_from_today(-300, 9), voting_closes=days_from_today(-270, 20))
+        finished = actions.cycle_advance(cycle=finished, by=reviewer)  # counting
+        actions.cycle_count(cycle=finished)
+        finished = actions.cycle_advance(cycle=finished, by=reviewer)  # results
+        Cycle.objects.filter(pk=finished.pk).update(published_at=days_from_today(-260, 12))
+        finished = actions.cycle_advance(cycle=finished, by=reviewer)  # implementation
+        _deliver(finished, gen, staff)
+    current, created = _cycle("civic-budget-2027", ("Жарандык бюджет 2027",
+                                                    "Гражданский бюджет 2027",
+                                                    "Civic budget 2027"))
+    if created:
+        _propose(current, PROJECTS_2027, authors, gen, reviewer, scale)
+        current = _open_voting(current, days_from_today(-3, 9), days_from_today(18, 20),
+                               reviewer)
+        # Two in five of the register have voted so far (not the demo resident, who can).
+        _vote(current, range(1, scale.voters * 2 // 5 + 1), gen, clerks)

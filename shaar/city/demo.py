@@ -3,6 +3,8 @@ a few departments. Idempotent: rows are keyed by code and updated in place."""
 
 from __future__ import annotations
 
+from shaar.lib.demo import Scale
+
 from .models import City, Department, District
 
 
@@ -40,7 +42,7 @@ DEPARTMENTS = [
 ]
 
 
-def seed() -> None:
+def seed(scale: Scale | None = None) -> None:
     City.objects.update_or_create(
         id=1,
         defaults={

@@ -329,12 +329,15 @@ def report_update(*, report: Report, actor: User, status: str = "", public_note:
 
 
 @transaction.atomic
-def report_reply(*, report: Report, actor: User, text: str) -> ReportEvent:
+def report_reply(*, report: Report, actor: User, text: str,
+                 at: datetime | None = None) -> ReportEvent:
+    """A public reply; `at` records a reply made earlier (an import of past appeals)."""
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("Write the reply first.")})
-    Report.objects.filter(pk=report.pk).update(updated_at=timezone.now())
-    return _event(report, ReportEvent.Kind.REPLY, actor=actor, text=text[:4000])
+    at = at or timezone.now()
+    Report.objects.filter(pk=report.pk, updated_at__lt=at).update(updated_at=at)
+    return _event(report, ReportEvent.Kind.REPLY, actor=actor, text=text[:4000], at=at)
 
 
 @transaction.atomic
@@ -404,8 +407,10 @@ def report_sms_digests_claim(*, now: datetime, limit: int = 500) -> list[int]:
 
 # --- residents: me too, rating, reopening ---------------------------------------------------
 @transaction.atomic
-def report_support(*, report: Report, key: str, user: User | None = None) -> bool:
-    """Add a "me too"; returns False when this person already supported the report."""
+def report_support(*, report: Report, key: str, user: User | None = None,
+                   at: datetime | None = None) -> bool:
+    """Add a "me too"; returns False when this person already supported the report.
+    `at` records one given earlier (an import of past appeals)."""
     report = Report.objects.get(pk=report.pk)
     if report.status not in OPEN_STATUSES or report.is_hidden:
         raise ValidationError(_("Only open reports can be supported."))
@@ -413,11 +418,12 @@ def report_support(*, report: Report, key: str, user: User | None = None) -> boo
         key = f"user:{user.pk}"
     try:
         with transaction.atomic():
-            Supporter.objects.create(report=report, key=key[:64], user=user)
+            Supporter.objects.create(report=report, key=key[:64], user=user,
+                                     created_at=at or timezone.now())
     except IntegrityError:
         return False
     Report.objects.filter(pk=report.pk).update(supporter_count=F("supporter_count") + 1)
-    _event(report, ReportEvent.Kind.ME_TOO, actor=user, is_public=True)
+    _event(report, ReportEvent.Kind.ME_TOO, actor=user, is_public=True, at=at)
     return True
 
 

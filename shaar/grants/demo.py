@@ -11,13 +11,13 @@ import datetime
 import io
 from decimal import Decimal
 
-from allauth.account.models import EmailAddress
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from shaar.accounts.demo import DEMO_PASSWORD
+from shaar.accounts.demo import demo_account
 from shaar.accounts.models import User, Verification
 from shaar.city.models import District, Organisation
+from shaar.lib.demo import Scale, days_from_today
 
 from .models import (
     ApplicantProfile,
@@ -61,6 +61,8 @@ ORGS = [
     ("demo-balalyk", "ОФ «Бактылуу балалык»", "220871-3300-OO", 9, "leninsky"),
     ("demo-ata-jurt", "Ата-Журт көчөсүнүн жашоочулары", "", 7, "pervomaisky"),
 ]
+# The money each year's calls hold; the city budget's community-grants line says the same.
+ENVELOPES = {2026: 600_000, 2027: 3_000_000}
 # title, org index, requested, co-funding, scores of (chair, member), awarded amount
 FINISHED = [
     ("Жарык көчө: Ата-Журт көчөсүнө 24 LED чырак", 3, 280_000, 45_000,
@@ -75,14 +77,7 @@ FINISHED = [
 
 
 def _user(username: str, display_name: str, *, district: District | None = None) -> User:
-    user, created = User.objects.get_or_create(
-        username=username, defaults={"display_name": display_name,
-                                     "email": f"{username}@example.org"})
-    if created:
-        user.set_password(DEMO_PASSWORD)
-        user.save(update_fields=["password"])
-    EmailAddress.objects.get_or_create(user=user, email=user.email,
-                                       defaults={"verified": True, "primary": True})
+    user = demo_account(username, display_name)
     if district is not None:
         Verification.objects.get_or_create(
             user=user, defaults={"method": Verification.Method.IN_PERSON, "district": district,
@@ -124,7 +119,7 @@ def _photo() -> ContentFile:
     return ContentFile(buffer.getvalue(), name="sample-street-lights.jpg")
 
 
-def seed() -> None:
+def seed(scale: Scale | None = None) -> None:
     now = timezone.now()
     districts = {d.code: d for d in District.objects.all()}
     grantee = _user("demo-grantee", "Нурлан (sample grantee)",
@@ -155,8 +150,8 @@ def seed() -> None:
          "Благоустройство дворов: деревья, скамейки, детские площадки. До 300 000 сомов "
          "на проект.",
          "Courtyard improvements: trees, benches, playgrounds. Up to 300,000 som per project."),
-        opens=now - datetime.timedelta(days=7), closes=now + datetime.timedelta(days=30),
-        status=Call.Status.PUBLISHED, envelope=3_000_000, max_per_grant=300_000)
+        opens=days_from_today(-7, 9), closes=days_from_today(30, 18),
+        status=Call.Status.PUBLISHED, envelope=ENVELOPES[2027], max_per_grant=300_000)
     for seat_user, role in ((chair, CommitteeMember.Role.CHAIR),
                             (member, CommitteeMember.Role.MEMBER)):
         CommitteeMember.objects.get_or_create(call=open_call, user=seat_user,
@@ -172,10 +167,10 @@ def seed() -> None:
         ("Көчөлөрдү жана короолорду жарыктандыруу боюнча жамааттык долбоорлор.",
          "Общественные проекты по освещению улиц и дворов.",
          "Community projects to light streets and courtyards."),
-        opens=now - datetime.timedelta(days=200), closes=now - datetime.timedelta(days=150),
-        status=Call.Status.DECIDED, envelope=600_000, max_per_grant=300_000)
+        opens=days_from_today(-200, 9), closes=days_from_today(-150, 18),
+        status=Call.Status.DECIDED, envelope=ENVELOPES[2026], max_per_grant=300_000)
     if finished.decided_at is None:
-        Call.objects.filter(id=finished.id).update(decided_at=now - datetime.timedelta(days=120))
+        Call.objects.filter(id=finished.id).update(decided_at=days_from_today(-120, 15))
     for seat_user, role in ((chair, CommitteeMember.Role.CHAIR),
                             (member, CommitteeMember.Role.MEMBER)):
         CommitteeMember.objects.get_or_create(call=finished, user=seat_user,

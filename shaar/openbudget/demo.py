@@ -1,5 +1,7 @@
 """Sample city budget: three years of Bishkek-like figures (about 30 billion som a year,
-education the largest function). Invented, and marked as sample data.
+education the largest function). Invented, and marked as sample data. The lines that fund
+the civic budget and the community grants hold exactly what the sample pools and grant
+calls hold, so the pages agree.
 
 The rows go through the same checked import as a real file. 2026, the year in progress,
 has two versions: the budget as adopted, then the mid-year revision with execution to
@@ -14,12 +16,14 @@ import hashlib
 from decimal import ROUND_HALF_UP, Decimal
 
 from shaar.city.models import Department, District
+from shaar.lib.demo import Scale
 
 from . import actions
 from .importing import COLUMNS, OPTIONAL_COLUMNS, Row
 from .models import AdminUnit, FiscalYear
 
-POPULATION = 1_296_000
+# Residents at the start of each year (2026: the districts' total in city.demo).
+POPULATION = {2024: 1_241_000, 2025: 1_268_000, 2026: 1_296_000}
 
 UNITS = [
     # code, kind, ky, ru, en (city departments and districts from city.demo are linked)
@@ -156,8 +160,8 @@ LINES = [
 YEARS = {2024: Decimal("0.84"), 2025: Decimal("0.92"), 2026: Decimal("1.00")}
 MILLION = Decimal(1_000_000)
 THOUSAND = Decimal(1000)
-PLANNED_SPLIT = [Decimal("0.22"), Decimal("0.25"), Decimal("0.25")]
-EXECUTED_SPLIT = [Decimal("0.20"), Decimal("0.26"), Decimal("0.27")]
+# Spending is low in winter and gathers towards the year's end (works, heating season).
+PLANNED_SPLIT = [Decimal("0.19"), Decimal("0.24"), Decimal("0.26")]
 
 
 def _wobble(*parts: object, spread: int) -> Decimal:
@@ -175,16 +179,34 @@ def _split(total: Decimal, shares: list[Decimal]) -> list[Decimal]:
     return [*parts, total - sum(parts)]
 
 
+def participation_totals(year: int) -> dict[str, Decimal]:
+    """What the civic budget's pools and the grant calls of `year` hold, so that the budget
+    lines that fund them say the same; years without a sample cycle scale the 2026 figure."""
+    from shaar.budgeting.demo import POOLS
+    from shaar.grants.demo import ENVELOPES
+
+    pools = Decimal(sum(row[4] for row in POOLS))
+    grants = Decimal(ENVELOPES.get(year, ENVELOPES[2026]))
+    if year != 2026:
+        pools, grants = _round(pools * YEARS[year]), _round(grants * YEARS[year])
+    return {"civic_budget": pools, "community_grants": grants}
+
+
 def rows_for(year: int, *, revised: bool, executed_quarters: int) -> list[Row]:
     rows = []
+    fixed = participation_totals(year)
     for number, (direction, code, economic, unit, programme, ky, ru, en, millions,
                  participation) in enumerate(LINES, start=2):
         factor = YEARS[year] * (1 + _wobble(year, en, spread=4))
         approved = _round(Decimal(millions) * MILLION * factor)
         revised_amount = _round(approved * (1 + _wobble(year, en, "r", spread=5)))
+        if participation:
+            approved = revised_amount = fixed[participation]
         plan = revised_amount if revised else approved
         rate = Decimal("0.97") + _wobble(year, en, "e", spread=3)
-        planned = _split(plan, PLANNED_SPLIT)
+        shift = _wobble(year, en, "q", spread=3)
+        planned = _split(plan, [PLANNED_SPLIT[0] + shift, PLANNED_SPLIT[1],
+                                PLANNED_SPLIT[2] - shift])
         executed_q: list[Decimal | None] = [_round(planned[q] * rate) for q in range(4)]
         executed_q = [v if q < executed_quarters else None for q, v in enumerate(executed_q)]
         executed = (sum(v for v in executed_q if v is not None) if executed_quarters else None)
@@ -218,7 +240,7 @@ def _seed_units() -> None:
             "name_en": district.name_en, "is_sample": district.is_sample})
 
 
-def seed() -> None:
+def seed(scale: Scale | None = None) -> None:
     _seed_units()
     header = [*COLUMNS, *OPTIONAL_COLUMNS]
     imports = [
@@ -236,4 +258,4 @@ def seed() -> None:
             continue  # the city's own figures: never overwritten by samples
         actions.budget_import(year=year, header=header, rows=rows_for(year, **options),
                               source="demo", source_name="sample", executed_on=executed_on,
-                              population=POPULATION, is_sample=True)
+                              population=POPULATION[year], is_sample=True)

@@ -1,9 +1,7 @@
 """Demo data: Bishkek's municipal enterprises as sample providers, service levels (one
-changed last month), 12 months of scorecards computed from an invented report history,
-and two resident surveys. Every row is marked as sample data. Idempotent.
-
-The feedback app's own sample reports feed the current month; the past months come from
-a generated history so that the trend charts and the ranking have something to show.
+changed last month), two resident surveys, and scorecards for every month of the feedback
+app's sample reports, computed from those reports. Every row is marked as sample data.
+Idempotent.
 """
 
 from __future__ import annotations
@@ -16,9 +14,10 @@ from decimal import Decimal
 from django.utils import timezone
 
 from shaar.city.models import City, District, Organisation
+from shaar.feedback.models import Report
+from shaar.lib.demo import Scale, days_from_today
 
 from . import actions, metrics, selectors
-from .metrics import ReportRecord
 from .models import (
     ProviderProfile,
     Scorecard,
@@ -27,14 +26,13 @@ from .models import (
     Survey,
     SurveyAnswer,
 )
-from .sources import ListSource
 
 # code, ky, ru, en, sector, hotline, monthly reports, quality (0 bad … 1 good),
 # categories with (ack hours, resolve hours)
 PROVIDERS = [
     ("tazalyk", "«Тазалык» МИ", "МП «Тазалык»", "Tazalyk municipal enterprise (waste)",
      "waste", "0312 54-11-54", 160, 0.55,
-     {"waste-uncollected": (12, 48), "illegal-dumping": (24, 168)}),
+     {"waste-uncollected": (12, 48), "illegal-dumping": (24, 168), "street-dust": (24, 72)}),
     ("bishkekvodokanal", "«Бишкекводоканал» МИ", "МП «Бишкекводоканал»",
      "Bishkekvodokanal municipal enterprise (water)", "water", "0312 61-25-85", 120, 0.7,
      {"water-leak": (4, 48), "sewer-blocked": (4, 48)}),
@@ -61,6 +59,8 @@ CATEGORY_NAMES = {
     "waste-uncollected": ("Таштанды чыгарылган жок", "Мусор не вывезен",
                           "Rubbish not collected"),
     "illegal-dumping": ("Уруксатсыз таштанды", "Стихийная свалка", "Illegal dumping"),
+    "street-dust": ("Көчө чаң, жыйналбайт", "Пыль, улица не убирается",
+                    "Dust, street not swept or watered"),
     "water-leak": ("Суу агып жатат", "Утечка воды", "Water leak"),
     "sewer-blocked": ("Канализация тыгылды", "Засор канализации",
                       "Blocked sewer or open manhole"),
@@ -132,67 +132,17 @@ def _levels(profiles, now: datetime) -> None:
                   "is_sample": True})
 
 
-def generate_records(profiles, months: list, *, seed: int = 7) -> list[ReportRecord]:
-    """An invented but plausible report history for the given months."""
-    rng = random.Random(seed)  # noqa: S311 (invented sample data)
-    districts = list(District.objects.values_list("id", flat=True))
-    records: list[ReportRecord] = []
-    rid = 10_000_000
-    tz = City.current().zone
-    for month_index, month in enumerate(months):
-        start, end = metrics.month_bounds(month, tz)
-        span = (end - start).total_seconds()
-        for profile, quality, volume in profiles:
-            code = profile.organisation.code
-            categories = next(p[8] for p in PROVIDERS if p[0] == code)
-            # Winter brings heating complaints; quality drifts a little month to month.
-            seasonal = 2.5 if profile.sector == "heating" and month.month in (11, 12, 1, 2) \
-                else 1.0
-            q = min(0.95, max(0.1, quality + rng.uniform(-0.12, 0.12)
-                              + 0.01 * month_index))
-            for _n in range(int(volume * seasonal * rng.uniform(0.8, 1.2))):
-                rid += 1
-                category = rng.choice(list(categories))
-                ack_target, res_target = categories[category]
-                received = start + timedelta(seconds=rng.uniform(0, span))
-                ack = received + timedelta(hours=ack_target * rng.lognormvariate(
-                    -0.7 + (0.6 - q), 0.6))
-                rejected = rng.random() < 0.05
-                resolved: tuple = ()
-                reopened: tuple = ()
-                rating = fixed = None
-                if not rejected and rng.random() < 0.85 + q * 0.1:
-                    first = ack + timedelta(hours=res_target * rng.lognormvariate(
-                        -0.5 + (0.6 - q), 0.7))
-                    resolved = (first,)
-                    if rng.random() < 0.15 * (1.2 - q):
-                        again = first + timedelta(hours=rng.uniform(6, 72))
-                        final = again + timedelta(hours=res_target * rng.uniform(0.2, 0.8))
-                        reopened, resolved = (again,), (first, final)
-                    if rng.random() < 0.45:
-                        fixed = rng.random() < 0.55 + q * 0.4
-                        rating = max(1, min(5, round(rng.gauss(2 + 3 * q if fixed else 1.8,
-                                                               0.8))))
-                records.append(ReportRecord(
-                    report_id=rid, organisation_id=profile.organisation_id, category=category,
-                    district_id=rng.choice(districts) if districts else None,
-                    received_at=received, acknowledged_at=ack, resolved_at=resolved,
-                    reopened_at=reopened,
-                    rejected_at=ack if rejected else None, rating=rating, fixed=fixed))
-    return records
-
-
 def _surveys(districts: list[District], now: datetime) -> None:
     rng = random.Random(11)  # noqa: S311 (invented sample data)
     by_code = {d.code: d for d in districts}
     last = metrics.previous_month(selectors.current_month(now))
     for code, sector, titles, questions, means in SURVEYS:
-        opens = metrics.month_start(last, City.current().zone) + timedelta(days=3)
+        opens = metrics.month_start(last, City.current().zone) + timedelta(days=3, hours=9)
         survey, created = Survey.objects.update_or_create(
             title_en=titles[2], defaults={
                 "title_ky": titles[0], "title_ru": titles[1], "question_ky": questions[0],
                 "question_ru": questions[1], "question_en": questions[2], "sector": sector,
-                "opens_at": opens, "closes_at": now + timedelta(days=20), "is_sample": True})
+                "opens_at": opens, "closes_at": days_from_today(20, 20), "is_sample": True})
         survey.districts.set(districts)
         if not created and survey.answers.exists():
             continue
@@ -213,21 +163,22 @@ def _surveys(districts: list[District], now: datetime) -> None:
         SurveyAnswer.objects.bulk_create(answers, ignore_conflicts=True)
 
 
-def seed() -> None:
+def seed(scale: Scale | None = None) -> None:
     now = timezone.now()
     districts = list(District.objects.all())
     profiles = _profiles(districts)
     _levels(profiles, now)
     _surveys(districts, now)
+    # Every month of the sample reports' history, computed from the stored reports by the
+    # same step the nightly job runs (which recomputes the current and previous month).
+    first = Report.objects.filter(is_sample=True).order_by("created_at").first()
+    if first is None:
+        return
+    month = selectors.current_month(first.created_at)
     current = selectors.current_month(now)
-    months = []
-    month = current
-    for _i in range(12):
-        month = metrics.previous_month(month)
-        months.insert(0, month)
-    if not Scorecard.objects.filter(month=months[0], is_sample=True).exists():
-        source = ListSource(generate_records(profiles, months))
-        for month in months:
-            actions.scorecards_compute(month=month, now=now, source=source, is_sample=True)
-    # The current month comes from the reports actually stored (feedback's sample reports).
-    actions.scorecards_compute(month=current, now=now, is_sample=True)
+    while month < current:
+        actions.scorecards_compute(month=month, now=now, is_sample=True)
+        month = metrics.next_month(month)
+    actions.scorecards_nightly(now=now)
+    Scorecard.objects.filter(month__in=[metrics.previous_month(current), current]).update(
+        is_sample=True)

@@ -19,4 +19,5 @@ def site(request: HttpRequest) -> dict:
         # For site.js: numbers written in JavaScript match the ones the server writes.
         "decimal_separator": get_format("DECIMAL_SEPARATOR"),
         "thousand_separator": get_format("THOUSAND_SEPARATOR"),
+        "source_code_url": settings.SOURCE_CODE_URL,
     }

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from unittest import mock
-
 from django.core import mail
 from django.urls import reverse
 
@@ -93,23 +91,27 @@ class ApiAndDemoTests(BaseTestCase):
     def test_it_seeds_demo_data_idempotently(self):
         from shaar.accounts import demo as accounts_demo
         from shaar.city import demo as city_demo
+        from shaar.lib.demo import demo_scale
 
         from .. import demo
-        from ..models import Ballot, Cycle, PoolResult
+        from ..models import Ballot, Cycle, PoolResult, Proposal
 
+        scale = demo_scale("small")
         city_demo.seed()
-        accounts_demo.seed()
-        # Not fewer voters: the engine's MES completion adds 1 som per voter per step, so a
-        # 40 m som city-wide pool with few voters takes very many steps.
-        with mock.patch.object(demo, "DEMO_VOTERS", 400):
-            demo.seed()
-            demo.seed()
+        accounts_demo.seed(scale=scale)
+        demo.seed(scale=scale)
+        demo.seed(scale=scale)
         voting = Cycle.objects.get(slug="civic-budget-2027")
         finished = Cycle.objects.get(slug="civic-budget-2026")
         self.assertEqual(voting.phase, "voting")
         self.assertEqual(finished.phase, "implementation")
         self.assertEqual(finished.pools.count(), 5)
-        self.assertEqual(Ballot.objects.filter(pool__cycle=finished).count(), 800)
+        # Every voter votes city-wide and in their district, online or on paper.
+        self.assertEqual(Ballot.objects.filter(pool__cycle=finished).count(), 2 * scale.voters)
+        self.assertTrue(Ballot.objects.filter(pool__cycle=finished, channel="paper").exists())
+        self.assertTrue(Proposal.objects.filter(cycle=finished, status="rejected")
+                        .exclude(review_reason="").exists())
+        self.assertTrue(Proposal.objects.filter(cycle=voting, status="merged").exists())
         self.assertEqual(PoolResult.objects.filter(pool__cycle=finished).count(), 5)
         self.assertTrue(Implementation.objects.filter(proposal__cycle=finished).exists())
         home = self.client.get("/en/")

@@ -1,0 +1,69 @@
+"""The demo tells one story: every figure one module shows about another's data agrees."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime, timedelta
+
+from django.core.management import call_command
+from django.test import TestCase
+
+from shaar.budgeting.models import Cycle, Implementation, Proposal
+from shaar.city.models import City
+from shaar.feedback.models import Photo, Report, ReportEvent
+from shaar.providers.models import Scorecard
+from shaar.web.demo_checks import disagreements
+
+
+class DemoConsistencyTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        call_command("seed_demo", stdout=io.StringIO())  # the test settings' small scale
+
+    def test_it_finds_no_figure_that_disagrees(self) -> None:
+        self.assertEqual(disagreements(), [])
+
+    def test_it_notices_a_scorecard_that_miscounts(self) -> None:
+        card = Scorecard.objects.filter(organisation__isnull=False, category_code="",
+                                        district__isnull=True, reports_received__gt=0).first()
+        Scorecard.objects.filter(pk=card.pk).update(reports_received=card.reports_received + 5)
+        self.assertTrue(any("scorecard" in problem for problem in disagreements()))
+
+    def test_it_notices_a_civic_budget_line_that_differs_from_the_pools(self) -> None:
+        pool = Cycle.objects.get(slug="civic-budget-2026").pools.first()
+        pool.budget += 1_000_000
+        pool.save(update_fields=["budget"])
+        self.assertTrue(any("civic-budget line" in problem for problem in disagreements()))
+
+    def test_it_covers_eighteen_months_with_scorecards_from_the_reports(self) -> None:
+        months = sorted(set(Scorecard.objects.values_list("month", flat=True)))
+        self.assertEqual(len(months), 18)
+        self.assertFalse(Scorecard.objects.filter(is_sample=False).exists())
+        self.assertTrue(Report.objects.filter(reopen_count__gt=0).exists())
+        self.assertTrue(Photo.objects.exists())
+        self.assertTrue(ReportEvent.objects.filter(kind=ReportEvent.Kind.REPLY).exists())
+        self.assertTrue(Report.objects.filter(supporter_count__gt=0).exists())
+
+    def test_open311_lists_the_same_reports_as_the_statistics(self) -> None:
+        zone = City.current().zone
+        today = datetime.now(zone).date()
+        month = (date(today.year, today.month, 1) - timedelta(days=1)).replace(day=1)
+        start = datetime(month.year, month.month, 1, tzinfo=zone)
+        end = (start + timedelta(days=32)).replace(day=1) - timedelta(seconds=1)
+        expected = Report.objects.public().filter(created_at__gte=start,
+                                                  created_at__lte=end).count()
+        response = self.client.get("/open311/v2/requests.json", {
+            "start_date": start.isoformat(), "end_date": end.isoformat(), "page_size": 1000})
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(len(response.json()), expected)
+        self.assertGreater(expected, 0)
+
+    def test_completed_projects_say_so_everywhere(self) -> None:
+        done = Implementation.objects.filter(status=Implementation.Status.DONE)
+        self.assertTrue(done.exists())
+        for impl in done:
+            self.assertFalse(impl.milestones.filter(actual__isnull=True).exists())
+            self.assertEqual(impl.spent, impl.contracted)
+            self.assertTrue(impl.procurement_ref.startswith("SAMPLE-"))
+            self.assertNotIn("going on site", impl.updates.first().text)
+        self.assertEqual(Proposal.objects.filter(is_sample=False).count(), 0)
