@@ -9,7 +9,7 @@ from .rules import is_staff_account
 
 # Pages a staff member without TOTP may still open: log-in, log-out and MFA set-up
 # (allauth lives under /<lang>/accounts/), static files and the health check.
-EXEMPT_MARKERS = ("/accounts/", "/static/", "/media/", "/healthz", "/i18n/", "/sw.js",
+EXEMPT_MARKERS = ("/accounts/", "/static/", "/media/", "/healthz", "/i18n/", "/sw.js", "/tiles/",
                   "/manifest.webmanifest")
 
 

@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from shaar.city.maps import base_map_config
 from shaar.city.models import District
 from shaar.lib.pagecache import shared_with_visitors
 
@@ -165,13 +166,7 @@ def proposal_list(request, slug: str):
 
 
 def _map_data(cycle_or_none=None, proposal: Proposal | None = None) -> dict:
-    from django.conf import settings
-
-    from shaar.city.models import City
-
-    city = City.current()
-    data = {"tiles": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION,
-            "center": [city.map_center_lat, city.map_center_lon], "zoom": city.map_zoom,
+    data = {**base_map_config(),
             "districts": [d.boundary for d in District.objects.exclude(boundary=None)]}
     if proposal is not None and proposal.latitude is not None:
         data["pin"] = [proposal.latitude, proposal.longitude]

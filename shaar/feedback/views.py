@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
+from shaar.city.maps import base_map_config
 from shaar.city.models import City, District
 from shaar.lib.pagecache import shared_with_visitors
 
@@ -61,16 +62,12 @@ def access_report_for_staff(user, report_id: int) -> Report:
 
 
 def _map_context() -> dict:
-    city = City.current()
     labels = {"categories": {c.code: c.name for c in Category.objects.all()},
               "statuses": {value: str(label) for value, label in Status.choices},
               "detail": reverse("feedback:detail", args=[0])[:-2]}
     districts = [{"code": d.code, "name": d.name, "boundary": d.boundary}
                  for d in District.objects.filter(boundary__isnull=False)]
-    return {"map_config": {"tiles": settings.MAP_TILE_URL,
-                           "attribution": settings.MAP_TILE_ATTRIBUTION,
-                           "center": [city.map_center_lat, city.map_center_lon],
-                           "zoom": city.map_zoom, "districts": districts, **labels}}
+    return {"map_config": {**base_map_config(), "districts": districts, **labels}}
 
 
 def _error_messages(exc: ValidationError) -> list[str]:

@@ -7,7 +7,7 @@
   if (!node || !el || typeof L === "undefined") { return; }
   var data = JSON.parse(node.textContent);
   var map = L.map(el).setView(data.pin || data.center, data.pin ? 15 : data.zoom);
-  L.tileLayer(data.tiles, { attribution: data.attribution, maxZoom: 19 }).addTo(map);
+  window.shaarBaseMap(map, data);
   (data.districts || []).forEach(function (g) {
     L.geoJSON(g, { style: { color: "#0b5394", weight: 2, fill: false } }).addTo(map);
   });

@@ -8,9 +8,7 @@
 
   function baseMap(node) {
     var map = L.map(node, {preferCanvas: true}).setView(config.center, config.zoom);
-    if (config.tiles) {
-      L.tileLayer(config.tiles, {attribution: config.attribution, maxZoom: 19}).addTo(map);
-    }
+    window.shaarBaseMap(map, config);
     var outlines = {type: "FeatureCollection", features: (config.districts || []).map(function (d) {
       return {type: "Feature", geometry: d.boundary, properties: {name: d.name}};
     })};

@@ -1,0 +1,36 @@
+"""What every map page needs to draw the city's base map from our own origin."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from django.conf import settings
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from .models import City
+from .tiles import read_metadata
+from .views import tiles_version
+
+
+@functools.lru_cache(maxsize=4)
+def _tiles_are_sample(path: Path, version: str) -> bool:
+    """True when the archive was built from the demo's invented geography (version keys the
+    cache, so a replaced file is read again)."""
+    if not version:
+        return False
+    return bool(read_metadata(path).get("shaar:sample"))
+
+
+def base_map_config() -> dict:
+    """Tile source, attribution, centre and zoom, as the page's map script reads them."""
+    city = City.current()
+    sample = _tiles_are_sample(settings.MAP_TILES_PATH, tiles_version())
+    attribution = settings.MAP_TILE_ATTRIBUTION
+    if sample:
+        attribution = _("Sample map: invented streets, approximate districts")
+    return {"tiles": settings.MAP_TILES_URL, "attribution": attribution,
+            "max_data_zoom": settings.MAP_TILES_MAX_ZOOM, "sample": sample,
+            "lang": get_language() or settings.LANGUAGE_CODE,
+            "center": [city.map_center_lat, city.map_center_lon], "zoom": city.map_zoom}
