@@ -23,6 +23,20 @@ def _tiles_are_sample(path: Path, version: str) -> bool:
     return bool(read_metadata(path).get("shaar:sample"))
 
 
+def _texts() -> dict[str, str]:
+    """What place.js says; %s stands for the address or the coordinates."""
+    return {
+        "map": _("Map. Arrow keys move the pin, Shift with an arrow moves it further, Enter "
+                 "places it, plus and minus zoom."),
+        "pin": _("Pin placed at %s."),
+        "nearest": _("Nearest address: %s."),
+        "suggestions": _("Addresses"),
+        "found": _("Addresses found: %s. Use the up and down arrows to choose."),
+        "none": _("No address found."),
+        "chosen": _("Chosen: %s."),
+    }
+
+
 def base_map_config() -> dict:
     """Tile source, attribution, centre and zoom, as the page's map script reads them."""
     city = City.current()
@@ -30,7 +44,7 @@ def base_map_config() -> dict:
     attribution = settings.MAP_TILE_ATTRIBUTION
     if sample:
         attribution = _("Sample map: invented streets, approximate districts")
-    return {"tiles": settings.MAP_TILES_URL, "attribution": attribution,
+    return {"tiles": settings.MAP_TILES_URL, "attribution": attribution, "text": _texts(),
             "max_data_zoom": settings.MAP_TILES_MAX_ZOOM, "sample": sample,
             "lang": get_language() or settings.LANGUAGE_CODE,
             "center": [city.map_center_lat, city.map_center_lon], "zoom": city.map_zoom}

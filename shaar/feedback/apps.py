@@ -29,5 +29,6 @@ class FeedbackConfig(AppConfig):
         register_offline(OfflinePage("feedback:new", static=(
             "vendor/leaflet/leaflet.css", "vendor/leaflet/leaflet.js",
             "vendor/protomaps-leaflet/protomaps-leaflet.js", "web/js/basemap.js",
+            "web/js/place.js", "web/css/maps.css",
             "feedback/feedback.css", "feedback/map.js", "feedback/category-questions.js",
             "feedback/report-form.js")))

@@ -52,7 +52,8 @@ class ReportForm(forms.Form):
                            error_messages={"required": _("Please mark the place on the map.")})
     lon = forms.FloatField(widget=forms.HiddenInput, min_value=-180, max_value=180,
                            error_messages={"required": _("Please mark the place on the map.")})
-    address = forms.CharField(label=_("Address or landmark"), max_length=300, required=False)
+    address = forms.CharField(label=_("Address or landmark"), max_length=300, required=False,
+                              widget=forms.TextInput(attrs={"data-address-search": ""}))
     description = forms.CharField(label=_("Describe the problem"), max_length=4000,
                                   widget=forms.Textarea(attrs={"rows": 4}))
     photos = MultipleFileField(label=_("Photos"), required=False,

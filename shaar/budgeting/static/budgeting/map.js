@@ -15,13 +15,26 @@
   if (el.dataset.pick) {
     var lat = document.getElementById("id_latitude");
     var lon = document.getElementById("id_longitude");
+    var live = document.getElementById("map-place");
+    var place = function (latlng, fromSearch) {
+      if (marker) { marker.setLatLng(latlng); } else { marker = L.marker(latlng, {keyboard: false}).addTo(map); }
+      lat.value = latlng.lat.toFixed(6);
+      lon.value = latlng.lng.toFixed(6);
+      if (fromSearch) { map.setView(latlng, Math.max(map.getZoom(), 16)); return; }
+      window.shaarPlace.announcePin(latlng.lat, latlng.lng, data.text, live, null);
+    };
     if (lat && lat.value && lon.value) {
-      marker = L.marker([lat.value, lon.value]).addTo(map);
+      marker = L.marker([lat.value, lon.value], {keyboard: false}).addTo(map);
     }
-    map.on("click", function (e) {
-      if (marker) { marker.setLatLng(e.latlng); } else { marker = L.marker(e.latlng).addTo(map); }
-      lat.value = e.latlng.lat.toFixed(6);
-      lon.value = e.latlng.lng.toFixed(6);
-    });
+    map.on("click", function (e) { place(e.latlng, false); });
+    window.shaarPlace.keyboardPin(map, data.text, function () { return marker && marker.getLatLng(); },
+      function (la, lo) { place(L.latLng(la, lo), false); });
+    var search = document.getElementById("map-search");
+    if (search) {
+      window.shaarPlace.searchBox(search, data.text, function (address) {
+        place(L.latLng(address.lat, address.lon), true);
+        if (live) live.textContent = window.shaarPlace.describe(address);
+      });
+    }
   }
 })();

@@ -33,17 +33,32 @@
     var lonInput = form.querySelector("input[name=lon]");
     var map = baseMap(pick);
     var marker = null;
-    var setPoint = function (lat, lon, fromUser) {
+    var live = form.querySelector("[data-location-text]");
+    var addressInput = form.querySelector("[data-address-search]");
+    // `announce` false: the page only restores a point (no address lookup, nothing said).
+    var setPoint = function (lat, lon, fromUser, announce) {
       latInput.value = lat.toFixed(6);
       lonInput.value = lon.toFixed(6);
       if (marker) { marker.setLatLng([lat, lon]); } else { marker = pin([lat, lon], false).addTo(map); }
       if (fromUser) map.setView([lat, lon], Math.max(map.getZoom(), 16));
-      var text = form.querySelector("[data-location-text]");
-      if (text) text.textContent = lat.toFixed(5) + ", " + lon.toFixed(5);
+      if (announce === false) {
+        if (live) live.textContent = lat.toFixed(5) + ", " + lon.toFixed(5);
+      } else {
+        window.shaarPlace.announcePin(lat, lon, config.text, live, addressInput);
+      }
       form.dispatchEvent(new CustomEvent("feedback:point", {detail: {lat: lat, lon: lon}}));
     };
-    if (latInput.value && lonInput.value) setPoint(parseFloat(latInput.value), parseFloat(lonInput.value), true);
+    if (latInput.value && lonInput.value) setPoint(parseFloat(latInput.value), parseFloat(lonInput.value), true, false);
     map.on("click", function (event) { setPoint(event.latlng.lat, event.latlng.lng, false); });
+    window.shaarPlace.keyboardPin(map, config.text, function () { return marker && marker.getLatLng(); },
+      function (lat, lon) { setPoint(lat, lon, false); });
+    if (addressInput) {
+      window.shaarPlace.searchBox(addressInput, config.text, function (address) {
+        addressInput.dataset.fromMap = "false";
+        setPoint(address.lat, address.lon, true, false);
+        if (live) live.textContent = window.shaarPlace.describe(address);
+      });
+    }
     var locate = form.querySelector("[data-locate]");
     if (locate && navigator.geolocation) {
       locate.addEventListener("click", function () {
