@@ -14,6 +14,8 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 SECURE_SSL_REDIRECT = False
 PUBLIC_PAGE_CACHE_SECONDS = 0  # tests read their own writes; pagecache's tests switch it on
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+# The demo's sample base map, built by the root conftest.
+MAP_TILES_PATH = VAR_DIR / "test-tiles" / "city.pmtiles"  # noqa: F405
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     # A file, not :memory:, so tests run in WAL mode with IMMEDIATE transactions and
     # threads get real separate connections, as under `make run`.

@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .models import City
-from .tiles import read_metadata
+from .tiles import low_zoom_ranges, read_metadata
 from .views import tiles_version
 
 
@@ -21,6 +21,20 @@ def _tiles_are_sample(path: Path, version: str) -> bool:
     if not version:
         return False
     return bool(read_metadata(path).get("shaar:sample"))
+
+
+@functools.lru_cache(maxsize=4)
+def _low_zoom_ranges(path: Path, version: str, maxzoom: int) -> list[tuple[int, int]]:
+    return low_zoom_ranges(path, maxzoom) if version else []
+
+
+def service_worker_tiles() -> dict:
+    """For the service worker: the tile file's URL and version, and the byte ranges (first,
+    last) that draw the city at its own zoom and below, stored at install for offline use."""
+    version = tiles_version()
+    ranges = _low_zoom_ranges(settings.MAP_TILES_PATH, version, City.current().map_zoom)
+    return {"url": settings.MAP_TILES_URL, "version": version,
+            "ranges": [[offset, offset + length - 1] for offset, length in ranges]}
 
 
 def _texts() -> dict[str, str]:

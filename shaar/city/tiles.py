@@ -12,6 +12,7 @@ import functools
 import gzip
 import json
 import math
+import tempfile
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -95,17 +96,22 @@ def _write(path: Path, tiles: Iterable[tuple[int, bytes]], header: dict[str, Any
            metadata: dict[str, Any]) -> int:
     """Write (tile id, bytes) in ascending id order to `path` atomically; the tile count."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".partial")
     count = 0
-    with partial.open("wb") as handle:
-        writer = Writer(handle)
-        for tile_id, data in sorted(tiles, key=lambda item: item[0]):
-            writer.write_tile(tile_id, data)
-            count += 1
-        if not count:
-            raise ValueError("no tiles in the bounding box")
-        writer.finalize(header, metadata)
-    partial.replace(path)  # readers never see half a file
+    # A file of its own beside the target, renamed over it when complete: readers never see
+    # half a file, and two processes building at once do not mix their bytes.
+    with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".partial", delete=False) as handle:
+        try:
+            writer = Writer(handle)
+            for tile_id, data in sorted(tiles, key=lambda item: item[0]):
+                writer.write_tile(tile_id, data)
+                count += 1
+            if not count:
+                raise ValueError("no tiles in the bounding box")
+            writer.finalize(header, metadata)
+        except BaseException:
+            Path(handle.name).unlink()
+            raise
+    Path(handle.name).replace(path)
     return count
 
 
@@ -134,6 +140,18 @@ def _encode_tile(z: int, x: int, y: int, features: list[Feature], geometries: li
     # A margin of a few pixels so that lines and outlines join across tile edges.
     pad = (east - west) * 8 / 256
     area = box(west - pad, south - pad, east + pad, north + pad)
+    # Tile pixels (0…EXTENT, y up) of Web Mercator, so that straight lines stay straight;
+    # done here in one vectorised step rather than point by point in the encoder.
+    mx0, my0 = _mercator(west, south)
+    mx1, my1 = _mercator(east, north)
+    scale = numpy.array([EXTENT / (mx1 - mx0), EXTENT / (my1 - my0)])
+    origin = numpy.array([mx0, my0])
+
+    def to_pixels(coords: numpy.ndarray) -> numpy.ndarray:
+        projected = coords.copy()
+        projected[:, 1] = numpy.degrees(numpy.arcsinh(numpy.tan(numpy.radians(coords[:, 1]))))
+        return numpy.rint((projected - origin) * scale)
+
     by_layer: dict[str, list[dict[str, Any]]] = {}
     for i in index.query(area):
         clipped = geometries[i].intersection(area)
@@ -141,29 +159,15 @@ def _encode_tile(z: int, x: int, y: int, features: list[Feature], geometries: li
             continue
         feature = features[i]
         by_layer.setdefault(feature.layer, []).append(
-            {"geometry": _project(clipped), "properties": feature.properties})
+            {"geometry": shapely.transform(clipped, to_pixels), "properties": feature.properties})
     if not by_layer:
         return None
-    # Tiles are encoded in Web Mercator so that straight lines stay straight on screen.
-    mx0, my0 = _mercator(west, south)
-    mx1, my1 = _mercator(east, north)
     encoded = mapbox_vector_tile.encode(
         [{"name": name, "features": items} for name, items in sorted(by_layer.items())],
-        default_options={"quantize_bounds": (mx0, my0, mx1, my1), "extents": EXTENT,
+        default_options={"extents": EXTENT,
                          "on_invalid_geometry": on_invalid_geometry_make_valid},
     )
     return gzip.compress(encoded, mtime=0)
-
-
-def _project(geometry):
-    """Longitude/latitude to longitude/Mercator-latitude (both in degrees)."""
-
-    def to_mercator(coords: numpy.ndarray) -> numpy.ndarray:
-        projected = coords.copy()
-        projected[:, 1] = numpy.degrees(numpy.arcsinh(numpy.tan(numpy.radians(coords[:, 1]))))
-        return projected
-
-    return shapely.transform(geometry, to_mercator)
 
 
 # --- cutting a city out of a public build ----------------------------------------------------
@@ -238,3 +242,38 @@ def read_metadata(path: Path) -> dict[str, Any]:
         return json.loads(_maybe_gunzip(source(header["metadata_offset"],
                                                header["metadata_length"]),
                                         header["internal_compression"]))
+
+
+# What a PMTiles reader asks for first: the header with the root directory in one request.
+HEADER_RANGE = (0, 16384)
+
+
+def low_zoom_ranges(path: Path, maxzoom: int) -> list[tuple[int, int]]:
+    """Every byte range (offset, length) a reader fetches to draw the archive's whole area at
+    zooms up to `maxzoom`: the header, the leaf directories on the way, the tiles. The
+    service worker stores them at install, so the city's overview opens offline."""
+    with path.open("rb") as handle:
+        source = MmapSource(handle)
+        header = deserialize_header(source(0, 127))
+        bbox = (header["min_lon_e7"] / 1e7, header["min_lat_e7"] / 1e7,
+                header["max_lon_e7"] / 1e7, header["max_lat_e7"] / 1e7)
+        ranges: dict[tuple[int, int], None] = {HEADER_RANGE: None}
+        directories: dict[tuple[int, int], list] = {}
+        for z in range(header["min_zoom"], min(maxzoom, header["max_zoom"]) + 1):
+            for x, y in tile_range(bbox, z):
+                offset, length = header["root_offset"], header["root_length"]
+                for depth in range(4):
+                    if depth:
+                        ranges[(offset, length)] = None
+                    if (offset, length) not in directories:
+                        directories[(offset, length)] = deserialize_directory(
+                            source(offset, length))
+                    entry = find_tile(directories[(offset, length)], zxy_to_tileid(z, x, y))
+                    if entry is None:
+                        break
+                    if entry.run_length:
+                        ranges[(header["tile_data_offset"] + entry.offset, entry.length)] = None
+                        break
+                    offset = header["leaf_directory_offset"] + entry.offset
+                    length = entry.length
+        return list(ranges)
