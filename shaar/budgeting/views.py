@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -150,6 +151,25 @@ def cycle_manage(request, slug: str):
 
 
 # --- Proposals ----------------------------------------------------------------------------
+
+@require_GET
+def cycle_map(request, slug: str):
+    """Proposals and funded projects of one cycle on a map, with a table of the same."""
+    cycle = access_cycle(slug)
+    districts = list(District.objects.all())
+    district = next((d for d in districts if d.code == request.GET.get("district")), None)
+    show = "funded" if request.GET.get("show") == "funded" else "all"
+    points = selectors.cycle_map_points(cycle, district=district, show=show)
+    data = {**_map_data(), "points": [
+        {"lat": p.proposal.latitude, "lon": p.proposal.longitude, "title": p.proposal.title,
+         "status": p.proposal.get_status_display(), "funded": p.funded,
+         "url": reverse("budgeting:proposal", args=[p.proposal.pk])} for p in points]}
+    if district is not None and district.boundary:
+        data["districts"] = [district.boundary]
+    return TemplateResponse(request, "budgeting/cycle_map.html", {
+        "cycle": cycle, "points": points, "districts": districts, "district": district,
+        "show": show, "map_data": data})
+
 
 @require_GET
 def proposal_list(request, slug: str):

@@ -12,6 +12,23 @@
     L.geoJSON(g, { style: { color: "#0b5394", weight: 2, fill: false } }).addTo(map);
   });
   var marker = data.pin ? L.marker(data.pin).addTo(map) : null;
+  // A cycle's proposals: grouped by leaflet.markercluster so hundreds stay readable.
+  if (el.dataset.cluster && data.points) {
+    var group = L.markerClusterGroup({showCoverageOnHover: false, maxClusterRadius: 50});
+    data.points.forEach(function (p) {
+      var link = document.createElement("a");
+      link.href = p.url;
+      link.textContent = p.title;
+      var popup = document.createElement("span");
+      popup.appendChild(link);
+      popup.appendChild(document.createTextNode(" · " + p.status));
+      group.addLayer(L.circleMarker([p.lat, p.lon], {radius: 8, weight: 2, color: "#fff",
+        fillColor: p.funded ? "#1b7837" : "#0b5394", fillOpacity: 0.9}).bindPopup(popup));
+    });
+    map.addLayer(group);
+    if (data.points.length) map.fitBounds(group.getBounds().pad(0.2), {maxZoom: 15});
+    el.dataset.points = String(data.points.length);
+  }
   if (el.dataset.pick) {
     var lat = document.getElementById("id_latitude");
     var lon = document.getElementById("id_longitude");
