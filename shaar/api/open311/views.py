@@ -29,6 +29,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from shaar.api.schemas import MAX_ID
 from shaar.city.models import City
+from shaar.city.selectors import address_best
 from shaar.feedback import actions, reference, selectors
 from shaar.feedback.models import (
     CLOSED_STATUSES,
@@ -392,7 +393,12 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Open311Error(404, f"Unknown service_code: {code}")
     lat, lon = post.get("lat", "").strip(), post.get("long", "").strip()
     if not (lat and lon):
-        raise Open311Error(400, "A location is required: lat and long.")
+        # An address_string alone is placed from the city's address register.
+        place = address_best(post.get("address_string", ""))
+        if place is None:
+            raise Open311Error(400, "A location is required: lat and long, or an "
+                               "address_string of a known address.")
+        lat, lon = str(place.lat), str(place.lon)
     try:
         lat_f, lon_f = float(lat), float(lon)
     except ValueError:
