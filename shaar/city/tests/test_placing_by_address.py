@@ -1,4 +1,4 @@
-"""Open311: a request with only an address_string is placed from the address register."""
+"""A report placed by its address alone: Open311 address_string, the report form without JS."""
 
 from __future__ import annotations
 
@@ -50,3 +50,16 @@ def test_it_refuses_an_address_it_cannot_place(client, setup, address) -> None:
     assert response.status_code == 400
     assert "address_string" in response.json()[0]["description"]
     assert not Report.objects.exists()
+
+
+def test_the_report_form_places_a_report_from_an_address_without_the_map(client,
+                                                                          setup) -> None:
+    form = {"category": "pothole", "description": "A deep hole", "lat": "", "lon": ""}
+    response = client.post("/en/feedback/new/", {**form, "address": "Nowhere 5"})
+    assert "or give an address from the list" in response.content.decode()
+    assert not Report.objects.exists()
+
+    client.post("/en/feedback/new/", {**form, "address": "Чүй проспекти, 12"})
+    report = Report.objects.get()
+    house = Address.objects.get(street_en="Chui Avenue", house_number="12")
+    assert (report.lat, report.lon, report.district.code) == (house.lat, house.lon, "leninsky")
