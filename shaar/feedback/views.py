@@ -180,7 +180,8 @@ def report_list(request: HttpRequest) -> TemplateResponse:
 def report_map(request: HttpRequest) -> TemplateResponse:
     return TemplateResponse(request, "feedback/report_map.html",
                             {"form": InboxFilterForm(request.GET or None),
-                             "points_url": reverse("feedback:map-data") + "?" + _query(request),
+                             "points_url": reverse("feedback:map-clusters") + "?"
+                             + _query(request),
                              **_map_context()})
 
 
@@ -304,6 +305,30 @@ def map_data(request: HttpRequest) -> JsonResponse:
     qs = selectors.filter_reports(selectors.public_reports(), _params(request))
     points, truncated = selectors.map_points(qs, MAP_LIMIT)
     return JsonResponse({"points": points, "truncated": truncated})
+
+
+def _bbox(text: str) -> tuple[float, float, float, float] | None:
+    try:
+        west, south, east, north = (float(v) for v in text.split(","))
+    except ValueError:
+        return None
+    if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
+        return None
+    return west, south, east, north
+
+
+@require_GET
+@shared_with_visitors
+def map_clusters(request: HttpRequest) -> JsonResponse:
+    """Groups of reports for the map's view (?bbox=west,south,east,north&zoom=z and the list's
+    filters), grouped in the database so that a million reports cost one query."""
+    bbox = _bbox(request.GET.get("bbox", ""))
+    zoom = request.GET.get("zoom", "")
+    if bbox is None or not zoom.isdigit() or int(zoom) > 22:
+        return JsonResponse({"error": _("Give bbox=west,south,east,north and zoom=0…22.")},
+                            status=400)
+    qs = selectors.filter_reports(selectors.public_reports(), _params(request))
+    return JsonResponse(selectors.map_clusters(qs, bbox=bbox, zoom=int(zoom)))
 
 
 @require_GET

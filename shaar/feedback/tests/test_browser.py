@@ -74,9 +74,9 @@ def test_it_shows_outlines_and_pins_without_tiles(page, live_server, settings):
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.set_viewport_size({"width": 390, "height": 844})
-    with page.expect_response("**/feedback/map.json**") as response:
+    with page.expect_response("**/feedback/map/clusters.json**") as response:
         page.goto(f"{live_server.url}/en/feedback/map/")
-    assert len(response.value.json()["points"]) == 3
+    assert [c[2] for c in response.value.json()["clusters"]] == [3]
     page.wait_for_selector("#reports-map[data-outlines='1']")
     # Three reports at one point: a numbered group marker drawn by our own code.
     page.wait_for_selector("#reports-map .map-count")

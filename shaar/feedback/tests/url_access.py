@@ -65,6 +65,7 @@ EXPECTED: dict[str, Access] = {
     "feedback:nearby": public("open reports nearby, to offer “me too”"),
     "feedback:map": public(),
     "feedback:map-data": public("public reports as map pins"),
+    "feedback:map-clusters": public("public reports grouped for the map's view"),
     "feedback:stats": public(),
     "feedback:csv": public("open data: public fields of public reports"),
     "feedback:geojson": public("open data: public fields of public reports"),
