@@ -12,7 +12,7 @@
     var outlines = {type: "FeatureCollection", features: (config.districts || []).map(function (d) {
       return {type: "Feature", geometry: d.boundary, properties: {name: d.name}};
     })};
-    L.geoJSON(outlines, {
+    map.outlines = L.geoJSON(outlines, {
       style: {color: "#0b5394", weight: 2, fillOpacity: 0.04},
       onEachFeature: function (feature, layer) { layer.bindTooltip(feature.properties.name); }
     }).addTo(map);
@@ -84,6 +84,8 @@
   var all = document.querySelector("[data-reports-map]");
   if (all) {
     var rmap = baseMap(all);
+    // The whole city first: every district in view.
+    if (rmap.outlines.getLayers().length) rmap.fitBounds(rmap.outlines.getBounds());
     var layer = L.layerGroup().addTo(rmap);
     var sequence = 0;
     var pinLink = function (p) {
