@@ -44,7 +44,7 @@ def main() -> None:
 
     from shaar.city.demo import BBOX
 
-    client = Client()
+    client = Client(HTTP_HOST="127.0.0.1")
     rng = random.Random(2)
     west, south, east, north = BBOX
     city = f"{west},{south},{east},{north}"
@@ -70,7 +70,7 @@ def main() -> None:
             t0 = time.perf_counter()
             response = client.get("/en/feedback/map/clusters.json", params())
             times.append((time.perf_counter() - t0) * 1000)
-            assert response.status_code == 200, response.content
+            assert response.status_code == 200, response.status_code
             data = response.json()
             sizes.append(len(data.get("clusters", data.get("pins", []))))
         print(f"{name:34} {statistics.median(times):8.1f} {reports_bench.p95(times):8.1f} "
