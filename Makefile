@@ -19,6 +19,7 @@ run: install
 	$(MANAGE) compile_translations
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo --once
+	$(MANAGE) build_demo_tiles
 	$(MANAGE) runserver 127.0.0.1:8000
 
 test: install

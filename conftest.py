@@ -40,6 +40,16 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _demo_base_map():
+    """Every map in a test draws the demo's sample tiles (built in about a second, once)."""
+    from django.conf import settings
+
+    from shaar.city import demo
+
+    demo.build_tiles(settings.MAP_TILES_PATH)
+
+
 @pytest.fixture(autouse=True)
 def _clear_caches():
     """Rate limits, cached city settings and memos of reference tables must not leak

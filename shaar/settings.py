@@ -353,15 +353,23 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# Map tiles come from a configurable server; everything else is our own origin.
-MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+# The base map: one PMTiles archive of vector tiles per city, served from our own origin
+# (nginx in production, shaar.city.views.tiles otherwise) and drawn by protomaps-leaflet.
+# `manage.py build_demo_tiles` writes a sample file there; `manage.py extract_tiles` cuts
+# the city out of a public Protomaps build (deploy/README.md).
+MAP_TILES_PATH = Path(env.str("MAP_TILES_PATH", default=str(VAR_DIR / "tiles" / "city.pmtiles")))
+MAP_TILES_URL = env.str("MAP_TILES_URL", default="/tiles/city.pmtiles")
 MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="© OpenStreetMap contributors")
-_tile_origin = "/".join(MAP_TILE_URL.split("/")[:3]) if "://" in MAP_TILE_URL else ""
+# The zoom the archive holds data to; the map draws deeper zooms from it (overzoom).
+MAP_TILES_MAX_ZOOM = env.int("MAP_TILES_MAX_ZOOM", default=15)
+# The city's bounding box "west,south,east,north" (degrees) for extract_tiles and the map's
+# limits; empty: the box around the districts' boundaries.
+MAP_BBOX = env.list("MAP_BBOX", cast=float, default=[])
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:", "blob:", *([_tile_origin] if _tile_origin else [])],
+    "img-src": [CSP.SELF, "data:", "blob:"],
     "connect-src": [CSP.SELF],
     "font-src": [CSP.SELF],
     "manifest-src": [CSP.SELF],

@@ -15,6 +15,8 @@ SECURE_SSL_REDIRECT = False
 PUBLIC_PAGE_CACHE_SECONDS = 0  # tests read their own writes; pagecache's tests switch it on
 DEMO_SCALE = "small"  # seed_demo in tests: the same paths, fewer rows
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+# The demo's sample base map, built by the root conftest.
+MAP_TILES_PATH = VAR_DIR / "test-tiles" / "city.pmtiles"  # noqa: F405
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     # A file, not :memory:, so tests run in WAL mode with IMMEDIATE transactions and
     # threads get real separate connections, as under `make run`.

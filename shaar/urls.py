@@ -6,6 +6,7 @@ from django.urls import include, path, register_converter
 from django.views.static import serve
 
 from shaar.api.api import api
+from shaar.city import views as city_views
 from shaar.lib.ids import IdConverter
 from shaar.ops import views as ops_views
 from shaar.web import views as web_views
@@ -21,6 +22,7 @@ urlpatterns = [
     path("healthz", web_views.healthz, name="healthz"),
     path("metrics", ops_views.metrics_view, name="metrics"),
     path("sw.js", web_views.service_worker, name="service-worker"),
+    path("tiles/city.pmtiles", city_views.tiles, name="map-tiles"),
     path("i18n/switch/", web_views.switch_language, name="switch_language"),
     path("api/v1/", api.urls),
     path("open311/v2/", include("shaar.api.open311.urls")),

@@ -10,7 +10,7 @@ from .seats import holds_trusted_seat
 
 # Pages a staff member without TOTP may still open: log-in, log-out and MFA set-up
 # (allauth lives under /<lang>/accounts/), static files and the health check.
-EXEMPT_MARKERS = ("/accounts/", "/static/", "/media/", "/healthz", "/i18n/", "/sw.js",
+EXEMPT_MARKERS = ("/accounts/", "/static/", "/media/", "/healthz", "/i18n/", "/sw.js", "/tiles/",
                   "/manifest.webmanifest")
 
 

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from shaar.city.geo import contains
+from shaar.city.models import District
 from shaar.lib.memo import Memo
 from shaar.web.registry import HomeCard
 
@@ -161,3 +163,33 @@ def funded_projects():
     return (Implementation.objects.select_related("proposal__pool__district",
                                                   "proposal__cycle", "department")
             .order_by("-proposal__cycle__created_at", "proposal__title"))
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    proposal: Proposal
+    funded: bool
+
+
+def cycle_map_points(cycle: Cycle, *, district: District | None, show: str) -> list[MapPoint]:
+    """The cycle's public proposals with a location, or only its funded projects ("funded"),
+    in one district if given: those of its pool, and city-wide ones placed inside it."""
+    proposals = (cycle.proposals.visible().filter(latitude__isnull=False,
+                                                  longitude__isnull=False)
+                 .exclude(status__in=[Proposal.Status.WITHDRAWN, Proposal.Status.MERGED])
+                 .select_related("pool__district", "implementation").order_by("title"))
+    if show == "funded":
+        proposals = proposals.filter(implementation__isnull=False)
+    points = []
+    for proposal in proposals[:5000]:
+        if district is not None and not _in_district(proposal, district):
+            continue
+        points.append(MapPoint(proposal, hasattr(proposal, "implementation")))
+    return points
+
+
+def _in_district(proposal: Proposal, district: District) -> bool:
+    if proposal.pool.district_id is not None:
+        return proposal.pool.district_id == district.id
+    return bool(district.boundary) and contains(district.boundary, proposal.longitude,
+                                                proposal.latitude)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("<slug:slug>/", views.cycle_detail, name="cycle"),
     path("<slug:slug>/manage/", views.cycle_manage, name="cycle-manage"),
     path("<slug:slug>/proposals/", views.proposal_list, name="proposals"),
+    path("<slug:slug>/map/", views.cycle_map, name="map"),
     path("<slug:slug>/propose/", views.proposal_create, name="propose"),
     path("<slug:slug>/proposals/<id:pk>/edit/", views.proposal_create, name="proposal-edit"),
     path("<slug:slug>/review/", views.review_queue, name="review-queue"),

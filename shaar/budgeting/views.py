@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shaar.accounts.rules import district_office_ids
+from shaar.city.maps import base_map_config
 from shaar.city.models import District
 from shaar.lib.pagecache import shared_with_visitors
 from shaar.lib.qr import qr_svg
@@ -198,6 +199,25 @@ def cycle_manage(request, slug: str):
 # --- Proposals ----------------------------------------------------------------------------
 
 @require_GET
+def cycle_map(request, slug: str):
+    """Proposals and funded projects of one cycle on a map, with a table of the same."""
+    cycle = access_cycle(slug)
+    districts = list(District.objects.all())
+    district = next((d for d in districts if d.code == request.GET.get("district")), None)
+    show = "funded" if request.GET.get("show") == "funded" else "all"
+    points = selectors.cycle_map_points(cycle, district=district, show=show)
+    data = {**_map_data(), "points": [
+        {"lat": p.proposal.latitude, "lon": p.proposal.longitude, "title": p.proposal.title,
+         "status": p.proposal.get_status_display(), "funded": p.funded,
+         "url": reverse("budgeting:proposal", args=[p.proposal.pk])} for p in points]}
+    if district is not None and district.boundary:
+        data["districts"] = [district.boundary]
+    return TemplateResponse(request, "budgeting/cycle_map.html", {
+        "cycle": cycle, "points": points, "districts": districts, "district": district,
+        "show": show, "map_data": data})
+
+
+@require_GET
 def proposal_list(request, slug: str):
     cycle = access_cycle(slug)
     proposals = (cycle.proposals.visible().select_related("pool__district")
@@ -212,13 +232,7 @@ def proposal_list(request, slug: str):
 
 
 def _map_data(cycle_or_none=None, proposal: Proposal | None = None) -> dict:
-    from django.conf import settings
-
-    from shaar.city.models import City
-
-    city = City.current()
-    data = {"tiles": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION,
-            "center": [city.map_center_lat, city.map_center_lon], "zoom": city.map_zoom,
+    data = {**base_map_config(),
             "districts": [d.boundary for d in District.objects.exclude(boundary=None)]}
     if proposal is not None and proposal.latitude is not None:
         data["pin"] = [proposal.latitude, proposal.longitude]

@@ -189,3 +189,61 @@ class Organisation(NamedMixin, SampleDataMixin):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name_en"]
+
+
+class AddressQuerySet(models.QuerySet):
+    def matching(self, query: str) -> AddressQuerySet:
+        """Addresses whose street names hold every word of the query (in any of the three
+        languages, Cyrillic or Latin) and whose house number starts with the query's number."""
+        from .addresses import parse_query
+
+        words, number = parse_query(query)
+        if not words and not number:
+            return self.none()
+        qs = self
+        for word in words:
+            qs = qs.filter(search_key__contains=f" {word}")
+        if number:
+            qs = qs.filter(house_key__startswith=number)
+        return qs
+
+
+class Address(SampleDataMixin):
+    """One entry of the city's address register: a house on a street, and where it is."""
+
+    street_ky = models.CharField(_("street (Kyrgyz)"), max_length=200)
+    street_ru = models.CharField(_("street (Russian)"), max_length=200)
+    street_en = models.CharField(_("street (English)"), max_length=200,
+                                 help_text=_("Empty: transliterated from the Russian name."))
+    house_number = models.CharField(_("house number"), max_length=20)
+    lat = models.FloatField(_("latitude"))
+    lon = models.FloatField(_("longitude"))
+    district = models.ForeignKey(District, verbose_name=_("district"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="addresses")
+    # Every street name folded to one Latin spelling (addresses.fold), space-prefixed words,
+    # so "Чүй", "Чуй" and "Chui" all find " chui".
+    search_key = models.CharField(max_length=700, editable=False)
+    house_key = models.CharField(max_length=20, editable=False, db_index=True)
+
+    objects = AddressQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("address")
+        verbose_name_plural = _("addresses")
+        ordering = ["street_ru", "house_key"]
+        constraints = [
+            models.UniqueConstraint(fields=["street_ru", "house_key"],
+                                    name="address_unique_house_on_street"),
+        ]
+        indexes = [models.Index(fields=["lat", "lon"], name="address_point")]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def street(self) -> str:
+        return localized(self, "street")
+
+    @property
+    def label(self) -> str:
+        return f"{self.street}, {self.house_number}"

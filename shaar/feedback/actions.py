@@ -24,7 +24,7 @@ from shaar.accounts.models import User
 from shaar.accounts.phones import normalise_mobile
 from shaar.city.geo import validate_point
 from shaar.city.models import Department, District, Organisation
-from shaar.city.selectors import district_for_point
+from shaar.city.selectors import address_best, district_for_point
 from shaar.lib import media
 
 from . import photos as photo_checks
@@ -135,10 +135,10 @@ def _event(report: Report, kind: str, *, actor: User | None = None, text: str = 
 
 # --- creating a report ----------------------------------------------------------------------
 def point_for_address(address: str) -> tuple[float, float] | None:
-    """Where an address given without a point lies, from the city's address data; None when
-    it cannot be found there. (The address register is the maps and addresses issue's: this
-    is the one place that asks it.)"""
-    return None
+    """Where an address given without a point lies, from the city's address register; None
+    when it names no known address (the report then goes to city triage without a pin)."""
+    place = address_best(address)
+    return (place.lat, place.lon) if place is not None else None
 
 
 def _report_point(lat: Any, lon: Any, address: str) -> tuple[float, float] | None:

@@ -31,5 +31,8 @@ class FeedbackConfig(AppConfig):
         register_home(home_cards, order=20)
         # The report form opens without network; drafts wait in IndexedDB.
         register_offline(OfflinePage("feedback:new", static=(
-            "vendor/leaflet/leaflet.css", "vendor/leaflet/leaflet.js", "feedback/feedback.css",
-            "feedback/map.js", "feedback/category-questions.js", "feedback/report-form.js")))
+            "vendor/leaflet/leaflet.css", "vendor/leaflet/leaflet.js",
+            "vendor/protomaps-leaflet/protomaps-leaflet.js", "web/js/basemap.js",
+            "web/js/place.js", "web/css/maps.css",
+            "feedback/feedback.css", "feedback/map.js", "feedback/category-questions.js",
+            "feedback/report-form.js")))

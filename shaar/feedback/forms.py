@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from shaar.accounts.forms import MobileNumberField
 from shaar.accounts.models import Role, User
 from shaar.city.models import Department, District, Organisation
+from shaar.city.selectors import address_best
 from shaar.lib.ids import IdField
 
 from .models import (
@@ -59,11 +60,13 @@ def _question_field(q: Question) -> forms.Field:
 class ReportForm(forms.Form):
     category = forms.ModelChoiceField(Category.objects.filter(is_active=True),
                                       label=_("What is the problem?"), to_field_name="code")
+    # Not required on their own: an address from the register places the report too.
     lat = forms.FloatField(widget=forms.HiddenInput, min_value=-90, max_value=90,
-                           error_messages={"required": _("Please mark the place on the map.")})
+                           required=False)
     lon = forms.FloatField(widget=forms.HiddenInput, min_value=-180, max_value=180,
-                           error_messages={"required": _("Please mark the place on the map.")})
-    address = forms.CharField(label=_("Address or landmark"), max_length=300, required=False)
+                           required=False)
+    address = forms.CharField(label=_("Address or landmark"), max_length=300, required=False,
+                              widget=forms.TextInput(attrs={"data-address-search": ""}))
     description = forms.CharField(label=_("Describe the problem"), max_length=4000,
                                   widget=forms.Textarea(attrs={"rows": 4}))
     photos = MultipleFileField(label=_("Photos"), required=False,
@@ -84,6 +87,17 @@ class ReportForm(forms.Form):
                 name = f"q_{q.code}"
                 self.fields[name] = _question_field(q)
                 self.question_codes.append(q.code)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("lat") is None or data.get("lon") is None:
+            place = address_best(data.get("address") or "")
+            if place is None:
+                self.add_error("lat", _("Please mark the place on the map, or give an address "
+                                        "from the list."))
+            else:
+                data["lat"], data["lon"] = place.lat, place.lon
+        return data
 
     def clean_photos(self):
         photos = self.cleaned_data.get("photos") or []

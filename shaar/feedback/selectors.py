@@ -18,8 +18,8 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Avg, Count, F, Min, Q, QuerySet
+from django.db.models.functions import Floor, TruncMonth
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -439,3 +439,34 @@ def readable_answers(report: Report) -> list[tuple[str, str]]:
         values = value if isinstance(value, list) else [value]
         rows.append((question.label, ", ".join(names.get(str(v), str(v)) for v in values)))
     return rows
+# --- the map at any scale ------------------------------------------------------------------
+CLUSTER_CELL_PX = 64  # a group covers about this many screen pixels
+PINS_FROM_ZOOM = 17   # from this zoom on, every report is its own pin
+PIN_LIMIT = 1000
+
+
+def cluster_cell_degrees(zoom: int) -> float:
+    """The side of a grid cell, in degrees, that is CLUSTER_CELL_PX pixels at this zoom."""
+    return 360 / (256 * 2**zoom) * CLUSTER_CELL_PX
+
+
+def map_clusters(qs: QuerySet[Report], *, bbox: tuple[float, float, float, float],
+                 zoom: int) -> dict[str, Any]:
+    """Reports in the box grouped by a grid in the database (one GROUP BY, whatever the
+    number of reports): [lat, lon, count, id of a lone report or None] per cell. The box is
+    widened to whole cells so that panning gives the same cells (and cache hits)."""
+    west, south, east, north = bbox
+    if zoom >= PINS_FROM_ZOOM:
+        qs = qs.filter(lat__range=(south, north), lon__range=(west, east))
+        points, truncated = map_points(qs, PIN_LIMIT)
+        return {"pins": points, "truncated": truncated}
+    cell = cluster_cell_degrees(zoom)
+    west, south = math.floor(west / cell) * cell, math.floor(south / cell) * cell
+    east, north = math.ceil(east / cell) * cell, math.ceil(north / cell) * cell
+    rows = (qs.filter(lat__range=(south, north), lon__range=(west, east))
+            .annotate(cell_x=Floor(F("lon") / cell), cell_y=Floor(F("lat") / cell))
+            .values("cell_x", "cell_y")
+            .annotate(n=Count("id"), mean_lat=Avg("lat"), mean_lon=Avg("lon"), first=Min("id"))
+            .order_by())
+    return {"clusters": [[round(r["mean_lat"], 6), round(r["mean_lon"], 6), r["n"],
+                          r["first"] if r["n"] == 1 else None] for r in rows]}

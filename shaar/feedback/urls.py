@@ -10,6 +10,7 @@ urlpatterns = [
     path("nearby/", views.nearby, name="nearby"),
     path("map/", views.report_map, name="map"),
     path("map.json", views.map_data, name="map-data"),
+    path("map/clusters.json", views.map_clusters, name="map-clusters"),
     path("stats/", views.stats, name="stats"),
     path("reports.csv", views.export_csv, name="csv"),
     path("reports.geojson", views.export_geojson, name="geojson"),

@@ -21,6 +21,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from shaar.city.maps import base_map_config
 from shaar.city.models import City, District
 from shaar.lib import csvout
 from shaar.lib.i18n import localized
@@ -69,16 +70,12 @@ def access_report_for_staff(user, report_id: int) -> Report:
 
 
 def _map_context() -> dict:
-    city = City.current()
     labels = {"categories": {c.code: c.name for c in Category.objects.all()},
               "statuses": {value: str(label) for value, label in Status.choices},
               "detail": reverse("feedback:detail", args=[0])[:-2]}
     districts = [{"code": d.code, "name": d.name, "boundary": d.boundary}
                  for d in District.objects.filter(boundary__isnull=False)]
-    return {"map_config": {"tiles": settings.MAP_TILE_URL,
-                           "attribution": settings.MAP_TILE_ATTRIBUTION,
-                           "center": [city.map_center_lat, city.map_center_lon],
-                           "zoom": city.map_zoom, "districts": districts, **labels}}
+    return {"map_config": {**base_map_config(), "districts": districts, **labels}}
 
 
 def _error_messages(exc: ValidationError) -> list[str]:
@@ -192,7 +189,8 @@ def report_list(request: HttpRequest) -> TemplateResponse:
 def report_map(request: HttpRequest) -> TemplateResponse:
     return TemplateResponse(request, "feedback/report_map.html",
                             {"form": InboxFilterForm(request.GET or None),
-                             "points_url": reverse("feedback:map-data") + "?" + _query(request),
+                             "points_url": reverse("feedback:map-clusters") + "?"
+                             + _query(request),
                              **_map_context()})
 
 
@@ -328,6 +326,30 @@ def map_data(request: HttpRequest) -> JsonResponse:
     qs = selectors.filter_reports(selectors.public_reports(), _params(request))
     points, truncated = selectors.map_points(qs, MAP_LIMIT)
     return JsonResponse({"points": points, "truncated": truncated})
+
+
+def _bbox(text: str) -> tuple[float, float, float, float] | None:
+    try:
+        west, south, east, north = (float(v) for v in text.split(","))
+    except ValueError:
+        return None
+    if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
+        return None
+    return west, south, east, north
+
+
+@require_GET
+@shared_with_visitors
+def map_clusters(request: HttpRequest) -> JsonResponse:
+    """Groups of reports for the map's view (?bbox=west,south,east,north&zoom=z and the list's
+    filters), grouped in the database so that a million reports cost one query."""
+    bbox = _bbox(request.GET.get("bbox", ""))
+    zoom = request.GET.get("zoom", "")
+    if bbox is None or not zoom.isdigit() or int(zoom) > 22:
+        return JsonResponse({"error": _("Give bbox=west,south,east,north and zoom=0…22.")},
+                            status=400)
+    qs = selectors.filter_reports(selectors.public_reports(), _params(request))
+    return JsonResponse(selectors.map_clusters(qs, bbox=bbox, zoom=int(zoom)))
 
 
 @require_GET

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shaar.accounts.rules import is_city_admin, organisation_ids
+from shaar.city.maps import base_map_config
 from shaar.city.models import City, Organisation
 from shaar.lib import csvout
 
@@ -149,9 +150,7 @@ def provider_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _map_config(districts: list) -> dict:
-    city = City.current()
-    return {"tiles": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION,
-            "center": [city.map_center_lat, city.map_center_lon], "zoom": city.map_zoom,
+    return {**base_map_config(),
             "districts": [d.boundary for d in districts if d.boundary]}
 
 

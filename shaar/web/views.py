@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
+from shaar.city.maps import service_worker_tiles
 from shaar.city.models import City
 from shaar.lib.pagecache import shared_with_visitors
 from shaar.web.uploads import TooManyPixels
@@ -131,7 +132,8 @@ def service_worker(request: HttpRequest) -> TemplateResponse:
             offline_urls.append(reverse("web:offline"))
             page_urls += [reverse(page.url_name) for page in pages]
     context = {"shell": json.dumps(shell), "offline_urls": json.dumps(offline_urls),
-               "pages": json.dumps(page_urls), "version": settings.SHELL_VERSION}
+               "pages": json.dumps(page_urls), "version": settings.SHELL_VERSION,
+               "tiles": json.dumps(service_worker_tiles())}
     return TemplateResponse(request, "web/sw.js", context,
                             content_type="application/javascript; charset=utf-8")
 

@@ -60,6 +60,7 @@ EXPECTED: dict[str, Access] = {
     "budgeting:index": public(),
     "budgeting:cycle": Access(public().ok, "public cycle page", kwargs=_cycle),
     "budgeting:proposals": Access(public().ok, "public proposals", kwargs=_cycle),
+    "budgeting:map": Access(public().ok, "public map of proposals", kwargs=_cycle),
     "budgeting:proposal": Access(public().ok, "public proposal", kwargs=_proposal),
     "budgeting:propose": Access(signed_in().ok, "the form; submitting needs verification",
                                 kwargs=_cycle),

@@ -26,7 +26,7 @@ def submit_offline_then_reconnect(page) -> None:
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_it_sends_an_offline_report_once_when_back_online(page, live_server, settings):
-    settings.MAP_TILE_URL = ""  # no tile server: outlines and pins must still show
+    settings.MAP_TILES_URL = ""  # no tile server: outlines and pins must still show
     make_city()
     district = make_district("pervomaisky")
     make_category("pothole")
@@ -63,7 +63,7 @@ def test_it_sends_an_offline_report_once_when_back_online(page, live_server, set
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_it_shows_outlines_and_pins_without_tiles(page, live_server, settings):
-    settings.MAP_TILE_URL = ""
+    settings.MAP_TILES_URL = ""
     make_city()
     district = make_district("leninsky")
     category = make_category("streetlight")
@@ -74,9 +74,9 @@ def test_it_shows_outlines_and_pins_without_tiles(page, live_server, settings):
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.set_viewport_size({"width": 390, "height": 844})
-    with page.expect_response("**/feedback/map.json**") as response:
+    with page.expect_response("**/feedback/map/clusters.json**") as response:
         page.goto(f"{live_server.url}/en/feedback/map/")
-    assert len(response.value.json()["points"]) == 3
+    assert [c[2] for c in response.value.json()["clusters"]] == [3]
     page.wait_for_selector("#reports-map[data-outlines='1']")
     # Three reports at one point: a numbered group marker drawn by our own code.
     page.wait_for_selector("#reports-map .map-count")
@@ -91,7 +91,7 @@ def test_it_opens_the_form_offline_and_sends_the_report_when_back_online(
     """The service worker stores the form when the site is first opened: later, without
     network, the form opens from it, shows the chosen category's questions, keeps the
     report and sends it once when the network returns."""
-    settings.MAP_TILE_URL = ""
+    settings.MAP_TILES_URL = ""
     make_city()
     district = make_district("pervomaisky")
     make_category("pothole")

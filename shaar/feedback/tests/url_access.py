@@ -21,6 +21,7 @@ from shaar.web.tests.test_url_matrix import (
     STAFF_A,
     STAFF_B,
     Access,
+    flow,
     public,
 )
 
@@ -65,6 +66,8 @@ EXPECTED: dict[str, Access] = {
     "feedback:nearby": public("open reports nearby, to offer “me too”"),
     "feedback:map": public(),
     "feedback:map-data": public("public reports as map pins"),
+    "feedback:map-clusters": flow("public reports grouped for the map's view; needs bbox "
+                                  "and zoom (400 without them)"),
     "feedback:stats": public(),
     "feedback:csv": public("open data: public fields of public reports"),
     "feedback:geojson": public("open data: public fields of public reports"),

@@ -107,6 +107,9 @@ EXPECTED: dict[str, Access] = {
     "api-1:openapi-json": public("API schema"),
     "api-1:openapi-view": public("API docs"),
     "api-1:city_detail": public("public city data"),
+    "api-1:address_search": public("public API: search the address register"),
+    "api-1:address_nearest": flow("public API: needs lat and lon (422 without them)"),
+    "map-tiles": public("the city's base map file (byte ranges)"),
     # Resident accounts
     "accounts:verify": signed_in("a resident's own verification page"),
     "accounts:profile": signed_in("a person's own profile"),

@@ -34,7 +34,7 @@
     var points = readJson("open-reports") || [];
     if (!el || !config || typeof L === "undefined") { return; }
     var map = L.map(el).setView(config.center, config.zoom);
-    L.tileLayer(config.tiles, { attribution: config.attribution, maxZoom: 19 }).addTo(map);
+    window.shaarBaseMap(map, config);
     // District outlines and pins are drawn by us, so they show even when tiles fail.
     (config.districts || []).forEach(function (geometry) {
       L.geoJSON(geometry, { style: { color: "#0b5394", weight: 1, fillOpacity: 0.03 } }).addTo(map);
