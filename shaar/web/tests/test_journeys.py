@@ -151,7 +151,9 @@ def test_it_votes_with_review_and_confirm_and_the_cycle_page_shows_it(browser, l
                                   "value": client.cookies[settings.SESSION_COOKIE_NAME].value}])
     page = journey.page
     journey.goto(f"/ky/budget/{pool.cycle.slug}/")
-    card = page.locator(".card", has=page.locator(f"a[href*='/vote/{pool.pk}/']"))
+    # The pool's card: its ballot link before the vote, its receipt link after.
+    card = page.locator(".card", has=page.locator(
+        f"a[href*='/vote/{pool.pk}/'], a[href*='/pools/{pool.pk}/receipt/']"))
     assert card.locator(".badge.info").inner_text() == "Сиздин районуңуз"
     journey.shot("cycle")
     card.locator("a.button").click()
