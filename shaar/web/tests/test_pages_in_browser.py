@@ -96,7 +96,12 @@ TEXTS_JS = """(pageLang) => {
 }"""
 
 AXE_JS = """async () => {
-  const result = await axe.run(document, {resultTypes: ['violations']});
+  // axe waits for the page's frames and resources: a page that never settles must fail
+  // this test with a reason, not hang it (page.evaluate has no timeout of its own).
+  const timeout = new Promise((_resolve, reject) =>
+    setTimeout(() => reject(new Error('axe-core did not finish in 30 s')), 30000));
+  const result = await Promise.race([axe.run(document, {resultTypes: ['violations']}),
+                                     timeout]);
   return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}): `
       + v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | '));
