@@ -425,10 +425,9 @@ DEMO_DATA_BANNER = env.bool("DEMO_DATA_BANNER", default=True)
 DEMO_SERVER = env.bool("DEMO_SERVER", default=DEBUG)
 # How much sample data `seed_demo` makes without --scale: small, demo or city (shaar.lib.demo).
 DEMO_SCALE = env.str("DEMO_SCALE", default="demo")
-# The footer's "Source code" link (the AGPL asks that users can get the code they run):
-# a fork or a city's own build points it at its own repository.
-PROJECT_REPOSITORY_URL = "https://github.com/shaar-civic/shaar"
-SOURCE_CODE_URL = env.str("SOURCE_CODE_URL", default=PROJECT_REPOSITORY_URL)
+# The footer's "Source code" link (the AGPL asks that users can get the code they run): the
+# repository this installation is built from. Not set, the footer names the licence only.
+SOURCE_CODE_URL = env.str("SOURCE_CODE_URL", default="")
 
 LOGGING = {
     "version": 1,
