@@ -444,8 +444,8 @@ def report_rate(*, report: Report, fixed: bool, score: int, comment: str = "",
     _event(report, ReportEvent.Kind.RATED, is_public=True, at=rating.created_at,
            text=f"{score}/5")
     if not fixed:
-        _apply_status(report, actor=None, status=Status.IN_PROGRESS,
-                      note=_("The resident says the problem is not fixed."),
+        # No stored note: the timeline says why in each reader's language.
+        _apply_status(report, actor=None, status=Status.IN_PROGRESS, note="",
                       duplicate_of=None, now=rating.created_at)
     return rating
 

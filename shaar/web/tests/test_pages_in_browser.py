@@ -30,7 +30,7 @@ from django.utils import translation
 
 from shaar.web.tests import test_url_matrix as matrix
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.alone, pytest.mark.django_db(transaction=True)]
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 LANGUAGES = ("ky", "ru", "en")
