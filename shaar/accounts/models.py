@@ -167,11 +167,12 @@ class VerificationChange(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="verification_changes")
-    from_method = models.CharField(_("from"), max_length=20, choices=Verification.Method.choices,
-                                   blank=True)
+    from_method = models.CharField(_("previous method"), max_length=20,
+                                   choices=Verification.Method.choices, blank=True)
     from_district = models.ForeignKey("city.District", null=True, blank=True,
                                       on_delete=models.PROTECT, related_name="+")
-    to_method = models.CharField(_("to"), max_length=20, choices=Verification.Method.choices)
+    to_method = models.CharField(_("new method"), max_length=20,
+                                 choices=Verification.Method.choices)
     to_district = models.ForeignKey("city.District", null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,

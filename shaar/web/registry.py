@@ -72,9 +72,17 @@ def offline_pages() -> list[OfflinePage]:
     return list(_offline)
 
 
+def _may_see_staff_items(user) -> bool:
+    # Staff items are for staff: a resident (no role, as the authentication backend says
+    # with the user) is not asked for permissions, which would cost two queries a page.
+    return user is not None and user.is_authenticated and (
+        user.is_superuser or getattr(user, "has_any_role", True))
+
+
 def nav_items(user=None) -> list[NavItem]:
+    staff = _may_see_staff_items(user)
     return sorted((item for item in _nav if not item.permission
-                   or (user is not None and user.has_perm(item.permission))),
+                   or (staff and user.has_perm(item.permission))),
                   key=lambda item: item.order)
 
 

@@ -34,8 +34,8 @@ class Migration(migrations.Migration):
             name='VerificationChange',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_method', models.CharField(blank=True, choices=[('phone', 'SMS-verified phone'), ('register', 'residency register'), ('in_person', 'in person')], max_length=20, verbose_name='from')),
-                ('to_method', models.CharField(choices=[('phone', 'SMS-verified phone'), ('register', 'residency register'), ('in_person', 'in person')], max_length=20, verbose_name='to')),
+                ('from_method', models.CharField(blank=True, choices=[('phone', 'SMS-verified phone'), ('register', 'residency register'), ('in_person', 'in person')], max_length=20, verbose_name='previous method')),
+                ('to_method', models.CharField(choices=[('phone', 'SMS-verified phone'), ('register', 'residency register'), ('in_person', 'in person')], max_length=20, verbose_name='new method')),
                 ('reason', models.CharField(max_length=300, verbose_name='reason')),
                 ('changed_at', models.DateTimeField(auto_now_add=True, verbose_name='changed at')),
                 ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='changed by')),

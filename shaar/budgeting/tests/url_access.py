@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from shaar.web.tests.test_url_matrix import (
     ADMINISTRATOR,
+    CLERK,
     NOBODY,
     STAFF_A,
     STAFF_B,
@@ -82,11 +83,10 @@ EXPECTED: dict[str, Access] = {
                                      kwargs=_cycle),
     "budgeting:ballot": Access(public().ok, "the ballot page; casting needs verification",
                                kwargs=lambda w: _pool(VOTING)),
-    "budgeting:paper": Access(NOBODY, "paper check-in: staff of a district office only (no "
-                              "matrix persona holds that role; an administrator neither)",
-                              kwargs=lambda w: _pool(VOTING)),
-    "budgeting:paper-entry": Access(NOBODY, "paper ballot entry: staff of a district office "
-                                    "only", kwargs=lambda w: _pool(VOTING)),
+    "budgeting:paper": Access(frozenset({CLERK}), "paper check-in: staff of a district office "
+                              "only (an administrator neither)", kwargs=lambda w: _pool(VOTING)),
+    "budgeting:paper-entry": Access(frozenset({CLERK}), "paper ballot entry: staff of a "
+                                    "district office only", kwargs=lambda w: _pool(VOTING)),
     "budgeting:receipt": Access(public().ok, "anyone checks a receipt",
                                 kwargs=lambda w: _pool(DONE)),
     "budgeting:receipt-qr": Access(NOBODY, "a receipt's QR image: 404 without a receipt code",

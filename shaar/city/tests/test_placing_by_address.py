@@ -44,12 +44,21 @@ def test_it_places_an_address_only_request_with_its_point_and_district(client, s
     assert report.address == address
 
 
-@pytest.mark.parametrize("address", ["", "проспект Чуй", "Nowhere Street 5"])
-def test_it_refuses_an_address_it_cannot_place(client, setup, address) -> None:
-    response = post(client, address)
+def test_it_refuses_a_request_without_any_location(client, setup) -> None:
+    response = post(client, "")
     assert response.status_code == 400
     assert "address_string" in response.json()[0]["description"]
     assert not Report.objects.exists()
+
+
+@pytest.mark.parametrize("address", ["проспект Чуй", "Nowhere Street 5"])
+def test_an_address_it_cannot_place_goes_to_city_triage_without_a_pin(client, setup,
+                                                                       address) -> None:
+    response = post(client, address)
+    assert response.status_code == 201
+    report = Report.objects.get()
+    assert (report.lat, report.lon, report.district) == (None, None, None)
+    assert report.address == address
 
 
 def test_the_report_form_places_a_report_from_an_address_without_the_map(client,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from shaar.web.tests.test_url_matrix import (
     ADMINISTRATOR,
     BOARD,
+    CLERK,
     EVALUATOR,
     MODERATOR,
     PROVIDER,
@@ -68,7 +69,7 @@ def admin(kwargs=None) -> Access:
 
 
 EXPECTED = {
-    "console:home": only(MODERATOR, STAFF_A, STAFF_B, PROVIDER, EVALUATOR, BOARD,
+    "console:home": only(MODERATOR, STAFF_A, STAFF_B, PROVIDER, EVALUATOR, BOARD, CLERK,
                          ADMINISTRATOR, why="console.open: any staff role"),
     "console:cycles": admin(),
     "console:cycle-new": admin(),

@@ -9,7 +9,6 @@ from unittest import mock
 from django.utils import timezone, translation
 
 from shaar.accounts.sms import locmem
-from shaar.city.models import City
 from shaar.lib.testing import BaseTestCase
 
 from ..actions import report_change_status, report_reply, report_sms_digests_claim
@@ -38,7 +37,8 @@ class SmsOnceAnHourTests(BaseTestCase):
             report_change_status(report=self.report, actor=self.official,
                                  status=Status.RESOLVED, note="Fixed.")
         self.assertEqual(len(locmem.outbox), 1)
-        with translation.override(City.current().default_language):
+        # In the language the report was sent in.
+        with translation.override(self.report.language):
             acknowledged, resolved = str(Status.ACKNOWLEDGED.label), str(Status.RESOLVED.label)
         self.assertIn(acknowledged, locmem.outbox[0]["text"])
 
