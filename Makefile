@@ -22,14 +22,15 @@ run: install
 	$(MANAGE) build_demo_tiles
 	$(MANAGE) runserver 127.0.0.1:8000
 
-# The parallel part, then the tests marked `alone` on their own (see pyproject.toml).
+# The parallel part, then the browser tests one after another (two browser workers at
+# once stalled: a known problem, see the closing notes) and those marked `alone`.
 # TEST_MARKS narrows both (e.g. 'not browser'); the second part may then select nothing (5).
 TEST_MARKS ?=
 only_marks = $(if $(TEST_MARKS), and ($(TEST_MARKS)))
 test: install
 	$(MANAGE) compile_translations
-	$(PY) -m pytest -n auto -m "not alone$(only_marks)" $(PYTEST_ARGS)
-	$(PY) -m pytest -m "alone$(only_marks)" $(PYTEST_ARGS) || test $$? -eq 5
+	$(PY) -m pytest -n auto -m "not (browser or alone)$(only_marks)" $(PYTEST_ARGS)
+	$(PY) -m pytest -m "(browser or alone)$(only_marks)" $(PYTEST_ARGS) || test $$? -eq 5
 
 lint: install
 	$(VENV)/bin/ruff check .
