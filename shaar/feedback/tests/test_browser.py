@@ -102,7 +102,10 @@ def test_it_opens_the_form_offline_and_sends_the_report_when_back_online(
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(f"{live_server.url}/en/")
-    assert page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    # Fails with a reason, never hangs, when the service worker does not install.
+    assert page.evaluate("Promise.race([navigator.serviceWorker.ready.then(() => true), "
+                         "new Promise((done) => setTimeout(() => done(false), 20000))])"), \
+        "the service worker did not install within 20 s"
     # Added after the worker stored the form: the offline form must not know it.
     make_category("graffiti")
 
