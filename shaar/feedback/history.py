@@ -23,6 +23,7 @@ from django.utils.translation import override
 
 from shaar.city.geo import validate_point
 from shaar.city.models import District
+from shaar.web.rows import RowError
 
 from .models import Category, Channel, Status
 
@@ -32,17 +33,6 @@ REQUIRED = ["date", "channel", "category", "text", "status"]
 MAX_TEXT = 4000
 DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d", "%d.%m.%Y %H:%M", "%d.%m.%Y",
                 "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M")
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    reason: str
-
-    def __str__(self) -> str:
-        return _("Row %(row)s, column “%(column)s”: %(reason)s") % {
-            "row": self.row, "column": self.column, "reason": self.reason}
 
 
 @dataclass(frozen=True)

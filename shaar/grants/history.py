@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shaar.city.models import District
+from shaar.web.rows import RowError
 
 from .models import Application, Call
 
@@ -32,17 +33,6 @@ REQUIRED = ["call_code", "year", "organisation", "project_title", "awarded"]
 CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,59}$")
 YES = {"yes", "y", "1", "true", "да", "ооба"}
 NO = {"no", "n", "0", "false", "нет", "жок", ""}
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    reason: str
-
-    def __str__(self) -> str:
-        return _("Row %(row)s, column “%(column)s”: %(reason)s") % {
-            "row": self.row, "column": self.column, "reason": self.reason}
 
 
 @dataclass(frozen=True)

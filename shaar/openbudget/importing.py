@@ -20,6 +20,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from shaar.lib.csvout import FORMULA_START, neutralise, unneutralise  # noqa: F401
+from shaar.web.rows import RowError
 
 from . import cofog
 from .models import QUARTERS, Direction, Participation, line_key
@@ -39,17 +40,6 @@ PARTICIPATIONS = frozenset(Participation.values)
 
 class FileFormatError(Exception):
     """The file cannot be read at all (not CSV, not XLSX, no header…)."""
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    reason: str
-
-    def __str__(self) -> str:
-        return _("Row %(row)s, column “%(column)s”: %(reason)s") % {
-            "row": self.row, "column": self.column, "reason": self.reason}
 
 
 @dataclass
