@@ -30,7 +30,10 @@ def _low_zoom_ranges(path: Path, version: str, maxzoom: int) -> list[tuple[int, 
 
 def service_worker_tiles() -> dict:
     """For the service worker: the tile file's URL and version, and the byte ranges (first,
-    last) that draw the city at its own zoom and below, stored at install for offline use."""
+    last) that draw the city at its own zoom and below, stored at install for offline use.
+    Without a tile URL (maps without a base map) there is nothing to store."""
+    if not settings.MAP_TILES_URL:
+        return {"url": "", "version": "", "ranges": []}
     version = tiles_version()
     ranges = _low_zoom_ranges(settings.MAP_TILES_PATH, version, City.current().map_zoom)
     return {"url": settings.MAP_TILES_URL, "version": version,

@@ -145,7 +145,7 @@ def test_a_pin_can_be_placed_with_the_keyboard_alone(page, live_server, network,
     for key in ["+", "+", "+", "+", "ArrowRight", "ArrowRight", "ArrowUp", "Shift+ArrowDown"]:
         page.keyboard.press(key)
     page.keyboard.press("Enter")
-    page.wait_for_function("document.querySelector('input[name=lat]').value !== ''")
+    page.wait_for_function("() => document.querySelector('input[name=lat]').value !== ''")
     lat = float(page.input_value("input[name=lat]"))
     lon = float(page.input_value("input[name=lon]"))
     assert 42.85 < lat < 42.9 and 74.55 < lon < 74.65

@@ -57,5 +57,5 @@ def test_a_bar_leads_to_the_departments_behind_it(page, live_server) -> None:
     page.get_by_role("link", name="Education").first.click()
     page.wait_for_url("**/function/709/")
     assert page.get_by_role("heading", name="Who spends it").is_visible()
-    page.wait_for_function("document.querySelector('canvas[data-chart]').dataset.rendered")
+    page.wait_for_function("() => document.querySelector('canvas[data-chart]').dataset.rendered")
     assert page.get_by_role("cell", name="School salaries").is_visible()

@@ -42,7 +42,7 @@ def test_it_draws_the_trend_chart_and_map_on_a_phone(page, live_server) -> None:
                 if "Content Security Policy" in msg.text else None)
         page.set_viewport_size({"width": 390, "height": 844})
         page.goto(f"{live_server.url}/en/providers/tazalyk/")
-        page.wait_for_function("document.querySelector('#trend-chart').width > 0")
+        page.wait_for_function("() => document.querySelector('#trend-chart').width > 0")
         assert page.locator("table").first.is_visible()
         assert page.locator("#open-map .leaflet-interactive").count() >= 1
         assert page.get_by_text("How the figures are computed").first.is_visible()

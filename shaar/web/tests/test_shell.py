@@ -58,6 +58,12 @@ class PwaTests(TestCase):
             self.assertIn(f"/{code}/offline/", body)
         self.assertEqual(self.client.get("/ru/offline/").status_code, 200)
 
+    @override_settings(MAP_TILES_URL="")
+    def test_without_a_tile_url_the_service_worker_stores_no_tiles(self) -> None:
+        # It used to fetch "" (the worker itself) once per range, and the install hung.
+        body = self.client.get("/sw.js").content.decode()
+        self.assertIn('const TILES = {"url": "", "version": "", "ranges": []};', body)
+
 
 class HealthzTests(TestCase):
     def test_it_reports_every_component(self) -> None:
