@@ -18,9 +18,9 @@ What it does (only 127.0.0.1 is contacted; the run is bounded by the options):
    --spike-minutes. Requests follow a fixed arrival schedule (open model, as k6's
    constant-arrival-rate): a slow server does not slow the schedule down, it builds a queue;
 4. prints per phase: ballots/s achieved, error rate, ballot latency p50/p95/p99, page views/s
-   and page p95; then checks the database: every ballot acknowledged (the 302 to the receipt
-   page, whose receipt travels in the signed `messages` cookie) is stored with that receipt,
-   no voter has two ballots in a pool, and every receipt chain is unbroken.
+   and page p95; then checks the database: every ballot acknowledged (the 200 answer that
+   shows the voter their receipt) is stored under that receipt's hash, no voter key has two
+   marks in a pool, and each pool holds as many ballots as voter marks.
 
 Targets (civic budget, issue 10): 300 ballots/s sustained, errors < 0.1 %, p95 ballot latency
 < 500 ms, no acknowledged ballot missing. Exit status 1 when a target is missed.
@@ -33,6 +33,7 @@ import http.client
 import math
 import multiprocessing
 import os
+import re
 import secrets
 import signal
 import statistics
@@ -64,13 +65,13 @@ class Phase:
 @dataclass
 class Sample:
     """One request: its phase, when it was due and sent, how long it took, and how it ended
-    (an HTTP status, or the name of the exception); ballots keep their `messages` cookie."""
+    (an HTTP status, or the name of the exception); ballots keep the receipt they showed."""
 
     phase: int
     sent: float
     latency: float
     outcome: str
-    cookie: str = ""
+    receipt: str = ""
 
 
 @dataclass
@@ -105,12 +106,13 @@ class Schedule:
         raise IndexError(index)
 
 
-def _cookie(response: http.client.HTTPResponse, name: str) -> str:
-    for header in response.msg.get_all("Set-Cookie") or []:
-        key, _, rest = header.partition("=")
-        if key.strip() == name:
-            return rest.split(";", 1)[0]
-    return ""
+RECEIPT = re.compile(rb'<code class="receipt">([^<]+)</code>')
+
+
+def _receipt(body: bytes) -> str:
+    """The receipt the ballot's answer shows the voter (once: the server keeps its hash)."""
+    found = RECEIPT.search(body)
+    return found.group(1).decode() if found else ""
 
 
 def _run_schedule(schedule: Schedule, threads: int, port: int, request,
@@ -141,12 +143,12 @@ def _run_schedule(schedule: Schedule, threads: int, port: int, request,
             sent = time.time()
             began = time.perf_counter()
             try:
-                outcome, cookie = request(conn, index)
+                outcome, receipt = request(conn, index)
             except (OSError, http.client.HTTPException) as exc:
-                outcome, cookie = type(exc).__name__, ""
+                outcome, receipt = type(exc).__name__, ""
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
-            mine.append(Sample(phase, sent, time.perf_counter() - began, outcome, cookie))
+            mine.append(Sample(phase, sent, time.perf_counter() - began, outcome, receipt))
         conn.close()
         with lock:
             samples.extend(mine)
@@ -162,7 +164,8 @@ def _run_schedule(schedule: Schedule, threads: int, port: int, request,
 def client_process(port: int, jobs: list[tuple[str, int, int]], pages: list[str],
                    schedules: tuple[Schedule, Schedule], threads: tuple[int, int],
                    max_lag: float, results: multiprocessing.Queue) -> None:
-    """Ballots (as the ballot form posts them, answer 302) and page views side by side."""
+    """Ballots (as the ballot form posts them, answer 200 with the receipt) and page views
+    side by side."""
 
     def cast(conn: http.client.HTTPConnection, index: int) -> tuple[str, str]:
         session, pool_id, project_id = jobs[index]
@@ -172,8 +175,7 @@ def client_process(port: int, jobs: list[tuple[str, int, int]], pages: list[str]
             "Content-Type": "application/x-www-form-urlencoded",
             "Cookie": f"sessionid={session}; csrftoken={token}", "Host": "127.0.0.1"})
         response = conn.getresponse()
-        response.read()
-        return str(response.status), _cookie(response, "messages")
+        return str(response.status), _receipt(response.read())
 
     def view(conn: http.client.HTTPConnection, index: int) -> tuple[str, str]:
         conn.request("GET", pages[index % len(pages)], headers={"Host": "127.0.0.1"})
@@ -220,7 +222,7 @@ def percentile(values: list[float], p: int) -> float:
 
 
 def report_phase(phase: Phase, ballots: list[Sample], pages: list[Sample]) -> dict:
-    accepted = [s for s in ballots if s.outcome == "302"]
+    accepted = [s for s in ballots if s.outcome == "200" and s.receipt]
     failed = len(ballots) - len(accepted)
     dropped = sum(s.outcome == "dropped" for s in ballots)
     ballots = [s for s in ballots if s.outcome != "dropped"]
@@ -238,7 +240,7 @@ def report_phase(phase: Phase, ballots: list[Sample], pages: list[Sample]) -> di
     page_errors = [s for s in pages if not s.outcome.startswith(("2", "3"))]
     outcomes: dict[str, int] = {}
     for s in ballots + pages:
-        if s.outcome not in ("302", "200"):
+        if s.outcome != "200":
             outcomes[s.outcome] = outcomes.get(s.outcome, 0) + 1
     figures = {
         "ballots_sent": len(ballots), "accepted": len(accepted), "dropped": dropped,
@@ -255,7 +257,7 @@ def report_phase(phase: Phase, ballots: list[Sample], pages: list[Sample]) -> di
           f"in time, counted as errors): {dropped}, accepted: {len(accepted)}, "
           f"achieved: {figures['ballots_per_s']:.0f} ballots/s over {span:.0f} s")
     print(f"error rate: {figures['error_rate'] * 100:.3f} % (target < "
-          f"{TARGET_ERROR_RATE * 100:g} %)" + (f"; not 200/302: {outcomes}" if outcomes else ""))
+          f"{TARGET_ERROR_RATE * 100:g} %)" + (f"; not 200: {outcomes}" if outcomes else ""))
     print(f"ballot latency p50: {figures['p50'] * 1000:.0f} ms, p95: {figures['p95'] * 1000:.0f} "
           f"ms (target < {TARGET_P95 * 1000:.0f} ms), p99: {figures['p99'] * 1000:.0f} ms")
     print(f"page views: {len(pages)} ({figures['pages_per_s']:.0f}/s), p95: "
@@ -264,45 +266,26 @@ def report_phase(phase: Phase, ballots: list[Sample], pages: list[Sample]) -> di
     return figures
 
 
-def receipts_from_cookies(cookies: list[str]) -> tuple[set[str], int]:
-    """The receipts in the success messages; also how many cookies could not be read."""
-    import re
-
-    from django.contrib.messages.storage.cookie import CookieStorage
-    from django.http import HttpRequest
-
-    storage = CookieStorage(HttpRequest())
-    found, unreadable = set(), 0
-    for value in cookies:
-        messages = storage._decode(urllib.parse.unquote(value.strip('"'))) if value else None
-        matches = [m for msg in messages or [] for m in re.findall(r"[0-9a-f]{64}", msg.message)]
-        if matches:
-            found.update(matches)
-        else:
-            unreadable += 1
-    return found, unreadable
-
-
-def check_database(pools: list[int], acknowledged: set[str]) -> bool:
+def check_database(pools: list[int], acknowledged: list[str]) -> bool:
     from django.db.models import Count
 
-    from shaar.budgeting.actions import verify_chain
-    from shaar.budgeting.models import Ballot
+    from shaar.budgeting.commitment import receipt_hash
+    from shaar.budgeting.models import Ballot, VoterMark
 
-    ballots = Ballot.objects.filter(pool__in=pools)
-    stored = set(ballots.values_list("receipt", flat=True))
-    missing = acknowledged - stored
-    duplicates = (ballots.values("pool", "voter_key").annotate(n=Count("id"))
+    stored = set(Ballot.objects.filter(pool__in=pools).values_list("receipt_hash", flat=True))
+    answered = {receipt_hash(code) for code in acknowledged}
+    missing = answered - stored
+    marks = VoterMark.objects.filter(pool__in=pools)
+    duplicates = (marks.values("pool", "voter_key").annotate(n=Count("id"))
                   .filter(n__gt=1).count())
-    chains = all(verify_chain([{"previous": b.previous_receipt, "receipt": b.receipt,
-                                "content": b.content(b.projects), "salt": b.salt}
-                               for b in ballots.filter(pool=p).order_by("seq")])
-                 for p in pools)
-    print(f"\nstored ballots: {len(stored)}, acknowledged: {len(acknowledged)}, "
+    unmatched = [p for p in pools if Ballot.objects.filter(pool=p).count()
+                 != marks.filter(pool=p).count()]
+    print(f"\nstored ballots: {len(stored)}, acknowledged: {len(answered)}, "
           f"acknowledged but missing: {len(missing)}, stored without an acknowledgement "
-          f"(errors or time-outs that committed): {len(stored - acknowledged)}")
-    print(f"duplicate voter keys: {duplicates}, receipt chains valid: {chains}")
-    return not missing and not duplicates and chains
+          f"(errors or time-outs that committed): {len(stored - answered)}")
+    print(f"duplicate voter keys: {duplicates}, pools whose ballots and voter marks differ: "
+          f"{unmatched or 'none'}")
+    return not missing and not duplicates and not unmatched
 
 
 def parse_args() -> argparse.Namespace:
@@ -390,11 +373,10 @@ def main() -> None:
     figures = [report_phase(phase, [s for s in ballots if s.phase == k],
                             [s for s in views if s.phase == k])
                for k, phase in enumerate(phases)]
-    acknowledged, unreadable = receipts_from_cookies(
-        [s.cookie for s in ballots if s.outcome == "302"])
+    unreadable = sum(s.outcome == "200" and not s.receipt for s in ballots)
     if unreadable:
-        print(f"acknowledged ballots without a readable receipt: {unreadable}")
-    intact = check_database(pools, acknowledged) and not unreadable
+        print(f"answers without a receipt (the ballot was not taken): {unreadable}")
+    intact = check_database(pools, [s.receipt for s in ballots if s.receipt])
     met = all(f["error_rate"] < TARGET_ERROR_RATE and f["p95"] < TARGET_P95 for f in figures)
     print(f"\ntargets met: {met}; every acknowledged ballot stored: {intact}")
     if not (met and intact):

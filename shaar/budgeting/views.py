@@ -112,10 +112,6 @@ def access_implementation(pk: int) -> Implementation:
                                               "department"), pk=pk)
 
 
-def _bad(request, template: str, context: dict) -> TemplateResponse:
-    return TemplateResponse(request, template, context, status=400)
-
-
 # --- Cycles -------------------------------------------------------------------------------
 
 @require_GET
@@ -233,7 +229,7 @@ def proposal_list(request, slug: str):
 
 def _map_data(cycle_or_none=None, proposal: Proposal | None = None) -> dict:
     data = {**base_map_config(),
-            "districts": [d.boundary for d in District.objects.exclude(boundary=None)]}
+            "districts": [d.boundary for d in District.objects.exclude(boundary__isnull=True)]}
     if proposal is not None and proposal.latitude is not None:
         data["pin"] = [proposal.latitude, proposal.longitude]
     return data

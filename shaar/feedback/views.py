@@ -78,10 +78,6 @@ def _map_context() -> dict:
     return {"map_config": {**base_map_config(), "districts": districts, **labels}}
 
 
-def _error_messages(exc: ValidationError) -> list[str]:
-    return exc.messages
-
-
 # --- residents ------------------------------------------------------------------------------
 @require_http_methods(["GET", "POST"])
 def report_new(request: HttpRequest) -> HttpResponse:

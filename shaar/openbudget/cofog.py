@@ -28,10 +28,6 @@ class Function:
         return getattr(self, f"name_{current}", "") or self.name_en
 
     @property
-    def division_code(self) -> str:
-        return self.code[:3]
-
-    @property
     def is_division(self) -> bool:
         return len(self.code) == 3
 
@@ -211,7 +207,3 @@ def normalise(value: str) -> str | None:
         if code in FUNCTIONS:
             return code
     return None
-
-
-def division_of(code: str) -> Function:
-    return DIVISIONS[code[:3]]
