@@ -16,6 +16,7 @@ from ninja.files import UploadedFile
 from ninja.utils import check_csrf
 
 from shaar.api.schemas import MAX_ID, MAX_PAGE, ErrorOut
+from shaar.lib.months import parse_month
 from shaar.web.ratelimits import limit_write
 
 from . import actions, reference, selectors
@@ -153,7 +154,7 @@ def reports(request: HttpRequest, district: str = "", month: str = "", category:
     and status (a status, `open` or `closed`). No total count: pages are cheap."""
     page_size = min(max(page_size, 1), 500)
     qs = selectors.filter_reports(selectors.public_reports(), {
-        "district": district, "month": selectors.parse_month(month), "category": category,
+        "district": district, "month": parse_month(month), "category": category,
         "status": status}).order_by("-created_at", "-id")
     rows = list(selectors.public_rows(qs[(page - 1) * page_size: page * page_size + 1]))
     return {"items": rows[:page_size], "page": page,

@@ -12,7 +12,7 @@ import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -104,16 +104,6 @@ def filter_reports(qs: QuerySet[Report], params: dict[str, Any]) -> QuerySet[Rep
     if params.get("overdue"):
         qs = qs.overdue()
     return qs
-
-
-def parse_month(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        year, month = value.split("-")
-        return date(int(year), int(month), 1)
-    except ValueError:
-        return None
 
 
 def _rounded(degrees: float | None) -> float | None:

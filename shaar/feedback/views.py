@@ -26,6 +26,7 @@ from shaar.city.models import City, District
 from shaar.lib import csvout
 from shaar.lib.i18n import localized
 from shaar.lib.ids import parse_ids
+from shaar.lib.months import parse_month
 from shaar.lib.pagecache import shared_with_visitors
 from shaar.web.ratelimits import limit_write
 
@@ -234,7 +235,7 @@ def _params(request: HttpRequest) -> dict:
     return {"category": g.get("category", ""), "district": g.get("district", ""),
             "status": status if status in ("open", "closed", *Status.values) else "",
             "channel": g.get("channel", "") if g.get("channel", "") in Channel.values else "",
-            "month": selectors.parse_month(g.get("month")),
+            "month": parse_month(g.get("month")),
             "overdue": g.get("overdue") in ("on", "true", "1")}
 
 

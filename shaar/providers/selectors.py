@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -15,19 +14,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shaar.city.models import City, District, Organisation
+from shaar.lib.months import parse_month as month_or_none
 
 from . import metrics
 from .figures import FIGURES, FIGURES_BY_KEY, format_value
 from .models import ProviderProfile, Scorecard, ScorecardRun, ServiceCategory, Survey
 
-MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
-
 
 def parse_month(raw: str | None, *, field: str = "month") -> date:
-    match = MONTH_RE.match((raw or "").strip())
-    if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 2000:
+    """A month the page or command must have: a clear error when `raw` names none."""
+    month = month_or_none(raw)
+    if month is None:
         raise ValidationError({field: _("Give the month as YYYY-MM, for example 2026-01.")})
-    return date(int(match.group(1)), int(match.group(2)), 1)
+    return month
 
 
 def months_between(start: date, end: date) -> list[date]:
