@@ -335,6 +335,7 @@ UPLOAD_MAX_MB = {
     "grants": env.int("UPLOAD_MAX_MB_GRANTS", default=10),
     "actionplan": env.int("UPLOAD_MAX_MB_ACTIONPLAN", default=10),
     "openbudget": env.int("UPLOAD_MAX_MB_OPENBUDGET", default=20),
+    "imports": env.int("UPLOAD_MAX_MB_IMPORTS", default=50),  # the console's CSV/XLSX imports
 }
 UPLOAD_MAX_PIXELS = env.int("UPLOAD_MAX_PIXELS", default=40_000_000)
 UPLOAD_MAX_PIXELS_PER_REQUEST = env.int("UPLOAD_MAX_PIXELS_PER_REQUEST", default=64_000_000)

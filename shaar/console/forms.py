@@ -11,10 +11,10 @@ from shaar.accounts.models import Role
 from shaar.budgeting.models import Cycle, Pool
 from shaar.city.models import Department, District, Organisation
 from shaar.grants.models import Call, CommitteeMember, Criterion
+from shaar.lib.uploadlimits import max_bytes, max_mb
 
 DATE = {"type": "date"}
 DATETIME = {"type": "datetime-local"}
-MAX_UPLOAD_MB = 50
 
 
 class ConfirmForm(forms.Form):
@@ -112,9 +112,9 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_MB * 1024 * 1024:
+        if upload.size > max_bytes("imports"):
             raise forms.ValidationError(_("The file is larger than %(mb)s MB.")
-                                        % {"mb": MAX_UPLOAD_MB})
+                                        % {"mb": max_mb("imports")})
         return upload
 
 

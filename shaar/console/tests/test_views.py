@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from auditlog.models import LogEntry
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -180,6 +181,13 @@ class ImportTests(ConsoleTestCase):
         self.assertFalse(AdminUnit.objects.exists())
         page = self.client.get(reverse("console:import-job", args=[job.pk]))
         self.assertEqual(page.status_code, 400)
+
+    def test_it_refuses_a_file_over_the_import_limit_and_keeps_nothing(self) -> None:
+        with self.settings(UPLOAD_MAX_MB={**settings.UPLOAD_MAX_MB, "imports": 1}):
+            response = self._upload("budget", BUDGET_CSV + b" " * 1024 * 1024, "budget.csv",
+                                    year=2027)
+        self.assertContains(response, "The file is larger than 1 MB.", status_code=400)
+        self.assertFalse(ImportJob.objects.exists())
 
     def test_it_imports_past_appeals_from_its_own_template(self) -> None:
         from shaar.feedback.models import Report
