@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
+import tempfile
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from django.core.management import call_command
 from django.test import TestCase
 
-from shaar.budgeting.models import Cycle, Implementation, Proposal
+from shaar.budgeting import opendata
+from shaar.budgeting.models import Ballot, Cycle, Implementation, Pool, Proposal
+from shaar.budgeting.tests.recount import pabutools_selection
 from shaar.city.models import City
 from shaar.feedback.models import Photo, Report, ReportEvent
 from shaar.providers.models import Scorecard
@@ -67,3 +73,34 @@ class DemoConsistencyTests(TestCase):
             self.assertTrue(impl.procurement_ref.startswith("SAMPLE-"))
             self.assertNotIn("going on site", impl.updates.first().text)
         self.assertEqual(Proposal.objects.filter(is_sample=False).count(), 0)
+
+    def test_every_published_pool_recounts_to_its_published_selection(self) -> None:
+        """Anyone recounting the open data gets the published winners: with our command line
+        and with pabutools, each with the tie rule the file states."""
+        pools = list(Pool.objects.filter(result__isnull=False).select_related("result"))
+        self.assertGreaterEqual(len(pools), 2)
+        with tempfile.TemporaryDirectory() as folder:
+            for pool in pools:
+                text = opendata.pabulib_text(pool)
+                path = Path(folder) / f"pool-{pool.pk}.pb"
+                path.write_text(text, encoding="utf-8")
+                done = subprocess.run(
+                    [sys.executable, "-m", "shaar.counting", str(path), "--rule", pool.rule],
+                    capture_output=True, text=True, check=True)
+                selected = sorted(pool.result.outcome["selected"])
+                self.assertEqual(sorted(done.stdout.split()), selected, pool)
+                if pool.rule in ("greedy", "mes"):
+                    self.assertEqual(pabutools_selection(text, pool.rule), selected, pool)
+
+    def test_a_tie_decides_something_in_the_demo(self) -> None:
+        decided = [pool for pool in Pool.objects.filter(result__isnull=False)
+                   if pool.result.outcome.get("tie_decided")]
+        self.assertTrue(decided)
+
+    def test_no_published_winner_has_fewer_votes_than_its_pools_minimum(self) -> None:
+        for pool in Pool.objects.filter(result__isnull=False).select_related("result"):
+            contents = list(Ballot.objects.filter(pool=pool).values_list("projects", flat=True))
+            needed = pool.minimum_for(len(contents))
+            for project_id in pool.result.outcome["selected"]:
+                votes = sum(int(project_id) in chosen for chosen in contents)
+                self.assertGreaterEqual(votes, needed, (pool, project_id))
