@@ -34,6 +34,7 @@ test: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/djlint shaar --lint
 	$(MANAGE) makemigrations --check --dry-run
 
 # Regenerate the catalogues after changing strings (needs gettext's xgettext), one per app.

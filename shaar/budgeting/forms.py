@@ -79,6 +79,11 @@ class MergeForm(forms.Form):
                               max_value=MAX_ID)
     reason = forms.CharField(label=_("Public reason"), required=False)
 
+    def __init__(self, *args, **kwargs) -> None:
+        # It shares the review page with the review form, whose `reason` is "id_reason".
+        kwargs.setdefault("auto_id", "id_merge_%s")
+        super().__init__(*args, **kwargs)
+
 
 class HideForm(forms.Form):
     reason = forms.CharField(label=_("Public reason"), max_length=300)

@@ -106,6 +106,11 @@ class RoleFilterForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), required=False,
                              choices=[("", _("all roles")), *Role.choices])
 
+    def __init__(self, *args, **kwargs) -> None:
+        # It shares the page with the assignment form, whose `role` field is "id_role".
+        kwargs.setdefault("auto_id", "id_filter_%s")
+        super().__init__(*args, **kwargs)
+
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("File (CSV or XLSX)"))

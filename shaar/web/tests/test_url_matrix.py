@@ -11,6 +11,10 @@ rule. An app may keep its own entries in `shaar/<app>/tests/url_access.py`
 
 Path converters are filled from the demo data (`seed_demo`) and the personas below, or
 from dummy values; an entry can give its own `kwargs(world)`.
+
+Every HTML page served on the way is also checked for its structure
+(`shaar.lib.htmlcheck.html_problems`): no markup in the `<title>`, no `id` used twice, no
+element left open or closed out of order.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from django.utils import translation
 
 from shaar.accounts.models import Role
 from shaar.city.models import District
+from shaar.lib.htmlcheck import html_problems
 from shaar.lib.testing import make_department, make_organisation, make_resident, make_staff
 
 ANONYMOUS = "anonymous"
@@ -222,6 +227,10 @@ def fill(route: Route, world: dict, access: Access | None) -> str:
     return "/" + path
 
 
+def is_html(response) -> bool:
+    return response.get("Content-Type", "").startswith("text/html") and not response.streaming
+
+
 class UrlMatrixTests(TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
@@ -302,6 +311,9 @@ class UrlMatrixTests(TestCase):
                 status = response.status_code
                 checked += 1
                 where = f"{route.key} ({url}) as {role}: {status}"
+                if 200 <= status < 300 and is_html(response):
+                    problems.extend(f"{where} — {problem}"
+                                    for problem in html_problems(response.content.decode()))
                 if status >= 500:
                     problems.append(f"{where} — a server error")
                 elif role in access.ok:
