@@ -280,14 +280,17 @@ def proposal_create(request, slug: str, pk: int | None = None):
 def proposal_detail(request, pk: int):
     proposal = access_proposal_for_user(request.user, pk)
     user = request.user
+    can_moderate = user.has_perm("budgeting.moderate")
+    # A moderator gets a hide form per comment, each with its own field ids.
+    comments = [(c, HideForm(auto_id=f"id_comment{c.pk}_%s") if can_moderate else None)
+                for c in proposal.comments.select_related("author")]
     return TemplateResponse(request, "budgeting/proposal_detail.html", {
-        "proposal": proposal, "cycle": proposal.cycle,
-        "comments": proposal.comments.select_related("author"),
+        "proposal": proposal, "cycle": proposal.cycle, "comments": comments,
         "files": proposal.files.all(),
         "comment_form": CommentForm(), "hide_form": HideForm(),
         "is_author": user.is_authenticated and proposal.author_id == user.pk,
         "supported": user.is_authenticated and proposal.supports.filter(user=user).exists(),
-        "can_moderate": user.has_perm("budgeting.moderate"),
+        "can_moderate": can_moderate,
         "can_review": user.has_perm("budgeting.review_proposal", proposal),
         "map_data": _map_data(proposal=proposal) if proposal.latitude is not None else None,
     })

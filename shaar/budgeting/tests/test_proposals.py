@@ -237,6 +237,20 @@ class ProposalPageTests(BaseTestCase):
         page = self.client.get(reverse("budgeting:proposal", args=[proposal.pk]))
         self.assertContains(page, "Hidden by a moderator: Spam")
 
+    def test_a_moderators_page_with_comments_has_each_field_id_once(self):
+        from shaar.lib.htmlcheck import html_problems
+
+        proposal = actions.proposal_save(author=self.resident, cycle=self.cycle, pool=self.pool,
+                                         title="P", description="D", category="parks",
+                                         estimated_cost=10)
+        actions.proposal_submit(proposal=proposal, by=self.resident)
+        for text in ("First", "Second"):
+            actions.comment_add(proposal=proposal, author=self.resident, text=text)
+        self.client.force_login(self.moderator)
+        page = self.client.get(reverse("budgeting:proposal", args=[proposal.pk]))
+        self.assertEqual(html_problems(page.content.decode()), [])
+        self.assertContains(page, 'name="reason"', count=3)
+
     def test_it_lists_public_proposals_in_few_queries(self):
         for i in range(5):
             p = actions.proposal_save(author=self.resident, cycle=self.cycle, pool=self.pool,
