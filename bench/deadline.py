@@ -109,7 +109,7 @@ class Schedule:
 RECEIPT = re.compile(rb'<code class="receipt">([^<]+)</code>')
 
 
-def _receipt(body: bytes) -> str:
+def receipt_in(body: bytes) -> str:
     """The receipt the ballot's answer shows the voter (once: the server keeps its hash)."""
     found = RECEIPT.search(body)
     return found.group(1).decode() if found else ""
@@ -175,7 +175,7 @@ def client_process(port: int, jobs: list[tuple[str, int, int]], pages: list[str]
             "Content-Type": "application/x-www-form-urlencoded",
             "Cookie": f"sessionid={session}; csrftoken={token}", "Host": "127.0.0.1"})
         response = conn.getresponse()
-        return str(response.status), _receipt(response.read())
+        return str(response.status), receipt_in(response.read())
 
     def view(conn: http.client.HTTPConnection, index: int) -> tuple[str, str]:
         conn.request("GET", pages[index % len(pages)], headers={"Host": "127.0.0.1"})

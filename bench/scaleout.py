@@ -13,16 +13,16 @@ What it does (only 127.0.0.1 is contacted; the run is bounded by --seconds):
    ports, and nginx (Debian's nginx-light) in front of them with an upstream of both, as
    deploy/nginx/shaar.conf does with one line per app server;
 3. --clients processes cast the voters' ballots through nginx, as the ballot form does (POST
-   with the CSRF token; the 302 to the receipt page is the acknowledgement, the receipt
-   travels in the signed `messages` cookie). Each voter casts in both pools, so sessions are
+   with the CSRF token; the 200 answer showing the voter's receipt is the acknowledgement).
+   Each voter casts in both pools, so sessions are
    used on both servers. At a third of --seconds server A is killed (SIGKILL, master and
    workers, as a machine dies), at two thirds it is started again;
 4. checks, through bench/deadline.py's database check, that every acknowledged ballot is
-   stored with its receipt, no voter has two ballots in a pool and every receipt chain is
-   unbroken; that a per-client limit holds across both servers (anonymous reports from one
-   client address, FEEDBACK_ANON_RATE, through nginx which spreads them over A and B: exactly
-   the limit is accepted); and that a session signed in before the kill still works on each
-   server alone afterwards.
+   stored under its receipt's hash, no voter key has two marks in a pool and every pool holds
+   as many ballots as voter marks; that a per-client limit holds across both servers
+   (anonymous reports from one client address, FEEDBACK_ANON_RATE, through nginx which
+   spreads them over A and B: exactly the limit is accepted); and that a session signed in
+   before the kill still works on each server alone afterwards.
 
 Clients are told apart as behind a load balancer that writes X-Forwarded-For before nginx
 (TRUSTED_PROXY_COUNT=2): each client process sends its own address.
@@ -54,7 +54,7 @@ from ballots import (
     server_cpu,
     start_gunicorn,
 )
-from deadline import check_database, receipts_from_cookies
+from deadline import check_database, receipt_in
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/shaar_bench_scaleout"
 ANON_RATE = 5  # reports per hour per client in the limit check
@@ -112,7 +112,7 @@ def voter(port: int, jobs: list[tuple[str, int, int]], deadline: float, client: 
           results: multiprocessing.Queue) -> None:
     """Cast these ballots through nginx until the deadline; report what was acknowledged."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    cookies, statuses = [], {}
+    receipts, statuses = [], {}
     for session, pool_id, project_id in jobs:
         if time.time() > deadline:
             break
@@ -124,19 +124,16 @@ def voter(port: int, jobs: list[tuple[str, int, int]], deadline: float, client: 
                 "X-Forwarded-For": client,
                 "Cookie": f"sessionid={session}; csrftoken={token}"})
             response = conn.getresponse()
-            response.read()
+            receipt = receipt_in(response.read())
             status = str(response.status)
-            if response.status == 302:
-                for header in response.msg.get_all("Set-Cookie") or []:
-                    name, _, rest = header.partition("=")
-                    if name.strip() == "messages":
-                        cookies.append(rest.split(";", 1)[0])
+            if response.status == 200 and receipt:
+                receipts.append(receipt)
         except (OSError, http.client.HTTPException) as exc:
             status = type(exc).__name__
             conn.close()
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         statuses[status] = statuses.get(status, 0) + 1
-    results.put((cookies, statuses))
+    results.put((receipts, statuses))
 
 
 def get(port: int, path: str, session: str) -> int:
@@ -266,7 +263,7 @@ def main() -> None:
         for p in procs:
             p.join()
         elapsed = time.time() - start
-        cookies = [c for cs, _s in outcomes for c in cs]
+        receipts = [r for rs, _s in outcomes for r in rs]
         statuses: dict[str, int] = {}
         for _c, counts in outcomes:
             for status, n in counts.items():
@@ -274,16 +271,13 @@ def main() -> None:
         sent = sum(statuses.values())
         print(f"\nballots sent: {sent} in {elapsed:.0f} s ({sent / elapsed:.0f}/s), "
               f"answers: {dict(sorted(statuses.items()))}")
-        print(f"failed while a server died: {sent - statuses.get('302', 0)} "
-              f"({(sent - statuses.get('302', 0)) / max(sent, 1):.2%})")
+        print(f"failed while a server died: {sent - len(receipts)} "
+              f"({(sent - len(receipts)) / max(sent, 1):.2%})")
 
         import django
 
         django.setup()
-        acknowledged, unreadable = receipts_from_cookies(cookies)
-        if unreadable:
-            print(f"unreadable acknowledgements: {unreadable}")
-        ok &= check_database(data["pools"], acknowledged) and not unreadable
+        ok &= check_database(data["pools"], receipts)
 
         # A per-client limit across both servers: the counts live in the shared Redis.
         limited = anonymous_reports(port, "203.0.113.50", ANON_RATE + 5)
