@@ -418,8 +418,11 @@ def test_it_comments_on_a_proposal(browser, live_server, demo) -> None:
     page.fill("textarea[name=text]", text)
     page.get_by_role("button", name=ky("Comment"), exact=True).click()
     page.wait_for_url(re.compile(rf"/ky/budget/proposals/{proposal.pk}/$"))
-    page.locator(".comments li", has_text=text).wait_for()
+    assert message(page) == ky("Your comment is published.")
     check_page(page, "commented")
+    journey.shot("published")
+    mine = page.locator(".comments li", has_text=text)
+    mine.scroll_into_view_if_needed()
     journey.shot("commented")
     comment = Comment.objects.get(proposal=proposal, text=text)
     assert comment.author.username == "demo-resident"
