@@ -184,6 +184,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "web:home"
+# A URL name, not "/": resolved in the language of the page the resident logs out from (a
+# bare "/" is redirected by the browser's language, so a Kyrgyz page led to a Russian one).
+LOGOUT_REDIRECT_URL = "web:home"
 
 ACCOUNT_ADAPTER = "shaar.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"phone", "email"}

@@ -665,8 +665,7 @@ def proposal_support(*, proposal: Proposal, user: User) -> bool:
     """Toggle the user's support; returns whether they now support it."""
     _require_resident(user)
     proposal = Proposal.objects.get(pk=proposal.pk)
-    if proposal.status not in (Proposal.Status.SUBMITTED, Proposal.Status.IN_REVIEW,
-                               Proposal.Status.APPROVED) or proposal.hidden:
+    if not proposal.takes_support:
         raise ValidationError(_("This proposal cannot be supported."))
     deleted, _d = Support.objects.filter(proposal=proposal, user=user).delete()
     if deleted:
@@ -681,7 +680,7 @@ def proposal_support(*, proposal: Proposal, user: User) -> bool:
 def comment_add(*, proposal: Proposal, author: User, text: str) -> Comment:
     _require_resident(author)
     proposal = Proposal.objects.get(pk=proposal.pk)
-    if proposal.hidden or proposal.status in (Proposal.Status.DRAFT, Proposal.Status.WITHDRAWN):
+    if not proposal.takes_comments:
         raise ValidationError(_("Comments are closed for this proposal."))
     comment = Comment(proposal=proposal, author=author, text=text.strip())
     comment.full_clean()

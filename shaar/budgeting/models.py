@@ -286,6 +286,16 @@ class Proposal(SampleDataMixin):
     def ballot_cost(self) -> int:
         return self.cost if self.cost is not None else self.estimated_cost
 
+    @property
+    def takes_support(self) -> bool:
+        """Residents may add (or remove) their support: submitted, in review or approved."""
+        return not self.hidden and self.status in (self.Status.SUBMITTED, self.Status.IN_REVIEW,
+                                                   self.Status.APPROVED)
+
+    @property
+    def takes_comments(self) -> bool:
+        return not self.hidden and self.status not in (self.Status.DRAFT, self.Status.WITHDRAWN)
+
     def clean(self) -> None:
         if self.pool_id and self.cycle_id and self.pool.cycle_id != self.cycle_id:
             raise ValidationError(_("The pool belongs to another cycle."))

@@ -339,8 +339,12 @@ def comment_add(request, pk: int):
     if not form.is_valid():
         messages.error(request, _("Write a comment first."))
         return redirect("budgeting:proposal", pk=pk)
-    return _proposal_action(request, pk, lambda p: actions.comment_add(
-        proposal=p, author=request.user, text=form.cleaned_data["text"]) and None)
+
+    def do(p):
+        actions.comment_add(proposal=p, author=request.user, text=form.cleaned_data["text"])
+        # Said at the top of the page it reloads: the comment itself is at the bottom.
+        return _("Your comment is published.")
+    return _proposal_action(request, pk, do)
 
 
 @login_required

@@ -122,6 +122,15 @@ class SignupSequenceTests(TestCase):
         self.assertEqual(dict(User.objects.values_list("email", "language")),
                          {"ru@example.org": "ru", "": "ky"})
 
+    def test_logging_out_stays_in_the_pages_language_whatever_the_browser_asks(self) -> None:
+        for language in ("ky", "ru", "en"):
+            self._signup(language=language, email=f"{language}@example.org")
+            response = self.client.post(f"/{language}/accounts/logout/",
+                                        HTTP_ACCEPT_LANGUAGE="ru" if language != "ru" else "en")
+            self.assertEqual(response.status_code, 302)
+            self.assertEqual(response["Location"], f"/{language}/")
+            self.assertNotIn("_auth_user_id", self.client.session)
+
     def test_a_resident_who_signed_up_by_phone_resets_a_forgotten_password(self) -> None:
         response = self._signup(phone="0700 123 456")
         code = re.search(r"\b(\d{6})\b", locmem.outbox[-1]["text"]).group(1)

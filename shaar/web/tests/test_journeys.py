@@ -185,3 +185,383 @@ def test_it_votes_with_review_and_confirm_and_the_cycle_page_shows_it(browser, l
     assert card.locator("a.button").count() == 0
     journey.shot("cycle-after")
     journey.close()
+
+
+# --- Journeys of a signed-in resident ------------------------------------------------------
+
+# Words of English that no Kyrgyz page's own text (headings, labels, buttons, notices,
+# messages) should hold: a string left untranslated shows up as one of these.
+ENGLISH = re.compile(r"\b(the|and|your|you|this|with|from|for|of|is|are|not|please|here)\b",
+                     re.IGNORECASE)
+UI_TEXT = ("main :is(h1, h2, h3, label, button, legend, summary, th, dt, .help, .helptext, "
+           ".notice, .message, .errorlist, .empty)")
+WAIT = 15_000  # ms: no wait of a journey hangs longer
+
+
+def ky(text: str, context: str | None = None) -> str:
+    """`text` as the Kyrgyz page shows it; it must be translated."""
+    from django.utils import translation
+
+    with translation.override("ky"):
+        translated = (translation.pgettext(context, text) if context
+                      else translation.gettext(text))
+    assert translated != text, f"not translated into Kyrgyz: {text!r}"
+    return translated
+
+
+def check_page(page, where: str) -> None:
+    """A Kyrgyz page that fits a 360-pixel phone, with no English in its own text."""
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "ky", where
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], where
+    english = [text for text in page.locator(UI_TEXT).all_inner_texts()
+               if ENGLISH.search(text)]
+    assert not english, f"{where}: English on a Kyrgyz page: {english}"
+
+
+def sign_in(journey: Journey, login: str, password: str) -> None:
+    """Through the Kyrgyz log-in form, as a resident does on their phone."""
+    page = journey.page
+    journey.goto("/ky/accounts/login/")
+    page.fill("input[name=login]", login)
+    page.fill("input[name=password]", password)
+    page.click("main form button[type=submit]")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url, timeout=WAIT)
+
+
+def message(page) -> str:
+    """The message the last action left at the top of the page."""
+    messages = page.locator(".messages .message")
+    messages.first.wait_for(timeout=WAIT)
+    return messages.first.inner_text()
+
+
+def test_it_signs_up_by_phone_and_signs_in_again(browser, live_server, demo) -> None:
+    from shaar.accounts.models import User
+    from shaar.accounts.sms import locmem
+
+    locmem.outbox.clear()
+    journey = Journey(browser, live_server, "sign-up-by-phone")
+    page = journey.page
+    page.set_default_timeout(WAIT)
+    journey.goto("/ky/")
+    page.locator(".menu-button").click()
+    page.locator("#account-nav a[href='/ky/accounts/signup/']").click()
+    page.wait_for_url(re.compile(r"/ky/accounts/signup/$"))
+    check_page(page, "sign-up")
+    page.fill("input[name=phone]", "0700 123 456")
+    page.fill("input[name=password1]", "бийик тоолор жана көк асман")
+    page.fill("input[name=password2]", "бийик тоолор жана көк асман")
+    journey.shot("sign-up")
+    page.click("main form button[type=submit]")
+
+    # The code comes by SMS, to the number in its international form.
+    page.locator("input[name=code]").wait_for()
+    check_page(page, "code")
+    journey.shot("code")
+    assert locmem.outbox[-1]["to"] == "+996700123456"
+    code = re.search(r"\b(\d{6})\b", locmem.outbox[-1]["text"]).group(1)
+    page.fill("input[name=code]", code)
+    page.click("main form button[type=submit]")
+    page.wait_for_url(re.compile(r"/ky/$"))
+    user = User.objects.get(phone="+996700123456")
+    assert user.phone_verified
+    check_page(page, "home")
+    journey.shot("signed-up")
+
+    # Log out, then in again with the number typed another way.
+    page.locator(".menu-button").click()
+    page.locator("#account-nav form[action$='/accounts/logout/'] button").click()
+    page.wait_for_url(re.compile(r"/ky/"))
+    page.locator(".menu-button").click()
+    page.locator("#account-nav a[href^='/ky/accounts/login/']").click()
+    page.wait_for_url(re.compile(r"/ky/accounts/login/"))
+    check_page(page, "log-in")
+    page.fill("input[name=login]", "996700123456")
+    page.fill("input[name=password]", "бийик тоолор жана көк асман")
+    journey.shot("log-in")
+    page.click("main form button[type=submit]")
+    page.wait_for_url(re.compile(r"/ky/$"))
+    page.locator(".menu-button").click()
+    assert page.locator("#account-nav a[href='/ky/me/profile/']").is_visible()
+    assert User.objects.filter(phone="+996700123456").count() == 1
+    journey.shot("signed-in")
+    journey.close()
+
+
+def _proposals_cycle():
+    """A cycle in its proposals phase (the demo's are in voting and delivery), with a
+    city-wide pool and one per district."""
+    from shaar.budgeting.models import Phase
+    from shaar.budgeting.tests.factories import make_cycle, make_pool
+    from shaar.city.models import District
+
+    cycle = make_cycle(Phase.PROPOSALS, slug="budget-2028", name_ky="Жарандык бюджет 2028",
+                       name_ru="Гражданский бюджет 2028", name_en="Civic budget 2028")
+    make_pool(cycle, name_ky="Шаар боюнча", name_ru="Общегородской", name_en="City-wide")
+    for district in District.objects.order_by("code"):
+        make_pool(cycle, district, name_ky=district.name_ky, name_ru=district.name_ru)
+    return cycle
+
+
+def test_it_verifies_by_the_register_and_returns_to_the_proposal_form(browser, live_server,
+                                                                      demo) -> None:
+    from shaar.accounts import actions
+    from shaar.accounts.models import Verification
+    from shaar.accounts.register import read_rows
+    from shaar.lib.testing import PASSWORD, make_user
+
+    cycle = _proposals_cycle()
+    actions.register_import(rows=read_rows(io.StringIO(
+        "pin,birth_year,district\n21203199000123,1990,Свердловский район\n")),
+        file_name="register.csv", uploaded_by=None)
+    user = make_user("journey-unverified")
+    journey = Journey(browser, live_server, "verify-and-return")
+    page = journey.page
+    page.set_default_timeout(WAIT)
+    sign_in(journey, user.email, PASSWORD)
+
+    # The proposal form asks to verify first: a form that cannot succeed is not shown.
+    journey.goto(f"/ky/budget/{cycle.slug}/")
+    page.locator(f"main a[href='/ky/budget/{cycle.slug}/propose/']").click()
+    page.wait_for_url(re.compile(rf"/ky/budget/{cycle.slug}/propose/$"))
+    assert page.locator("#proposal-form").count() == 0
+    check_page(page, "propose-unverified")
+    journey.shot("propose-unverified")
+    page.get_by_role("link", name=ky("Verify now")).click()
+    page.wait_for_url(re.compile(r"/ky/me/verify/\?next="))
+    check_page(page, "verify")
+    journey.shot("verify")
+
+    page.fill("input[name=register-pin]", "21203199000123")
+    page.fill("input[name=register-birth_year]", "1990")
+    page.click("section[aria-labelledby=by-register] button[type=submit]")
+    page.wait_for_url(re.compile(rf"/ky/budget/{cycle.slug}/propose/$"))
+    assert message(page) == ky("You are verified as a resident.")
+    page.locator("#proposal-form").wait_for()
+    check_page(page, "propose-verified")
+    journey.shot("back-on-the-form")
+    assert Verification.objects.get(user=user).district.code == "sverdlovsky"
+    journey.close()
+
+
+def test_it_proposes_a_project_and_supports_a_report(browser, live_server, demo) -> None:
+    from shaar.accounts.demo import DEMO_PASSWORD
+    from shaar.budgeting.models import Proposal
+    from shaar.feedback.actions import OPEN_STATUSES
+
+    cycle = _proposals_cycle()
+    journey = Journey(browser, live_server, "propose-and-me-too")
+    page = journey.page
+    page.set_default_timeout(WAIT)
+    sign_in(journey, "demo-resident@example.org", DEMO_PASSWORD)
+    journey.goto("/ky/budget/")
+    page.locator(f"main a[href='/ky/budget/{cycle.slug}/']").first.click()
+    page.wait_for_url(re.compile(rf"/ky/budget/{cycle.slug}/$"))
+    check_page(page, "cycle")
+    journey.shot("cycle")
+    page.get_by_role("link", name=ky("Propose a project")).click()
+    page.wait_for_url(re.compile(r"/propose/$"))
+    check_page(page, "propose")
+    journey.shot("form")
+
+    page.fill("input[name=title]", "Ататүрк паркына отургучтар")
+    page.fill("textarea[name=description]", "Парктагы эски отургучтардын ордуна 20 жаңы "
+                                            "отургуч жана таштанды челектери.")
+    page.locator("select[name=pool]").select_option(label="Биринчи май району")
+    page.locator("select[name=category]").select_option("parks")
+    page.fill("input[name=estimated_cost]", "1200000")
+    journey.shot("filled")
+    page.locator("button[name=submit]").click()
+    page.wait_for_url(re.compile(r"/ky/budget/proposals/\d+/$"))
+    assert message(page) == ky("Your proposal has been sent for review.")
+    check_page(page, "proposal")
+    journey.shot("sent")
+    proposal = Proposal.objects.get(title="Ататүрк паркына отургучтар")
+    assert proposal.status == Proposal.Status.SUBMITTED
+    assert proposal.author.username == "demo-resident"
+    assert proposal.pool.district.code == "pervomaisky"
+
+    # "Me too" on an open report: the count goes up by one, once.
+    report = (Report.objects.filter(status__in=OPEN_STATUSES, is_hidden=False)
+              .order_by("-created_at").first())
+    before = report.supporter_count
+    journey.goto(f"/ky/feedback/{report.pk}/")
+    check_page(page, "report")
+    page.get_by_role("button", name=ky("Me too: I have this problem too")).click()
+    assert message(page) == ky("Thank you: your “me too” was added.")
+    check_page(page, "report-supported")
+    journey.shot("me-too")
+    report.refresh_from_db()
+    assert report.supporter_count == before + 1
+    journey.close()
+
+
+def test_it_comments_on_a_proposal(browser, live_server, demo) -> None:
+    from shaar.accounts.demo import DEMO_PASSWORD
+    from shaar.budgeting.models import Comment, Phase, Proposal
+
+    proposal = (Proposal.objects.filter(cycle__phase=Phase.VOTING,
+                                        status=Proposal.Status.APPROVED, hidden=False,
+                                        pool__district__code="pervomaisky")
+                .order_by("pk").first())
+    journey = Journey(browser, live_server, "comment")
+    page = journey.page
+    page.set_default_timeout(WAIT)
+    sign_in(journey, "demo-resident@example.org", DEMO_PASSWORD)
+    journey.goto(f"/ky/budget/{proposal.cycle.slug}/proposals/")
+    page.locator(f"main a[href='/ky/budget/proposals/{proposal.pk}/']").first.click()
+    page.wait_for_url(re.compile(rf"/ky/budget/proposals/{proposal.pk}/$"))
+    check_page(page, "proposal")
+    journey.shot("proposal")
+    text = "Колдойм! Кечинде да жарык болсо жакшы болмок."
+    page.fill("textarea[name=text]", text)
+    page.get_by_role("button", name=ky("Comment"), exact=True).click()
+    page.wait_for_url(re.compile(rf"/ky/budget/proposals/{proposal.pk}/$"))
+    assert message(page) == ky("Your comment is published.")
+    check_page(page, "commented")
+    journey.shot("published")
+    mine = page.locator(".comments li", has_text=text)
+    mine.scroll_into_view_if_needed()
+    journey.shot("commented")
+    comment = Comment.objects.get(proposal=proposal, text=text)
+    assert comment.author.username == "demo-resident"
+    journey.close()
+
+
+def test_it_follows_a_report_and_answers_was_it_fixed(browser, live_server, demo) -> None:
+    from shaar.accounts.demo import DEMO_PASSWORD
+    from shaar.accounts.models import User
+    from shaar.feedback import actions
+    from shaar.feedback.models import Status
+
+    resident = User.objects.get(username="demo-resident")
+    report = actions.report_create(category=Category.objects.get(code="streetlight"),
+                                   lat=42.8746, lon=74.6120,
+                                   description="Подъезддин жанындагы көчө чырагы күйбөйт.",
+                                   reporter=resident)
+    actions.report_change_status(report=report, actor=None, status=Status.RESOLVED,
+                                 note="Чырак алмаштырылды.")
+    journey = Journey(browser, live_server, "follow-and-was-it-fixed")
+    page = journey.page
+    page.set_default_timeout(WAIT)
+    sign_in(journey, "demo-resident@example.org", DEMO_PASSWORD)
+    journey.goto("/ky/feedback/mine/")
+    check_page(page, "my-reports")
+    journey.shot("my-reports")
+    page.locator(f"main a[href='/ky/feedback/follow/{report.token}/']").click()
+    page.wait_for_url(re.compile(rf"/ky/feedback/follow/{report.token}/$"))
+    check_page(page, "follow")
+    assert page.get_by_role("heading", name=ky("Was it fixed?")).is_visible()
+    journey.shot("follow")
+
+    page.locator("input[name=fixed][value=yes]").check()
+    page.locator("input[name=score][value='5']").check()
+    page.fill("textarea[name=comment]", "Рахмат, тез оңдошту.")
+    journey.shot("answered")
+    page.locator("section.notice button[type=submit]").click()
+    assert message(page) == ky("Thank you for your answer.")
+    # Answered once: the question is not asked again.
+    assert page.get_by_role("heading", name=ky("Was it fixed?")).count() == 0
+    check_page(page, "follow-after")
+    journey.shot("thanked")
+    rating = report.ratings.get()
+    assert rating.fixed and rating.score == 5
+    journey.close()
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_it_applies_for_a_grant_as_an_organisation(browser, live_server, demo) -> None:
+    from shaar.accounts.demo import DEMO_PASSWORD
+    from shaar.grants.models import Application, Call
+
+    call = Call.objects.get(code="demo-green-yards-2027")
+    journey = Journey(browser, live_server, "apply-for-a-grant")
+    page = journey.page
+    page.set_default_timeout(WAIT)
+    sign_in(journey, "demo-grantee@example.org", DEMO_PASSWORD)
+    journey.goto("/ky/grants/")
+    page.locator(f"main a[href='/ky/grants/calls/{call.code}/']").first.click()
+    page.wait_for_url(re.compile(rf"/calls/{call.code}/$"))
+    check_page(page, "call")
+    journey.shot("call")
+    page.get_by_role("link", name=ky("Apply", "grant call")).click()
+    page.wait_for_url(re.compile(r"/apply/$"))
+    check_page(page, "apply")
+    page.locator("select[name=profile]").select_option(label="ОФ «Жашыл короо»")
+    journey.shot("apply")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/ky/grants/applications/\d+/$"))
+    check_page(page, "draft")
+    journey.shot("draft")
+
+    page.fill("input[name=title]", "Короодогу жашыл бурч")
+    page.fill("textarea[name=summary]", "Короого 30 дарак жана 6 отургуч.")
+    page.fill("textarea[name=problem]", "Короодо көлөкө жок, балдар ысыкта ойношот.")
+    page.fill("textarea[name=activities]", "Дарак отургузуу, отургучтарды орнотуу.")
+    page.fill("textarea[name=timeline]", "Апрель–июнь 2027.")
+    page.locator("select[name=district]").select_option(label="Октябрь району")
+    page.fill("input[name=beneficiaries]", "400")
+    page.fill("input[name='budget-0-item']", "Дарактар жана отургучтар")
+    page.fill("input[name='budget-0-requested']", "200000")
+    page.fill("input[name='budget-0-cofunding']", "30000")
+    page.locator("section[aria-labelledby=edit] button[type=submit]").click()
+    assert message(page) == ky("The draft is saved.")
+
+    for document in call.documents.filter(is_required=True):
+        form = page.locator("section[aria-labelledby=files] form[enctype]")
+        form.locator("select[name=document]").select_option(str(document.pk))
+        form.locator("input[name=file]").set_input_files(
+            {"name": f"document-{document.pk}.pdf", "mimeType": "application/pdf",
+             "buffer": PDF})
+        form.locator("button[type=submit]").click()
+        assert message(page) == ky("The file is attached.")
+    page.locator("#eligible").wait_for()
+    check_page(page, "eligible")
+    journey.shot("eligible")
+    page.get_by_role("button", name=ky("Submit the application")).click()
+    assert message(page) == ky("Your application is submitted.")
+    check_page(page, "submitted")
+    journey.shot("submitted")
+    application = Application.objects.get(call=call, title="Короодогу жашыл бурч")
+    assert application.status == Application.Status.SUBMITTED
+    assert application.profile.legal_name == "ОФ «Жашыл короо»"
+    journey.close()
+
+
+def test_it_comments_on_the_action_plan_in_consultation(browser, live_server, demo) -> None:
+    from shaar.accounts.demo import DEMO_PASSWORD
+    from shaar.actionplan.models import ActionPlan, Contribution
+
+    plan = ActionPlan.objects.get(status=ActionPlan.Status.CONSULTATION)
+    commitment = plan.commitments.order_by("order", "code").first()
+    journey = Journey(browser, live_server, "action-plan-consultation")
+    page = journey.page
+    page.set_default_timeout(WAIT)
+    sign_in(journey, "demo-resident@example.org", DEMO_PASSWORD)
+    journey.goto("/ky/ogp/")
+    check_page(page, "home")
+    journey.shot("home")
+    page.get_by_role("link", name=ky("Take part")).click()
+    page.wait_for_url(re.compile(rf"/ky/ogp/plans/{plan.code}/"))
+    check_page(page, "plan")
+    journey.shot("plan")
+    page.locator(f"main a[href='/ky/ogp/commitments/{commitment.code}/']").first.click()
+    page.wait_for_url(re.compile(rf"/ky/ogp/commitments/{commitment.code}/$"))
+    check_page(page, "commitment")
+    text = "Тургундар менен жолугушууларды кечинде өткөрүңүздөр."
+    page.fill("textarea[name=text]", text)
+    journey.shot("commitment")
+    page.get_by_role("button", name=ky("Send comment")).click()
+    page.wait_for_url(re.compile(rf"/ky/ogp/commitments/{commitment.code}/$"))
+    assert message(page) == ky("Thank you. The city will publish a response to your "
+                               "contribution.")
+    page.locator("[data-testid=contribution]", has_text=text).wait_for()
+    check_page(page, "commented")
+    journey.shot("commented")
+    contribution = Contribution.objects.get(text=text)
+    assert contribution.commitment == commitment
+    assert contribution.author.username == "demo-resident"
+    journey.close()
