@@ -34,6 +34,8 @@ test: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+	# The django-stubs plugin loads the settings, which want DEBUG or a full configuration.
+	DEBUG=true $(VENV)/bin/mypy shaar
 	$(MANAGE) makemigrations --check --dry-run
 
 # Regenerate the catalogues after changing strings (needs gettext's xgettext), one per app.
