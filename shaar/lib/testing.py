@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -24,7 +25,7 @@ def make_city() -> City:
     return city
 
 
-def make_district(code: str | None = None, **fields) -> District:
+def make_district(code: str | None = None, **fields: Any) -> District:
     code = code or f"district-{next(_counter)}"
     west = 74.0 + next(_counter) * 0.01
     ring = [[west, 42.0], [west + 0.005, 42.0], [west + 0.005, 42.1], [west, 42.1], [west, 42.0]]
@@ -45,7 +46,7 @@ def make_organisation(code: str | None = None,
                                        name_en=code)
 
 
-def make_user(name: str | None = None, *, phone: str | None = None, **fields) -> User:
+def make_user(name: str | None = None, *, phone: str | None = None, **fields: Any) -> User:
     name = name or f"user{next(_counter)}"
     user = User.objects.create_user(username=name, email=f"{name}@example.org",
                                     password=PASSWORD, phone=phone, **fields)
@@ -92,6 +93,15 @@ class BaseTestCase(TestCase):
 
     Built once per test class (each test sees them fresh: Django rolls back the database
     and copies these attributes for every test)."""
+
+    city: City
+    district: District
+    department: Department
+    resident: User
+    moderator: User
+    official: User
+    admin: User
+    outsider: User
 
     @classmethod
     def setUpTestData(cls) -> None:
