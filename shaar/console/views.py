@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+from typing import cast
 
 from auditlog.models import LogEntry
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
@@ -392,11 +394,11 @@ def roles(request):
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
+                role_choices = cast(forms.ChoiceField, form.fields["role"]).choices
                 messages.success(request, _("%(person)s now has the role: %(role)s. They "
                                             "must set up two-factor authentication at "
                                             "their next sign-in.")
-                                 % {"person": user, "role": dict(form.fields["role"].choices)
-                                    [data["role"]]})
+                                 % {"person": user, "role": dict(role_choices)[data["role"]]})
                 return redirect("console:roles")
     filter_form = RoleFilterForm(request.GET or None)
     assignments = RoleAssignment.objects.select_related(

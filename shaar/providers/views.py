@@ -20,6 +20,7 @@ from shaar.accounts.rules import is_city_admin, organisation_ids
 from shaar.city.maps import base_map_config
 from shaar.city.models import City, Organisation
 from shaar.lib import csvout
+from shaar.lib.http import AuthenticatedHttpRequest
 
 from . import actions, metrics, selectors
 from .figures import DRILLDOWN_LABELS, FIGURES, methodology_notes
@@ -218,7 +219,7 @@ def write_csv(out, organisation: Organisation, start: date, end: date) -> None:
 
 @login_required
 @require_POST
-def subscribe(request: HttpRequest, code: str) -> HttpResponse:
+def subscribe(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     profile = access_provider(code)
     wanted = request.POST.get("subscribe") == "1"
     try:
@@ -271,7 +272,7 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def staff_home(request: HttpRequest) -> HttpResponse:
+def staff_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     if is_city_admin(request.user):
         profiles = ProviderProfile.objects.select_related("organisation")
     else:
@@ -286,7 +287,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def staff_scorecard(request: HttpRequest, org_id: int, month: str) -> HttpResponse:
+def staff_scorecard(request: AuthenticatedHttpRequest, org_id: int, month: str) -> HttpResponse:
     profile = access_provider_for_staff(request.user, org_id)
     month_date = _url_month(month)
     org = profile.organisation
@@ -330,7 +331,8 @@ def _url_month(raw: str) -> date:
 
 @login_required
 @require_GET
-def staff_drilldown(request: HttpRequest, org_id: int, month: str, flag: str) -> HttpResponse:
+def staff_drilldown(request: AuthenticatedHttpRequest, org_id: int, month: str, flag: str
+                    ) -> HttpResponse:
     profile = access_provider_for_staff(request.user, org_id)
     month_date = _url_month(month)
     if flag not in DRILLDOWN_LABELS:
@@ -362,7 +364,7 @@ def staff_drilldown(request: HttpRequest, org_id: int, month: str, flag: str) ->
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def service_levels(request: HttpRequest, org_id: int) -> HttpResponse:
+def service_levels(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     profile = access_provider_for_levels(request.user, org_id)
     names = selectors.category_names()
     choices = [(c, names.get(c, c)) for c in profile.category_codes or []]
