@@ -93,6 +93,7 @@ def parse_register(
             errors.extend(row_errors)
             continue
         seen[key] = number
+        assert district_id is not None  # else a row error above
         parsed.append(ParsedRow(key, birth_year, district_id))
     return parsed, errors
 

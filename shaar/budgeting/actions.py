@@ -119,6 +119,7 @@ def voter_for_pin(pin: str, pool: Pool, office_id: int | None) -> Voter:
     With a residency register the PIN must be in it and its district decides; without one,
     the office's district does. The account holding that PIN, if any, is on the mark too."""
     key = voter_key_for_pin(pin)
+    district_id: int | None
     if RegisterEntry.objects.exists():
         entry = RegisterEntry.objects.filter(voter_key=key).first()
         if entry is None:

@@ -545,7 +545,7 @@ def conflict_declare(*, application: Application, user, has_conflict: bool,
 
 
 @transaction.atomic
-def evaluation_save(*, application: Application, user, scores: dict[int, tuple[int, str]],
+def evaluation_save(*, application: Application, user, scores: dict[int, tuple[int | None, str]],
                     comment: str = "", submit: bool = False) -> Evaluation:
     """Save (and optionally submit) one evaluator's scores; submitted scores are final.
 

@@ -47,7 +47,7 @@ def plan_of(line: BudgetLine | dict[str, Any]) -> Decimal:
     revised: Decimal | None
     approved: Decimal
     if isinstance(line, dict):
-        revised, approved = line.get("revised"), line.get("approved")
+        revised, approved = line.get("revised"), line["approved"]
     else:
         revised, approved = line.revised, line.approved
     return revised if revised is not None else approved

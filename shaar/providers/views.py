@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import rules
 from django.conf import settings
@@ -113,7 +114,7 @@ def provider_detail(request: HttpRequest, code: str) -> HttpResponse:
     months = selectors.computed_months()
     month, error = _month_param(request, months)
     districts = list(profile.districts.all())
-    context = {"profile": profile, "org": org, "month": month, "error": error,
+    context: dict[str, Any] = {"profile": profile, "org": org, "month": month, "error": error,
                "months": months, "methodology": _methodology(), "districts": districts}
     if month:
         points, category_cards = selectors.trend_and_categories(organisation=org, end=month)
@@ -344,7 +345,7 @@ def staff_drilldown(request: AuthenticatedHttpRequest, org_id: int, month: str, 
     cutoff = metrics.cutoff_for(month_date, now, tz)
     levels = actions.level_histories(source)
     names = selectors.category_names()
-    items = []
+    items: list[dict[str, Any]] = []
     for record in source.records(start=start, end=end,
                                  organisation_ids=[profile.organisation_id]):
         history = levels.get((record.organisation_id, record.category)) or levels.get(
