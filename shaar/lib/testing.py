@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import itertools
+import re
 from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.core.cache import cache
+from django.db.models import Model, QuerySet
 from django.test import TestCase
 from django.utils import timezone
 
@@ -16,6 +18,27 @@ from shaar.city.models import City, Department, District, Organisation
 
 _counter = itertools.count(1)
 PASSWORD = "correct horse battery staple"  # noqa: S105
+
+
+def search(pattern: str | re.Pattern[str], text: str) -> re.Match[str]:
+    """`re.search` for a test: the pattern must be found."""
+    match = re.search(pattern, text)
+    assert match is not None, f"{pattern!r} not found"
+    return match
+
+
+def first[M: Model](queryset: QuerySet[M]) -> M:
+    """`queryset.first()` for a test: there must be one."""
+    obj = queryset.first()
+    assert obj is not None, f"no {queryset.model.__name__}"
+    return obj
+
+
+def last[M: Model](queryset: QuerySet[M]) -> M:
+    """`queryset.last()` for a test: there must be one."""
+    obj = queryset.last()
+    assert obj is not None, f"no {queryset.model.__name__}"
+    return obj
 
 
 def make_city() -> City:

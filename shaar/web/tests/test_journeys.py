@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from shaar.feedback.models import Category, Report
+from shaar.lib.testing import first
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -80,8 +81,8 @@ def test_it_reports_a_problem_with_errors_beside_the_fields(browser, live_server
     journey.shot("error-category")
 
     # A category without the pin: the error stands beside the map, which takes focus.
-    pothole = Category.objects.filter(is_active=True, questions__isnull=True).first() \
-        or Category.objects.filter(is_active=True).first()
+    pothole = (Category.objects.filter(is_active=True, questions__isnull=True).first()
+               or first(Category.objects.filter(is_active=True)))
     category.select_option(pothole.code)
     for question in page.locator(f"[data-questions-for='{pothole.code}'] select").all():
         question.select_option(index=1)
@@ -139,8 +140,8 @@ def test_it_votes_with_review_and_confirm_and_the_cycle_page_shows_it(browser, l
     from shaar.budgeting.models import Phase, Pool
     from shaar.lib.testing import make_resident
 
-    pool = Pool.objects.filter(cycle__phase=Phase.VOTING, district__isnull=False) \
-        .select_related("cycle").order_by("pk").first()
+    pool = first(Pool.objects.filter(cycle__phase=Phase.VOTING, district__isnull=False)
+                 .select_related("cycle").order_by("pk"))
     voter = make_resident("journey-voter", district=pool.district)
     client = Client()
     client.force_login(voter)
