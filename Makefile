@@ -32,9 +32,11 @@ test: install
 	$(PY) -m pytest -n auto -m "not (browser or alone)$(only_marks)" $(PYTEST_ARGS)
 	$(PY) -m pytest -m "(browser or alone)$(only_marks)" $(PYTEST_ARGS) || test $$? -eq 5
 
+# mypy's django-stubs plugin loads the settings, which want DEBUG or a full configuration.
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/djlint shaar --lint
+	DEBUG=true $(VENV)/bin/mypy shaar
 	$(MANAGE) makemigrations --check --dry-run
 
 # Regenerate the catalogues after changing strings (needs gettext's xgettext), one per app.

@@ -25,6 +25,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -196,7 +197,8 @@ def main() -> int:
         return 0
     outcomes = stored_outcomes(args.dir)
     rules = [rule for rule in RULES if rule in args.rules.split(",")]
-    sweep, missing, unanswered = Sweep(args.verbose), [], 0
+    sweep, unanswered = Sweep(args.verbose), 0
+    missing: list[tuple[Any, ...]] = []
     for path in sorted(args.dir.glob("*.pb"), key=lambda p: (p.stat().st_size, p.name)):
         if args.match not in path.name or (args.max_bytes and
                                            path.stat().st_size > args.max_bytes):

@@ -8,6 +8,7 @@ through an environment variable; see the configuration table in README.md.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -237,7 +238,7 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # Register the callback /<lang>/accounts/oidc/<staff|eid>/login/callback/ with the provider.
 
 
-def _oidc_app(prefix: str, provider_id: str, name: str, **extra) -> dict | None:
+def _oidc_app(prefix: str, provider_id: str, name: str, **extra: Any) -> dict[str, Any] | None:
     server_url = env.str(f"{prefix}_SERVER_URL", default="")
     if not server_url:
         return None
@@ -283,7 +284,7 @@ SMS_HTTP_SENDER = env.str("SMS_HTTP_SENDER", default="Shaar")
 SMS_HTTP_TIMEOUT = env.float("SMS_HTTP_TIMEOUT", default=10.0)
 
 
-def _mailer() -> dict:
+def _mailer() -> dict[str, Any]:
     """E-mail: printed to the console unless EMAIL_URL gives an SMTP server."""
     if not env.str("EMAIL_URL", default=""):
         return {"BACKEND": env.str("EMAIL_BACKEND",
@@ -302,7 +303,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Shaar <noreply@local
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Languages and time -------------------------------------------------------------------
-LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="ky")
+LANGUAGE_CODE: str = env.str("LANGUAGE_CODE", default="ky")
 LANGUAGES = [("ky", "Кыргызча"), ("ru", "Русский"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "shaar" / "web" / "locale"]
 FORMAT_MODULE_PATH = ["shaar.formats"]
@@ -318,7 +319,7 @@ STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -332,7 +333,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # each kind in MB (UPLOAD_MAX_MB_<KIND>), and the pixels decoded: per photo, per request
 # (all its photos) and per account or client address per hour, checked from the headers
 # before any photo is decoded.
-UPLOAD_MAX_MB = {
+UPLOAD_MAX_MB: dict[str, int] = {
     "feedback": env.int("UPLOAD_MAX_MB_FEEDBACK", default=10),
     "budgeting": env.int("UPLOAD_MAX_MB_BUDGETING", default=5),
     "grants": env.int("UPLOAD_MAX_MB_GRANTS", default=10),
@@ -390,8 +391,8 @@ SECURE_CSP = {
 # TRUSTED_PROXY_COUNT proxies append to X-Forwarded-For (1 for the shipped nginx), or
 # TRUSTED_PROXY_NETWORKS lists their networks (then X-Forwarded-For is believed only from
 # them). With neither, REMOTE_ADDR is the client (no proxy, or a proxy that sets it).
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-TRUSTED_PROXY_NETWORKS = env.list("TRUSTED_PROXY_NETWORKS", default=[])
+TRUSTED_PROXY_COUNT: int = env.int("TRUSTED_PROXY_COUNT", default=0)
+TRUSTED_PROXY_NETWORKS: list[str] = env.list("TRUSTED_PROXY_NETWORKS", default=[])
 # django-ratelimit and allauth count by the same address.
 RATELIMIT_IP_META_KEY = "shaar.lib.clientip.client_ip"
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT  # allauth asks the adapter, which asks clientip
@@ -416,24 +417,24 @@ PUBLIC_WRITE_RATES = {
 
 # Public pages as cookie-less visitors see them are rendered once per this many seconds and
 # shared through the cache (shaar/lib/pagecache.py); 0 renders every view.
-PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=30)
+PUBLIC_PAGE_CACHE_SECONDS: int = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=30)
 
 # --- Emergency numbers and other city-level switches --------------------------------------
 EMERGENCY_NUMBERS = env.list("EMERGENCY_NUMBERS", default=["112", "101", "102", "103"])
 CITY_HOTLINE = env.str("CITY_HOTLINE", default="1212")
 # The site's public address, for links in e-mails and SMS (which have no request).
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+SITE_URL: str = env.str("SITE_URL", default="http://127.0.0.1:8000")
 DEMO_DATA_BANNER = env.bool("DEMO_DATA_BANNER", default=True)
 # `seed_demo` loads sample accounts with a published password and a public Open311 key: only
 # in development (DEBUG on) or on an installation declared a public demo.
 DEMO_SERVER = env.bool("DEMO_SERVER", default=DEBUG)
 # How much sample data `seed_demo` makes without --scale: small, demo or city (shaar.lib.demo).
-DEMO_SCALE = env.str("DEMO_SCALE", default="demo")
+DEMO_SCALE: str = env.str("DEMO_SCALE", default="demo")
 # The footer's "Source code" link (the AGPL asks that users can get the code they run): the
 # repository this installation is built from. Not set, the footer names the licence only.
 SOURCE_CODE_URL = env.str("SOURCE_CODE_URL", default="")
 
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},

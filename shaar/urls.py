@@ -15,7 +15,8 @@ from shaar.web import views as web_views
 register_converter(IdConverter, "id")
 
 # The admin logs in through allauth, so staff get two-factor authentication there too.
-admin.site.login = login_required(admin.site.login)
+# Replacing the bound method on this one instance is the point.
+admin.site.login = login_required(admin.site.login)  # type: ignore[method-assign]
 admin.site.site_header = "Shaar"
 
 urlpatterns = [

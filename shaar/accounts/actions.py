@@ -143,7 +143,7 @@ class RegisterImportError(Exception):
 
 def register_import(*, rows: Iterable[dict[str, str]], file_name: str,
                     uploaded_by: User | None,
-                    on_row: Callable[[], None] | None = None) -> RegisterImport:
+                    on_row: Callable[[], object] | None = None) -> RegisterImport:
     """Validate the whole file, then replace the register in one transaction.
 
     If any row is bad nothing is imported and RegisterImportError lists every error.

@@ -43,7 +43,8 @@ class AccountAdapter(DefaultAccountAdapter):
                           % {"example": example})
         return super().phone_form_field(**kwargs)
 
-    def send_verification_code_sms(self, user: User, phone: str, code: str, **kwargs) -> None:
+    def send_verification_code_sms(self, user: User | None, phone: str, code: str,
+                                   **kwargs: object) -> None:
         send_sms(to=phone, text=_("Your Shaar code is %(code)s. It expires in 10 minutes.")
                  % {"code": code})
 

@@ -24,7 +24,7 @@ class RoleInline(admin.TabularInline):
 class UserAdmin(DjangoUserAdmin):
     list_display = ["username", "display_name", "email", "phone", "phone_verified", "is_staff"]
     search_fields = ["username", "display_name", "email", "phone"]
-    fieldsets = (*DjangoUserAdmin.fieldsets, (None, {"fields": ("phone", "phone_verified",
+    fieldsets = (*(DjangoUserAdmin.fieldsets or ()), (None, {"fields": ("phone", "phone_verified",
                                                                 "display_name")}))
     inlines = [RoleInline]
 

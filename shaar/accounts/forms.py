@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any, cast
 
 from allauth.account.forms import SignupForm, VerifyPhoneForm
 from django import forms
@@ -105,7 +106,7 @@ class InPersonVerificationForm(forms.Form):
     def __init__(self, *args, offices, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # Staff verify for their own offices only (usually one).
-        self.fields["office"].queryset = offices
+        cast("forms.ModelChoiceField[Any]", self.fields["office"]).queryset = offices
 
 
 class ProfileForm(forms.ModelForm):

@@ -41,6 +41,12 @@ class User(AbstractUser):
     """A person with an account. Residents sign up with a mobile number of the city's country
     (City.country_code) or an e-mail address."""
 
+    # Only on the signed-in user, loaded by shaar.accounts.backends with the account
+    # (see residency_of): how they proved residency, None when they did not.
+    verified_method: str | None
+    verified_voter_key: str | None
+    verified_district_id: int | None
+
     # Every way of creating an account (sign-up by e-mail or phone, a directory sign-in,
     # staff) gets its own random name, so the unique index never sees two empty ones.
     username = models.CharField(_("username"), max_length=150, unique=True,
@@ -64,7 +70,7 @@ class User(AbstractUser):
     @property
     def public_name(self) -> str:
         """What other residents see: never the phone number or e-mail."""
-        return self.display_name or _("Resident")
+        return self.display_name or str(_("Resident"))
 
 
 class Role(models.TextChoices):

@@ -9,6 +9,7 @@ it, exactly once in effect (see `tasks.send_notification`).
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -55,4 +56,4 @@ def notify(users: Iterable, compose: Callable[[], Message]) -> None:
             logger.exception("notification %s could not be queued", notification_id)
 
     for row in rows:
-        transaction.on_commit(lambda pk=row.pk: enqueue(pk))
+        transaction.on_commit(functools.partial(enqueue, row.pk))

@@ -59,7 +59,7 @@ def read_rows(text_lines: Iterable[str]) -> Iterator[dict[str, str]]:
 
 
 def parse_register(
-    rows: Iterable[dict[str, str]], *, on_row: Callable[[], None] | None = None
+    rows: Iterable[dict[str, str]], *, on_row: Callable[[], object] | None = None
 ) -> tuple[list[ParsedRow], list[RowError]]:
     """Validate every row; returns the parsed rows and every error (row numbers from 2,
     as a spreadsheet shows them below the header)."""
@@ -93,6 +93,7 @@ def parse_register(
             errors.extend(row_errors)
             continue
         seen[key] = number
+        assert district_id is not None  # else a row error above
         parsed.append(ParsedRow(key, birth_year, district_id))
     return parsed, errors
 

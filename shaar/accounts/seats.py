@@ -30,11 +30,12 @@ def _cache_key(user_id: int) -> str:
 
 
 def _forget(sender, instance: Model, **kwargs) -> None:
-    if getattr(instance, "user_id", None):
+    user_id = getattr(instance, "user_id", None)
+    if user_id:
         try:
-            cache.delete(_cache_key(instance.user_id))
+            cache.delete(_cache_key(user_id))
         except Exception:  # the seat is saved; the cached answer expires within minutes
-            logger.warning("trusted-seat cache of user %s not cleared", instance.user_id)
+            logger.warning("trusted-seat cache of user %s not cleared", user_id)
 
 
 def register(model: type[Model], users_holding: Callable[[], Q]) -> None:

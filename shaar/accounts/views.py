@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import Any
 
 from allauth.account.authentication import get_authentication_records
 from django.contrib import messages
@@ -8,6 +10,7 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -49,6 +52,8 @@ def verify(request):
     next_url, needs = _safe_next(request), _needed_methods(request)
     if request.method == "POST":
         limit_write(request, "accounts-verify")
+        form: Form
+        submit: Callable[[dict[str, Any]], object]
         if "register-pin" in request.POST:
             register_form = RegisterMatchForm(request.POST, prefix="register")
             form, submit = register_form, lambda data: actions.verification_by_register(
@@ -81,7 +86,7 @@ def _methods_to_offer(verification: Verification | None, needs: list[str],
     serve the page the resident came from."""
     if verification is not None and verification.voter_key:
         return set()  # verified with a personal number: nothing stronger exists
-    offer = {Verification.Method.REGISTER, Verification.Method.IN_PERSON}
+    offer: set[str] = {Verification.Method.REGISTER, Verification.Method.IN_PERSON}
     if phone_verified and verification is None:
         offer.add(Verification.Method.PHONE)
     return offer & set(needs) if needs else offer

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import rules
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.db import transaction
@@ -238,7 +239,7 @@ def progress_post(*, milestone: Milestone, by: User, text: str, status: str, com
                                    % {"link": link[:100]}}) from exc
         clean_links.append(link[:500])
     # Check every file before writing anything, so a bad one leaves no half-written update.
-    clean_files: list[tuple[str, object]] = []
+    clean_files: list[tuple[str, File]] = []
     for upload in files:
         clean_files.append(uploads.clean(upload))
 
@@ -257,7 +258,7 @@ def progress_post(*, milestone: Milestone, by: User, text: str, status: str, com
     for kind, cleaned in clean_files:
         evidence = Evidence(update=update, kind=kind, caption=str(getattr(cleaned, "name", ""))
                             [:200])
-        evidence.file.save(cleaned.name, cleaned, save=False)  # type: ignore[attr-defined]
+        evidence.file.save(cleaned.name or "", cleaned, save=False)
         evidence.save()
     _touch(plan.id)
     return update
@@ -378,7 +379,7 @@ def meeting_document_share(*, by: User | None, meeting: Meeting, titles: dict[st
                                   for code in ("ky", "ru", "en")})
     if upload is not None:
         _kind, cleaned = uploads.clean(upload)
-        document.file.save(cleaned.name, cleaned, save=False)
+        document.file.save(cleaned.name or "", cleaned, save=False)
     document.full_clean()
     document.save()
     if meeting.plan_id:
@@ -472,7 +473,7 @@ def plan_document_add(*, by: User, plan: ActionPlan, titles: dict[str, str],
                                for code in ("ky", "ru", "en")})
     if upload is not None:
         _kind, cleaned = uploads.clean(upload)
-        document.file.save(cleaned.name, cleaned, save=False)
+        document.file.save(cleaned.name or "", cleaned, save=False)
     document.full_clean()
     document.save()
     _touch(plan.id)

@@ -3,10 +3,19 @@ documents). Status changes go through the plan_transition action, never a raw fi
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+
+from shaar.lib.http import AuthenticatedHttpRequest
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 from . import actions
 from .models import (
@@ -32,15 +41,16 @@ class PlanMonitorInline(admin.TabularInline):
     raw_id_fields = ["user"]
 
 
-def _transition_action(status: str, label):
-    def action(modeladmin, request, queryset):
+def _transition_action(status: str, label: StrOrPromise) -> Callable[..., None]:
+    @admin.action(description=label)
+    def action(modeladmin: admin.ModelAdmin[ActionPlan], request: AuthenticatedHttpRequest,
+               queryset: QuerySet[ActionPlan]) -> None:
         for plan in queryset:
             try:
                 actions.plan_transition(plan=plan, to_status=status, by=request.user)
             except ValidationError as exc:
                 modeladmin.message_user(request, f"{plan}: {'; '.join(exc.messages)}",
                                         messages.ERROR)
-    action.short_description = label
     action.__name__ = f"move_to_{status}"
     return action
 

@@ -11,6 +11,7 @@ keyed by code and updated in place.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.utils import timezone
 
@@ -51,7 +52,7 @@ PLAN = {
                   "Enterprise ‘Center for Digital Technologies’ of the Mayor's Office.",
 }
 
-COMMITMENTS = [
+COMMITMENTS: list[dict[str, Any]] = [
     {
         "code": "KGBSK0001", "order": 1, "lead": "urban-development", "is_sample": False,
         "values": ["value_technology", "value_participation"],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.utils.functional import lazy
 from django.utils.translation import gettext
@@ -56,7 +58,8 @@ class ResponseForm(forms.Form):
 
     def __init__(self, *args, plan: ActionPlan, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["merged_into"].queryset = plan.commitments.order_by("order", "code")
+        merged_into_field = cast("forms.ModelChoiceField[Any]", self.fields["merged_into"])
+        merged_into_field.queryset = plan.commitments.order_by("order", "code")
 
 
 class HideForm(forms.Form):
@@ -79,7 +82,7 @@ class TransitionForm(forms.Form):
         choices = sorted(
             ((value, label) for value, label in ActionPlan.Status.choices if value in allowed),
             key=lambda choice: plan.is_backward(choice[0]))
-        self.fields["to_status"].choices = choices
+        cast(forms.ChoiceField, self.fields["to_status"]).choices = choices
         if choices:
             self.fields["to_status"].initial = choices[0][0]
 
@@ -99,7 +102,8 @@ class ProgressForm(forms.Form):
     completion = forms.ChoiceField(label=_("Completion level"), choices=Completion.choices)
     links = forms.CharField(label=_("Links to evidence (one per line)"), required=False,
                             max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
-    files = MultipleFileField(
+    # Declared fields go to base_fields (the metaclass): BaseForm.files stays the uploads.
+    files = MultipleFileField(  # type: ignore[assignment]
         label=_("Documents and photos"), required=False,
         help_text=lazy(_upload_help, str)())
 
@@ -157,7 +161,8 @@ class DashboardFilter(forms.Form):
         from .models import OgpValue
 
         super().__init__(*args, **kwargs)
-        self.fields["value"].choices = [("", _("All values")), *OgpValue.choices]
+        value_field = cast(forms.ChoiceField, self.fields["value"])
+        value_field.choices = [("", _("All values")), *OgpValue.choices]
         self.fields["agency"].widget.choices = [("", _("All agencies"))] + [
             (a.id, a.name) for a in agencies]
 
@@ -199,7 +204,7 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args, commitments, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["commitments"].queryset = commitments
+        cast("forms.ModelChoiceField[Any]", self.fields["commitments"]).queryset = commitments
 
 
 class MinutesForm(forms.Form):
@@ -215,7 +220,7 @@ class MinutesForm(forms.Form):
 
     def __init__(self, *args, members, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["present"].queryset = members
+        cast("forms.ModelChoiceField[Any]", self.fields["present"]).queryset = members
 
 
 class CommitmentForm(forms.ModelForm):

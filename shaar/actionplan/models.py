@@ -207,7 +207,7 @@ def validate_sdgs(value: str) -> None:
                                 "separated by commas (e.g. 11, 16)."))
 
 
-class CommitmentQuerySet(models.QuerySet):
+class CommitmentQuerySet(models.QuerySet["Commitment"]):
     def with_value(self, value: str) -> CommitmentQuerySet:
         field = OGP_VALUE_FIELDS.get(value)  # type: ignore[call-overload]
         return self.filter(**{field: True}) if field else self
@@ -352,7 +352,7 @@ class Completion(models.TextChoices):
 
 
 # Share of the work a completion level stands for, for the dashboard's bars.
-COMPLETION_PERCENT = {Completion.NOT_STARTED: 0, Completion.LIMITED: 33,
+COMPLETION_PERCENT: dict[str, int] = {Completion.NOT_STARTED: 0, Completion.LIMITED: 33,
                       Completion.SUBSTANTIAL: 67, Completion.COMPLETE: 100}
 
 
@@ -368,6 +368,10 @@ class MilestoneQuerySet(models.QuerySet):
 
 
 class Milestone(LocalizedMixin, SampleDataMixin):
+    # Set by the commitment page for its template.
+    is_late: bool
+    can_report: bool
+
     class Status(models.TextChoices):
         PLANNED = "planned", _("planned")
         ONGOING = "ongoing", _("ongoing")
@@ -478,7 +482,7 @@ class Evidence(SampleDataMixin):
         ]
 
     def __str__(self) -> str:
-        return self.caption or self.url or self.file.name
+        return self.caption or self.url or self.file.name or ""
 
 
 # --- Assessment ------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models import Max, Prefetch, Q
 from django.utils import timezone
 
 from shaar.city.models import City
@@ -18,6 +18,7 @@ from .models import (
     Assessment,
     BoardMember,
     Commitment,
+    CommitmentQuerySet,
     Contribution,
     Milestone,
     ProgressUpdate,
@@ -59,7 +60,7 @@ def current_plan() -> ActionPlan | None:
     return plans.exclude(status=ActionPlan.Status.CLOSED).first() or plans.first()
 
 
-def commitments_for_plan(plan: ActionPlan) -> QuerySet[Commitment]:
+def commitments_for_plan(plan: ActionPlan) -> CommitmentQuerySet:
     return (plan.commitments.select_related("lead_agency", "plan")
             .prefetch_related(Prefetch("milestones",
                                        queryset=Milestone.objects.select_related("responsible")))
@@ -217,14 +218,14 @@ def export_plan(plan: ActionPlan) -> dict:
         # The co-creation record: every contribution and the city's reasoned response.
         # Public names only; hidden ones keep just the moderator's reason.
         "contributions": [{
-            "commitment": c.commitment.code if c.commitment_id else None,
+            "commitment": c.commitment.code if c.commitment else None,
             "kind": "idea" if c.is_idea else "comment",
             "author": c.author_name, "organisation": c.organisation,
             "title": "" if c.hidden_at else c.title, "text": "" if c.hidden_at else c.text,
             "hidden_reason": c.hidden_reason or None,
             "submitted_at": c.created_at.isoformat(),
             "response": c.response or None, "response_text": c.response_text,
-            "merged_into": c.merged_into.code if c.merged_into_id else None,
+            "merged_into": c.merged_into.code if c.merged_into else None,
             "responded_at": c.responded_at.isoformat() if c.responded_at else None,
             "is_sample": c.is_sample,
         } for c in plan.contributions.select_related("commitment", "merged_into")],

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
@@ -33,7 +34,7 @@ def kind_of(upload: UploadedFile) -> str:
           "document (PDF, DOCX, XLSX, PPTX, ODT, ODS)."), params={"name": upload.name})
 
 
-def clean(upload: UploadedFile) -> tuple[str, object]:
+def clean(upload: UploadedFile) -> tuple[str, File]:
     """(kind, the file to store): a re-encoded photo, or the checked document."""
     kind = kind_of(upload)
     if kind == "photo":

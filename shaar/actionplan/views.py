@@ -15,8 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from shaar.accounts.models import User
 from shaar.city.models import Department
 from shaar.lib import csvout
+from shaar.lib.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from shaar.lib.i18n import localized
 from shaar.lib.safechange import ConfirmationRequired
 from shaar.web.ratelimits import limit_write
@@ -97,7 +99,8 @@ def access_milestone_for_reporter(user, milestone_id: int) -> Milestone:
     return milestone
 
 
-def access_assessment_for_editor(user, code: str, kind: str) -> tuple[Commitment, Assessment]:
+def access_assessment_for_editor(user: User, code: str, kind: str
+                                 ) -> tuple[Commitment, Assessment | None]:
     commitment = access_commitment_for_user(user, code)
     if kind == Assessment.Kind.SELF:
         allowed = user.has_perm("actionplan.edit_self_assessment")
@@ -180,7 +183,7 @@ def _plan_page(request, plan: ActionPlan, idea_form, *, status: int,
 
 @login_required
 @require_POST
-def plan_transition(request: HttpRequest, code: str) -> HttpResponse:
+def plan_transition(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     plan = access_plan_for_user(request.user, code)
     _require_manager(request.user)
     form = TransitionForm(request.POST, plan=plan)
@@ -203,7 +206,7 @@ def plan_transition(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def contribute(request: HttpRequest, code: str) -> HttpResponse:
+def contribute(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """A new idea for the plan (no commitment) or, with ?commitment=, a comment on one."""
     plan = access_plan_for_user(request.user, code)
     commitment = None
@@ -269,7 +272,7 @@ def _commitment_page(request, commitment: Commitment, comment_form, *,
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def contribution_respond(request: HttpRequest, contribution_id: int) -> HttpResponse:
+def contribution_respond(request: AuthenticatedHttpRequest, contribution_id: int) -> HttpResponse:
     contribution = access_contribution_for_responder(request.user, contribution_id)
     plan = contribution.plan
     initial = {"response": contribution.response, "response_text": contribution.response_text,
@@ -285,7 +288,7 @@ def contribution_respond(request: HttpRequest, contribution_id: int) -> HttpResp
             _add_errors(form, exc)
         else:
             messages.success(request, _("Your response is published."))
-            if contribution.commitment_id:
+            if contribution.commitment:
                 return redirect("actionplan:commitment", code=contribution.commitment.code)
             return redirect("actionplan:plan", code=plan.code)
     return TemplateResponse(request, "actionplan/respond.html", {
@@ -295,7 +298,7 @@ def contribution_respond(request: HttpRequest, contribution_id: int) -> HttpResp
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def contribution_hide(request: HttpRequest, contribution_id: int) -> HttpResponse:
+def contribution_hide(request: AuthenticatedHttpRequest, contribution_id: int) -> HttpResponse:
     contribution = Contribution.objects.select_related("plan", "commitment").filter(
         id=contribution_id).first()
     if contribution is None:
@@ -311,7 +314,7 @@ def contribution_hide(request: HttpRequest, contribution_id: int) -> HttpRespons
             _add_errors(form, exc)
         else:
             messages.success(request, _("The contribution is hidden."))
-            if contribution.commitment_id:
+            if contribution.commitment:
                 return redirect("actionplan:commitment", code=contribution.commitment.code)
             return redirect("actionplan:plan", code=contribution.plan.code)
     return _staff_form(request, form, title=_("Hide a contribution"),
@@ -320,7 +323,7 @@ def contribution_hide(request: HttpRequest, contribution_id: int) -> HttpRespons
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def progress_post(request: HttpRequest, milestone_id: int) -> HttpResponse:
+def progress_post(request: AuthenticatedHttpRequest, milestone_id: int) -> HttpResponse:
     milestone = access_milestone_for_reporter(request.user, milestone_id)
     form = ProgressForm(request.POST or None, request.FILES or None,
                         initial={"status": milestone.status, "completion": milestone.completion})
@@ -343,7 +346,7 @@ def progress_post(request: HttpRequest, milestone_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def assessment_edit(request: HttpRequest, code: str, kind: str) -> HttpResponse:
+def assessment_edit(request: AuthenticatedHttpRequest, code: str, kind: str) -> HttpResponse:
     commitment, assessment = access_assessment_for_editor(request.user, code, kind)
     form = AssessmentForm(request.POST or None, initial=AssessmentForm.initial_from(assessment))
     if request.method == "POST" and form.is_valid():
@@ -361,7 +364,7 @@ def assessment_edit(request: HttpRequest, code: str, kind: str) -> HttpResponse:
 
 
 @require_GET
-def dashboard(request: HttpRequest) -> TemplateResponse:
+def dashboard(request: HtmxHttpRequest) -> TemplateResponse:
     plans = [p for p in ActionPlan.objects.public() if _can_see(request.user, p)]
     plan_code = request.GET.get("plan", "")
     plan = next((p for p in plans if p.code == plan_code), None)
@@ -448,7 +451,8 @@ def _staff_form(request, form, *, title: str, back: str = "", meeting=None,
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def commitment_edit(request: HttpRequest, code: str, commitment_code: str = "") -> HttpResponse:
+def commitment_edit(request: AuthenticatedHttpRequest, code: str, commitment_code: str = ""
+                    ) -> HttpResponse:
     """A new commitment for plan CODE, or an existing one when COMMITMENT_CODE is given."""
     plan = access_plan_for_user(request.user, code)
     _require_manager(request.user)
@@ -473,7 +477,7 @@ def commitment_edit(request: HttpRequest, code: str, commitment_code: str = "") 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def milestone_edit(request: HttpRequest, code: str, milestone_id: int | None = None
+def milestone_edit(request: AuthenticatedHttpRequest, code: str, milestone_id: int | None = None
                    ) -> HttpResponse:
     commitment = access_commitment_for_user(request.user, code)
     _require_manager(request.user)
@@ -500,7 +504,7 @@ def milestone_edit(request: HttpRequest, code: str, milestone_id: int | None = N
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def plan_edit(request: HttpRequest, code: str = "") -> HttpResponse:
+def plan_edit(request: AuthenticatedHttpRequest, code: str = "") -> HttpResponse:
     """A new plan (it starts in drafting), or the texts and dates of plan CODE."""
     _require_manager(request.user)
     plan = access_plan_for_user(request.user, code) if code else ActionPlan()
@@ -519,7 +523,7 @@ def plan_edit(request: HttpRequest, code: str = "") -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def monitor_new(request: HttpRequest, code: str) -> HttpResponse:
+def monitor_new(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     plan = access_plan_for_user(request.user, code)
     _require_manager(request.user)
     form = MonitorForm(request.POST or None)
@@ -539,7 +543,7 @@ def monitor_new(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def plan_document_new(request: HttpRequest, code: str) -> HttpResponse:
+def plan_document_new(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     plan = access_plan_for_user(request.user, code)
     _require_manager(request.user)
     form = PlanDocumentForm(request.POST or None, request.FILES or None)
@@ -591,7 +595,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> TemplateResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting_new(request: HttpRequest) -> HttpResponse:
+def meeting_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_manager(request.user)
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -612,7 +616,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting_document_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def meeting_document_new(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     meeting = access_meeting_for_user(request.user, meeting_id)
     _require_manager(request.user)
     form = MeetingDocumentForm(request.POST or None, request.FILES or None)
@@ -633,7 +637,7 @@ def meeting_document_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting_minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def meeting_minutes(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     meeting = access_meeting_for_user(request.user, meeting_id)
     _require_manager(request.user)
     members = BoardMember.objects.serving(timezone.localtime(meeting.starts_at).date())
@@ -656,10 +660,10 @@ def meeting_minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def decision_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def decision_new(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     meeting = access_meeting_for_user(request.user, meeting_id)
     _require_manager(request.user)
-    commitments = (meeting.plan.commitments.order_by("order", "code") if meeting.plan_id
+    commitments = (meeting.plan.commitments.order_by("order", "code") if meeting.plan
                    else Commitment.objects.order_by("code"))
     form = DecisionForm(request.POST or None, commitments=commitments)
     if request.method == "POST" and form.is_valid():

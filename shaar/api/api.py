@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django_ratelimit.exceptions import Ratelimited
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
+from ninja.openapi.schema import OpenAPISchema
 
 from .schemas import ErrorOut
 
@@ -23,10 +24,11 @@ ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
 
 
 class ShaarAPI(NinjaAPI):
-    def get_openapi_schema(self, **kwargs: Any) -> dict:
+    def get_openapi_schema(self, *, path_prefix: str | None = None,
+                           path_params: dict[str, Any] | None = None) -> OpenAPISchema:
         """Ninja answers 422 to any parameter or body it cannot parse, without saying so in
         the schema: document it on every operation that takes input."""
-        schema = super().get_openapi_schema(**kwargs)
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         components["ErrorOut"] = ErrorOut.model_json_schema(
             ref_template="#/components/schemas/{model}")

@@ -97,10 +97,12 @@ def voter_for_user(user: User, pool: Pool) -> Voter:
     else:
         raise VoterRefused(_("Verify that you live in the city before you vote."), "unverified")
     if pool.district_id and verification.district_id != pool.district_id:
+        district = pool.district
+        assert district is not None  # district_id is set
         raise VoterRefused(
             _("This is the pool of another district (%(district)s). You can vote in the "
               "city-wide pool and in the pool of your own district.")
-            % {"district": pool.district.name}, "other-district")
+            % {"district": district.name}, "other-district")
     return Voter(key=key, district_id=verification.district_id, method=verification.method,
                  account_id=user.pk)
 
@@ -111,12 +113,13 @@ def accepted_methods_text(pool: Pool) -> str:
                      if m in pool.accepted_methods())
 
 
-def voter_for_pin(pin: str, pool: Pool, office_id: int) -> Voter:
+def voter_for_pin(pin: str, pool: Pool, office_id: int | None) -> Voter:
     """A voter checked in at the district office `office_id`: staff saw the ID, typed the PIN.
 
     With a residency register the PIN must be in it and its district decides; without one,
     the office's district does. The account holding that PIN, if any, is on the mark too."""
     key = voter_key_for_pin(pin)
+    district_id: int | None
     if RegisterEntry.objects.exists():
         entry = RegisterEntry.objects.filter(voter_key=key).first()
         if entry is None:

@@ -305,8 +305,8 @@ def _propose(cycle: Cycle, rows: list, authors: list[User], gen: random.Random,
             continue
         # Reviewers revise the estimate: up for most, down for a few, to round figures
         # (the tied pair keeps its equal estimate).
-        cost = proposal.estimated_cost if proposal.title in TIED_2026 else round(
-            proposal.estimated_cost * gen.uniform(0.85, 1.25), -4)
+        cost = proposal.estimated_cost if proposal.title in TIED_2026 else int(round(
+            proposal.estimated_cost * gen.uniform(0.85, 1.25), -4))
         cost = min(cost, proposal.pool.budget)
         actions.proposal_review(proposal=proposal, by=reviewer, legal_ok=True,
                                 technical_ok=True, competence_ok=True, cost=cost,
@@ -325,7 +325,7 @@ def _vote(cycle: Cycle, voters: range, gen: random.Random, clerks: list[User]) -
     """Register residents vote city-wide and in their district, online or (about one in
     eight, where the district office has two clerks for the double entry) on paper."""
     pools = list(Pool.objects.filter(cycle=cycle).select_related("cycle", "district"))
-    by_district = {p.district.code: p for p in pools if p.district_id}
+    by_district = {p.district.code: p for p in pools if p.district}
     citywide = next(p for p in pools if p.district_id is None)
     projects = {p.pk: list(Proposal.objects.on_ballot().filter(pool=p).order_by("id")
                            .values_list("id", "cost")) for p in pools}
@@ -346,6 +346,7 @@ def _vote(cycle: Cycle, voters: range, gen: random.Random, clerks: list[User]) -
                 continue
             chosen = _choose(pool, projects[pool.pk], weights, gen, tied)
             if paper:
+                assert office is not None  # paper only at the office of the home district
                 actions.paper_check_in(staff=clerks[0], pool=pool, office_id=office, pin=pin)
                 sheet = next(sheets)
                 for clerk in clerks:  # the double entry, with no identity
@@ -359,7 +360,8 @@ def _vote(cycle: Cycle, voters: range, gen: random.Random, clerks: list[User]) -
 def _choose(pool: Pool, items: list[tuple[int, int]], weights: dict[int, float],
             gen: random.Random, tied: list[int]) -> list[int]:
     ranked = sorted(items, key=lambda item: -weights[item[0]] * gen.random())
-    chosen, total = [], 0
+    chosen: list[int] = []
+    total = 0
     for pid, cost in ranked:
         if pool.ballot_form == Pool.BallotForm.APPROVAL and len(chosen) >= pool.max_projects:
             break
@@ -382,16 +384,19 @@ def _choose(pool: Pool, items: list[tuple[int, int]], weights: dict[int, float],
 def _deliver(cycle: Cycle, gen: random.Random, staff: User) -> None:
     """Projects a year into delivery: a third done, the rest at each stage, every figure
     agreeing (milestones reached, money spent, the latest update)."""
+    assert cycle.published_at is not None  # the results are published first
     published = cycle.published_at.astimezone(City.current().zone).date()
     stages = ["done", "done", "in_progress", "in_progress", "procurement", "stalled"]
     yesterday = local_today() - dt.timedelta(days=1)
     for n, impl in enumerate(actions.implementation_start(cycle=cycle)):
         cost = impl.proposal.cost or 0
         stage = stages[n % len(stages)]
-        contracted = round(cost * gen.uniform(0.88, 0.98), -3) if stage != "procurement" else 0
+        contracted = (int(round(cost * gen.uniform(0.88, 0.98), -3)) if stage != "procurement"
+                      else 0)
         percent = {"done": 100, "in_progress": gen.choice([35, 50, 70]), "procurement": 0,
                    "stalled": 20}[stage]
-        spent = contracted if stage == "done" else round(contracted * percent / 100 * 0.9, -3)
+        spent = (contracted if stage == "done"
+                 else int(round(contracted * percent / 100 * 0.9, -3)))
         contractor = gen.choice(CONTRACTORS) if contracted else ""
         reference = f"SAMPLE-{cycle.slug[-4:]}-{n + 1:03d}" if contracted else ""
         start = published + dt.timedelta(days=20 + 3 * n)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -57,7 +59,8 @@ class ProposalForm(forms.Form):
 
     def __init__(self, *args, cycle, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pool"].queryset = cycle.pools.select_related("district")
+        pool_field = cast("forms.ModelChoiceField[Any]", self.fields["pool"])
+        pool_field.queryset = cycle.pools.select_related("district")
 
 
 class ReviewForm(forms.Form):
@@ -101,7 +104,7 @@ class OfficeForm(forms.Form):
 
     def __init__(self, *args, offices: list, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["office"].choices = [(d.pk, d.name) for d in offices]
+        cast(forms.ChoiceField, self.fields["office"]).choices = [(d.pk, d.name) for d in offices]
 
 
 class CheckInForm(OfficeForm):

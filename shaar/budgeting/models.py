@@ -112,6 +112,8 @@ class Channel(models.TextChoices):
 class Pool(NamedMixin, SampleDataMixin):
     """Money for one area: the city-wide pool (no district) or one district's."""
 
+    mine: str  # set by the cycle page: how the signed-in resident stands in this pool
+
     class BallotForm(models.TextChoices):
         APPROVAL = "approval", _("approve up to a number of projects")
         KNAPSACK = "knapsack", _("choose projects within the budget")
@@ -326,7 +328,7 @@ class ProposalFile(models.Model):
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return self.file.name
+        return self.file.name or ""
 
 
 class Support(models.Model):

@@ -89,10 +89,15 @@ def ballot_projects(pool: Pool) -> list[Proposal]:
     return list(Proposal.objects.on_ballot().filter(pool=pool).order_by("id"))
 
 
+def _reviewed_cost(proposal: Proposal) -> int:
+    assert proposal.cost is not None  # a proposal on the ballot has its reviewed cost
+    return int(proposal.cost)
+
+
 def tie_break_for(pool: Pool) -> TieBreak:
     """The pool's published tie rule; the draw's seed is the commitment made at the seal."""
     keys = tuple(pool.tie_breaking.split(","))
-    order = ()
+    order: tuple[str, ...] = ()
     if "order" in keys:
         order = drawn_order(pool.commitment, [str(p.pk) for p in ballot_projects(pool)])
     return TieBreak(keys, order)
@@ -106,7 +111,7 @@ def instance_for_pool(pool: Pool, with_outcome: dict[str, Any] | None = None) ->
     selected = set(with_outcome["selected"]) if with_outcome else set()
     counts = {e["project_id"]: e["votes"] for e in (with_outcome or {}).get("projects", [])}
     projects = tuple(
-        Project(id=str(p.pk), cost=int(p.cost), name=p.title, category=p.category,
+        Project(id=str(p.pk), cost=_reviewed_cost(p), name=p.title, category=p.category,
                 extra=(("votes", str(counts.get(str(p.pk), 0))),
                        ("selected", "1" if str(p.pk) in selected else "0"))
                 if with_outcome else ())
@@ -128,7 +133,7 @@ def instance_for_pool(pool: Pool, with_outcome: dict[str, Any] | None = None) ->
         ("description", f"{cycle.name_en}, {pool.name_en}"),
         ("country", city.country_name_en),
         ("unit", city.name_en),
-        ("subunit", pool.district.name_en if pool.district_id else ""),
+        ("subunit", pool.district.name_en if pool.district else ""),
         ("instance", cycle.slug),
         ("num_projects", str(len(projects) - len(left_out))),
         ("num_votes", str(len(rows))),

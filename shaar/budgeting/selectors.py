@@ -191,5 +191,8 @@ def cycle_map_points(cycle: Cycle, *, district: District | None, show: str) -> l
 def _in_district(proposal: Proposal, district: District) -> bool:
     if proposal.pool.district_id is not None:
         return proposal.pool.district_id == district.id
-    return bool(district.boundary) and contains(district.boundary, proposal.longitude,
-                                                proposal.latitude)
+    boundary = district.boundary
+    # The map's proposals all have a location (filtered by cycle_map_points).
+    if not boundary or proposal.longitude is None or proposal.latitude is None:
+        return False
+    return contains(boundary, proposal.longitude, proposal.latitude)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -400,6 +401,7 @@ def proposal_review(request, pk: int):
     can_assign = request.user.has_perm("budgeting.assign_proposal")
     if request.method == "POST":
         action = request.POST.get("action", "review")
+        current: Form
         try:
             if action == "assign":
                 if not can_assign:
@@ -618,7 +620,7 @@ def receipts(request, slug: str, pool_id: int):
     here. No contents, no order of casting: nothing pairs a receipt with a ballot."""
     pool = access_sealed_pool(slug, pool_id)
     hashes = sorted(h for h in Ballot.objects.filter(pool=pool).exclude(receipt_hash=None)
-                    .values_list("receipt_hash", flat=True))
+                    .values_list("receipt_hash", flat=True) if h is not None)
     return JsonResponse({"pool": pool.pk, "commitment": pool.commitment,
                          "hash": "sha256('receipt:' + code, without dashes, upper case)",
                          "receipt_hashes": hashes})
@@ -675,7 +677,7 @@ def results(request, slug: str, pool_id: int):
 def results_pb(request, slug: str, pool_id: int):
     pool = access_published_pool(slug, pool_id)
     response = HttpResponse(opendata.pabulib_text(pool), content_type="text/plain; charset=utf-8")
-    name = f"{pool.cycle.slug}_{pool.district.code if pool.district_id else 'city'}.pb"
+    name = f"{pool.cycle.slug}_{pool.district.code if pool.district else 'city'}.pb"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

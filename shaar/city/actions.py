@@ -4,6 +4,8 @@ district boundaries."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
@@ -34,7 +36,7 @@ def addresses_import(*, addresses: list[CleanAddress], replace: bool,
     created: list[Address] = []
     updated: list[Address] = []
     for row in addresses:
-        fields = {"street_ky": row.street_ky, "street_ru": row.street_ru,
+        fields: dict[str, Any] = {"street_ky": row.street_ky, "street_ru": row.street_ru,
                   "street_en": row.street_en, "house_number": row.house_number,
                   "lat": row.lat, "lon": row.lon, "is_sample": is_sample,
                   "district": find_containing(districts, row.lon, row.lat),

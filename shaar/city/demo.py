@@ -153,7 +153,7 @@ HOUSE_SPACING_M = 150
 
 
 def sample_addresses() -> list[CleanAddress]:
-    rows = []
+    rows: list[CleanAddress] = []
     for _code, ky, ru, en, _kind, points in STREETS:
         (lon0, lat0), (lon1, lat1) = points[0], points[-1]
         steps = max(2, int(distance_m(lat0, lon0, lat1, lon1) // HOUSE_SPACING_M))

@@ -5,6 +5,7 @@ import re
 
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_safe
 
 # One range per request is all a PMTiles reader asks for ("bytes=START-END" or a suffix).
@@ -23,7 +24,7 @@ def tiles_version() -> str:
 
 
 @require_safe
-def tiles(request: HttpRequest) -> HttpResponse:
+def tiles(request: HttpRequest) -> HttpResponseBase:
     """The city's PMTiles archive with HTTP range requests (nginx serves it in production)."""
     try:
         handle = open(settings.MAP_TILES_PATH, "rb")  # noqa: SIM115 - closed by the response
@@ -33,7 +34,7 @@ def tiles(request: HttpRequest) -> HttpResponse:
     etag = f'"{tiles_version()}"'
     header = request.headers.get("Range", "")
     if not header:
-        response: HttpResponse = FileResponse(handle, content_type="application/octet-stream")
+        response: HttpResponseBase = FileResponse(handle, content_type="application/octet-stream")
     else:
         span = _parse_range(header, size)
         if span is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -56,7 +57,8 @@ class PoolForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["district"].queryset = District.objects.order_by("code")
+        district_field = cast("forms.ModelChoiceField[Any]", self.fields["district"])
+        district_field.queryset = District.objects.order_by("code")
 
 
 class CallForm(forms.ModelForm):
@@ -139,4 +141,5 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, object_types: list[tuple[str, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["object_type"].choices = [("", _("all kinds")), *object_types]
+        object_type_field = cast(forms.ChoiceField, self.fields["object_type"])
+        object_type_field.choices = [("", _("all kinds")), *object_types]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -110,7 +110,7 @@ def budget_check(data: bytes, file_name: str, options: dict[str, Any]) -> Checke
     used = {line.admin_unit_code for line in result.lines if line.admin_unit_code}
     new_units = [{"code": code, **extra_units.get(code, {})}
                  for code in sorted(used - existing) if code in extra_units]
-    totals: Counter[str] = Counter()
+    totals: defaultdict[str, Decimal] = defaultdict(Decimal)
     for line in result.lines:
         totals[line.fields["direction"]] += line.fields.get("approved") or Decimal(0)
     current = BudgetVersion.objects.filter(fiscal_year__year=year, is_current=True).first()

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from shaar.city import actions as city_actions
@@ -92,7 +93,7 @@ class QuestionForm(forms.ModelForm):
 @dataclass(frozen=True)
 class Reference:
     title: Any
-    model: type
+    model: type[Model]
     form: type[forms.ModelForm]
     permission: str
     save: Callable[..., Any]

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shaar.accounts import actions as account_actions
-from shaar.accounts.models import RoleAssignment
+from shaar.accounts.models import Role, RoleAssignment
 from shaar.accounts.selectors import user_by_contact
 from shaar.actionplan.models import ActionPlan
 from shaar.budgeting import actions as budgeting_actions
@@ -395,8 +395,7 @@ def roles(request):
                 messages.success(request, _("%(person)s now has the role: %(role)s. They "
                                             "must set up two-factor authentication at "
                                             "their next sign-in.")
-                                 % {"person": user, "role": dict(form.fields["role"].choices)
-                                    [data["role"]]})
+                                 % {"person": user, "role": Role(data["role"]).label})
                 return redirect("console:roles")
     filter_form = RoleFilterForm(request.GET or None)
     assignments = RoleAssignment.objects.select_related(
@@ -488,8 +487,8 @@ def import_job(request, job_id: int):
 def _audited_types() -> list[tuple[str, str]]:
     ids = LogEntry.objects.values_list("content_type", flat=True).distinct()
     types = ContentType.objects.filter(pk__in=ids)
-    return sorted(((str(t.pk), str(t.model_class()._meta.verbose_name).capitalize())
-                   for t in types if t.model_class()), key=lambda choice: choice[1])
+    return sorted(((str(t.pk), str(model._meta.verbose_name).capitalize())
+                   for t in types if (model := t.model_class())), key=lambda choice: choice[1])
 
 
 @login_required
@@ -542,12 +541,11 @@ def reference_list(request, kind: str):
         return (_("yes") if value else _("no")) if isinstance(value, bool) else value
 
     rows = [(obj, [shown(getattr(obj, column)) for column in spec.columns])
-            for obj in spec.model.objects.order_by("code")]
+            for obj in spec.model._default_manager.order_by("code")]
+    fields = {f.name: f for f in spec.model._meta.fields}
     return TemplateResponse(request, "console/reference_list.html", {
         "kind": kind, "spec": spec, "rows": rows,
-        "headers": [spec.model._meta.get_field(c).verbose_name
-                    if c in {f.name for f in spec.model._meta.fields} else ""
-                    for c in spec.columns]})
+        "headers": [fields[c].verbose_name if c in fields else "" for c in spec.columns]})
 
 
 @login_required
@@ -564,7 +562,8 @@ def reference_edit(request, kind: str, pk: int | None = None):
         else:
             messages.success(request, _("Saved."))
             return redirect("console:reference", kind=kind)
-    questions = (obj.questions.all() if kind == "categories" and obj is not None else None)
+    questions = (obj.questions.all() if kind == "categories" and isinstance(obj, Category)
+                 else None)
     return TemplateResponse(request, "console/reference_form.html", {
         "kind": kind, "spec": spec, "obj": obj, "form": form, "questions": questions,
     }, status=400 if request.method == "POST" else 200)

@@ -7,6 +7,7 @@ cost of the approved projects, so a project's score per unit of cost is its appr
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
 from .model import Money
 from .profile import ApprovalProfile
@@ -50,7 +51,7 @@ def greedy(
         if p in taken:
             continue
         project = profile.projects[p]
-        common = {"project_id": project.id, "cost": project.cost,
+        common: dict[str, Any] = {"project_id": project.id, "cost": project.cost,
                   "votes": profile.approvals[p], "stage": stage, "budget_left_before": left}
         if project.cost <= left:
             selected.append(p)

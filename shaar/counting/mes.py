@@ -241,6 +241,7 @@ class EqualShares:
             # Replay: the rounds whose decisions hold at this budget are not recounted;
             # their state is their affine forms evaluated here (see `_Trace`).
             class_of, class_budget, class_slope, heap, bound_slope, selected, horizon = state
+            assert trace is not None  # the state was resumed from it
         else:
             class_of = np.zeros(len(self.groups), dtype=np.int64)
             # Class 0: the starting budget; class 1: voters with nothing left (for good).
@@ -442,7 +443,7 @@ class _SupportersMoney:
                 result.overtaken_by[p] = bought
 
 
-def _price(supporters: list[tuple[int, int]], budgets: list[Exact], cost: int,
+def _price(supporters: list[tuple[int, int]], budgets: list[Exact], cost: Money,
            lower: Exact) -> Exact | None:
     """The rho at which the supporters, each paying min(budget, rho), cover `cost` exactly.
 

@@ -35,6 +35,7 @@ import numpy as np
 
 if TYPE_CHECKING:
     from .mes import EqualShares
+    from .model import Money
 
 UNIT = 2.0**-52  # twice the unit roundoff: every rounding bound below uses it, to spare a margin
 EXACT_FLOATS = 2**52  # whole numbers below this are exact float64 values, with room to spare
@@ -167,9 +168,12 @@ class _Run:
         close = [entry for entry in priced if entry is not best and entry[0] <= best[1]]
         if not close:
             return best
-        keys = {entry[3]: self.exact_key(entry) for entry in [best, *close]}
-        if any(key is None for key in keys.values()):
-            raise _Unsure
+        keys: dict[int, tuple[Fraction, int]] = {}
+        for entry in [best, *close]:
+            key = self.exact_key(entry)
+            if key is None:
+                raise _Unsure
+            keys[entry[3]] = key
         return min([best, *close], key=lambda entry: keys[entry[3]])
 
     def exact_key(self, entry: Entry) -> tuple[Fraction, int] | None:
@@ -264,7 +268,7 @@ class _Run:
         rounding, error = self.price_error(groups.size, voters, cost, poor_money, rich, new)
         return new, error, budgets, (poor, rich, rounding)
 
-    def price_error(self, size: int, voters: float, cost: int, poor_money: float, rich: float,
+    def price_error(self, size: int, voters: float, cost: Money, poor_money: float, rich: float,
                     new: float) -> tuple[float, float]:
         """Bounds on the rounding of `new` = (cost - poor_money) / rich (`poor_money` a dot
         product of `size` terms) and on its whole error against the exact formula for the same
@@ -277,7 +281,7 @@ class _Run:
         return rounding, rounding + loose
 
     def surely_short(self, groups: Any, weights: Any, voters: float, budgets: Any,
-                     cost: int) -> bool:
+                     cost: Money) -> bool:
         """Whether the supporters surely hold less than `cost` (True), surely more (False);
         too close to call raises `_Unsure`. The error of their money is first bounded with
         the largest error of any budget, and summed supporter by supporter only if needed."""

@@ -13,7 +13,11 @@ of mes_float.py proves them), so `Rational` is looked up on first use: write
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    # For the checker only: at run time the name is bound by `__getattr__` on first use.
+    Rational = Fraction
 
 
 def __getattr__(name: str) -> Any:

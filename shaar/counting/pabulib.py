@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from fractions import Fraction
 from itertools import repeat
 from pathlib import Path
@@ -197,7 +197,7 @@ class _Parser:
         # its row index; only then is the file re-read to name that row's line.
         width = len(header)
         problems: list[tuple[int, str]] = []
-        columns = self.plain_columns(width)
+        columns: Sequence[Sequence[str]] | None = self.plain_columns(width)
         if columns is None:
             columns = self.csv_columns(width, rows, problems)
         voter_ids = tuple(map(str.strip, columns[header.index("voter_id")]))
@@ -213,9 +213,9 @@ class _Parser:
         ballots = tuple(map(ballot_of.__getitem__, raw_votes))
         points = None
         if "points" in header:
-            points, problem = self.all_points(columns[header.index("points")], ballots)
-            if problem:
-                problems.append(problem)
+            points, points_problem = self.all_points(columns[header.index("points")], ballots)
+            if points_problem:
+                problems.append(points_problem)
         if problems:
             at, problem = min(problems)
             raise self.fail(problem, line=self.vote_row_line(header_line, at))
@@ -273,7 +273,7 @@ class _Parser:
         return {raw: tuple(part.strip() for part in raw.split(",") if part.strip())
                 for raw in raw_votes}
 
-    def all_points(self, column: tuple[str, ...], ballots: tuple[tuple[str, ...], ...]
+    def all_points(self, column: Sequence[str], ballots: tuple[tuple[str, ...], ...]
                    ) -> tuple[tuple[tuple[Money, ...], ...], tuple[int, str] | None]:
         points = []
         for at, (raw, ballot) in enumerate(zip(column, ballots, strict=True)):

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from .greedy import greedy
 from .minimum import below_minimum, without_projects
-from .model import Instance, Money
+from .model import Instance, Money, Project
 from .profile import ApprovalProfile, approval_profile
 from .result import ProjectExplanation, Result
 from .tiebreak import TieBreak
@@ -68,7 +68,8 @@ def count(instance: Instance, rule: str, tie_break: TieBreak | None = None, *,
     )
 
 
-def _below_minimum(dropped: list, minimum_votes: int) -> list[ProjectExplanation]:
+def _below_minimum(dropped: list[tuple[Project, int]], minimum_votes: int
+                   ) -> list[ProjectExplanation]:
     return [ProjectExplanation(project_id=project.id, cost=project.cost, votes=votes,
                                selected=False, reason="below-minimum",
                                details={"minimum_votes": minimum_votes})
@@ -96,7 +97,8 @@ def _mes(completion: Completion, fill_greedily: bool) -> Callable[..., Explained
         if profile.num_voters:
             per_voter = Fraction(profile.budget + max(extra, 0) * profile.num_voters,
                                  profile.num_voters)
-        parameters = {"budget_per_voter": per_voter, "units_added_per_voter": max(extra, 0)}
+        parameters: dict[str, object] = {"budget_per_voter": per_voter,
+                                         "units_added_per_voter": max(extra, 0)}
         if fill_greedily:
             selected, filled = greedy(profile, ranks, initial=selected, stage="completion")
             for p, explanation in filled.items():

@@ -51,7 +51,8 @@ class TieBreak:
         `tie_order`)."""
         return cls(keys=_comma_list(keys), order=_comma_list(order))
 
-    def sort_key(self, project: Project, votes: int, position: dict[str, int]) -> tuple:
+    def sort_key(self, project: Project, votes: int, position: dict[str, int]
+                 ) -> tuple[Any, ...]:
         key: list[Any] = []
         for name in self.keys:
             if name == "votes":

@@ -3,6 +3,7 @@ notes, "me too", ratings, moderation and idempotent submissions."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Sequence
@@ -233,7 +234,7 @@ def _save_new_report(report: Report, cleaned_photos: list, *, actor: User | None
             photo.save()
             from .tasks import make_thumbnail
 
-            transaction.on_commit(lambda pk=photo.pk: make_thumbnail.delay(pk))
+            transaction.on_commit(functools.partial(make_thumbnail.delay, photo.pk))
     return report
 
 
@@ -533,7 +534,7 @@ def idempotent(*, key: str, fingerprint: str, run: Callable[[], tuple[int, dict[
         return stored
 
 
-_EXPIRED = (0, {})
+_EXPIRED: tuple[int, dict[str, Any]] = (0, {})
 
 
 def _stored_answer(key: str, fingerprint: str) -> tuple[int, dict[str, Any]] | None:
@@ -569,7 +570,7 @@ IMPORT_BATCH = 500
 
 
 def appeals_import(*, header: list[str], rows: Iterable, by: User | None,
-                   progress: Callable[[int], None] | None = None) -> int:
+                   progress: Callable[[int], object] | None = None) -> int:
     """Import the city's past appeals into the feedback history, marked as imported.
 
     Every row is checked first; with any bad row AppealImportError lists them all and
@@ -620,6 +621,7 @@ def _appeals_write(appeals: list, *, by: User | None) -> None:
                                   organisation=report.organisation, actor=by,
                                   created_at=report.created_at))
         if appeal.status != Status.NEW:
+            assert report.acknowledged_at is not None  # set for every status but NEW, above
             events.append(ReportEvent(
                 report=report, kind=ReportEvent.Kind.STATUS, from_status=Status.NEW,
                 to_status=appeal.status, text=appeal.answer, department=report.department,

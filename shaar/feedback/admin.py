@@ -34,7 +34,7 @@ class EventInline(admin.TabularInline):
     can_delete = False
     readonly_fields = ["kind", "from_status", "to_status", "text", "is_public", "actor",
                        "created_at"]
-    fields = readonly_fields
+    fields = tuple(readonly_fields)
 
 
 @admin.register(Report)

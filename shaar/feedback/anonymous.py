@@ -25,4 +25,4 @@ def support_key(request: HttpRequest, report_id: int) -> str:
             raise TooManyFromThisConnection
     if not request.session.session_key:
         request.session.save()
-    return "session:" + request.session.session_key
+    return f"session:{request.session.session_key}"

@@ -196,7 +196,8 @@ def _created(request: HttpRequest, report: Report) -> dict:
              response={201: CreatedOut, 400: ErrorOut, 403: ErrorOut, 422: ErrorOut,
                        429: ErrorOut})
 def report_create(request: HttpRequest, data: Form[ReportIn],
-                  photos: File[list[UploadedFile]] = None):
+                  # django-ninja's optional file part: None when the request has none.
+                  photos: File[list[UploadedFile]] = None):  # type: ignore[assignment]
     """Submit a report (multipart). Send an `Idempotency-Key` header: a retry with the same
     key and body returns the first response and creates nothing; the same key with a
     different body gets 422. Keys are kept for 24 hours."""

@@ -78,7 +78,9 @@ CATEGORIES = [
     ("other", "other", "Башка маселе", "Другая проблема", "Other problem", 48, 480, None),
 ]
 
-QUESTIONS = {
+# Per category: code, datatype, required, label (ky, ru, en), values (code, ky, ru, en).
+QUESTIONS: dict[str, list[tuple[str, str, bool, str, str, str,
+                                list[tuple[str, str, str, str]]]]] = {
     "pothole": [
         ("size", "singlevaluelist", True, "Чуңкурдун өлчөмү", "Размер ямы", "Size of the pothole",
          [("small", "кичине", "маленькая", "small (< 30 cm)"),
@@ -280,11 +282,13 @@ def _next_month(start: date) -> date:
 def _place(gen: random.Random, districts: list[District]) -> tuple[float, float]:
     """A point inside a district, the districts drawn by population."""
     district = gen.choices(districts, weights=[d.population or 1 for d in districts])[0]
-    ring = district.boundary["coordinates"][0]
+    boundary = district.boundary
+    assert boundary is not None  # demo districts all have one
+    ring = boundary["coordinates"][0]
     lons, lats = [p[0] for p in ring], [p[1] for p in ring]
     for _try in range(50):
         lon, lat = gen.uniform(min(lons), max(lons)), gen.uniform(min(lats), max(lats))
-        if contains(district.boundary, lon, lat):
+        if contains(boundary, lon, lat):
             return lat, lon
     return sum(lats) / len(lats), sum(lons) / len(lons)
 
@@ -347,7 +351,7 @@ def _photos() -> list[bytes]:
 def _life(report: Report, category: Category, gen: random.Random, now: datetime,
           staff: dict, earlier: list[Report]) -> None:
     """What happens to a report after it arrives, through the staff and resident actions."""
-    org_code = report.organisation.code if report.organisation_id else ""
+    org_code = report.organisation.code if report.organisation else ""
     speed = RESOLVE_SPEED.get(org_code, 1.0)
     created = report.created_at
     steps: list[tuple] = []
@@ -399,6 +403,7 @@ def _life(report: Report, category: Category, gen: random.Random, now: datetime,
 
 def _rate(report: Report, gen: random.Random, now: datetime) -> None:
     """"Was it fixed?": mostly yes; a "no" reopens the report, which is then fixed again."""
+    assert report.resolved_at is not None  # only resolved reports are rated
     when = report.resolved_at + timedelta(hours=gen.uniform(2, 96))
     if when >= now:
         return

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -40,7 +42,7 @@ class MultipleFileField(forms.FileField):
 
 
 def _question_field(q: Question) -> forms.Field:
-    common = {"label": q.label, "required": q.required}
+    common: dict[str, Any] = {"label": q.label, "required": q.required}
     if q.datatype == Question.Datatype.NUMBER:
         return forms.DecimalField(**common)
     if q.datatype == Question.Datatype.DATETIME:
@@ -79,7 +81,8 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, category: Category | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.category = category
+        # Not `self.category`: that is the declared field's name.
+        self.chosen_category = category
         self.question_codes: list[str] = []
         if category is not None:
             self.fields["category"].initial = category.code
@@ -88,8 +91,9 @@ class ReportForm(forms.Form):
                 self.fields[name] = _question_field(q)
                 self.question_codes.append(q.code)
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         if data.get("lat") is None or data.get("lon") is None:
             place = address_best(data.get("address") or "")
             if place is None:
@@ -126,7 +130,7 @@ class ReportForm(forms.Form):
         others are blank, with ids of their own."""
         sets = []
         for c in categories:
-            if self.category is not None and c.pk == self.category.pk:
+            if self.chosen_category is not None and c.pk == self.chosen_category.pk:
                 sets.append((c, self.question_fields()))
             else:
                 blank = forms.Form(auto_id=f"id_{c.code}_%s")
@@ -174,7 +178,7 @@ class BulkStatusForm(forms.Form):
 
     def __init__(self, *args, allowed_ids: list[int] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["ids"].choices = [(i, i) for i in allowed_ids or []]
+        cast(forms.ChoiceField, self.fields["ids"]).choices = [(i, i) for i in allowed_ids or []]
 
 
 class UpdateForm(forms.Form):
@@ -197,7 +201,7 @@ class UpdateForm(forms.Form):
         allowed = [(value, label) for value, label in Status.choices
                    if value in TRANSITIONS[report.status]]
         keep = _("Keep “%(status)s”") % {"status": Status(report.status).label}
-        self.fields["status"].choices = [("", keep), *allowed]
+        cast(forms.ChoiceField, self.fields["status"]).choices = [("", keep), *allowed]
 
 
 class TextForm(forms.Form):
@@ -219,7 +223,8 @@ class AssignForm(forms.Form):
                 scope |= Q(roles__organisation_id=report.organisation_id)
             elif report.department_id:
                 scope |= Q(roles__department_id=report.department_id)
-            self.fields["assignee"].queryset = User.objects.filter(scope).distinct()
+            assignee_field = cast("forms.ModelChoiceField[Any]", self.fields["assignee"])
+            assignee_field.queryset = User.objects.filter(scope).distinct()
 
 
 class RerouteForm(forms.Form):

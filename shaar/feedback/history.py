@@ -86,8 +86,10 @@ def _when(value: Any) -> datetime.datetime | None:
 
 def _centre(district: District) -> tuple[float, float]:
     """A point inside a district for appeals recorded without one: its boundary's mean."""
-    ring = district.boundary["coordinates"][0]
-    if district.boundary.get("type") == "MultiPolygon":
+    boundary = district.boundary
+    assert boundary is not None  # a district that has a point has a boundary
+    ring = boundary["coordinates"][0]
+    if boundary.get("type") == "MultiPolygon":
         ring = ring[0]
     lon = sum(point[0] for point in ring) / len(ring)
     lat = sum(point[1] for point in ring) / len(ring)
@@ -169,6 +171,9 @@ class AppealChecker:
             err("lat", _("give a point (lat, lon) or a district"))
         if errors:
             return None, errors
+        # Each missing value above added an error.
+        assert (created_at is not None and channel is not None and category is not None
+                and status is not None and lat is not None and lon is not None)
         if status in (Status.RESOLVED, Status.REJECTED) and closed_at is None:
             closed_at = created_at
         return PastAppeal(number, created_at, closed_at, channel, category, body,

@@ -197,7 +197,7 @@ class Channel(models.TextChoices):
 STAFF_CHANNELS = (Channel.PHONE, Channel.LETTER, Channel.IN_PERSON, Channel.EPORTAL)
 
 
-class ReportQuerySet(models.QuerySet):
+class ReportQuerySet(models.QuerySet["Report"]):
     def public(self) -> ReportQuerySet:
         return self.filter(is_hidden=False)
 
@@ -471,7 +471,7 @@ def hash_api_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-class ApiClientManager(models.Manager):
+class ApiClientManager(models.Manager["ApiClient"]):
     def for_api_key(self, key: str) -> ApiClient | None:
         if not key:
             return None

@@ -10,10 +10,10 @@ import hashlib
 import math
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -26,7 +26,18 @@ from django.utils.translation import get_language
 from shaar.accounts.rules import department_ids, organisation_ids
 from shaar.city.models import District
 
-from .models import OPEN_STATUSES, Category, Channel, Report, ReportEvent, Status
+if TYPE_CHECKING:
+    from shaar.accounts.models import User
+
+from .models import (
+    OPEN_STATUSES,
+    Category,
+    Channel,
+    Report,
+    ReportEvent,
+    ReportQuerySet,
+    Status,
+)
 from .rules import is_moderator, is_triage
 
 EARTH_M = 6_371_000
@@ -51,11 +62,13 @@ def nearby_open_reports(*, category: Category, lat: float, lon: float,
     metres = metres or settings.FEEDBACK_NEARBY_METRES
     candidates = (Report.objects.public().open().filter(category=category)
                   .filter(_box(lat, lon, metres)).select_related("category")[:50])
-    found = [(distance_m(lat, lon, r.lat, r.lon), r) for r in candidates]
+    # Inside the box: the coordinates are set.
+    found = [(distance_m(lat, lon, r.lat, r.lon), r) for r in candidates
+             if r.lat is not None and r.lon is not None]
     return [r for d, r in sorted(found, key=lambda pair: pair[0]) if d <= metres]
 
 
-def reports_for_inbox(user) -> QuerySet[Report]:
+def reports_for_inbox(user: User) -> ReportQuerySet:
     qs = Report.objects.select_related("category", "district", "department", "organisation",
                                        "assignee")
     if is_triage(user) or is_moderator(user):
@@ -64,17 +77,17 @@ def reports_for_inbox(user) -> QuerySet[Report]:
                      | Q(organisation__isnull=True, department_id__in=department_ids(user)))
 
 
-def reports_of_reporter(user) -> QuerySet[Report]:
+def reports_of_reporter(user: User) -> ReportQuerySet:
     """The reports a signed-in resident sent, newest first (their own, hidden ones too)."""
     return (Report.objects.filter(reporter=user).select_related("category", "district")
             .order_by("-created_at", "-id"))
 
 
-def public_reports() -> QuerySet[Report]:
+def public_reports() -> ReportQuerySet:
     return Report.objects.public().select_related("category", "district")
 
 
-def filter_reports(qs: QuerySet[Report], params: dict[str, Any]) -> QuerySet[Report]:
+def filter_reports(qs: ReportQuerySet, params: dict[str, Any]) -> ReportQuerySet:
     """Filters shared by the public list, map, exports and the API."""
     # Codes become ids first: a join on the code would stop PostgreSQL from reading the
     # (district, created_at, id) index in order, and it would sort a month of reports.
@@ -207,6 +220,7 @@ def map_points(qs: QuerySet[Report], limit: int) -> tuple[list[list[Any]], bool]
         "resolve_due_at")[:limit + 1])
     points = []
     for pk, lat, lon, category_id, status, ack_due, res_due in rows[:limit]:
+        assert lat is not None and lon is not None  # filtered above
         overdue = bool((status == Status.NEW and ack_due and ack_due < now)
                        or (status in OPEN_STATUSES and res_due and res_due < now))
         points.append([pk, round(lat, 6), round(lon, 6), codes[category_id], status,
@@ -234,8 +248,10 @@ def report_stats(qs: QuerySet[Report]) -> dict[str, Any]:
         .values_list("m").annotate(n=Count("id")).values_list("m", "n")})
     durations = [
         (resolved - created).total_seconds() / 3600
-        for created, resolved in qs.filter(status=Status.RESOLVED, resolved_at__isnull=False)
-        .values_list("created_at", "resolved_at").iterator(chunk_size=5000)
+        for created, resolved in cast(
+            "Iterator[tuple[datetime, datetime]]",  # resolved_at is not null: filtered
+            qs.filter(status=Status.RESOLVED, resolved_at__isnull=False)
+            .values_list("created_at", "resolved_at").iterator(chunk_size=5000))
     ]
     # Category × month for the last twelve months that have reports: causes over time.
     recent = sorted(months)[-12:]
@@ -356,10 +372,11 @@ def find_clusters(*, now: datetime | None = None, metres: float | None = None,
     metres = metres or settings.FEEDBACK_CLUSTER_METRES
     days = days or settings.FEEDBACK_CLUSTER_DAYS
     min_reports = min_reports or settings.FEEDBACK_CLUSTER_MIN_REPORTS
-    rows = list(Report.objects.filter(created_at__gte=now - timedelta(days=days),
-                                      lat__isnull=False)
-                .exclude(status=Status.DUPLICATE).order_by()
-                .values_list("id", "category_id", "lat", "lon", "district_id", "channel"))
+    # The coordinates are not null: filtered.
+    rows = cast("list[tuple[int, int, float, float, int | None, str]]", list(
+        Report.objects.filter(created_at__gte=now - timedelta(days=days), lat__isnull=False)
+        .exclude(status=Status.DUPLICATE).order_by()
+        .values_list("id", "category_id", "lat", "lon", "district_id", "channel")))
     grid = _Grid(metres)
     for row in rows:
         grid.add(row[1], row[2], row[3], row)
@@ -392,16 +409,21 @@ def find_recurring(*, metres: float | None = None, limit: int = 100) -> list[dic
               .order_by("-reopen_count")[:limit]):
         out.append({"report": r, "reason": "reopened", "earlier": None})
     grid = _Grid(metres)
-    for row in (Report.objects.filter(status=Status.RESOLVED, resolved_at__isnull=False,
-                                      lat__isnull=False)
-                .order_by("-resolved_at").values_list("id", "category_id", "lat", "lon",
-                                                      "resolved_at")[:2000]):
+    resolved = cast(  # the coordinates and resolved_at are not null: filtered
+        "Iterable[tuple[int, int, float, float, datetime]]",
+        Report.objects.filter(status=Status.RESOLVED, resolved_at__isnull=False,
+                              lat__isnull=False)
+        .order_by("-resolved_at").values_list("id", "category_id", "lat", "lon",
+                                              "resolved_at")[:2000])
+    for row in resolved:
         grid.add(row[1], row[2], row[3], row)
     pairs: list[tuple[int, int]] = []
-    recent = (Report.objects.filter(created_at__gte=timezone.now() - timedelta(
-        days=settings.FEEDBACK_CLUSTER_DAYS), lat__isnull=False).order_by("-created_at")
-        .values_list("id", "category_id", "lat", "lon", "created_at"))
-    for pk, category_id, lat, lon, created in recent.iterator(chunk_size=5000):
+    recent = cast(  # the coordinates are not null: filtered
+        "Iterator[tuple[int, int, float, float, datetime]]",
+        Report.objects.filter(created_at__gte=timezone.now() - timedelta(
+            days=settings.FEEDBACK_CLUSTER_DAYS), lat__isnull=False).order_by("-created_at")
+        .values_list("id", "category_id", "lat", "lon", "created_at").iterator(chunk_size=5000))
+    for pk, category_id, lat, lon, created in recent:
         earlier = max((row for row in grid.near(category_id, lat, lon)
                        if row[0] != pk and row[4] < created), key=lambda row: row[4],
                       default=None)

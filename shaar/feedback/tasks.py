@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from celery import shared_task
 from django.conf import settings
@@ -31,6 +32,7 @@ def make_thumbnail(photo_id: int) -> None:
     if max(photo.width, photo.height) > settings.FEEDBACK_PHOTO_MAX_SIDE:
         new = resized(data, settings.FEEDBACK_PHOTO_MAX_SIDE)
         old_name = photo.image.name
+        assert old_name is not None  # it was just opened
         photo.image.save("photo.jpg", new, save=False)
         photo.image.storage.delete(old_name)
         from PIL import Image
@@ -160,8 +162,9 @@ def compute_systemic() -> int:
 
     clusters = find_clusters()
     # The largest only: the page stays light for a phone, and quick to read back.
-    data = {"clusters": clusters[:SYSTEMIC_CLUSTERS_KEPT], "cluster_total": len(clusters),
-            "recurring": find_recurring(), "computed_at": timezone.now()}
+    data: dict[str, Any] = {
+        "clusters": clusters[:SYSTEMIC_CLUSTERS_KEPT], "cluster_total": len(clusters),
+        "recurring": find_recurring(), "computed_at": timezone.now()}
     # Kept for three refresh periods: a late or failed run leaves the last results.
     cache.set(SYSTEMIC_CACHE_KEY, data, timeout=settings.FEEDBACK_SYSTEMIC_MINUTES * 60 * 3)
     cache.delete(SYSTEMIC_CACHE_KEY + ":queued")

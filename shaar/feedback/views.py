@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -24,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from shaar.city.maps import base_map_config
 from shaar.city.models import City, District
 from shaar.lib import csvout
+from shaar.lib.http import AuthenticatedHttpRequest
 from shaar.lib.i18n import localized
 from shaar.lib.ids import parse_ids
 from shaar.lib.months import parse_month
@@ -136,12 +138,15 @@ def my_reports(request: HttpRequest) -> TemplateResponse:
 @require_GET
 def nearby(request: HttpRequest) -> TemplateResponse:
     category = Category.objects.filter(code=request.GET.get("category", "")).first()
+    lat: float | None
+    lon: float | None
     try:
         lat, lon = float(request.GET.get("lat", "")), float(request.GET.get("lon", ""))
     except ValueError:
         lat = lon = None
     reports = []
-    if category and lat is not None and -90 <= lat <= 90 and -180 <= lon <= 180:
+    if (category and lat is not None and lon is not None and -90 <= lat <= 90
+            and -180 <= lon <= 180):
         reports = selectors.nearby_open_reports(category=category, lat=lat, lon=lon)
     return TemplateResponse(request, "feedback/report_new.html#nearby", {"nearby": reports})
 
@@ -370,7 +375,7 @@ def _require_staff(request: HttpRequest) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_staff(request)
     qs = selectors.reports_for_inbox(request.user)
     if request.method == "POST":
@@ -405,7 +410,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def staff_report(request: HttpRequest, report_id: int) -> TemplateResponse:
+def staff_report(request: AuthenticatedHttpRequest, report_id: int) -> TemplateResponse:
     report = access_report_for_staff(request.user, report_id)
     can_work = can_work_report(request.user, report)
     events = report.events.select_related("actor")
@@ -428,7 +433,7 @@ STAFF_ACTIONS = {"update", "status", "reply", "note", "assign", "reroute", "mode
 
 @login_required
 @require_POST
-def staff_action(request: HttpRequest, report_id: int, action: str) -> HttpResponse:
+def staff_action(request: AuthenticatedHttpRequest, report_id: int, action: str) -> HttpResponse:
     report = access_report_for_staff(request.user, report_id)
     if action not in STAFF_ACTIONS:
         raise Http404
@@ -444,7 +449,7 @@ def staff_action(request: HttpRequest, report_id: int, action: str) -> HttpRespo
     done = [_("Saved.")]
     try:
         if action == "update":
-            form = UpdateForm(request.POST, report=report)
+            form: Form = UpdateForm(request.POST, report=report)
             if not form.is_valid():
                 raise ValidationError([m for ms in form.errors.values() for m in ms])
             data = form.cleaned_data
@@ -513,7 +518,7 @@ def staff_action(request: HttpRequest, report_id: int, action: str) -> HttpRespo
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def appeal_new(request: HttpRequest) -> HttpResponse:
+def appeal_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.has_perm("feedback.register_appeal"):
         raise PermissionDenied
     code = request.POST.get("category") or request.GET.get("category")
@@ -547,7 +552,7 @@ def appeal_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def systemic(request: HttpRequest) -> TemplateResponse:
+def systemic(request: AuthenticatedHttpRequest) -> TemplateResponse:
     if not request.user.has_perm("feedback.view_systemic"):
         raise PermissionDenied
     data = cache.get(tasks.SYSTEMIC_CACHE_KEY)

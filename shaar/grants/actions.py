@@ -7,6 +7,7 @@ ValidationError. The server clock (`timezone.now()`) decides every deadline.
 from __future__ import annotations
 
 import datetime
+import functools
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -179,6 +180,14 @@ def clarification_answer(*, clarification: Clarification, user, answer: str) -> 
     return clarification
 
 
+def _closed_message(call: Call) -> Message:
+    return Message(
+        subject=_("A grant call is closed: evaluation can start"),
+        body=_("“%(call)s” closed. Declare conflicts of interest and score the "
+               "applications: %(url)s")
+        % {"call": call.title, "url": _url("grants:committee-call", call.code)})
+
+
 def calls_close_due() -> int:
     """Mark calls past their deadline as notified, once, and tell committee and applicants.
 
@@ -197,11 +206,7 @@ def calls_close_due() -> int:
                 continue
             call = Call.objects.get(id=call_id)
             notify([seat.user for seat in call.committee.select_related("user")],
-                   lambda call=call: Message(
-                       subject=_("A grant call is closed: evaluation can start"),
-                       body=_("“%(call)s” closed. Declare conflicts of interest and score the "
-                              "applications: %(url)s")
-                       % {"call": call.title, "url": _url("grants:committee-call", call.code)}))
+                   functools.partial(_closed_message, call))
             count += 1
     return count
 
@@ -540,7 +545,7 @@ def conflict_declare(*, application: Application, user, has_conflict: bool,
 
 
 @transaction.atomic
-def evaluation_save(*, application: Application, user, scores: dict[int, tuple[int, str]],
+def evaluation_save(*, application: Application, user, scores: dict[int, tuple[int | None, str]],
                     comment: str = "", submit: bool = False) -> Evaluation:
     """Save (and optionally submit) one evaluator's scores; submitted scores are final.
 
@@ -677,7 +682,7 @@ def call_publish_decisions(*, call: Call, user) -> list[Award]:
             awards.append(Award.objects.create(application=application, amount=decision.amount,
                                                is_sample=application.is_sample))
         notify(_representatives(application.profile),
-               lambda application=application: _decision_message(application, call))
+               functools.partial(_decision_message, application, call))
     call.status = Call.Status.DECIDED
     call.decided_at = now
     call.save(update_fields=["status", "decided_at"])
@@ -811,7 +816,7 @@ def report_submit(*, award: Award, user, kind: str, narrative: str,
     for index, photo in enumerate(cleaned):
         item = ReportPhoto(report=report,
                            caption=(captions[index] if index < len(captions) else "")[:200])
-        item.image.save(photo.name, photo, save=False)
+        item.image.save(photo.name or "", photo, save=False)
         item.save()
     managers = get_user_model().objects.filter(roles__role=Role.CITY_ADMIN).distinct()
     notify(managers, lambda: Message(

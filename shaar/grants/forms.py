@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
@@ -37,9 +39,9 @@ class ApplyForm(forms.Form):
 
     def __init__(self, *args, profiles=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["profile"].queryset = profiles
+        cast("forms.ModelChoiceField[Any]", self.fields["profile"]).queryset = profiles
         if profiles is not None and len(profiles) == 1:
-            self.fields["profile"].empty_label = None
+            cast("forms.ModelChoiceField[Any]", self.fields["profile"]).empty_label = None
 
 
 class ApplicationForm(forms.ModelForm):
@@ -53,8 +55,9 @@ class ApplicationForm(forms.ModelForm):
     def __init__(self, *args, call=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         districts = call.districts.all() if call is not None else None
-        self.fields["district"].queryset = (districts if districts is not None
-                                            and districts.exists() else District.objects.all())
+        district_field = cast("forms.ModelChoiceField[Any]", self.fields["district"])
+        district_field.queryset = (districts if districts is not None
+                                   and districts.exists() else District.objects.all())
         for name in ("summary", "problem", "activities", "timeline"):
             self.fields[name].required = False
 
@@ -79,7 +82,7 @@ class AttachmentForm(forms.Form):
         choices = [("", _("Other document"))]
         if call is not None:
             choices += [(str(d.id), d.name) for d in call.documents.all()]
-        self.fields["document"].choices = choices
+        cast(forms.ChoiceField, self.fields["document"]).choices = choices
 
 
 class QuestionForm(forms.Form):

@@ -76,12 +76,12 @@ def check_grants(header: list[str], rows: Iterable) -> tuple[list[PastGrant], li
     if errors:
         return [], errors
     districts: dict[str, District] = {}
-    for district in District.objects.all():
-        for key in (district.code, district.name_ky, district.name_ru, district.name_en):
-            districts.setdefault(key.strip().casefold(), district)
+    for each in District.objects.all():
+        for key in (each.code, each.name_ky, each.name_ru, each.name_en):
+            districts.setdefault(key.strip().casefold(), each)
     existing = dict(Call.objects.values_list("code", "status"))
     # Grantees already in past calls: a file imported twice is refused, not doubled.
-    imported = set()
+    imported: set[tuple[str, str]] = set()
     for code, number, name in Application.objects.filter(
             call__status=Call.Status.DECIDED).values_list(
             "call__code", "profile__registration_number", "profile__legal_name"):
@@ -122,7 +122,7 @@ def check_grants(header: list[str], rows: Iterable) -> tuple[list[PastGrant], li
         title = text("project_title")
         if not title:
             err("project_title", _("empty"))
-        district = None
+        district: District | None = None
         if text("district"):
             district = districts.get(text("district").casefold())
             if district is None:
@@ -143,16 +143,18 @@ def check_grants(header: list[str], rows: Iterable) -> tuple[list[PastGrant], li
         completed = text("completed").casefold()
         if completed not in YES | NO:
             err("completed", _("write yes or no"))
-        key = (code, (text("registration_number") or organisation).casefold())
-        if key in imported or (code, organisation.casefold()) in imported:
+        grant_key = (code, (text("registration_number") or organisation).casefold())
+        if grant_key in imported or (code, organisation.casefold()) in imported:
             err("organisation", _("this organisation already has a grant in this call"))
-        elif key in seen:
+        elif grant_key in seen:
             err("organisation", _("this organisation already has a grant in this call on row "
-                                  "%(row)s") % {"row": seen[key]})
+                                  "%(row)s") % {"row": seen[grant_key]})
         if row_errors:
             errors.extend(row_errors)
             continue
-        seen[key] = n
+        seen[grant_key] = n
+        # Each missing amount above added an error.
+        assert requested is not None and awarded is not None
         grants.append(PastGrant(n, code, titles, year, organisation[:300],
                                 text("registration_number")[:60], title[:200], district,
                                 requested, awarded, text("agreement_number")[:60], start, end,

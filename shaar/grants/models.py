@@ -584,4 +584,4 @@ class ReportPhoto(models.Model):
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return self.caption or self.image.name
+        return self.caption or self.image.name or ""

@@ -184,9 +184,9 @@ def call_results(call: Call) -> list[ResultRow]:
         row = ResultRow(application=application,
                         decision=getattr(application, "decision", None))
         for evaluation_id in sorted(values.get(application.id, {})):
-            value = weighted_score(values[application.id][evaluation_id], criteria)
-            if value is not None:
-                row.evaluator_scores.append(value)
+            score = weighted_score(values[application.id][evaluation_id], criteria)
+            if score is not None:
+                row.evaluator_scores.append(score)
         if row.evaluator_scores:
             mean = sum(row.evaluator_scores, Decimal(0)) / len(row.evaluator_scores)
             row.score = q2(mean)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -287,6 +291,8 @@ def profile_edit(request, pk: int):
     form = forms.ProfileForm(instance=profile, initial={"name": profile.organisation.name})
     member_form = forms.MemberForm()
     if request.method == "POST":
+        target: BaseForm
+        submit: Callable[[dict[str, Any]], object]
         if "account" in request.POST:
             member_form = forms.MemberForm(request.POST)
             target, submit = member_form, lambda d: actions.member_add(
@@ -499,7 +505,7 @@ def evaluate(request, pk: int):
     evaluation = Evaluation.objects.filter(application=application,
                                            evaluator=request.user).first()
     declaration_form = forms.DeclarationForm()
-    initial = {}
+    initial: dict[str, Any] = {}
     if evaluation:
         initial["comment"] = evaluation.comment
         for score in evaluation.scores.all():
@@ -537,7 +543,7 @@ def evaluate(request, pk: int):
             "application": application, "call": call, "declaration_form": declaration_form,
             "needs_declaration": True}, failed=failed)
     own_submitted = bool(evaluation and evaluation.submitted_at)
-    others = []
+    others: Iterable[Evaluation] = []
     if own_submitted:
         others = (Evaluation.objects.filter(application=application, submitted_at__isnull=False)
                   .exclude(evaluator=request.user).select_related("evaluator")

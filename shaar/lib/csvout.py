@@ -8,10 +8,13 @@ read, so an export of a million rows never sits in memory.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.http import StreamingHttpResponse
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # So that spreadsheet programs read UTF-8 (Cyrillic) text as UTF-8.
@@ -42,7 +45,7 @@ def _is_number(value: str) -> bool:
 
 
 class writer:
-    def __init__(self, out, **kwargs) -> None:
+    def __init__(self, out: SupportsWrite[str], **kwargs: Any) -> None:
         self._writer = csv.writer(out, **kwargs)
 
     def writerow(self, row: Iterable[Any]) -> Any:
@@ -53,11 +56,11 @@ class writer:
             self.writerow(row)
 
 
-class DictWriter(csv.DictWriter):
-    def writerow(self, rowdict: dict[str, Any]) -> Any:
+class DictWriter(csv.DictWriter[str]):
+    def writerow(self, rowdict: Mapping[str, Any]) -> Any:
         return super().writerow({key: neutralise(value) for key, value in rowdict.items()})
 
-    def writerows(self, rowdicts: Iterable[dict[str, Any]]) -> None:
+    def writerows(self, rowdicts: Iterable[Mapping[str, Any]]) -> None:
         for row in rowdicts:
             self.writerow(row)
 

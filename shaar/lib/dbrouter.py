@@ -15,8 +15,13 @@ import contextvars
 import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any, cast
 
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Model
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
+from django.template.response import SimpleTemplateResponse
 
 REPLICA = "replica"
 
@@ -38,27 +43,27 @@ def replica_reads() -> Iterator[None]:
         _replica_wanted.reset(token)
 
 
-def use_replica(view: Callable) -> Callable:
+def use_replica[V: Callable[..., HttpResponseBase]](view: V) -> V:
     """Decorator for a public read-only view. Also renders a TemplateResponse inside the
     block, since its template (where most queries run) is rendered after the view returns."""
 
     @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
         with replica_reads():
             response = view(request, *args, **kwargs)
-            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+            if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
                 response.render()
         return response
 
-    return wrapper
+    return cast(V, wrapper)  # the same signature: it calls the view with what it got
 
 
 class ReplicaRouter:
     """`DATABASE_ROUTERS = ["shaar.lib.dbrouter.ReplicaRouter"]`."""
 
-    def db_for_read(self, model, **hints) -> str | None:
+    def db_for_read(self, model: type[Model], **hints: Any) -> str | None:
         if not _replica_wanted.get() or not replica_configured():
             return None
         # Inside a transaction on the primary, read your own writes there.
@@ -66,17 +71,18 @@ class ReplicaRouter:
             return None
         return REPLICA
 
-    def db_for_write(self, model, **hints) -> str:
+    def db_for_write(self, model: type[Model], **hints: Any) -> str:
         return DEFAULT_DB_ALIAS
 
-    def allow_relation(self, obj1, obj2, **hints) -> bool | None:
+    def allow_relation(self, obj1: Model, obj2: Model, **hints: Any) -> bool | None:
         # The replica holds the same rows as the primary: objects from either may relate.
         dbs = {obj1._state.db, obj2._state.db}
         if dbs <= {DEFAULT_DB_ALIAS, REPLICA, None}:
             return True
         return None
 
-    def allow_migrate(self, db, app_label, model_name=None, **hints) -> bool | None:
+    def allow_migrate(self, db: str, app_label: str, model_name: str | None = None,
+                      **hints: Any) -> bool | None:
         # Never migrate the replica: it follows the primary through streaming replication.
         if db == REPLICA:
             return False

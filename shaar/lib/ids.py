@@ -7,6 +7,7 @@ hold; `parse_ids` keeps the valid ids of a list a form sent (bulk actions).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django import forms
 
@@ -44,7 +45,7 @@ class IdField(forms.IntegerField):
     """A form field for the id of a row (often hidden): a positive number the database can
     hold, so a forged huge value is a form error, not an overflow in the query."""
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(**kwargs)

@@ -22,14 +22,15 @@ WITHHELD = "withheld/"
 
 
 def is_withheld(fieldfile: FieldFile) -> bool:
-    return bool(fieldfile) and fieldfile.name.startswith(WITHHELD)
+    name = fieldfile.name
+    return name is not None and name.startswith(WITHHELD)
 
 
 def withhold(fieldfile: FieldFile) -> bool:
     """Take the file offline; True if it moved (the caller saves the field)."""
     if not fieldfile or is_withheld(fieldfile):
         return False
-    _move(fieldfile, f"{WITHHELD}{uuid.uuid4().hex}/{os.path.basename(fieldfile.name)}")
+    _move(fieldfile, f"{WITHHELD}{uuid.uuid4().hex}/{os.path.basename(_name(fieldfile))}")
     return True
 
 
@@ -38,13 +39,20 @@ def publish(fieldfile: FieldFile) -> bool:
     if not is_withheld(fieldfile):
         return False
     name = fieldfile.field.generate_filename(fieldfile.instance,
-                                             os.path.basename(fieldfile.name))
+                                             os.path.basename(_name(fieldfile)))
     _move(fieldfile, name)
     return True
 
 
+def _name(fieldfile: FieldFile) -> str:
+    """The name of a field that holds a file (`bool(fieldfile)` is `bool(fieldfile.name)`)."""
+    if not fieldfile.name:
+        raise ValueError("The field holds no file.")
+    return fieldfile.name
+
+
 def _move(fieldfile: FieldFile, new_name: str) -> None:
-    storage, old = fieldfile.storage, fieldfile.name
+    storage, old = fieldfile.storage, _name(fieldfile)
     with storage.open(old, "rb") as source:
         fieldfile.name = storage.save(new_name, source)
     transaction.on_commit(lambda: storage.delete(old))

@@ -16,11 +16,12 @@ import threading
 import time
 import weakref
 from collections.abc import Callable
+from typing import Any
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
-_ALL: weakref.WeakSet[Memo] = weakref.WeakSet()
+_ALL: weakref.WeakSet[Memo[Any]] = weakref.WeakSet()
 
 
 class Memo[T]:
@@ -48,7 +49,7 @@ class Memo[T]:
     def clear(self) -> None:
         self._value = None
 
-    def _on_change(self, **kwargs) -> None:
+    def _on_change(self, **kwargs: object) -> None:
         # Now, and again at commit: another thread may reload the old rows in between.
         self.clear()
         transaction.on_commit(self.clear)

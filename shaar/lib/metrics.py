@@ -19,7 +19,10 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Callable, Iterator
 
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from prometheus_client import (
     CollectorRegistry,
     Counter,
@@ -27,7 +30,7 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import REGISTRY
 
 NAMESPACE = "shaar"
@@ -78,7 +81,7 @@ class BrokerCollector:
         self.broker_url = broker_url
         self.queues = queues
 
-    def collect(self):
+    def collect(self) -> Iterator[Metric]:
         gauge = GaugeMetricFamily(f"{NAMESPACE}_celery_queue_length",
                                   "Messages waiting in the Celery queue (Redis broker only)",
                                   labels=["queue"])
@@ -96,9 +99,10 @@ class BrokerCollector:
                                               socket_connect_timeout=1)
                 for queue in self.queues:
                     gauge.add_metric([queue], client.llen(queue))
-                for task, count in client.hgetall(TASK_FAILURES_KEY).items():
-                    name = task.decode()
-                    counts[name] = counts.get(name, 0) + int(count)
+                for key, value in client.hgetall(TASK_FAILURES_KEY).items():
+                    # Bytes: the client is made without decode_responses.
+                    name = key.decode() if isinstance(key, bytes) else key
+                    counts[name] = counts.get(name, 0) + int(value)
                 up.add_metric([], 1)
             except redis.RedisError:
                 up.add_metric([], 0)
@@ -113,7 +117,7 @@ def render(*, broker_url: str, queues: list[str]) -> bytes:
     """The text exposition of every metric, summed over processes in multiprocess mode."""
     if multiprocess_dir():
         registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]  # unannotated in prometheus_client
     else:
         registry = REGISTRY
     queue_registry = CollectorRegistry()
@@ -124,10 +128,10 @@ def render(*, broker_url: str, queues: list[str]) -> bytes:
 class MetricsMiddleware:
     """Counts requests and measures latency, labelled by URL name (bounded cardinality)."""
 
-    def __init__(self, get_response) -> None:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         start = time.perf_counter()
         response = self.get_response(request)
         match = getattr(request, "resolver_match", None)

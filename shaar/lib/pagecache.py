@@ -14,28 +14,33 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.template.response import SimpleTemplateResponse
 from django.utils.cache import patch_vary_headers
 
 
-def _key(request) -> str:
+def _key(request: HttpRequest) -> str:
     return "page:" + hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
 
 
-def _personal(request) -> bool:
+def _personal(request: HttpRequest) -> bool:
     session = getattr(request, "session", None)
     return bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or "CSRF_COOKIE" in request.META
                 or (session is not None and session.modified))
 
 
-def shared_with_visitors(view):
+def shared_with_visitors(view: Callable[..., HttpResponseBase]
+                         ) -> Callable[..., HttpResponseBase]:
     """Decorates a public GET view (see the module's docstring)."""
 
     @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
         # htmx asks the same URL for a fragment: never shared with the whole page.
         if (not seconds or request.method != "GET" or request.COOKIES
@@ -48,17 +53,18 @@ def shared_with_visitors(view):
             stored = None
         if stored is not None:
             content, content_type = stored
-            response = HttpResponse(content, content_type=content_type)
+            shared = HttpResponse(content, content_type=content_type)
             # As the rendered page said: a visitor with cookies may see another one.
-            patch_vary_headers(response, ("Cookie",))
-            return response
+            patch_vary_headers(shared, ("Cookie",))
+            return shared
         response = view(request, *args, **kwargs)
-        if hasattr(response, "render"):
+        if isinstance(response, SimpleTemplateResponse):
             response.render()
         # Only a plain page: not an error, a redirect, a stream or one that sets a cookie, and
         # never one with a form token (the CSRF cookie is only added after this decorator,
         # by the middleware) or one that wrote to the session: those belong to one visitor.
-        if (response.status_code == 200 and not response.streaming and not response.cookies
+        if (response.status_code == 200 and isinstance(response, HttpResponse)
+                and not response.cookies
                 and not response.has_header("Cache-Control") and not _personal(request)):
             with contextlib.suppress(Exception):
                 cache.set(key, (response.content, response["Content-Type"]), seconds)

@@ -12,8 +12,11 @@ import contextvars
 import logging
 import re
 import uuid
+from collections.abc import Callable
 
 from django.core.signals import request_finished
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 HEADER = "X-Request-ID"
 _SAFE = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
@@ -32,11 +35,15 @@ def clean_request_id(value: str | None) -> str:
     return uuid.uuid4().hex
 
 
+class _RequestWithId(HttpRequest):
+    request_id: str
+
+
 class RequestIdMiddleware:
-    def __init__(self, get_response) -> None:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: _RequestWithId) -> HttpResponseBase:
         request_id = clean_request_id(request.META.get("HTTP_X_REQUEST_ID"))
         request.request_id = request_id
         # Not reset on the way out: Django logs errors and 404s after the middleware
@@ -47,7 +54,7 @@ class RequestIdMiddleware:
         return response
 
 
-def _clear(**kwargs) -> None:
+def _clear(**kwargs: object) -> None:
     request_id_var.set("-")
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 
 MAX_REASON = 1000
 
@@ -43,7 +44,7 @@ def require_confirmation(*, message: str, effects: list[Effect], reason: str,
     return reason
 
 
-def record_reason(obj, reason: str) -> None:
+def record_reason(obj: Model, reason: str) -> None:
     """Attach the reason to the newest audit-log entry of OBJ (written by the save just
     before, in the same transaction), so the audit trail says why."""
     from auditlog.models import LogEntry

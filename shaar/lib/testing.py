@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import itertools
+import re
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.core.cache import cache
+from django.db.models import Model, QuerySet
 from django.test import TestCase
 from django.utils import timezone
 
@@ -17,6 +20,27 @@ _counter = itertools.count(1)
 PASSWORD = "correct horse battery staple"  # noqa: S105
 
 
+def search(pattern: str | re.Pattern[str], text: str) -> re.Match[str]:
+    """`re.search` for a test: the pattern must be found."""
+    match = re.search(pattern, text)
+    assert match is not None, f"{pattern!r} not found"
+    return match
+
+
+def first[M: Model](queryset: QuerySet[M]) -> M:
+    """`queryset.first()` for a test: there must be one."""
+    obj = queryset.first()
+    assert obj is not None, f"no {queryset.model.__name__}"
+    return obj
+
+
+def last[M: Model](queryset: QuerySet[M]) -> M:
+    """`queryset.last()` for a test: there must be one."""
+    obj = queryset.last()
+    assert obj is not None, f"no {queryset.model.__name__}"
+    return obj
+
+
 def make_city() -> City:
     city, _created = City.objects.update_or_create(
         id=1, defaults={"name_ky": "Бишкек", "name_ru": "Бишкек", "name_en": "Bishkek",
@@ -24,7 +48,7 @@ def make_city() -> City:
     return city
 
 
-def make_district(code: str | None = None, **fields) -> District:
+def make_district(code: str | None = None, **fields: Any) -> District:
     code = code or f"district-{next(_counter)}"
     west = 74.0 + next(_counter) * 0.01
     ring = [[west, 42.0], [west + 0.005, 42.0], [west + 0.005, 42.1], [west, 42.1], [west, 42.0]]
@@ -45,7 +69,7 @@ def make_organisation(code: str | None = None,
                                        name_en=code)
 
 
-def make_user(name: str | None = None, *, phone: str | None = None, **fields) -> User:
+def make_user(name: str | None = None, *, phone: str | None = None, **fields: Any) -> User:
     name = name or f"user{next(_counter)}"
     user = User.objects.create_user(username=name, email=f"{name}@example.org",
                                     password=PASSWORD, phone=phone, **fields)
@@ -92,6 +116,15 @@ class BaseTestCase(TestCase):
 
     Built once per test class (each test sees them fresh: Django rolls back the database
     and copies these attributes for every test)."""
+
+    city: City
+    district: District
+    department: Department
+    resident: User
+    moderator: User
+    official: User
+    admin: User
+    outsider: User
 
     @classmethod
     def setUpTestData(cls) -> None:

@@ -10,6 +10,7 @@ non-characters XML forbids are removed.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 BREAKS = re.compile("[\x0b\x0c]")
@@ -34,5 +35,5 @@ def clean_data(value: Any) -> Any:
     return value
 
 
-def needs_cleaning(values) -> bool:
+def needs_cleaning(values: Iterable[object]) -> bool:
     return any(ANY.search(value) for value in values if isinstance(value, str))

@@ -131,7 +131,7 @@ def budget_import(*, year: int, header: list[str], rows: Iterable[Row], source: 
                   source_name: str = "", executed_on: datetime.date | None = None,
                   population: int | None = None, imported_by=None, is_sample: bool = False,
                   extra_units: dict[str, dict[str, str]] | None = None,
-                  progress: Callable[[int], None] | None = None) -> BudgetVersion:
+                  progress: Callable[[int], object] | None = None) -> BudgetVersion:
     """Import a year's budget from checked rows as its new current version.
 
     Every row is checked first; with any bad row, BudgetImportError lists them all and

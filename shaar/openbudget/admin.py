@@ -26,9 +26,8 @@ class VersionInline(admin.TabularInline):
     model = BudgetVersion
     extra = 0
     can_delete = False
-    fields = ["number", "is_current", "source", "source_name", "executed_on", "line_count",
-              "imported_by", "imported_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("number", "is_current", "source", "source_name", "executed_on",
+                                "line_count", "imported_by", "imported_at")
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

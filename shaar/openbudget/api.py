@@ -76,6 +76,7 @@ def years(request):
     out = []
     for fiscal_year in published_years():
         version = current_version_of(fiscal_year)
+        assert version is not None  # a published year has one
         y = fiscal_year.year
         out.append({
             "year": y, "version": version.number,
@@ -95,7 +96,7 @@ def years(request):
 def summary(request, year: int = Path(..., ge=1, le=MAX_YEAR)):
     fiscal_year = FiscalYear.objects.filter(year=year).first()
     version = fiscal_year.current_version if fiscal_year else None
-    if version is None:
+    if fiscal_year is None or version is None:
         return Status(404, {"detail": _("No budget has been published for %(year)s.")
                             % {"year": year}})
     data = version_summary(version)

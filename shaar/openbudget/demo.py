@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from shaar.city.models import Department, District
 from shaar.lib.demo import Scale
@@ -243,7 +244,7 @@ def _seed_units() -> None:
 def seed(scale: Scale | None = None) -> None:
     _seed_units()
     header = [*COLUMNS, *OPTIONAL_COLUMNS]
-    imports = [
+    imports: list[tuple[int, dict[str, Any], datetime.date | None]] = [
         (2024, {"revised": True, "executed_quarters": 4}, datetime.date(2024, 12, 31)),
         (2025, {"revised": True, "executed_quarters": 4}, datetime.date(2025, 12, 31)),
         (2026, {"revised": False, "executed_quarters": 0}, None),

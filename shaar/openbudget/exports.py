@@ -43,7 +43,7 @@ def line_row(line: BudgetLine) -> dict[str, str]:
     """A line in the import file layout (so an export can be imported again)."""
     row = {
         "direction": line.direction, "cofog": line.cofog, "economic_code": line.economic_code,
-        "admin_unit": line.admin_unit.code if line.admin_unit_id else "",
+        "admin_unit": line.admin_unit.code if line.admin_unit else "",
         "programme": line.programme, "name_ky": line.name_ky, "name_ru": line.name_ru,
         "name_en": line.name_en, "participation": line.participation,
     }

@@ -16,6 +16,7 @@ def home_cards(request: HttpRequest):
     if fiscal_year is None:
         return []
     version = current_version_of(fiscal_year)
+    assert version is not None  # a published year has one
     summary = version_summary(version)
     spending = summary["by_direction"][Direction.EXPENDITURE]["plan"]
     rows = sorted(summary["by_division"].items(), key=lambda kv: kv[1]["plan"] or 0,
@@ -25,9 +26,11 @@ def home_cards(request: HttpRequest):
         from . import cofog
 
         code, totals = rows[0]
+        share = share_per_hundred(totals["plan"], spending)
+        assert share is not None  # the spending is not zero
         text = _("Of every 100 som the city spends in %(year)s, %(share)s go to %(function)s.") % {
             "year": fiscal_year.year,
-            "share": number_format(share_per_hundred(totals["plan"], spending)),
+            "share": number_format(share),
             "function": cofog.DIVISIONS[code].name.lower()}
     return [HomeCard(title=_("City budget %(year)s") % {"year": fiscal_year.year}, text=text,
                      url=reverse("openbudget:year", args=[fiscal_year.year]),

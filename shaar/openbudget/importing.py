@@ -94,7 +94,7 @@ def read_csv(data: bytes) -> tuple[list[str], Iterator[Row]]:
             for index, cells in enumerate(reader, start=2):
                 if not any(cell.strip() for cell in cells):
                     continue
-                values = {name: unneutralise(cells[i]) if i < len(cells) else ""
+                values: dict[str, Any] = {name: unneutralise(cells[i]) if i < len(cells) else ""
                           for i, name in enumerate(header)}
                 if len(cells) > len(header):
                     values["__extra__"] = cells[len(header):]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -21,7 +22,11 @@ from shaar.lib.i18n import localized
 
 from . import cofog
 
-AMOUNT = {"max_digits": 18, "decimal_places": 2}
+if TYPE_CHECKING:
+    # By another name: inside BudgetLine, `cofog` is the field.
+    from .cofog import Function as CofogFunction
+
+AMOUNT: dict[str, Any] = {"max_digits": 18, "decimal_places": 2}
 QUARTERS = (1, 2, 3, 4)
 
 
@@ -70,6 +75,8 @@ class AdminUnit(NamedMixin, SampleDataMixin):
 
 
 class FiscalYear(SampleDataMixin):
+    _current_version: BudgetVersion | None  # kept by `current_version` once read
+
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     population = models.PositiveIntegerField(
         _("population"), default=0,
@@ -90,11 +97,9 @@ class FiscalYear(SampleDataMixin):
 
     @property
     def current_version(self) -> BudgetVersion | None:
-        cached = getattr(self, "_current_version", False)
-        if cached is False:
-            cached = self.versions.filter(is_current=True).first()
-            self._current_version = cached
-        return cached
+        if not hasattr(self, "_current_version"):
+            self._current_version = self.versions.filter(is_current=True).first()
+        return self._current_version
 
 
 class BudgetVersion(models.Model):
@@ -151,6 +156,8 @@ def line_key(direction: str, cofog_code: str, economic_code: str, admin_unit: st
 
 
 class BudgetLine(models.Model):
+    plan: Decimal  # set by the pages that list lines: the amount in force (`plan_of`)
+
     version = models.ForeignKey(BudgetVersion, on_delete=models.CASCADE, related_name="lines")
     row_number = models.PositiveIntegerField(_("row in the source file"))
     key = models.CharField(_("line key"), max_length=20, db_index=True)
@@ -199,11 +206,11 @@ class BudgetLine(models.Model):
         return localized(self, "name")
 
     @property
-    def function(self) -> cofog.Function | None:
+    def function(self) -> CofogFunction | None:
         return cofog.FUNCTIONS.get(self.cofog)
 
     @property
-    def division(self) -> cofog.Function | None:
+    def division(self) -> CofogFunction | None:
         return cofog.DIVISIONS.get(self.cofog[:3]) if self.cofog else None
 
     def amount(self, phase: str) -> Decimal | None:

@@ -42,11 +42,15 @@ def lines_of(version: BudgetVersion) -> QuerySet[BudgetLine]:
     return version.lines.select_related("admin_unit").order_by("row_number")
 
 
-def plan_of(line: BudgetLine | dict) -> Decimal:
+def plan_of(line: BudgetLine | dict[str, Any]) -> Decimal:
     """The plan in force: the revised amount where the line was revised, else approved."""
-    get = line.get if isinstance(line, dict) else lambda name: getattr(line, name)
-    revised = get("revised")
-    return revised if revised is not None else get("approved")
+    revised: Decimal | None
+    approved: Decimal
+    if isinstance(line, dict):
+        revised, approved = line.get("revised"), line["approved"]
+    else:
+        revised, approved = line.revised, line.approved
+    return revised if revised is not None else approved
 
 
 def _add(total: Decimal | None, value: Decimal | None) -> Decimal | None:
@@ -87,7 +91,8 @@ def version_summary(version: BudgetVersion) -> dict[str, Any]:
     by_category: dict[str, dict] = defaultdict(_phase_totals)
     participation: dict[str, dict] = defaultdict(_phase_totals)
     units: dict[str, dict[str, str]] = {}
-    quarters = {d.value: {"planned": [None] * 4, "executed": [None] * 4} for d in Direction}
+    quarters: dict[str, dict[str, list[Decimal | None]]] = {
+        d.value: {"planned": [None] * 4, "executed": [None] * 4} for d in Direction}
     for line in version.lines.values(*_FIELDS):
         direction = line["direction"]
         _fold(by_direction[direction], line)

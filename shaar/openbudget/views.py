@@ -100,7 +100,7 @@ def _year_context(fiscal_year: FiscalYear, version: BudgetVersion) -> dict[str, 
                      "executed": quarters["executed"][q]} for q in range(4)]
     has_quarters = any(r["planned"] is not None or r["executed"] is not None
                        for r in quarter_rows)
-    participation = []
+    participation: list[dict[str, Any]] = []
     for value, url in ((Participation.CIVIC_BUDGET, _section_url("budgeting")),
                        (Participation.COMMUNITY_GRANTS, _section_url("grants"))):
         totals = summary["participation"].get(value.value)
@@ -154,6 +154,7 @@ def index(request: HttpRequest) -> TemplateResponse:
     if fiscal_year is None:
         return TemplateResponse(request, "openbudget/empty.html")
     version = current_version_of(fiscal_year)
+    assert version is not None  # a published year has one
     return TemplateResponse(request, "openbudget/year.html", _year_context(fiscal_year, version))
 
 
@@ -303,7 +304,7 @@ def _version_for_download(request: HttpRequest, year: int) -> BudgetVersion:
     return version
 
 
-def _attachment(response: HttpResponse, name: str) -> HttpResponse:
+def _attachment[R: HttpResponse](response: R, name: str) -> R:
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

@@ -286,6 +286,7 @@ def restore(*, path: Path, target_db: dict[str, Any], media_root: Path | None,
             destination.close()
 
     if restore_media:
+        assert media_root is not None  # checked above, before the database was touched
         media_root.mkdir(parents=True, exist_ok=True)
         with tarfile.open(path / manifest["media"]["file"], "r:gz") as tar:
             members = [m for m in tar.getmembers() if m.name.startswith("media/")]

@@ -59,7 +59,8 @@ def unavailable_response(request, *, disk_full: bool = False):
             message = _("The service is temporarily unavailable, so nothing was sent or "
                         "saved. Please try again in a minute.")
         if request.path.startswith(API_PREFIXES):
-            response = JsonResponse({"detail": message, "code": "service_unavailable"},
+            response: HttpResponse = JsonResponse(
+                {"detail": message, "code": "service_unavailable"},
                                     status=503)
         else:
             # Rendered without the request's context processors: they read the database

@@ -181,7 +181,7 @@ def scorecards_schedule_recompute(*, now: datetime | None = None) -> bool:
         log.warning("providers: cache unavailable, recompute left to the nightly run")
         return False
     transaction.on_commit(lambda: compute_scorecards.apply_async(
-        args=[month.isoformat()], countdown=delay))
+        args=(month.isoformat(),), countdown=delay))
     return True
 
 

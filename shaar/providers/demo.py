@@ -75,7 +75,9 @@ CATEGORY_NAMES = {
     "lift-broken": ("Лифт иштебейт", "Не работает лифт", "Lift out of order"),
 }
 
-SURVEYS = [
+# Per survey: code, sector, questions (ky, ru, en), mean answer per district code.
+SURVEYS: list[tuple[str, str, tuple[str, str, str], tuple[str, str, str],
+                   dict[str, float | None]]] = [
     ("heating-warm", "heating",
      ("Үйүңүз жылуу беле?", "Тепло ли у вас дома?", "Is your home warm enough?"),
      ("Ушул жумада үйүңүз жетиштүү жылуу беле? (1 — абдан суук, 5 — жылуу)",

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -32,4 +34,4 @@ class ServiceLevelForm(forms.Form):
 
     def __init__(self, *args, categories: list[tuple[str, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category_code"].choices = categories
+        cast(forms.ChoiceField, self.fields["category_code"]).choices = categories

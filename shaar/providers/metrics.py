@@ -468,10 +468,9 @@ def compute_month(records: Iterable[ReportRecord], *, month: date, tz: tzinfo,
         sla = None
         if record.sla is None:
             key = (record.organisation_id, record.category)
-            history = level_cache.get(key, False)
-            if history is False:
-                history = level_cache[key] = (levels.get(key)
-                                              or levels.get((None, record.category)))
+            if key not in level_cache:
+                level_cache[key] = levels.get(key) or levels.get((None, record.category))
+            history = level_cache[key]
             if history:
                 sla = level_in_force(history, record.received_at)
         facts = report_facts(record, cutoff=cutoff, as_of=now, sla=sla)

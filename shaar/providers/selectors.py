@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -124,10 +125,11 @@ class RankingRow:
 
 def _ranks(cards: dict[int, Scorecard]) -> dict[int, int]:
     minimum = settings.PROVIDERS_RANKING_MIN_REPORTS
-    eligible = [c for c in cards.values()
+    # The cards are keyed by their organisation.
+    eligible = [(c.score, organisation_id) for organisation_id, c in cards.items()
                 if c.reports_received >= minimum and c.score is not None]
-    eligible.sort(key=lambda c: (-c.score, c.organisation_id))
-    return {c.organisation_id: i for i, c in enumerate(eligible, start=1)}
+    eligible.sort(key=lambda pair: (-pair[0], pair[1]))
+    return {organisation_id: i for i, (_score, organisation_id) in enumerate(eligible, start=1)}
 
 
 def ranking(*, month: date, sector: str = "") -> list[RankingRow]:
@@ -142,6 +144,7 @@ def ranking(*, month: date, sector: str = "") -> list[RankingRow]:
     now_cards: dict[int, Scorecard] = {}
     prev_cards: dict[int, Scorecard] = {}
     for card in cards:
+        assert card.organisation_id is not None  # filtered: organisation_id__in
         (now_cards if card.month == month else prev_cards)[card.organisation_id] = card
     ranks, prev_ranks = _ranks(now_cards), _ranks(prev_cards)
     rows = [RankingRow(p, now_cards.get(p.organisation_id), ranks.get(p.organisation_id),
@@ -195,6 +198,7 @@ def district_comparison(*, month: date, sector: str = "") -> dict[str, Any]:
     city: dict[int, Scorecard] = {}
     per: dict[tuple[int, int], Scorecard] = {}
     for card in cards:
+        assert card.district_id is not None  # filtered: district__isnull=False
         if card.organisation_id is None:
             city[card.district_id] = card
         else:
@@ -214,7 +218,8 @@ def survey_results(survey: Survey) -> dict[str, Any]:
     rows = []
     total = 0
     score_sum = 0
-    per_district = {row["district_id"]: row for row in survey.answers.values("district_id")
+    per_district: dict[int, Mapping[str, Any]] = {
+        row["district_id"]: row for row in survey.answers.values("district_id")
                     .annotate(n=Count("id"), s1=Count("id", filter=Q(score=1)),
                               s2=Count("id", filter=Q(score=2)),
                               s3=Count("id", filter=Q(score=3)),
@@ -226,6 +231,7 @@ def survey_results(survey: Survey) -> dict[str, Any]:
         shown = n >= minimum
         mean = None
         if shown:
+            assert row is not None  # answers were counted
             s = sum(i * row[f"s{i}"] for i in range(1, 6))
             mean = round(s / n, 2)
             total += n

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import rules
 from django.conf import settings
@@ -20,6 +21,7 @@ from shaar.accounts.rules import is_city_admin, organisation_ids
 from shaar.city.maps import base_map_config
 from shaar.city.models import City, Organisation
 from shaar.lib import csvout
+from shaar.lib.http import AuthenticatedHttpRequest
 
 from . import actions, metrics, selectors
 from .figures import DRILLDOWN_LABELS, FIGURES, methodology_notes
@@ -112,7 +114,7 @@ def provider_detail(request: HttpRequest, code: str) -> HttpResponse:
     months = selectors.computed_months()
     month, error = _month_param(request, months)
     districts = list(profile.districts.all())
-    context = {"profile": profile, "org": org, "month": month, "error": error,
+    context: dict[str, Any] = {"profile": profile, "org": org, "month": month, "error": error,
                "months": months, "methodology": _methodology(), "districts": districts}
     if month:
         points, category_cards = selectors.trend_and_categories(organisation=org, end=month)
@@ -218,7 +220,7 @@ def write_csv(out, organisation: Organisation, start: date, end: date) -> None:
 
 @login_required
 @require_POST
-def subscribe(request: HttpRequest, code: str) -> HttpResponse:
+def subscribe(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     profile = access_provider(code)
     wanted = request.POST.get("subscribe") == "1"
     try:
@@ -271,7 +273,7 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def staff_home(request: HttpRequest) -> HttpResponse:
+def staff_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     if is_city_admin(request.user):
         profiles = ProviderProfile.objects.select_related("organisation")
     else:
@@ -286,7 +288,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def staff_scorecard(request: HttpRequest, org_id: int, month: str) -> HttpResponse:
+def staff_scorecard(request: AuthenticatedHttpRequest, org_id: int, month: str) -> HttpResponse:
     profile = access_provider_for_staff(request.user, org_id)
     month_date = _url_month(month)
     org = profile.organisation
@@ -330,7 +332,8 @@ def _url_month(raw: str) -> date:
 
 @login_required
 @require_GET
-def staff_drilldown(request: HttpRequest, org_id: int, month: str, flag: str) -> HttpResponse:
+def staff_drilldown(request: AuthenticatedHttpRequest, org_id: int, month: str, flag: str
+                    ) -> HttpResponse:
     profile = access_provider_for_staff(request.user, org_id)
     month_date = _url_month(month)
     if flag not in DRILLDOWN_LABELS:
@@ -342,7 +345,7 @@ def staff_drilldown(request: HttpRequest, org_id: int, month: str, flag: str) ->
     cutoff = metrics.cutoff_for(month_date, now, tz)
     levels = actions.level_histories(source)
     names = selectors.category_names()
-    items = []
+    items: list[dict[str, Any]] = []
     for record in source.records(start=start, end=end,
                                  organisation_ids=[profile.organisation_id]):
         history = levels.get((record.organisation_id, record.category)) or levels.get(
@@ -362,7 +365,7 @@ def staff_drilldown(request: HttpRequest, org_id: int, month: str, flag: str) ->
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def service_levels(request: HttpRequest, org_id: int) -> HttpResponse:
+def service_levels(request: AuthenticatedHttpRequest, org_id: int) -> HttpResponse:
     profile = access_provider_for_levels(request.user, org_id)
     names = selectors.category_names()
     choices = [(c, names.get(c, c)) for c in profile.category_codes or []]

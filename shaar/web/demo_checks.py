@@ -37,7 +37,7 @@ def _scorecards() -> list[str]:
     """Each provider's monthly scorecard counts exactly the reports routed to it that month
     (public, not merged as duplicates): what its drill-down and the report list show."""
     zone = City.current().zone
-    counted: Counter[tuple[date, int]] = Counter()
+    counted: Counter[tuple[date, int | None]] = Counter()
     for organisation_id, created in (Report.objects.filter(
             organisation__isnull=False, is_hidden=False).exclude(status="duplicate")
             .values_list("organisation_id", "created_at").iterator(chunk_size=5000)):
@@ -53,10 +53,10 @@ def _scorecards() -> list[str]:
                 f"scorecard {card.month:%Y-%m} organisation {card.organisation_id}: "
                 f"{card.reports_received} reports, the reports say "
                 f"{counted.get((card.month, card.organisation_id), 0)}")
-    for (month, organisation_id), count in counted.items():
+    for (month, org_id), count in counted.items():
         if month in months and not cards.filter(month=month,
-                                                organisation_id=organisation_id).exists():
-            problems.append(f"no scorecard {month:%Y-%m} for organisation {organisation_id} "
+                                                organisation=org_id).exists():
+            problems.append(f"no scorecard {month:%Y-%m} for organisation {org_id} "
                             f"with {count} reports")
     return problems
 

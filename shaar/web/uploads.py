@@ -105,7 +105,7 @@ def reencode_photo(data: bytes, *, max_pixels: int) -> tuple[ContentFile, int, i
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data), formats=sorted(PHOTO_FORMATS))
+            image: Image.Image = Image.open(io.BytesIO(data), formats=sorted(PHOTO_FORMATS))
             # The header gives the size before decoding: a decompression bomb is refused
             # here without allocating its pixels.
             width, height = image.size

@@ -4,6 +4,7 @@ national e-ID. Runs on SQLite and PostgreSQL like the rest of the suite."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import requests
@@ -13,6 +14,7 @@ from allauth.mfa.totp.internal.auth import (
     hotp_value,
     yield_hotp_counters_from_time,
 )
+from allauth.socialaccount.models import SocialAccount
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
@@ -35,6 +37,8 @@ def _app(provider_id: str, server_url: str, **extra) -> dict:
 
 
 class OidcTestCase(BaseTestCase):
+    server: Any  # the OpenID Connect provider, running for the class
+
     @classmethod
     def setUpClass(cls) -> None:
         super().setUpClass()
@@ -90,7 +94,7 @@ class StaffDirectoryTests(OidcTestCase):
         self.assertEqual(response.status_code, 302)
         self.assertEqual(int(self.client.session["_auth_user_id"]), self.admin.pk)
         self.assertEqual(self.client.get(reverse("console:home")).status_code, 200)
-        self.assertEqual(self.admin.socialaccount_set.get().uid, "directory-adil")
+        self.assertEqual(SocialAccount.objects.get(user=self.admin).uid, "directory-adil")
 
     def test_it_gives_a_new_directory_identity_an_account_without_any_role(self) -> None:
         self.sign_in("staff", "directory-new")

@@ -34,7 +34,7 @@ class RegisterImportTests(BaseTestCase):
             for model in apps.get_models():
                 text_columns = [f.column for f in model._meta.local_fields
                                 if isinstance(f, (models.CharField, models.TextField,
-                                                  models.JSONField))]
+                                                  models.JSONField)) and f.column]
                 for column in text_columns:
                     table = connection.ops.quote_name(model._meta.db_table)
                     col = connection.ops.quote_name(column)

@@ -34,7 +34,9 @@ class SignedInUserTests(BaseTestCase):
         self.assertIsNone(residency_of(outsider))
 
     def test_residency_of_a_user_loaded_otherwise_reads_the_verification(self) -> None:
-        self.assertEqual(residency_of(self.resident).voter_key,
+        residency = residency_of(self.resident)
+        assert residency is not None
+        self.assertEqual(residency.voter_key,
                          self.resident.verification.voter_key)
         self.assertIsNone(residency_of(self.outsider))
 

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import re
-
 from django.core.cache import cache
 from django.test import TestCase
 from django.utils import translation
@@ -9,7 +7,7 @@ from django.utils import translation
 from shaar.accounts.forms import LockingVerifyPhoneForm, _lock_key
 from shaar.accounts.models import User
 from shaar.accounts.sms import locmem
-from shaar.lib.testing import make_city
+from shaar.lib.testing import make_city, search
 
 PASSWORD = "a long and unusual passphrase"
 
@@ -24,7 +22,7 @@ class PhoneSignupTests(TestCase):
             "phone": phone, "email": "", "password1": PASSWORD, "password2": PASSWORD})
 
     def _code(self) -> str:
-        return re.search(r"\b(\d{6})\b", locmem.outbox[-1]["text"]).group(1)
+        return search(r"\b(\d{6})\b", locmem.outbox[-1]["text"]).group(1)
 
     def test_it_signs_up_with_a_phone_and_the_sms_code(self) -> None:
         response = self._signup()
@@ -99,7 +97,7 @@ class SignupSequenceTests(TestCase):
 
     def test_each_signs_in_again_with_the_phone_typed_in_any_usual_format(self) -> None:
         response = self._signup(phone="0700 123 456")
-        code = re.search(r"\b(\d{6})\b", locmem.outbox[-1]["text"]).group(1)
+        code = search(r"\b(\d{6})\b", locmem.outbox[-1]["text"]).group(1)
         self.client.post(response["Location"], {"code": code})
         self.client.logout()
         for typed in PHONE_FORMATS:
@@ -133,7 +131,7 @@ class SignupSequenceTests(TestCase):
 
     def test_a_resident_who_signed_up_by_phone_resets_a_forgotten_password(self) -> None:
         response = self._signup(phone="0700 123 456")
-        code = re.search(r"\b(\d{6})\b", locmem.outbox[-1]["text"]).group(1)
+        code = search(r"\b(\d{6})\b", locmem.outbox[-1]["text"]).group(1)
         self.client.post(response["Location"], {"code": code})
         self.client.logout()
         # Without the SMS code, the new-password page asks for the old one.
@@ -145,7 +143,7 @@ class SignupSequenceTests(TestCase):
         response = self.client.post("/en/accounts/login/code/?next=/en/me/password/new/",
                                     {"phone": "700 123 456"})
         self.assertEqual(response.status_code, 302)
-        code = re.search(r"\b(\d{6})\b", locmem.outbox[-1]["text"]).group(1)
+        code = search(r"\b(\d{6})\b", locmem.outbox[-1]["text"]).group(1)
         self.assertEqual(locmem.outbox[-1]["to"], "+996700123456")
         response = self.client.post(response["Location"], {"code": code}, follow=True)
         self.assertEqual(response.redirect_chain[-1][0], "/en/me/password/new/")

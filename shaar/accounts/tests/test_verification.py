@@ -21,6 +21,7 @@ from shaar.city.models import City
 from shaar.grants.models import CommitteeMember
 from shaar.lib.testing import (
     BaseTestCase,
+    first,
     give_totp,
     make_district,
     make_pin,
@@ -118,7 +119,7 @@ class InPersonVerificationTests(BaseTestCase):
         verification = Verification.objects.get(user=user)
         self.assertEqual((verification.method, verification.district),
                          ("in_person", self.district))
-        change = VerificationChange.objects.filter(user=user).first()
+        change = first(VerificationChange.objects.filter(user=user))
         self.assertEqual((change.from_method, change.from_district, change.reason),
                          ("phone", self.other_district, "moved to this district"))
 

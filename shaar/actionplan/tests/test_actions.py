@@ -13,6 +13,7 @@ from shaar.lib.safechange import ConfirmationRequired
 from shaar.lib.testing import (
     BaseTestCase,
     give_totp,
+    last,
     make_department,
     make_staff,
     make_user,
@@ -84,7 +85,7 @@ class PlanStateMachineTests(BaseTestCase):
         plan = actions.plan_transition(plan=self.plan, to_status=S.DRAFTING, by=self.admin,
                                        note="Redraft after the hearing", confirmed=True)
         self.assertEqual(plan.status, S.DRAFTING)
-        self.assertEqual(plan.status_changes.last().note, "Redraft after the hearing")
+        self.assertEqual(last(plan.status_changes.all()).note, "Redraft after the hearing")
 
     def test_it_refuses_adoption_before_the_consultation_closes(self) -> None:
         actions.plan_transition(plan=self.plan, to_status=S.CONSULTATION, by=self.admin)

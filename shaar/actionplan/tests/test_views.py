@@ -264,7 +264,7 @@ class ProgressUploadTests(EnglishTestCase):
         kinds = sorted(Evidence.objects.values_list("kind", flat=True))
         self.assertEqual(kinds, ["document", "link", "photo"])
         photo = Evidence.objects.get(kind="photo")
-        self.assertTrue(photo.file.name.endswith(".jpg"))
+        self.assertTrue(str(photo.file.name).endswith(".jpg"))
 
     def test_it_refuses_a_fake_photo_and_writes_nothing(self) -> None:
         response = self._post(SimpleUploadedFile("x.jpg", b"not an image", "image/jpeg"))
@@ -382,7 +382,7 @@ class BoardManagementTests(EnglishTestCase):
         self.assertEqual(response.status_code, 302)
         self.assertEqual(len(mail.outbox), 1)
         member = meeting.documents.get()
-        self.assertTrue(member.file.name.endswith(".pdf"))
+        self.assertTrue(str(member.file.name).endswith(".pdf"))
         present = make_member("government")
         response = self.client.post(reverse("actionplan:meeting-minutes", args=[meeting.id]),
                                     {"minutes_en": "Agreed to publish the data.",

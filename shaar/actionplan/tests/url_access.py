@@ -11,6 +11,7 @@ the superuser administrator passes them.
 
 from __future__ import annotations
 
+from shaar.lib.testing import first
 from shaar.web.tests.test_url_matrix import (
     ADMINISTRATOR,
     MODERATOR,
@@ -25,16 +26,16 @@ ADMIN_ONLY = frozenset({ADMINISTRATOR})
 def _plan(world: dict) -> dict:
     from shaar.actionplan.models import ActionPlan
 
-    plan = (ActionPlan.objects.exclude(status=ActionPlan.Status.DRAFTING)
-            .filter(commitments__milestones__isnull=False).order_by("pk").first())
+    plan = first(ActionPlan.objects.exclude(status=ActionPlan.Status.DRAFTING)
+            .filter(commitments__milestones__isnull=False).order_by("pk"))
     return {"code": plan.code}
 
 
 def _commitment(world: dict) -> dict:
     from shaar.actionplan.models import Commitment
 
-    return {"code": Commitment.objects.filter(plan__code=_plan(world)["code"])
-            .order_by("order", "code").first().code}
+    return {"code": first(Commitment.objects.filter(plan__code=_plan(world)["code"])
+                          .order_by("order", "code")).code}
 
 
 def _commitment_edit(world: dict) -> dict:
@@ -45,8 +46,8 @@ def _milestone(world: dict) -> dict:
     from shaar.actionplan.models import Milestone
 
     code = _commitment(world)["code"]
-    return {"code": code, "milestone_id": Milestone.objects.filter(commitment__code=code)
-            .order_by("order").first().pk}
+    return {"code": code, "milestone_id": first(Milestone.objects.filter(commitment__code=code)
+                                                .order_by("order")).pk}
 
 
 def _independent_assessment(world: dict) -> dict:
@@ -56,13 +57,13 @@ def _independent_assessment(world: dict) -> dict:
 def _contribution(world: dict) -> dict:
     from shaar.actionplan.models import Contribution
 
-    return {"contribution_id": Contribution.objects.order_by("pk").first().pk}
+    return {"contribution_id": first(Contribution.objects.order_by("pk")).pk}
 
 
 def _meeting(world: dict) -> dict:
     from shaar.actionplan.models import Meeting
 
-    return {"meeting_id": Meeting.objects.order_by("pk").first().pk}
+    return {"meeting_id": first(Meeting.objects.order_by("pk")).pk}
 
 
 def _api_commitment(world: dict) -> dict:

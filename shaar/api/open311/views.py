@@ -165,9 +165,10 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
     return render(data, fmt, root="discovery")
 
 
-def _service(c: Category) -> dict:
+def _service(c: Category, *, has_questions: bool | None = None) -> dict[str, Any]:
+    """`has_questions` when the caller has the questions (prefetched), else one query."""
     return {"service_code": c.code, "service_name": c.name, "description": c.description,
-            "metadata": c.questions.exists() if not hasattr(c, "_q") else bool(c._q),
+            "metadata": c.questions.exists() if has_questions is None else has_questions,
             "type": "realtime", "keywords": c.keywords, "group": c.get_group_display()}
 
 
@@ -176,9 +177,8 @@ def services(request: HttpRequest, fmt: str) -> HttpResponse:
     if request.method != "GET":
         raise Open311Error(405, "Method not allowed.")
     cats = list(Category.objects.filter(is_active=True).prefetch_related("questions"))
-    for c in cats:
-        c._q = list(c.questions.all())
-    return render([_service(c) for c in cats], fmt, root="services", item="service")
+    return render([_service(c, has_questions=bool(c.questions.all())) for c in cats], fmt,
+                  root="services", item="service")
 
 
 @endpoint
@@ -296,7 +296,8 @@ def requests_view(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Open311Error(400, "status must be open or closed.")
     qs = selectors.public_reports().prefetch_related("photos")
     if ids:
-        qs = qs.filter(pk__in=ids)
+        # An id no request can have (None) matches nothing, as in the database.
+        qs = qs.filter(pk__in=[i for i in ids if i is not None])
     else:
         if codes:
             qs = qs.filter(category__code__in=codes)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,7 +17,14 @@ from shaar.accounts.models import (
     Verification,
     voter_key_for_pin,
 )
-from shaar.lib.testing import BaseTestCase, make_district, make_pin, make_resident, make_staff
+from shaar.lib.testing import (
+    BaseTestCase,
+    make_district,
+    make_pin,
+    make_resident,
+    make_staff,
+    search,
+)
 
 from .. import actions, commitment
 from ..models import Ballot, BallotRefusal, PaperEntry, Phase, Pool, VoterMark
@@ -97,7 +105,7 @@ class BallotActionTests(BaseTestCase):
         with self.assertRaisesMessage(ValidationError, "Voting is not open"):
             self.cast()
         self.cycle.phase = Phase.VOTING
-        self.cycle.voting_closes = timezone.now() - timezone.timedelta(minutes=1)
+        self.cycle.voting_closes = timezone.now() - timedelta(minutes=1)
         self.cycle.save()
         with self.assertRaisesMessage(ValidationError, "closed"):
             self.cast()
@@ -359,7 +367,9 @@ class SealTests(BaseTestCase):
         self.enter_paper()
         actions.cycle_count(cycle=self.cycle)
         # An online ballot: a paper one would also break the office's reconciliation.
-        Ballot.objects.filter(pool=self.city_pool, channel=Ballot.Channel.WEB).first().delete()
+        ballot = Ballot.objects.filter(pool=self.city_pool, channel=Ballot.Channel.WEB).first()
+        assert ballot is not None
+        ballot.delete()
         self.city_pool.refresh_from_db()
         self.assertFalse(actions.verify_commitment(self.city_pool))
         with self.assertRaisesMessage(ValidationError, "no longer match"):
@@ -407,9 +417,9 @@ class BallotPageTests(BaseTestCase):
         self.client.force_login(self.resident)
         response = self.client.post(self.url, {"projects": [self.city_projects[1].pk]})
         self.assertEqual(response.status_code, 200)
-        receipt = re.search(r'<code class="receipt">([^<]+)</code>', response.text).group(1)
+        receipt = search(r'<code class="receipt">([^<]+)</code>', response.text).group(1)
         self.assertEqual(Ballot.objects.get().receipt_hash, commitment.receipt_hash(receipt))
-        qr = re.search(r'<img src="([^"]+receipt.svg[^"]+)"', response.text).group(1)
+        qr = search(r'<img src="([^"]+receipt.svg[^"]+)"', response.text).group(1)
         image = self.client.get(qr.replace("&amp;", "&"))
         self.assertEqual(image["Content-Type"], "image/svg+xml")
         self.assertIn(b"<svg", image.content)
@@ -421,7 +431,7 @@ class BallotPageTests(BaseTestCase):
     def test_it_checks_a_receipt_as_recorded_then_unknown_when_mistyped(self):
         self.client.force_login(self.resident)
         response = self.client.post(self.url, {"projects": [self.city_projects[1].pk]})
-        receipt = re.search(r'<code class="receipt">([^<]+)</code>', response.text).group(1)
+        receipt = search(r'<code class="receipt">([^<]+)</code>', response.text).group(1)
         url = reverse("budgeting:receipt", args=[self.cycle.slug, self.city_pool.pk])
         self.client.logout()
         page = self.client.get(url, {"code": receipt.lower().replace("-", " ")})

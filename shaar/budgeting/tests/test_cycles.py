@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -143,10 +145,10 @@ class CloseDueCyclesTests(BaseTestCase):
         from ..tasks import close_due_cycles
 
         due, city, *_rest = make_voting_cycle(self.district)
-        due.voting_closes = timezone.now() - timezone.timedelta(seconds=1)
+        due.voting_closes = timezone.now() - timedelta(seconds=1)
         due.save()
         later, *_rest = make_voting_cycle()
-        later.voting_closes = timezone.now() + timezone.timedelta(days=1)
+        later.voting_closes = timezone.now() + timedelta(days=1)
         later.save()
         with self.captureOnCommitCallbacks(execute=True):
             self.assertEqual(close_due_cycles(), [due.pk])

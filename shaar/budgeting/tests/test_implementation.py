@@ -8,22 +8,26 @@ from shaar.lib.testing import BaseTestCase, make_department, make_staff
 
 from .. import actions
 from ..models import Implementation, Phase
-from .test_results import published_cycle
+from .test_results import PublishedCycleTestCase, published_cycle
 
 
-class ImplementationTests(BaseTestCase):
+class ImplementationTests(PublishedCycleTestCase):
+    impl: Implementation
+
     def setUp(self) -> None:
         super().setUp()
-        self.cycle, self.city, *_rest = published_cycle(self, voters=15)
+        self.cycle, self.city_pool, *_rest = published_cycle(self, voters=15)
         self.cycle = actions.cycle_advance(cycle=self.cycle, by=self.admin)
         self.assertEqual(self.cycle.phase, Phase.IMPLEMENTATION)
         actions.implementation_start(cycle=self.cycle)
-        self.impl = Implementation.objects.filter(proposal__pool=self.city).first()
+        impl = Implementation.objects.filter(proposal__pool=self.city_pool).first()
+        assert impl is not None
+        self.impl = impl
         self.impl.department = self.department
         self.impl.save()
 
     def test_it_creates_an_implementation_for_every_selected_project(self):
-        selected = {int(p) for r in (self.city.result, ) for p in r.outcome["selected"]}
+        selected = {int(p) for r in (self.city_pool.result, ) for p in r.outcome["selected"]}
         self.assertTrue(selected <= set(Implementation.objects.values_list("proposal_id",
                                                                            flat=True)))
         # Idempotent

@@ -101,6 +101,7 @@ class ProposalTests(BaseTestCase):
         first = self.propose()
         second = self.propose(title="More benches in Oak Park", author=make_resident_in(self))
         for p in (first, second):
+            assert p.author is not None
             actions.proposal_submit(proposal=p, by=p.author)
         mail.outbox.clear()
         with self.captureOnCommitCallbacks(execute=True):
@@ -108,7 +109,7 @@ class ProposalTests(BaseTestCase):
         second.refresh_from_db()
         self.assertEqual((second.status, second.merged_into), ("merged", first))
         self.assertEqual({m.to[0] for m in mail.outbox},
-                         {first.author.email, second.author.email})
+                         {p.author.email for p in (first, second) if p.author})
 
     def test_it_counts_supporters_once_per_user(self):
         proposal = self.propose()
@@ -165,12 +166,15 @@ class ProposalPageTests(BaseTestCase):
         self.assertContains(page, 'id="map-data"')
         # Hidden by a moderator: its photo leaves its public address.
         public_name = stored.file.name
+        assert public_name is not None
         with self.captureOnCommitCallbacks(execute=True):
             actions.content_hide(obj=proposal, reason="Advertising", by=self.moderator)
         stored.refresh_from_db()
         self.assertFalse(default_storage.exists(public_name))
-        self.assertTrue(stored.file.name.startswith("withheld/"))
-        self.assertTrue(default_storage.exists(stored.file.name))
+        hidden_name = stored.file.name
+        assert hidden_name is not None
+        self.assertTrue(hidden_name.startswith("withheld/"))
+        self.assertTrue(default_storage.exists(hidden_name))
         self.assertNotContains(self.client.get(reverse("budgeting:proposal",
                                                        args=[proposal.pk])), public_name)
 

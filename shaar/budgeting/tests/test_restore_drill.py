@@ -5,6 +5,7 @@ must be identical, and the live database untouched."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -32,7 +33,7 @@ def test_ballots_receipts_and_results_survive_a_restore(tmp_path, fresh_database
     Cycle.objects.filter(pk=_cycle.pk).update(phase=Phase.COUNTING)
     _cycle.refresh_from_db()
     actions.cycle_count(cycle=_cycle)
-    live = {name: check("default") for name, check in (
+    live: dict[str, Any] = {name: check("default") for name, check in (
         ("counts", integrity.ballot_counts), ("chain", integrity.ballot_commitments),
         ("results", integrity.published_results))}
     assert live["counts"] == {str(city.pk): 12, str(local.pk): 3}

@@ -13,12 +13,12 @@ from .. import commitment, opendata
 from ..models import Ballot, PaperEntry, Pool, Proposal, VoterMark
 from .factories import close_and_publish, make_project, make_voting_cycle
 from .recount import pabutools_selection
-from .test_results import published_cycle
+from .test_results import PublishedCycleTestCase, published_cycle
 
 ID_LIKE = re.compile(r"[0-9a-f]{32}")
 
 
-class PublicOutputTests(BaseTestCase):
+class PublicOutputTests(PublishedCycleTestCase):
     """A voter, a vote buyer or anyone reading every published file cannot pair a receipt with
     the contents of the ballot behind it."""
 

@@ -32,13 +32,14 @@ def _pool(slug: str) -> dict:
 def _proposal(_world) -> dict:
     from shaar.budgeting.models import Proposal
 
-    return {"pk": Proposal.objects.filter(cycle__slug=VOTING).order_by("pk").first().pk}
+    return {"pk": Proposal.objects.filter(cycle__slug=VOTING).order_by("pk").values_list(
+        "pk", flat=True)[0]}
 
 
 def _implementation(_world) -> dict:
     from shaar.budgeting.models import Implementation
 
-    return {"pk": Implementation.objects.order_by("pk").first().pk}
+    return {"pk": Implementation.objects.order_by("pk").values_list("pk", flat=True)[0]}
 
 
 def _cycle(_world) -> dict:

@@ -53,7 +53,7 @@ def test_it_folds_spellings_to_one_key() -> None:
 def test_it_places_a_whole_address_string_only_when_it_names_one_house(register) -> None:
     address = selectors.address_best("проспект Чуй, 12")
     assert address is not None and address.street_en == "Chui Avenue"
-    assert address.district.code == "leninsky"
+    assert address.district is not None and address.district.code == "leninsky"
     assert selectors.address_best("Чуй") is None  # no house number: a street, not a place
     assert selectors.address_best("Qwerty 12") is None
 
@@ -93,7 +93,8 @@ def test_it_imports_a_csv_register_and_places_each_house_in_its_district(tmp_pat
     call_command("import_addresses", str(path))
     chui = Address.objects.get(street_ru="проспект Чуй")
     assert chui.street_en == "prospekt Chuy"  # transliterated when the column is empty
-    assert chui.district.code == "pervomaisky" and chui.is_sample is False
+    assert chui.district is not None and chui.district.code == "pervomaisky"
+    assert chui.is_sample is False
     assert selectors.address_search("Kiev 12a")[0].house_number == "12А"
     # Importing again updates in place.
     call_command("import_addresses", str(path))

@@ -40,6 +40,7 @@ def test_it_places_an_address_only_request_with_its_point_and_district(client, s
     report = Report.objects.get(pk=response.json()[0]["service_request_id"])
     house = Address.objects.get(street_en="Chui Avenue", house_number="120")
     assert (report.lat, report.lon) == (house.lat, house.lon)
+    assert report.district is not None and house.district is not None
     assert report.district.code == house.district.code == "pervomaisky"
     assert report.address == address
 
@@ -71,4 +72,5 @@ def test_the_report_form_places_a_report_from_an_address_without_the_map(client,
     client.post("/en/feedback/new/", {**form, "address": "Чүй проспекти, 12"})
     report = Report.objects.get()
     house = Address.objects.get(street_en="Chui Avenue", house_number="12")
+    assert report.district is not None
     assert (report.lat, report.lon, report.district.code) == (house.lat, house.lon, "leninsky")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from allauth.mfa.models import Authenticator
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -61,7 +62,7 @@ class AccessTests(ConsoleTestCase):
         self.assertNotContains(self.client.get(reverse("web:home")), link)
 
     def test_it_sends_a_city_administrator_without_two_factor_to_set_it_up(self) -> None:
-        self.admin.authenticator_set.all().delete()
+        Authenticator.objects.filter(user=self.admin).delete()
         response = self.client.get(reverse("console:home"))
         self.assertEqual(response.status_code, 302)
         self.assertIn("/accounts/2fa/", response["Location"])
@@ -261,9 +262,9 @@ class AuditTests(ConsoleTestCase):
         page = self.client.get(url, {"person": "nobody@example.org"})
         self.assertContains(page, "No changes match")
         today = timezone.localdate()
-        page = self.client.get(url, {"date_from": (today + datetime.timedelta(days=1))})
+        page = self.client.get(url, {"date_from": str(today + datetime.timedelta(days=1))})
         self.assertContains(page, "No changes match")
-        page = self.client.get(url, {"date_from": today, "date_to": today})
+        page = self.client.get(url, {"date_from": str(today), "date_to": str(today)})
         self.assertContains(page, "reviewer")
 
 

@@ -7,6 +7,7 @@ section is guarded by the owning app's permission, which the city administrator 
 
 from __future__ import annotations
 
+from shaar.lib.testing import first
 from shaar.web.tests.test_url_matrix import (
     ADMINISTRATOR,
     BOARD,
@@ -27,20 +28,20 @@ POST_ONLY = Access(frozenset(), "POST only: 405 for a GET")
 def _cycle(world: dict) -> dict:
     from shaar.budgeting.models import Cycle
 
-    return {"slug": Cycle.objects.order_by("pk").first().slug}
+    return {"slug": first(Cycle.objects.order_by("pk")).slug}
 
 
 def _pool(world: dict) -> dict:
     from shaar.budgeting.models import Pool
 
-    pool = Pool.objects.select_related("cycle").order_by("pk").first()
+    pool = first(Pool.objects.select_related("cycle").order_by("pk"))
     return {"slug": pool.cycle.slug, "pool_id": pool.pk}
 
 
 def _call(world: dict) -> dict:
     from shaar.grants.models import Call
 
-    return {"code": Call.objects.order_by("pk").first().code}
+    return {"code": first(Call.objects.order_by("pk")).code}
 
 
 def _job(world: dict) -> dict:
@@ -54,13 +55,13 @@ def _job(world: dict) -> dict:
 def _department(world: dict) -> dict:
     from shaar.city.models import Department
 
-    return {"kind": "departments", "pk": Department.objects.order_by("pk").first().pk}
+    return {"kind": "departments", "pk": first(Department.objects.order_by("pk")).pk}
 
 
 def _question(world: dict) -> dict:
     from shaar.feedback.models import Question
 
-    question = Question.objects.order_by("pk").first()
+    question = first(Question.objects.order_by("pk"))
     return {"category_id": question.category_id, "question_id": question.pk}
 
 

@@ -98,7 +98,7 @@ def test_it_ignores_consistent_renaming_under_a_seeded_draw(
         [[int(i[1:]) for i in ballot] for ballot in instance.votes.ballots],
         ids=[names[p.id] for p in instance.projects])
     # The drawn order names the projects, so it is renamed with them.
-    order = drawn_order(seed, [p.id for p in instance.projects])
-    original = count(instance, rule, TieBreak(("order",), order)).selected
-    renamed_draw = TieBreak(("order",), tuple(names[i] for i in order))
+    drawn = drawn_order(seed, [p.id for p in instance.projects])
+    original = count(instance, rule, TieBreak(("order",), drawn)).selected
+    renamed_draw = TieBreak(("order",), tuple(names[i] for i in drawn))
     assert count(renamed, rule, renamed_draw).selected == tuple(names[i] for i in original)

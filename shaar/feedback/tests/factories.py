@@ -38,6 +38,7 @@ def make_rule(category: Category, *, district: District | None = None, departmen
 
 
 def centre(district: District) -> tuple[float, float]:
+    assert district.boundary is not None
     ring = district.boundary["coordinates"][0]
     lons, lats = [p[0] for p in ring], [p[1] for p in ring]
     return (min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2

@@ -67,6 +67,7 @@ class RoutingTests(BaseTestCase):
     def test_it_sets_due_dates_from_the_service_level(self):
         category = make_category(ack=4, resolve=48)
         report = make_report(category, self.district)
+        assert report.acknowledge_due_at is not None and report.resolve_due_at is not None
         self.assertEqual(report.acknowledge_due_at - report.created_at, timedelta(hours=4))
         self.assertEqual(report.resolve_due_at - report.created_at, timedelta(hours=48))
 

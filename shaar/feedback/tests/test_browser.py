@@ -30,6 +30,7 @@ def test_it_sends_an_offline_report_once_when_back_online(page, live_server, set
     make_city()
     district = make_district("pervomaisky")
     make_category("pothole")
+    assert district.boundary is not None
     ring = district.boundary["coordinates"][0]
     lat = (ring[0][1] + ring[2][1]) / 2
     lon = (ring[0][0] + ring[1][0]) / 2

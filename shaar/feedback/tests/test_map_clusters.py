@@ -18,6 +18,7 @@ def reports():
     make_city()
     district = make_district("leninsky")
     category = make_category("pothole")
+    assert district.boundary is not None
     lat, lon = 42.05, district.boundary["coordinates"][0][0][0] + 0.002
     near = [make_report(category, district, lat=lat + i * 1e-5, lon=lon) for i in range(3)]
     far = make_report(category, district, lat=lat + 0.04, lon=lon)

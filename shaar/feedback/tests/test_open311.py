@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 from xml.etree import ElementTree
 
 from shaar.lib.testing import BaseTestCase
@@ -112,7 +113,7 @@ class Open311Tests(BaseTestCase):
             self.assertTrue(root.find("error/description").text)
 
     def test_it_answers_every_error_with_the_error_array(self):
-        cases = [
+        cases: list[tuple[dict[str, Any], int]] = [
             ({"service_code": None}, 400),
             ({"service_code": "nope"}, 404),
             ({"lat": None, "long": None}, 400),
@@ -291,14 +292,16 @@ class AddressOnlyTests(BaseTestCase):
         self.assertEqual((data["lat"], data["long"], data["address"]),
                          ("", "", "Chui Avenue 100"))
         root = ElementTree.fromstring(self.client.get(f"{BASE}requests.xml").content)  # noqa: S314
-        self.assertEqual(root.find("request/lat").text, None)
+        lat = root.find("request/lat")
+        assert lat is not None
+        self.assertEqual(lat.text, None)
         self.assertIsNone(self.client.get(f"/api/v1/feedback/reports/{report.pk}").json()["lat"])
         page = self.client.get(f"/en/feedback/{report.pk}/")
         self.assertNotContains(page, "data-point-map")
         self.assertContains(page, "address only")
         self.assertEqual(self.client.get("/en/feedback/map.json").json()["points"], [])
-        geojson = json.loads(b"".join(
-            self.client.get("/en/feedback/reports.geojson").streaming_content))
+        geojson = json.loads(
+            self.client.get("/en/feedback/reports.geojson").getvalue())
         self.assertIsNone(geojson["features"][0]["geometry"])
         self.assertEqual(self.client.get("/en/feedback/reports.csv").status_code, 200)
 

@@ -182,7 +182,7 @@ class ModeratedPhotoTests(BaseTestCase):
             self.report = report_create(category=category, lat=lat, lon=lon,
                                         description="Hole", photo_bytes=[image_bytes()])
         self.photo = self.report.photos.get()
-        self.public = [self.photo.image.name, self.photo.thumbnail.name]
+        self.public = [str(self.photo.image.name), str(self.photo.thumbnail.name)]
         self.assertTrue(all(default_storage.exists(name) for name in self.public))
 
     def moderate(self, **kwargs) -> None:
@@ -193,13 +193,14 @@ class ModeratedPhotoTests(BaseTestCase):
     def test_it_takes_a_hidden_photo_offline_and_back(self):
         self.moderate(photo=self.photo, hide_photo=True)
         self.assertFalse(any(default_storage.exists(name) for name in self.public))
-        self.assertTrue(self.photo.image.name.startswith("withheld/"))
-        self.assertTrue(default_storage.exists(self.photo.thumbnail.name))  # staff still see it
+        self.assertTrue(str(self.photo.image.name).startswith("withheld/"))
+        # Staff still see it.
+        self.assertTrue(default_storage.exists(str(self.photo.thumbnail.name)))
         detail = self.client.get(f"/api/v1/feedback/reports/{self.report.pk}").json()
         self.assertEqual(detail["photos"], [])
         self.moderate(photo=self.photo, hide_photo=False)
-        self.assertFalse(self.photo.image.name.startswith("withheld/"))
-        self.assertTrue(default_storage.exists(self.photo.image.name))
+        self.assertFalse(str(self.photo.image.name).startswith("withheld/"))
+        self.assertTrue(default_storage.exists(str(self.photo.image.name)))
 
     def test_it_takes_every_file_and_the_pin_of_a_hidden_report_offline(self):
         self.moderate(hide=True)
@@ -207,5 +208,5 @@ class ModeratedPhotoTests(BaseTestCase):
         self.assertEqual(self.client.get("/en/feedback/map.json").json()["points"], [])
         self.assertEqual(self.client.get(f"/en/feedback/{self.report.pk}/").status_code, 404)
         self.moderate(hide=False)
-        self.assertTrue(default_storage.exists(self.photo.image.name))
+        self.assertTrue(default_storage.exists(str(self.photo.image.name)))
         self.assertEqual(len(self.client.get("/en/feedback/map.json").json()["points"]), 1)

@@ -3,7 +3,10 @@ resolve, one confirmation that says what happened, re-routing only to bodies tha
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.core.exceptions import ValidationError
+from django.forms import ChoiceField, ModelChoiceField
 
 from shaar.accounts.models import Role
 from shaar.city.models import Organisation
@@ -36,7 +39,9 @@ class StaffReportPageTests(BaseTestCase):
         self.report.refresh_from_db()
         form = UpdateForm(report=self.report)
         self.assertEqual(form.initial["status"], Status.RESOLVED)
-        offered = [value for value, _label in form.fields["status"].choices]
+        # The field keeps its choices as a list of pairs.
+        choices = cast("list[tuple[str, str]]", cast(ChoiceField, form.fields["status"]).choices)
+        offered = [value for value, _label in choices]
         self.assertEqual(offered, ["", Status.RESOLVED, Status.REJECTED, Status.DUPLICATE])
         page = self.client.get(self.url).content.decode()
         self.assertIn('<option value="resolved" selected>', page)
@@ -75,7 +80,9 @@ class StaffReportPageTests(BaseTestCase):
     def test_it_reroutes_only_to_bodies_that_handle_reports(self):
         ngo = make_organisation("friends-of-parks", kind=Organisation.Kind.NGO)
         contractor = make_organisation("roadworks", kind=Organisation.Kind.CONTRACTOR)
-        offered = set(RerouteForm().fields["organisation"].queryset)
+        queryset = cast("ModelChoiceField[Any]", RerouteForm().fields["organisation"]).queryset
+        assert queryset is not None
+        offered = set(queryset)
         self.assertIn(contractor, offered)
         self.assertIn(self.org, offered)
         self.assertNotIn(ngo, offered)

@@ -12,6 +12,7 @@ demo report's department or organisation) or a moderator.
 
 from __future__ import annotations
 
+from shaar.lib.testing import first
 from shaar.web.tests.test_url_matrix import (
     ADMINISTRATOR,
     EVERYONE,
@@ -29,19 +30,19 @@ from shaar.web.tests.test_url_matrix import (
 def _report(world: dict) -> dict:
     from shaar.feedback.models import Report
 
-    return {"report_id": Report.objects.public().order_by("pk").first().pk}
+    return {"report_id": first(Report.objects.public().order_by("pk")).pk}
 
 
 def _token(world: dict) -> dict:
     from shaar.feedback.models import Report
 
-    return {"token": Report.objects.order_by("pk").first().token}
+    return {"token": first(Report.objects.order_by("pk")).token}
 
 
 def _category(world: dict) -> dict:
     from shaar.feedback.models import Category
 
-    return {"code": Category.objects.filter(is_active=True).order_by("pk").first().code}
+    return {"code": first(Category.objects.filter(is_active=True).order_by("pk")).code}
 
 
 def _json(extra=None):

@@ -6,6 +6,7 @@ from shaar.city import demo as city_demo
 from shaar.grants import demo
 from shaar.grants.models import Application, Award, Call
 from shaar.grants.selectors import call_results
+from shaar.lib.testing import first
 
 from .factories import GrantsTestCase
 
@@ -26,7 +27,7 @@ class DemoTests(GrantsTestCase):
                          [True, True, False, False])
         response = self.client.get(reverse("grants:call-detail", args=[finished.code]))
         self.assertContains(response, "Sample data")
-        award = Award.objects.order_by("id").first()
+        award = first(Award.objects.order_by("id"))
         self.assertContains(self.client.get(reverse("grants:award-detail", args=[award.id])),
                             "sample-street-lights")
         self.assertEqual(len(self.client.get("/api/v1/grants/awards").json()), 2)

@@ -76,8 +76,10 @@ class PublicResultsTests(GrantsTestCase):
     def test_it_serves_the_api(self) -> None:
         self.publish()
         award = Award.objects.get()
-        actions.tranche_plan(award=award, user=self.admin, planned_on=award.application
-                             .submitted_at.date(), planned_amount=120_000)
+        submitted_at = award.application.submitted_at
+        assert submitted_at is not None
+        actions.tranche_plan(award=award, user=self.admin, planned_on=submitted_at.date(),
+                             planned_amount=120_000)
         calls = self.client.get("/api/v1/grants/calls").json()
         self.assertEqual(calls[0]["code"], self.call.code)
         self.assertEqual(calls[0]["awarded_kgs"], 200_000)

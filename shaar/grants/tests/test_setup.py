@@ -12,7 +12,7 @@ from django.utils import timezone
 from shaar.grants import actions
 from shaar.grants.models import Application, Call, CommitteeMember, Criterion, Evaluation
 from shaar.lib.safechange import ConfirmationRequired
-from shaar.lib.testing import make_user
+from shaar.lib.testing import first, make_user
 
 from .factories import GrantsTestCase, make_application, make_call, make_profile
 
@@ -94,7 +94,7 @@ class CallSetupTests(GrantsTestCase):
         with self.assertRaisesMessage(ValidationError, "scale"):
             actions.call_save(call=call, by=self.admin, reason="x", confirmed=True)
         with self.assertRaisesMessage(ValidationError, "criteria"):
-            actions.criterion_save(criterion=call.criteria.first(), by=self.admin)
+            actions.criterion_save(criterion=first(call.criteria.all()), by=self.admin)
         with self.assertRaisesMessage(ValidationError, "already scored"):
             actions.committee_seat_remove(seat=call.committee.get(), by=self.admin)
         Call.objects.filter(pk=call.pk).update(status=Call.Status.DECIDED)

@@ -10,13 +10,14 @@ yes, so object permissions built on `has_perm` let only the administrator in.
 
 from __future__ import annotations
 
+from shaar.lib.testing import first
 from shaar.web.tests.test_url_matrix import ADMINISTRATOR, Access, public, signed_in
 
 
 def _call(world: dict) -> dict:
     from shaar.grants.models import Call
 
-    return {"code": Call.objects.filter(status=Call.Status.DECIDED).order_by("pk").first().code}
+    return {"code": first(Call.objects.filter(status=Call.Status.DECIDED).order_by("pk")).code}
 
 
 def _open_call(world: dict) -> dict:
@@ -24,27 +25,27 @@ def _open_call(world: dict) -> dict:
 
     from shaar.grants.models import Call
 
-    return {"code": Call.objects.open_at(timezone.now()).order_by("pk").first().code}
+    return {"code": first(Call.objects.open_at(timezone.now()).order_by("pk")).code}
 
 
 def _award(world: dict) -> dict:
     from shaar.grants.models import Award
 
-    return {"pk": Award.objects.order_by("pk").first().pk}
+    return {"pk": first(Award.objects.order_by("pk")).pk}
 
 
 def _profile(world: dict) -> dict:
     from shaar.grants.models import ApplicantProfile
 
-    return {"pk": ApplicantProfile.objects.order_by("pk").first().pk}
+    return {"pk": first(ApplicantProfile.objects.order_by("pk")).pk}
 
 
 def _application(world: dict) -> dict:
     from shaar.grants.models import Application
 
-    return {"pk": Application.objects.filter(status__in=[
+    return {"pk": first(Application.objects.filter(status__in=[
         Application.Status.SUBMITTED, Application.Status.AWARDED,
-        Application.Status.NOT_AWARDED]).order_by("pk").first().pk}
+        Application.Status.NOT_AWARDED]).order_by("pk")).pk}
 
 
 def _attachment(world: dict) -> dict:

@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from datetime import date
 
 import pytest
@@ -10,5 +12,5 @@ from shaar.lib.months import parse_month
     ("2026-13", None), ("2026-00", None), ("1999-05", None), ("2026-1", None),
     ("26-01", None), ("", None), (None, None), ("2026-01-05", None),
 ])
-def test_it_reads_a_month_written_yyyy_mm_from_2000(raw, month):
+def test_it_reads_a_month_written_yyyy_mm_from_2000(raw: str | None, month: date | None) -> None:
     assert parse_month(raw) == month

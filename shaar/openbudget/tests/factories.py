@@ -9,6 +9,7 @@ from typing import Any
 from django.test import TestCase
 from django.utils import translation
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from shaar.openbudget import actions
 from shaar.openbudget.importing import COLUMNS, OPTIONAL_COLUMNS, Row
@@ -65,6 +66,7 @@ def xlsx_bytes(rows: list[dict[str, Any]], header: list[str] | None = None) -> b
     header = header or HEADER
     workbook = Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)
     sheet.append(header)
     for row in rows:
         cells = []

@@ -199,6 +199,7 @@ class ForeignPackageTests(EnglishTestCase):
         self.assertEqual(only.approved, Decimal("100.50"))
         self.assertEqual(only.revised, Decimal("110.00"))
         self.assertEqual(only.executed, Decimal("90.00"))
+        assert only.admin_unit is not None
         self.assertEqual(only.admin_unit.code, "education")
 
     def test_it_refuses_a_package_whose_data_path_escapes(self) -> None:

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
 import io
-import re
 from unittest import mock
 
 from django.test import override_settings
 
-from shaar.lib.testing import BaseTestCase
+from shaar.lib.testing import BaseTestCase, first, search
 from shaar.openbudget.models import BudgetLine, BudgetVersion, FiscalYear
 
 from .factories import csv_bytes, line, seed_sample_budget
@@ -39,7 +38,7 @@ class PublicPageTests(BaseTestCase):
         self.assertContains(function, "/en/city-budget/2026/unit/education/")
         unit = self.client.get("/en/city-budget/2026/unit/education/")
         self.assertContains(unit, "Kindergarten salaries")
-        key = re.search(r"/en/city-budget/line/([0-9a-f]+)/", function.content.decode())[1]
+        key = search(r"/en/city-budget/line/([0-9a-f]+)/", function.content.decode())[1]
         history = self.client.get(f"/en/city-budget/line/{key}/")
         self.assertEqual(history.status_code, 200)
         for year in ("2024", "2025", "2026"):
@@ -214,7 +213,7 @@ class AdminPagesTests(BaseTestCase):
                     "/en/admin/openbudget/budgetline/?version__fiscal_year__id__exact="
                     f"{year.pk}"):
             self.assertEqual(self.client.get(url).status_code, 200, url)
-        line = BudgetLine.objects.first()
+        line = first(BudgetLine.objects.all())
         # Lines are read-only: a correction is a new import.
         response = self.client.post(f"/en/admin/openbudget/budgetline/{line.pk}/change/",
                                     {"approved": "1"})

@@ -7,19 +7,20 @@ year without a current version, so the entries pick the newest published demo ye
 
 from __future__ import annotations
 
+from shaar.lib.testing import first
 from shaar.web.tests.test_url_matrix import Access, public
 
 
 def _year(world: dict) -> dict:
     from shaar.openbudget.selectors import published_years
 
-    return {"year": published_years().first().year}
+    return {"year": first(published_years()).year}
 
 
 def _line(world: dict) -> dict:
     from shaar.openbudget.models import BudgetLine
 
-    line = BudgetLine.objects.filter(version__is_current=True).order_by("pk").first()
+    line = first(BudgetLine.objects.filter(version__is_current=True).order_by("pk"))
     return {"key": line.key}
 
 
@@ -27,10 +28,11 @@ def _function(world: dict) -> dict:
     from shaar.openbudget.models import BudgetLine, Direction
     from shaar.openbudget.selectors import published_years
 
-    fiscal_year = published_years().first()
-    line = (BudgetLine.objects.filter(version__fiscal_year=fiscal_year, version__is_current=True,
-                                      direction=Direction.EXPENDITURE)
-            .exclude(cofog="").order_by("pk").first())
+    fiscal_year = first(published_years())
+    line = first(BudgetLine.objects.filter(version__fiscal_year=fiscal_year,
+                                           version__is_current=True,
+                                           direction=Direction.EXPENDITURE)
+                 .exclude(cofog="").order_by("pk"))
     return {"year": fiscal_year.year, "code": line.cofog[:3]}
 
 
@@ -38,9 +40,11 @@ def _unit(world: dict) -> dict:
     from shaar.openbudget.models import BudgetLine
     from shaar.openbudget.selectors import published_years
 
-    fiscal_year = published_years().first()
-    line = (BudgetLine.objects.filter(version__fiscal_year=fiscal_year, version__is_current=True,
-                                      admin_unit__isnull=False).order_by("pk").first())
+    fiscal_year = first(published_years())
+    line = first(BudgetLine.objects.filter(version__fiscal_year=fiscal_year,
+                                           version__is_current=True,
+                                           admin_unit__isnull=False).order_by("pk"))
+    assert line.admin_unit is not None  # filtered
     return {"year": fiscal_year.year, "code": line.admin_unit.code}
 
 

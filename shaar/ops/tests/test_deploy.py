@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from shaar.lib.testing import search
+
 from .faultkit import stop_process
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -99,7 +101,7 @@ def test_it_rate_limits_log_in_codes_reports_and_ballots_in_nginx() -> None:
     # The narrower log-in rule must come first: nginx uses the first matching regex.
     assert site.index("accounts/login/") < site.index("^/(ky|ru|en)/accounts/ ")
     # 5 photos of 10 MB and the form itself.
-    assert re.search(r"client_max_body_size (\d+)m;", site).group(1) == "55"
+    assert search(r"client_max_body_size (\d+)m;", site).group(1) == "55"
     assert "Strict-Transport-Security" in site
 
 

@@ -23,6 +23,8 @@ import urllib.parse
 
 import pytest
 
+from shaar.lib.testing import search
+
 from . import faultkit
 
 pytestmark = pytest.mark.faults
@@ -143,7 +145,7 @@ def test_it_refuses_ballots_with_a_503_while_postgresql_is_down_and_recovers_by_
     from shaar.budgeting.commitment import receipt_hash
 
     answers = outcome.answers
-    accepted = {job: RECEIPT.search(text).group(1)
+    accepted = {job: search(RECEIPT, text).group(1)
                 for _at, job, status, text, _retry in answers if status == 200}
     refused = [(at, text, retry) for at, _job, status, text, retry in answers if status == 503]
     others = sorted({status for _at, _job, status, _text, _retry in answers} - {200, 503})

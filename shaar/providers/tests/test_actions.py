@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from unittest import mock
 from zoneinfo import ZoneInfo
 
@@ -116,7 +117,7 @@ class ServiceLevelTest(BaseTestCase):
         self.assertEqual(actions.current_levels(self.provider)["waste-uncollected"], level)
 
     def test_it_refuses_backdating_bad_hours_and_unknown_categories(self) -> None:
-        cases = [
+        cases: list[dict[str, Any]] = [
             {"valid_from": timezone.now() - timedelta(days=3)},
             {"acknowledge_hours": "abc"},
             {"acknowledge_hours": "48", "resolve_hours": "12"},
@@ -197,7 +198,8 @@ class SurveyAnswerTest(BaseTestCase):
         self.assertEqual((answer.score, answer.district), (4, self.district))
         # Nothing in the stored answer names the person.
         self.assertRegex(answer.respondent_key, r"^[0-9a-f]{64}$")
-        self.assertFalse(any(f.is_relation and f.related_model.__name__ == "User"
+        self.assertFalse(any(f.is_relation and f.related_model is not None
+                             and f.related_model.__name__ == "User"
                              for f in SurveyAnswer._meta.get_fields()))
 
     def test_it_refuses_unverified_other_district_closed_and_bad_scores(self) -> None:

@@ -237,6 +237,7 @@ class SurveyPagesTest(EnglishTestCase):
 
     def test_it_hides_districts_with_fewer_than_ten_answers(self) -> None:
         other = make_resident("zed").verification.district
+        assert other is not None
         self.survey.districts.add(other)
         now = timezone.now()
         SurveyAnswer.objects.bulk_create(

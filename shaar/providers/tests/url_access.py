@@ -9,6 +9,7 @@ pages of the demo providers like everyone but the administrator.
 
 from __future__ import annotations
 
+from shaar.lib.testing import first
 from shaar.web.tests.test_url_matrix import ADMINISTRATOR, NOBODY, Access, public
 
 ADMIN_ONLY = frozenset({ADMINISTRATOR})
@@ -34,8 +35,8 @@ def _month(world: dict) -> dict:
     from shaar.providers.models import Scorecard
 
     profile = _profile()
-    card = (Scorecard.objects.filter(organisation_id=profile.organisation_id)
-            .order_by("-month").first())
+    card = first(Scorecard.objects.filter(organisation_id=profile.organisation_id)
+            .order_by("-month"))
     return {"org_id": profile.organisation_id, "month": f"{card.month:%Y-%m}"}
 
 
@@ -46,7 +47,7 @@ def _drilldown(world: dict) -> dict:
 def _survey(world: dict) -> dict:
     from shaar.providers.models import Survey
 
-    return {"pk": Survey.objects.order_by("pk").first().pk}
+    return {"pk": first(Survey.objects.order_by("pk")).pk}
 
 
 def _api_provider(world: dict) -> dict:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import re
 import threading
 from dataclasses import dataclass, field
 
@@ -26,9 +25,10 @@ from shaar.accounts.models import Role, User, Verification
 from shaar.accounts.sms import locmem
 from shaar.budgeting.models import Phase, Proposal
 from shaar.budgeting.tests.factories import make_cycle, make_pool, make_project
+from shaar.city.models import District
 from shaar.feedback.models import Report, ReportEvent
 from shaar.feedback.tests.factories import centre, make_category
-from shaar.lib.testing import PASSWORD, make_city, make_district, make_pin, make_staff
+from shaar.lib.testing import PASSWORD, make_city, make_district, make_pin, make_staff, search
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -51,7 +51,7 @@ class Resident:
     email: str = ""
     phone: str = ""
     pin: str = ""
-    district: object = None
+    district: District = field(kw_only=True)
     client: Client = field(init=False)
 
     def __post_init__(self) -> None:
@@ -82,7 +82,7 @@ class Week:
 
 def _sms_code(phone: str) -> str:
     text = next(m["text"] for m in reversed(locmem.outbox) if m["to"] == phone)
-    return re.search(r"\b(\d{6})\b", text).group(1)
+    return search(r"\b(\d{6})\b", text).group(1)
 
 
 def _sign_up(week: Week, resident: Resident) -> None:
@@ -205,6 +205,7 @@ def test_a_city_lives_a_week_without_a_server_error_or_a_second_ballot() -> None
                   {"projects": [local_projects[resident.district.pk].pk]}, expect={200})
         # A second ballot, and a ballot in another district's pool: refused, never a 5xx.
         other = local[districts[(districts.index(resident.district) + 1) % 4].pk]
+        assert other.district_id is not None
         for pool in (city_wide, other):
             response = week.call(resident.client, "post",
                                  f"/en/budget/{voting.slug}/vote/{pool.pk}/",

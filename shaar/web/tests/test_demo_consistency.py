@@ -17,6 +17,7 @@ from shaar.budgeting.models import Ballot, Cycle, Implementation, Pool, Proposal
 from shaar.budgeting.tests.recount import pabutools_selection
 from shaar.city.models import City
 from shaar.feedback.models import Photo, Report, ReportEvent
+from shaar.lib.testing import first
 from shaar.providers.models import Scorecard
 from shaar.web.demo_checks import disagreements
 
@@ -30,13 +31,13 @@ class DemoConsistencyTests(TestCase):
         self.assertEqual(disagreements(), [])
 
     def test_it_notices_a_scorecard_that_miscounts(self) -> None:
-        card = Scorecard.objects.filter(organisation__isnull=False, category_code="",
-                                        district__isnull=True, reports_received__gt=0).first()
+        card = first(Scorecard.objects.filter(organisation__isnull=False, category_code="",
+                                              district__isnull=True, reports_received__gt=0))
         Scorecard.objects.filter(pk=card.pk).update(reports_received=card.reports_received + 5)
         self.assertTrue(any("scorecard" in problem for problem in disagreements()))
 
     def test_it_notices_a_civic_budget_line_that_differs_from_the_pools(self) -> None:
-        pool = Cycle.objects.get(slug="civic-budget-2026").pools.first()
+        pool = first(Cycle.objects.get(slug="civic-budget-2026").pools.all())
         pool.budget += 1_000_000
         pool.save(update_fields=["budget"])
         self.assertTrue(any("civic-budget line" in problem for problem in disagreements()))
@@ -59,7 +60,7 @@ class DemoConsistencyTests(TestCase):
         expected = Report.objects.public().filter(created_at__gte=start,
                                                   created_at__lte=end).count()
         response = self.client.get("/open311/v2/requests.json", {
-            "start_date": start.isoformat(), "end_date": end.isoformat(), "page_size": 1000})
+            "start_date": start.isoformat(), "end_date": end.isoformat(), "page_size": "1000"})
         self.assertEqual(response.status_code, 200)
         self.assertEqual(len(response.json()), expected)
         self.assertGreater(expected, 0)
@@ -71,7 +72,7 @@ class DemoConsistencyTests(TestCase):
             self.assertFalse(impl.milestones.filter(actual__isnull=True).exists())
             self.assertEqual(impl.spent, impl.contracted)
             self.assertTrue(impl.procurement_ref.startswith("SAMPLE-"))
-            self.assertNotIn("going on site", impl.updates.first().text)
+            self.assertNotIn("going on site", first(impl.updates.all()).text)
         self.assertEqual(Proposal.objects.filter(is_sample=False).count(), 0)
 
     def test_every_published_pool_recounts_to_its_published_selection(self) -> None:

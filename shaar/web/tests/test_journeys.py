@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from shaar.feedback.models import Category, Report
+from shaar.lib.testing import first, search
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -80,8 +81,8 @@ def test_it_reports_a_problem_with_errors_beside_the_fields(browser, live_server
     journey.shot("error-category")
 
     # A category without the pin: the error stands beside the map, which takes focus.
-    pothole = Category.objects.filter(is_active=True, questions__isnull=True).first() \
-        or Category.objects.filter(is_active=True).first()
+    pothole = (Category.objects.filter(is_active=True, questions__isnull=True).first()
+               or first(Category.objects.filter(is_active=True)))
     category.select_option(pothole.code)
     for question in page.locator(f"[data-questions-for='{pothole.code}'] select").all():
         question.select_option(index=1)
@@ -139,8 +140,8 @@ def test_it_votes_with_review_and_confirm_and_the_cycle_page_shows_it(browser, l
     from shaar.budgeting.models import Phase, Pool
     from shaar.lib.testing import make_resident
 
-    pool = Pool.objects.filter(cycle__phase=Phase.VOTING, district__isnull=False) \
-        .select_related("cycle").order_by("pk").first()
+    pool = first(Pool.objects.filter(cycle__phase=Phase.VOTING, district__isnull=False)
+                 .select_related("cycle").order_by("pk"))
     voter = make_resident("journey-voter", district=pool.district)
     client = Client()
     client.force_login(voter)
@@ -260,7 +261,7 @@ def test_it_signs_up_by_phone_and_signs_in_again(browser, live_server, demo) -> 
     check_page(page, "code")
     journey.shot("code")
     assert locmem.outbox[-1]["to"] == "+996700123456"
-    code = re.search(r"\b(\d{6})\b", locmem.outbox[-1]["text"]).group(1)
+    code = search(r"\b(\d{6})\b", locmem.outbox[-1]["text"]).group(1)
     page.fill("input[name=code]", code)
     page.click("main form button[type=submit]")
     page.wait_for_url(re.compile(r"/ky/$"))
@@ -341,7 +342,8 @@ def test_it_verifies_by_the_register_and_returns_to_the_proposal_form(browser, l
     page.locator("#proposal-form").wait_for()
     check_page(page, "propose-verified")
     journey.shot("back-on-the-form")
-    assert Verification.objects.get(user=user).district.code == "sverdlovsky"
+    district = Verification.objects.get(user=user).district
+    assert district is not None and district.code == "sverdlovsky"
     journey.close()
 
 
@@ -379,12 +381,12 @@ def test_it_proposes_a_project_and_supports_a_report(browser, live_server, demo)
     journey.shot("sent")
     proposal = Proposal.objects.get(title="Ататүрк паркына отургучтар")
     assert proposal.status == Proposal.Status.SUBMITTED
-    assert proposal.author.username == "demo-resident"
-    assert proposal.pool.district.code == "pervomaisky"
+    assert proposal.author is not None and proposal.author.username == "demo-resident"
+    assert proposal.pool.district is not None and proposal.pool.district.code == "pervomaisky"
 
     # "Me too" on an open report: the count goes up by one, once.
-    report = (Report.objects.filter(status__in=OPEN_STATUSES, is_hidden=False)
-              .order_by("-created_at").first())
+    report = first(Report.objects.filter(status__in=OPEN_STATUSES, is_hidden=False)
+                   .order_by("-created_at"))
     before = report.supporter_count
     journey.goto(f"/ky/feedback/{report.pk}/")
     check_page(page, "report")
@@ -401,10 +403,10 @@ def test_it_comments_on_a_proposal(browser, live_server, demo) -> None:
     from shaar.accounts.demo import DEMO_PASSWORD
     from shaar.budgeting.models import Comment, Phase, Proposal
 
-    proposal = (Proposal.objects.filter(cycle__phase=Phase.VOTING,
-                                        status=Proposal.Status.APPROVED, hidden=False,
-                                        pool__district__code="pervomaisky")
-                .order_by("pk").first())
+    proposal = first(Proposal.objects.filter(cycle__phase=Phase.VOTING,
+                                             status=Proposal.Status.APPROVED, hidden=False,
+                                             pool__district__code="pervomaisky")
+                     .order_by("pk"))
     journey = Journey(browser, live_server, "comment")
     page = journey.page
     page.set_default_timeout(WAIT)
@@ -425,7 +427,7 @@ def test_it_comments_on_a_proposal(browser, live_server, demo) -> None:
     mine.scroll_into_view_if_needed()
     journey.shot("commented")
     comment = Comment.objects.get(proposal=proposal, text=text)
-    assert comment.author.username == "demo-resident"
+    assert comment.author is not None and comment.author.username == "demo-resident"
     journey.close()
 
 
@@ -536,7 +538,7 @@ def test_it_comments_on_the_action_plan_in_consultation(browser, live_server, de
     from shaar.actionplan.models import ActionPlan, Contribution
 
     plan = ActionPlan.objects.get(status=ActionPlan.Status.CONSULTATION)
-    commitment = plan.commitments.order_by("order", "code").first()
+    commitment = first(plan.commitments.order_by("order", "code"))
     journey = Journey(browser, live_server, "action-plan-consultation")
     page = journey.page
     page.set_default_timeout(WAIT)
@@ -563,5 +565,5 @@ def test_it_comments_on_the_action_plan_in_consultation(browser, live_server, de
     journey.shot("commented")
     contribution = Contribution.objects.get(text=text)
     assert contribution.commitment == commitment
-    assert contribution.author.username == "demo-resident"
+    assert contribution.author is not None and contribution.author.username == "demo-resident"
     journey.close()

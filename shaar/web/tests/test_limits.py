@@ -3,6 +3,8 @@ with one answer (429) whatever the door; and the deploy checks that keep them sh
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.checks import Error
 from django.test import RequestFactory, SimpleTestCase, override_settings
 
@@ -18,7 +20,7 @@ API = "/api/v1/feedback/reports"
 
 
 def request_from(peer: str, forwarded: str | None = None):
-    headers = {"REMOTE_ADDR": peer}
+    headers: dict[str, Any] = {"REMOTE_ADDR": peer}
     if forwarded is not None:
         headers["HTTP_X_FORWARDED_FOR"] = forwarded
     return RequestFactory().get("/", **headers)

@@ -12,6 +12,8 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import translation
 
+from shaar.lib.testing import first
+
 BUDGET = 300 * 1024
 ASSET_RE = re.compile(r'<(?:script|link)[^>]+(?:src|href)="(/static/[^"]+\.(?:js|css))"')
 
@@ -57,7 +59,7 @@ class PageWeightTests(TestCase):
         from shaar.budgeting.models import Phase, Pool
         from shaar.lib.testing import make_resident
 
-        pool = Pool.objects.filter(cycle__phase=Phase.VOTING).order_by("pk").first()
+        pool = first(Pool.objects.filter(cycle__phase=Phase.VOTING).order_by("pk"))
         self.client.force_login(make_resident("weight-voter", district=pool.district))
         with translation.override("ky"):
             ballot = reverse("budgeting:ballot", args=[pool.cycle.slug, pool.pk])

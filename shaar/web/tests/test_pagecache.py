@@ -102,6 +102,6 @@ class PersonalPageTests(BaseTestCase):
             return HttpResponse(f"token={get_token(request)}")
 
         factory = RequestFactory()
-        first = view(factory.get("/form/")).content
-        second = view(factory.get("/form/")).content
-        self.assertNotEqual(first, second)
+        first, second = view(factory.get("/form/")), view(factory.get("/form/"))
+        assert isinstance(first, HttpResponse) and isinstance(second, HttpResponse)
+        self.assertNotEqual(first.content, second.content)

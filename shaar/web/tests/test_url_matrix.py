@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import import_module
 from importlib.util import find_spec
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -34,7 +35,7 @@ from django.test import TestCase
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 from django.utils import translation
 
-from shaar.accounts.models import Role
+from shaar.accounts.models import Role, User
 from shaar.city.models import District
 from shaar.lib.htmlcheck import html_problems
 from shaar.lib.testing import make_department, make_organisation, make_resident, make_staff
@@ -232,6 +233,9 @@ def is_html(response) -> bool:
 
 
 class UrlMatrixTests(TestCase):
+    users: dict[str, User]
+    world: dict[str, Any]
+
     @classmethod
     def setUpTestData(cls) -> None:
         call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115

@@ -35,7 +35,8 @@ def parse_bbox(text: str) -> BBox:
 def default_bbox() -> BBox:
     if settings.MAP_BBOX:
         return parse_bbox(",".join(str(v) for v in settings.MAP_BBOX))
-    boundaries = [shape(d.boundary) for d in District.objects.exclude(boundary__isnull=True)]
+    boundaries = [shape(d.boundary) for d in District.objects.exclude(boundary__isnull=True)
+                  if d.boundary is not None]
     if not boundaries:
         raise CommandError("No bounding box: give --bbox, set MAP_BBOX or import districts.")
     west, south, east, north = union_all(boundaries).bounds

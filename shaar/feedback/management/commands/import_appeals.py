@@ -34,8 +34,8 @@ class Command(BaseCommand):
     def handle(self, *args, file: Path, **options) -> None:
         with translation.override(options["language"]):
             try:
-                header, rows, _format = read_file(file.read_bytes(), file.name)
-                rows = list(rows)
+                header, read_rows, _format = read_file(file.read_bytes(), file.name)
+                rows = list(read_rows)
             except (OSError, FileFormatError) as exc:
                 raise CommandError(str(exc)) from exc
             with tqdm(total=len(rows), unit="rows", disable=options["verbosity"] == 0,

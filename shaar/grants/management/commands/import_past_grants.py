@@ -41,8 +41,8 @@ class Command(BaseCommand):
             raise CommandError("--by must name a grants manager's account.")
         with translation.override(options["language"]):
             try:
-                header, rows, _format = read_file(file.read_bytes(), file.name)
-                rows = list(rows)
+                header, read_rows, _format = read_file(file.read_bytes(), file.name)
+                rows = list(read_rows)
             except (OSError, FileFormatError) as exc:
                 raise CommandError(str(exc)) from exc
             with tqdm(total=len(rows), unit="rows", disable=options["verbosity"] == 0,

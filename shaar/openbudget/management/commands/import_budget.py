@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from pathlib import Path
+from typing import TextIO, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -66,10 +67,10 @@ class Command(BaseCommand):
             raise CommandError(f"The package is for fiscal year {loaded.fiscal_year}, "
                                f"not {year}.")
         quiet = options["no_progress"] or options["verbosity"] < 1
-        rows = tqdm(loaded.rows, desc="checking", unit="row", disable=quiet,
-                    file=self.stderr._out)
+        out = cast(TextIO, self.stderr._out)  # the stream OutputWrapper writes to
+        rows = tqdm(loaded.rows, desc="checking", unit="row", disable=quiet, file=out)
         with tqdm(total=len(loaded.rows), desc="importing", unit="row", disable=quiet,
-                  file=self.stderr._out) as bar:
+                  file=out) as bar:
             try:
                 version = actions.budget_import(
                     year=year, header=loaded.header, rows=rows, source=loaded.source,
