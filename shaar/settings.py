@@ -213,6 +213,7 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_FORMS = {
     "signup": "shaar.accounts.forms.ResidentSignupForm",
     "verify_phone": "shaar.accounts.forms.LockingVerifyPhoneForm",
+    "confirm_login_code": "shaar.accounts.forms.NumericLoginCodeForm",
 }
 SILENCED_SYSTEM_CHECKS = ["account.W001"]
 ACCOUNT_RATE_LIMITS = {

@@ -3,7 +3,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any, cast
 
-from allauth.account.forms import SignupForm, VerifyPhoneForm
+from allauth.account.forms import ConfirmLoginCodeForm, SignupForm, VerifyPhoneForm
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
@@ -29,11 +29,24 @@ class MobileNumberField(forms.CharField):
         return normalise_mobile(value) if value else value
 
 
+class NumericCodeMixin(forms.Form):
+    """Our codes are six digits: a phone shows its number pad and offers the code from the SMS."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.update(
+            {"inputmode": "numeric", "pattern": "[0-9]*", "autocomplete": "one-time-code"})
+
+
+class NumericLoginCodeForm(NumericCodeMixin, ConfirmLoginCodeForm):
+    """The sign-in code (also how a forgotten password is reset by SMS)."""
+
+
 def _lock_key(phone: str) -> str:
     return "phone-code-failures:" + hashlib.sha256(phone.encode()).hexdigest()
 
 
-class LockingVerifyPhoneForm(VerifyPhoneForm):
+class LockingVerifyPhoneForm(NumericCodeMixin, VerifyPhoneForm):
     """allauth's code form, plus a 30-minute lock after 5 wrong codes for one number.
 
     allauth alone ends the attempt after too many wrong codes but lets a new code be

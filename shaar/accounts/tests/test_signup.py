@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django.core.cache import cache
 from django.test import TestCase
 from django.utils import translation
@@ -30,6 +32,16 @@ class PhoneSignupTests(TestCase):
         self.assertEqual(locmem.outbox[-1]["to"], "+996555123456")
         user = User.objects.get(phone="+996555123456")
         self.assertFalse(user.phone_verified)
+        # The code field brings up a phone's number pad and offers the code from the SMS.
+        page = self.client.get(response["Location"]).content.decode()
+        field = search(r'<input[^>]*name="code"[^>]*>', page).group(0)
+        for attribute in ('inputmode="numeric"', 'autocomplete="one-time-code"'):
+            self.assertIn(attribute, field)
+        # One primary button: a new code is secondary, cancelling reads as a link.
+        buttons = re.findall(r"<button([^>]*)>", page[page.index("<main"):])
+        self.assertEqual(["class=" in b for b in buttons].count(False), 1, buttons)
+        self.assertIn('class="secondary"', next(b for b in buttons if 'form="resend"' in b))
+        self.assertIn('class="link"', next(b for b in buttons if "logout-from-stage" in b))
         response = self.client.post(response["Location"], {"code": self._code()})
         self.assertEqual(response.status_code, 302)
         user.refresh_from_db()
