@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shaar.city.models import Department, District, Organisation
+from shaar.web.rows import RowsRefused
 
 from .models import (
     RegisterEntry,
@@ -22,7 +23,7 @@ from .models import (
     VerificationChange,
     voter_key_for_pin,
 )
-from .register import RowError, parse_register
+from .register import parse_register
 from .selectors import user_by_contact
 
 BATCH_SIZE = 2000
@@ -135,10 +136,6 @@ def verification_by_phone(*, user: User, district: District) -> Verification:
                              reason=_("district declared with a verified mobile number"))
 
 
-class RegisterImportError(Exception):
-    def __init__(self, errors: list[RowError]) -> None:
-        super().__init__(f"{len(errors)} bad rows")
-        self.errors = errors
 
 
 def register_import(*, rows: Iterable[dict[str, str]], file_name: str,
@@ -146,11 +143,11 @@ def register_import(*, rows: Iterable[dict[str, str]], file_name: str,
                     on_row: Callable[[], object] | None = None) -> RegisterImport:
     """Validate the whole file, then replace the register in one transaction.
 
-    If any row is bad nothing is imported and RegisterImportError lists every error.
+    If any row is bad nothing is imported and RowsRefused lists every error.
     """
     parsed, errors = parse_register(rows, on_row=on_row)
     if errors:
-        raise RegisterImportError(errors)
+        raise RowsRefused(errors)
     with transaction.atomic():
         batch = RegisterImport.objects.create(file_name=file_name, row_count=len(parsed),
                                               uploaded_by=uploaded_by)

@@ -8,6 +8,8 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext as _
 
+from shaar.web.rows import RowsRefused
+
 from . import actions
 from .forms import RegisterUploadForm
 from .models import RegisterImport, RoleAssignment, User, Verification
@@ -65,7 +67,7 @@ class RegisterImportAdmin(admin.ModelAdmin):
                     uploaded_by=request.user)
             except ValidationError as exc:
                 form.add_error("file", exc)
-            except actions.RegisterImportError as exc:
+            except RowsRefused as exc:
                 errors = exc.errors
             else:
                 messages.success(request, _("Imported %(count)s register entries.")

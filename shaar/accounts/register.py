@@ -15,21 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shaar.city.models import District
+from shaar.web.rows import RowError
 
 from .models import voter_key_for_pin
 
 REQUIRED_COLUMNS = ("pin", "birth_year", "district")
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return _("row %(row)s, %(column)s: %(message)s") % {
-            "row": self.row, "column": self.column, "message": self.message}
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -30,6 +30,7 @@ from shaar.openbudget import actions as budget_actions
 from shaar.openbudget.importing import FileFormatError, read_file
 from shaar.openbudget.loaders import load_bytes
 from shaar.openbudget.models import AdminUnit, BudgetVersion
+from shaar.web.rows import RowError
 
 
 @dataclass
@@ -41,10 +42,8 @@ class Checked:
     total: int = 0
 
 
-def _errors(errors) -> list[dict[str, Any]]:
-    return [{"row": e.row, "column": e.column,
-             "reason": str(getattr(e, "reason", None) or getattr(e, "message", ""))}
-            for e in errors]
+def _errors(errors: Iterable[RowError]) -> list[dict[str, Any]]:
+    return [{"row": e.row, "column": e.column, "reason": str(e.reason)} for e in errors]
 
 
 def _file_error(message: str) -> Checked:

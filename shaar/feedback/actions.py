@@ -27,6 +27,7 @@ from shaar.city.geo import validate_point
 from shaar.city.models import Department, District, Organisation
 from shaar.city.selectors import address_best, district_for_point
 from shaar.lib import media
+from shaar.web.rows import RowsRefused
 
 from . import photos as photo_checks
 from . import reference
@@ -558,12 +559,6 @@ def idempotency_keys_purge() -> int:
 
 
 # --- past appeals --------------------------------------------------------------------------
-class AppealImportError(Exception):
-    """The file has bad rows; nothing was imported. `errors` lists every one."""
-
-    def __init__(self, errors: list) -> None:
-        super().__init__(f"{len(errors)} bad row(s)")
-        self.errors = errors
 
 
 IMPORT_BATCH = 500
@@ -573,7 +568,7 @@ def appeals_import(*, header: list[str], rows: Iterable, by: User | None,
                    progress: Callable[[int], object] | None = None) -> int:
     """Import the city's past appeals into the feedback history, marked as imported.
 
-    Every row is checked first; with any bad row AppealImportError lists them all and
+    Every row is checked first; with any bad row RowsRefused lists them all and
     nothing is written. Each appeal keeps its own dates: it is routed like a new report,
     its history holds its receipt and its final status (with the answer, public), and it
     counts in the months it belongs to, including the providers' scorecards. Nobody is
@@ -583,7 +578,7 @@ def appeals_import(*, header: list[str], rows: Iterable, by: User | None,
 
     appeals, errors = check_appeals(header, rows)
     if errors:
-        raise AppealImportError(errors)
+        raise RowsRefused(errors)
     with transaction.atomic():
         for start in range(0, len(appeals), IMPORT_BATCH):
             batch = appeals[start:start + IMPORT_BATCH]

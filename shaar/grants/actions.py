@@ -29,6 +29,7 @@ from shaar.city.models import Organisation
 from shaar.lib import uploadlimits
 from shaar.lib.safechange import Effect, record_reason, require_confirmation
 from shaar.lib.urls import absolute_url
+from shaar.web.rows import RowsRefused
 from shaar.web.uploads import check_document, clean_photo
 
 from . import selectors
@@ -875,24 +876,18 @@ def share(part: int, whole: int) -> Decimal:
 
 # --- past grants ---------------------------------------------------------------------------
 
-class PastGrantImportError(Exception):
-    """The file has bad rows; nothing was imported. `errors` lists every one."""
-
-    def __init__(self, errors: list) -> None:
-        super().__init__(f"{len(errors)} bad row(s)")
-        self.errors = errors
 
 
 def past_grants_import(*, header: list[str], rows, by, progress=None) -> int:
     """Import grants the city made before Shaar: each past call (decided, with its awards)
     joins the public list of grants. Every row is checked first; with any bad row
-    PastGrantImportError lists them all and nothing is written."""
+    RowsRefused lists them all and nothing is written."""
     from .history import check_grants
 
     _require_manager(by)
     grants, errors = check_grants(header, rows)
     if errors:
-        raise PastGrantImportError(errors)
+        raise RowsRefused(errors)
     with transaction.atomic():
         calls: dict[str, Call] = {}
         for grant in grants:

@@ -14,19 +14,14 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from shaar.city.models import City, Department, District
+from shaar.web.rows import RowsRefused
 
-from .importing import CheckResult, Row, RowError, check_rows
+from .importing import CheckResult, Row, check_rows
 from .models import AdminUnit, BudgetLine, BudgetVersion, FiscalYear
 
 BATCH_SIZE = 500
 
 
-class BudgetImportError(Exception):
-    """The file has bad rows; nothing was imported. `errors` lists every one."""
-
-    def __init__(self, errors: list[RowError]) -> None:
-        super().__init__(f"{len(errors)} bad row(s)")
-        self.errors = errors
 
 
 def known_unit_codes(extra: Iterable[str] = ()) -> set[str]:
@@ -134,7 +129,7 @@ def budget_import(*, year: int, header: list[str], rows: Iterable[Row], source: 
                   progress: Callable[[int], object] | None = None) -> BudgetVersion:
     """Import a year's budget from checked rows as its new current version.
 
-    Every row is checked first; with any bad row, BudgetImportError lists them all and
+    Every row is checked first; with any bad row, RowsRefused lists them all and
     nothing is written. The write happens in one transaction: readers see either the old
     version or the new one complete, never a mix. Earlier versions are kept.
     """
@@ -146,7 +141,7 @@ def budget_import(*, year: int, header: list[str], rows: Iterable[Row], source: 
     # Checking runs outside the transaction: a big file must not hold the write lock.
     result = budget_check(header=header, rows=rows, year=year, extra_units=extra_units)
     if result.errors:
-        raise BudgetImportError(result.errors)
+        raise RowsRefused(result.errors)
 
     with transaction.atomic():
         fiscal_year, _created = FiscalYear.objects.get_or_create(

@@ -7,6 +7,8 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext as _
 
+from shaar.web.rows import RowsRefused
+
 from . import actions
 from .forms import BudgetUploadForm
 from .importing import FileFormatError
@@ -82,7 +84,7 @@ class FiscalYearAdmin(admin.ModelAdmin):
                     form.add_error("file", str(exc))
                 except ValidationError as exc:
                     form.add_error(None, exc)
-                except actions.BudgetImportError as exc:
+                except RowsRefused as exc:
                     errors = exc.errors
                 else:
                     messages.success(request, _(

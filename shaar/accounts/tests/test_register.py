@@ -13,6 +13,7 @@ from shaar.accounts import actions
 from shaar.accounts.models import RegisterEntry, Verification
 from shaar.accounts.register import read_rows
 from shaar.lib.testing import BaseTestCase, make_pin, make_user
+from shaar.web.rows import RowsRefused
 
 PIN_A = "21203199000123"
 PIN_B = "11507198500456"
@@ -47,7 +48,7 @@ class RegisterImportTests(BaseTestCase):
         text = register_csv(f"{PIN_A},1990,pervomaisky", "123,1990,pervomaisky",
                             f"{PIN_B},19x5,pervomaisky", f"{make_pin()},1980,atlantis",
                             f"{PIN_A},1990,pervomaisky")
-        with self.assertRaises(actions.RegisterImportError) as ctx:
+        with self.assertRaises(RowsRefused) as ctx:
             self._import(text)
         found = {(e.row, e.column) for e in ctx.exception.errors}
         self.assertEqual(found, {(3, "pin"), (4, "birth_year"), (5, "district"), (6, "pin")})
@@ -69,7 +70,7 @@ class RegisterImportTests(BaseTestCase):
             err = io.StringIO()
             with self.assertRaises(CommandError):
                 call_command("import_register", str(bad), stderr=err, verbosity=0)
-            self.assertIn("row 2, pin", err.getvalue())
+            self.assertIn("Row 2, column “pin”", err.getvalue())
             good = Path(tmp) / "good.csv"
             good.write_text(register_csv(f"{PIN_A},1990,pervomaisky"))
             out = io.StringIO()

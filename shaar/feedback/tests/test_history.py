@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from shaar.city.models import Organisation
 from shaar.lib.testing import BaseTestCase, make_organisation
 from shaar.openbudget.importing import read_file
+from shaar.web.rows import RowsRefused
 
 from .. import actions
 from ..history import COLUMNS
@@ -68,7 +69,7 @@ class PastAppealTests(BaseTestCase):
         rows = [self.good,
                 {**self.good, "date": "yesterday", "category": "weather"},
                 {**self.good, "lat": "", "lon": "", "status": "lost"}]
-        with self.assertRaises(actions.AppealImportError) as caught:
+        with self.assertRaises(RowsRefused) as caught:
             self._import(rows)
         self.assertEqual({(e.row, e.column) for e in caught.exception.errors},
                          {(3, "date"), (3, "category"), (4, "lat"), (4, "status")})

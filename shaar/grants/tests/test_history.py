@@ -12,6 +12,7 @@ from shaar.grants import actions
 from shaar.grants.history import COLUMNS
 from shaar.grants.models import ApplicantProfile, Award, Call
 from shaar.openbudget.importing import read_file
+from shaar.web.rows import RowsRefused
 
 from .factories import GrantsTestCase, make_call, make_profile
 
@@ -63,7 +64,7 @@ class PastGrantTests(GrantsTestCase):
         rows = [self.row, {**self.row, "awarded": "много", "district": "Луна",
                                  "registration_number": "999"},
                 {**self.row, "call_code": "open-call"}, self.row]
-        with self.assertRaises(actions.PastGrantImportError) as caught:
+        with self.assertRaises(RowsRefused) as caught:
             self._import(rows)
         self.assertEqual({(e.row, e.column) for e in caught.exception.errors},
                          {(3, "awarded"), (3, "district"), (4, "call_code"),

@@ -13,6 +13,7 @@ from shaar.openbudget import actions
 from shaar.openbudget.exports import line_row
 from shaar.openbudget.loaders import load_bytes
 from shaar.openbudget.models import AdminUnit, BudgetLine, BudgetVersion, FiscalYear
+from shaar.web.rows import RowsRefused
 
 from .factories import (
     HEADER,
@@ -39,7 +40,7 @@ class BadRowTests(EnglishTestCase):
 
     def assert_rejected(self, rows, expected: list[tuple[int, str, str]]) -> None:
         """Every expected (row, column, words) is reported, and nothing is imported."""
-        with self.assertRaises(actions.BudgetImportError) as caught:
+        with self.assertRaises(RowsRefused) as caught:
             import_file(csv_bytes(rows), "budget.csv")
         reported = [(e.row, e.column, e.reason) for e in caught.exception.errors]
         for row, column, words in expected:
@@ -64,7 +65,7 @@ class BadRowTests(EnglishTestCase):
     def test_it_reports_a_duplicate_line_and_points_to_the_first(self) -> None:
         self.assert_rejected([line(), revenue(), line(name_en="Again")],
                              [(4, "economic_code", "duplicate line")])
-        with self.assertRaises(actions.BudgetImportError) as caught:
+        with self.assertRaises(RowsRefused) as caught:
             import_file(csv_bytes([line(), line()]), "b.csv")
         self.assertIn("row 2", caught.exception.errors[0].reason)
 
@@ -86,7 +87,7 @@ class BadRowTests(EnglishTestCase):
 
     def test_it_reports_missing_and_unknown_columns_on_row_one(self) -> None:
         header = [c for c in HEADER if c != "revised"] + ["aproved"]
-        with self.assertRaises(actions.BudgetImportError) as caught:
+        with self.assertRaises(RowsRefused) as caught:
             import_file(csv_bytes([line()], header=header), "b.csv")
         reported = {(e.row, e.column) for e in caught.exception.errors}
         self.assertEqual(reported, {(1, "revised"), (1, "aproved")})
@@ -98,7 +99,7 @@ class BadRowTests(EnglishTestCase):
     def test_the_row_numbers_match_the_spreadsheet_even_after_blank_rows(self) -> None:
         data = csv_bytes([line()]) + b",,,,,,,,,,\n" + csv_bytes(
             [line(economic_code="7", approved="-1")]).split(b"\n", 1)[1]
-        with self.assertRaises(actions.BudgetImportError) as caught:
+        with self.assertRaises(RowsRefused) as caught:
             import_file(data, "b.csv")
         self.assertEqual([(e.row, e.column) for e in caught.exception.errors], [(4, "approved")])
 
@@ -203,7 +204,7 @@ class ReimportTests(EnglishTestCase):
 
     def test_a_bad_reimport_leaves_the_current_version_untouched(self) -> None:
         first = import_rows(2025, [line(approved="100")])
-        with self.assertRaises(actions.BudgetImportError):
+        with self.assertRaises(RowsRefused):
             import_rows(2025, [line(approved="oops")])
         first.refresh_from_db()
         self.assertTrue(first.is_current)
@@ -296,7 +297,7 @@ class AdministrativeUnitTests(EnglishTestCase):
         self.assertEqual(AdminUnit.objects.count(), 1)
 
     def test_it_still_reports_an_unknown_code_without_names(self) -> None:
-        with self.assertRaises(actions.BudgetImportError) as caught:
+        with self.assertRaises(RowsRefused) as caught:
             import_file(csv_bytes([line(admin_unit="nowhere")], UNIT_HEADER), "budget.csv")
         self.assertEqual([(e.row, e.column) for e in caught.exception.errors],
                          [(2, "admin_unit")])

@@ -8,6 +8,7 @@ from tqdm import tqdm
 
 from shaar.accounts import actions
 from shaar.accounts.register import read_rows
+from shaar.web.rows import RowsRefused
 
 
 class Command(BaseCommand):
@@ -31,7 +32,7 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {file}: {exc}") from exc
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
-        except actions.RegisterImportError as exc:
+        except RowsRefused as exc:
             for error in exc.errors:
                 self.stderr.write(str(error))
             raise CommandError(f"{len(exc.errors)} problems found; nothing was imported.") from exc

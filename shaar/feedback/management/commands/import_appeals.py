@@ -8,15 +8,15 @@ column, reason).
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import translation
-from tqdm import tqdm
 
 from shaar.feedback import actions
-from shaar.openbudget.importing import FileFormatError, read_file
+from shaar.web.rows import import_file_rows
 
 
 class Command(BaseCommand):
@@ -33,19 +33,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: Path, **options) -> None:
         with translation.override(options["language"]):
-            try:
-                header, read_rows, _format = read_file(file.read_bytes(), file.name)
-                rows = list(read_rows)
-            except (OSError, FileFormatError) as exc:
-                raise CommandError(str(exc)) from exc
-            with tqdm(total=len(rows), unit="rows", disable=options["verbosity"] == 0,
-                      file=self.stderr) as bar:
-                try:
-                    count = actions.appeals_import(header=header, rows=rows, by=None,
-                                                   progress=bar.update)
-                except actions.AppealImportError as exc:
-                    for error in exc.errors:
-                        self.stderr.write(str(error))
-                    raise CommandError(f"{len(exc.errors)} problem(s) found; nothing was "
-                                       "imported.") from exc
+            count = import_file_rows(self, file, options["verbosity"],
+                                     functools.partial(actions.appeals_import, by=None))
         self.stdout.write(f"Imported {count} past appeals.")

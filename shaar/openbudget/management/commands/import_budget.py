@@ -20,6 +20,7 @@ from tqdm import tqdm
 from shaar.openbudget import actions
 from shaar.openbudget.importing import FileFormatError
 from shaar.openbudget.loaders import load_path
+from shaar.web.rows import RowsRefused
 
 
 class Command(BaseCommand):
@@ -80,7 +81,7 @@ class Command(BaseCommand):
                     else loaded.population,
                     is_sample=options["sample"], extra_units=loaded.extra_units,
                     progress=bar.update)
-            except actions.BudgetImportError as exc:
+            except RowsRefused as exc:
                 for error in exc.errors:
                     self.stderr.write(str(error))
                 raise CommandError(f"{len(exc.errors)} problem(s) found; nothing was "
