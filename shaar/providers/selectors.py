@@ -218,13 +218,9 @@ def survey_results(survey: Survey) -> dict[str, Any]:
     rows = []
     total = 0
     score_sum = 0
-    per_district: dict[int, Mapping[str, Any]] = {
-        row["district_id"]: row for row in survey.answers.values("district_id")
-                    .annotate(n=Count("id"), s1=Count("id", filter=Q(score=1)),
-                              s2=Count("id", filter=Q(score=2)),
-                              s3=Count("id", filter=Q(score=3)),
-                              s4=Count("id", filter=Q(score=4)),
-                              s5=Count("id", filter=Q(score=5)))}
+    counts = survey.answers.values("district_id").annotate(
+        n=Count("id"), **{f"s{i}": Count("id", filter=Q(score=i)) for i in range(1, 6)})
+    per_district: dict[int, Mapping[str, Any]] = {row["district_id"]: row for row in counts}
     for district in survey.districts.all():
         row = per_district.get(district.id)
         n = row["n"] if row else 0
