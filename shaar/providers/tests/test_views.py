@@ -334,9 +334,18 @@ class ApiTest(BaseTestCase):
         self.assertIn("reports_received_sample", response.content.decode())
 
     def test_it_serves_russian_definitions(self) -> None:
+        from ..figures import FIGURES
+
         response = self.client.get(f"/api/v1/providers/{self.org.id}/scorecards",
                                    HTTP_ACCEPT_LANGUAGE="ru")
-        self.assertEqual(response.status_code, 200)
+        served = {d["key"]: d for d in response.json()["definitions"]}
+        with translation.override("ru"):
+            russian = {f.key: (str(f.label), str(f.definition)) for f in FIGURES}
+        with translation.override("en"):
+            english = {f.key: str(f.definition) for f in FIGURES}
+        for key, (label, definition) in russian.items():
+            self.assertEqual((served[key]["label"], served[key]["definition"]), (label, definition))
+            self.assertNotEqual(definition, english[key], key)
 
 
 class ScorecardPageDoesNotComputeTest(BaseTestCase):
