@@ -509,7 +509,9 @@ class PaperBallotPageTests(BaseTestCase):
                                  args=[self.cycle.slug, self.local_pool.pk])
 
     def test_it_lets_staff_of_the_district_office_only(self):
-        self.assertEqual(self.client.get(self.url).status_code, 302)
+        response = self.client.get(self.url)  # not signed in
+        self.assertRedirects(response, f"{reverse('account_login')}?next={self.url}",
+                             fetch_redirect_response=False)
         elsewhere = make_office_staff(make_district())
         for user, status in ((self.outsider, 403), (self.resident, 403), (self.moderator, 403),
                              (self.official, 403), (self.admin, 403), (elsewhere, 403),
@@ -571,7 +573,8 @@ class StaffWithoutTotpTests(BaseTestCase):
         RoleAssignment.objects.create(user=user, role=Role.DISTRICT_OFFICE, district=self.district)
         self.client.force_login(user)
         response = self.client.get(reverse("budgeting:paper", args=[cycle.slug, pool.pk]))
-        self.assertEqual(response.status_code, 302)
+        self.assertRedirects(response, reverse("mfa_activate_totp"),
+                             fetch_redirect_response=False)
 
 
 class BallotHotPathTests(BaseTestCase):
