@@ -54,7 +54,10 @@ class SharedPageTests(BaseTestCase):
         down = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                             "LOCATION": "redis://127.0.0.1:1/0"}}
         with override_settings(CACHES=down):
-            self.assertEqual(self.client.get("/en/budget/").status_code, 200)
+            response = self.client.get("/en/budget/")
+        # The whole page, rendered anew: the same as with the cache up.
+        self.assertContains(response, "<h1>Civic budget</h1>", html=True)
+        self.assertEqual(response.content, self.client.get("/en/budget/").content)
 
     def test_a_missing_page_is_not_kept(self) -> None:
         self.assertEqual(self.client.get("/en/city-budget/1999/").status_code, 404)
