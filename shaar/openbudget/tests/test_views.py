@@ -191,8 +191,14 @@ class SectionLinkTests(BaseTestCase):
     def test_it_does_not_link_an_app_that_is_not_installed(self) -> None:
         from shaar.openbudget import views
 
-        with mock.patch.object(views.apps, "is_installed", return_value=False):
-            self.assertIsNone(views._section_url("budgeting"))
+        without_budgeting = mock.patch.object(views.apps, "is_installed",
+                                              side_effect=lambda name: name != "shaar.budgeting")
+        vote = '<a class="button" href="/en/budget/">Propose a project or vote</a>'
+        self.assertContains(self.client.get("/en/city-budget/take-part/"), vote, html=True)
+        with without_budgeting:
+            page = self.client.get("/en/city-budget/take-part/")
+        self.assertNotContains(page, "Propose a project or vote")
+        self.assertContains(page, "See open calls")
 
 
 class AdminPagesTests(BaseTestCase):
