@@ -51,7 +51,7 @@ def _nginx_site(tmp_path: Path, **replace: str) -> Path:
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
                     "-subj", "/CN=shaar.example.org", "-keyout", str(tmp_path / "privkey.pem"),
                     "-out", str(tmp_path / "fullchain.pem")], check=True, capture_output=True)
-    (tmp_path / "logs").mkdir()
+    (tmp_path / "logs").mkdir(exist_ok=True)
     site = (DEPLOY / "nginx" / "shaar.conf").read_text()
     site = site.replace("/etc/letsencrypt/live/shaar.example.org/", f"{tmp_path}/")
     site = site.replace("/var/log/nginx/", f"{tmp_path}/logs/")
@@ -226,14 +226,16 @@ def _https(port: int, path: str, *, method: str = "GET", headers: dict | None = 
     return response
 
 
-def test_it_serves_the_site_through_nginx_with_tls_limits_and_request_ids(tmp_path) -> None:
-    nginx = _need("nginx", "nginx")
-    _need("openssl", "openssl")
-    http_port, https_port = _free_port(), _free_port()
-    static = tmp_path / "static"
-    (static / "web").mkdir(parents=True)
-    (static / "web" / "site.css").write_text("body{}")
-    with running_gunicorn(tmp_path) as app_port:
+def _start_nginx(nginx: str, tmp_path: Path, app_port: int, static: Path
+                 ) -> tuple[subprocess.Popen[bytes], int, int]:
+    """nginx with the shipped site on two free ports: (process, http port, https port).
+
+    A port found free can be taken by another test before nginx binds it (the suite runs in
+    parallel): nginx then exits at once, and it is started again on other ports. nginx
+    writes its pid file once it holds its ports: that is the sign it is ready."""
+    pid = tmp_path / "nginx.pid"
+    for _attempt in range(3):
+        http_port, https_port = _free_port(), _free_port()
         conf = _nginx_site(tmp_path, **{
             "listen 80;": f"listen 127.0.0.1:{http_port};",
             "listen [::]:80;": "",
@@ -245,14 +247,29 @@ def test_it_serves_the_site_through_nginx_with_tls_limits_and_request_ids(tmp_pa
         })
         if os.geteuid() == 0:  # worker processes would otherwise run as nobody
             conf.write_text("user root;\n" + conf.read_text())
-        process = subprocess.Popen([nginx, "-p", str(tmp_path), "-c", str(conf),
-                                    "-g", "daemon off;"], stderr=subprocess.DEVNULL)
+        pid.unlink(missing_ok=True)
+        errors = tmp_path / "nginx.stderr"
+        with errors.open("wb") as stderr:
+            process = subprocess.Popen([nginx, "-p", str(tmp_path), "-c", str(conf),
+                                        "-g", "daemon off;"], stderr=stderr)
+        deadline = time.monotonic() + 20
+        while process.poll() is None and time.monotonic() < deadline:
+            if pid.exists():
+                return process, http_port, https_port
+            time.sleep(0.1)
+        stop_process(process)
+    raise AssertionError(f"nginx did not start: {errors.read_text()}")
+
+
+def test_it_serves_the_site_through_nginx_with_tls_limits_and_request_ids(tmp_path) -> None:
+    nginx = _need("nginx", "nginx")
+    _need("openssl", "openssl")
+    static = tmp_path / "static"
+    (static / "web").mkdir(parents=True)
+    (static / "web" / "site.css").write_text("body{}")
+    with running_gunicorn(tmp_path) as app_port:
+        process, http_port, https_port = _start_nginx(nginx, tmp_path, app_port, static)
         try:
-            for _ in range(50):
-                with contextlib.suppress(OSError):
-                    socket.create_connection(("127.0.0.1", https_port), timeout=1).close()
-                    break
-                time.sleep(0.1)
             # Plain HTTP goes to HTTPS.
             plain = http.client.HTTPConnection("127.0.0.1", http_port, timeout=5)
             plain.request("GET", "/en/")
