@@ -20,6 +20,7 @@ from shaar.lib.testing import first, search
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 360, "height": 740}
+WAIT = 15_000  # ms: no wait of a journey hangs longer
 
 
 class Journey:
@@ -36,6 +37,7 @@ class Journey:
         self.context.route(re.compile(r"^https?://(?!(127\.0\.0\.1|localhost)[:/])"),
                            lambda route: route.abort())
         self.page = self.context.new_page()
+        self.page.set_default_timeout(WAIT)  # no wait of a journey hangs longer
         self.base = live_server.url
         self.step = 0
 
@@ -196,7 +198,6 @@ ENGLISH = re.compile(r"\b(the|and|your|you|this|with|from|for|of|is|are|not|plea
                      re.IGNORECASE)
 UI_TEXT = ("main :is(h1, h2, h3, label, button, legend, summary, th, dt, .help, .helptext, "
            ".notice, .message, .errorlist, .empty)")
-WAIT = 15_000  # ms: no wait of a journey hangs longer
 
 
 def ky(text: str, context: str | None = None) -> str:
@@ -230,6 +231,15 @@ def sign_in(journey: Journey, login: str, password: str) -> None:
     page.wait_for_url(lambda url: "/accounts/login/" not in url, timeout=WAIT)
 
 
+def follow(journey: Journey, href: str, where: str) -> None:
+    """Open the page's first link to `href`, check the page it leads to and keep a shot."""
+    page = journey.page
+    page.locator(f"main a[href='{href}']").first.click()
+    page.wait_for_url(re.compile(re.escape(href) + "$"))
+    check_page(page, where)
+    journey.shot(where)
+
+
 def message(page) -> str:
     """The message the last action left at the top of the page."""
     messages = page.locator(".messages .message")
@@ -244,7 +254,6 @@ def test_it_signs_up_by_phone_and_signs_in_again(browser, live_server, demo) -> 
     locmem.outbox.clear()
     journey = Journey(browser, live_server, "sign-up-by-phone")
     page = journey.page
-    page.set_default_timeout(WAIT)
     journey.goto("/ky/")
     page.locator(".menu-button").click()
     page.locator("#account-nav a[href='/ky/accounts/signup/']").click()
@@ -319,7 +328,6 @@ def test_it_verifies_by_the_register_and_returns_to_the_proposal_form(browser, l
     user = make_user("journey-unverified")
     journey = Journey(browser, live_server, "verify-and-return")
     page = journey.page
-    page.set_default_timeout(WAIT)
     sign_in(journey, user.email, PASSWORD)
 
     # The proposal form asks to verify first: a form that cannot succeed is not shown.
@@ -355,13 +363,9 @@ def test_it_proposes_a_project_and_supports_a_report(browser, live_server, demo)
     cycle = _proposals_cycle()
     journey = Journey(browser, live_server, "propose-and-me-too")
     page = journey.page
-    page.set_default_timeout(WAIT)
     sign_in(journey, "demo-resident@example.org", DEMO_PASSWORD)
     journey.goto("/ky/budget/")
-    page.locator(f"main a[href='/ky/budget/{cycle.slug}/']").first.click()
-    page.wait_for_url(re.compile(rf"/ky/budget/{cycle.slug}/$"))
-    check_page(page, "cycle")
-    journey.shot("cycle")
+    follow(journey, f"/ky/budget/{cycle.slug}/", "cycle")
     page.get_by_role("link", name=ky("Propose a project")).click()
     page.wait_for_url(re.compile(r"/propose/$"))
     check_page(page, "propose")
@@ -409,13 +413,9 @@ def test_it_comments_on_a_proposal(browser, live_server, demo) -> None:
                      .order_by("pk"))
     journey = Journey(browser, live_server, "comment")
     page = journey.page
-    page.set_default_timeout(WAIT)
     sign_in(journey, "demo-resident@example.org", DEMO_PASSWORD)
     journey.goto(f"/ky/budget/{proposal.cycle.slug}/proposals/")
-    page.locator(f"main a[href='/ky/budget/proposals/{proposal.pk}/']").first.click()
-    page.wait_for_url(re.compile(rf"/ky/budget/proposals/{proposal.pk}/$"))
-    check_page(page, "proposal")
-    journey.shot("proposal")
+    follow(journey, f"/ky/budget/proposals/{proposal.pk}/", "proposal")
     text = "Колдойм! Кечинде да жарык болсо жакшы болмок."
     page.fill("textarea[name=text]", text)
     page.get_by_role("button", name=ky("Comment"), exact=True).click()
@@ -446,7 +446,6 @@ def test_it_follows_a_report_and_answers_was_it_fixed(browser, live_server, demo
                                  note="Чырак алмаштырылды.")
     journey = Journey(browser, live_server, "follow-and-was-it-fixed")
     page = journey.page
-    page.set_default_timeout(WAIT)
     sign_in(journey, "demo-resident@example.org", DEMO_PASSWORD)
     journey.goto("/ky/feedback/mine/")
     check_page(page, "my-reports")
@@ -482,13 +481,9 @@ def test_it_applies_for_a_grant_as_an_organisation(browser, live_server, demo) -
     call = Call.objects.get(code="demo-green-yards-2027")
     journey = Journey(browser, live_server, "apply-for-a-grant")
     page = journey.page
-    page.set_default_timeout(WAIT)
     sign_in(journey, "demo-grantee@example.org", DEMO_PASSWORD)
     journey.goto("/ky/grants/")
-    page.locator(f"main a[href='/ky/grants/calls/{call.code}/']").first.click()
-    page.wait_for_url(re.compile(rf"/calls/{call.code}/$"))
-    check_page(page, "call")
-    journey.shot("call")
+    follow(journey, f"/ky/grants/calls/{call.code}/", "call")
     page.get_by_role("link", name=ky("Apply", "grant call")).click()
     page.wait_for_url(re.compile(r"/apply/$"))
     check_page(page, "apply")
@@ -541,7 +536,6 @@ def test_it_comments_on_the_action_plan_in_consultation(browser, live_server, de
     commitment = first(plan.commitments.order_by("order", "code"))
     journey = Journey(browser, live_server, "action-plan-consultation")
     page = journey.page
-    page.set_default_timeout(WAIT)
     sign_in(journey, "demo-resident@example.org", DEMO_PASSWORD)
     journey.goto("/ky/ogp/")
     check_page(page, "home")
