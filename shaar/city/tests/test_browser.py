@@ -152,7 +152,8 @@ def test_a_pin_can_be_placed_with_the_keyboard_alone(page, live_server, network,
     live = page.locator("[data-location-text]")
     assert live.get_attribute("aria-live") == "polite"
     page.wait_for_function(
-        "document.querySelector('[data-location-text]').textContent.includes('Nearest address')")
+        "() => document.querySelector('[data-location-text]').textContent"
+        ".includes('Nearest address')")
     assert page.input_value("#id_address") != ""  # the nearest address, offered
 
 
