@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils import timezone
 
+from shaar.accounts import demo as accounts_demo
 from shaar.city import demo as city_demo
 from shaar.grants import demo
 from shaar.grants.models import Application, Award, Call
 from shaar.grants.selectors import call_results
-from shaar.lib.testing import first
 
 from .factories import GrantsTestCase
 
@@ -14,6 +15,7 @@ from .factories import GrantsTestCase
 class DemoTests(GrantsTestCase):
     def test_it_seeds_an_open_and_a_decided_call_idempotently(self) -> None:
         city_demo.seed()
+        accounts_demo.seed()
         demo.seed()
         demo.seed()
         self.assertEqual(Call.objects.filter(is_sample=True).count(), 2)
@@ -27,7 +29,15 @@ class DemoTests(GrantsTestCase):
                          [True, True, False, False])
         response = self.client.get(reverse("grants:call-detail", args=[finished.code]))
         self.assertContains(response, "Sample data")
-        award = first(Award.objects.order_by("id"))
-        self.assertContains(self.client.get(reverse("grants:award-detail", args=[award.id])),
-                            "sample-street-lights")
+        award = Award.objects.get(reports__status="accepted")
+        page = self.client.get(reverse("grants:award-detail", args=[award.id]))
+        self.assertContains(page, "New lamps on Ata-Jurt street (sample)")
+        self.assertContains(page, award.reports.get().photos.get().image.url)
         self.assertEqual(len(self.client.get("/api/v1/grants/awards").json()), 2)
+        # Made through the applicants' own steps: every application carries the required
+        # documents, and the decided call's dates are in the past, in their order.
+        for application in Application.objects.filter(call=finished):
+            self.assertEqual(application.attachments.count(), 2)
+            self.assertLess(application.submitted_at, finished.closes_at)
+        self.assertLess(finished.closes_at, finished.decided_at)
+        self.assertLess(finished.decided_at, timezone.now())
