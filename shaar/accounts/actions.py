@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shaar.city.models import Department, District, Organisation
-from shaar.web.rows import RowsRefused
+from shaar.lib.tabular import RowsRefused
 
 from .models import (
     RegisterEntry,

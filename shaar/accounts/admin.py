@@ -8,7 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext as _
 
-from shaar.web.rows import RowsRefused
+from shaar.lib.tabular import RowsRefused
 
 from . import actions
 from .forms import RegisterUploadForm

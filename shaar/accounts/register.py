@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shaar.city.models import District
-from shaar.web.rows import RowError
+from shaar.lib.tabular import RowError
 
 from .models import voter_key_for_pin
 

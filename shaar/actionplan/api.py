@@ -7,7 +7,7 @@ from typing import Any
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
-from shaar.api.schemas import ErrorOut
+from shaar.lib.apischemas import ErrorOut
 
 from . import selectors
 from .models import ActionPlan, Commitment

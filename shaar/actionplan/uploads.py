@@ -1,6 +1,6 @@
 """Evidence and documents of the action plan: photos are re-encoded without metadata (GPS
 position, camera serial); documents are checked by content, not by name. The checks
-themselves are the site-wide ones in `shaar.web.uploads`."""
+themselves are the site-wide ones in `shaar.lib.uploads`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
 from shaar.lib import uploadlimits
-from shaar.web.uploads import DOCUMENT_SIGNATURES, check_document, clean_photo
+from shaar.lib.uploads import DOCUMENT_SIGNATURES, check_document, clean_photo
 
 PHOTO_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp", ".heic"}
 DOCUMENTS = {ext: sig for ext, sig in DOCUMENT_SIGNATURES.items() if ext not in PHOTO_EXTENSIONS}

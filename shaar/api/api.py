@@ -14,7 +14,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 from ninja.openapi.schema import OpenAPISchema
 
-from .schemas import ErrorOut
+from shaar.lib.apischemas import ErrorOut
 
 API_APPS = ["city", "budgeting", "feedback", "providers", "openbudget", "grants", "actionplan"]
 # Shared with Open311, so that a client reads one message whatever the door.

@@ -22,7 +22,7 @@ from shaar.accounts.rules import works_at_district_office
 from shaar.accounts.selectors import residency_of
 from shaar.lib import media, uploadlimits
 from shaar.lib.safechange import Effect, record_reason, require_confirmation
-from shaar.web.uploads import check_document, clean_photo
+from shaar.lib.uploads import check_document, clean_photo
 
 from . import commitment, selectors
 from .models import (

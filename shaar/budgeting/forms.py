@@ -10,7 +10,7 @@ from shaar.accounts.models import normalise_pin
 from shaar.city.models import Department
 from shaar.lib import uploadlimits
 from shaar.lib.ids import MAX_ID
-from shaar.web.uploads import too_big
+from shaar.lib.uploads import too_big
 
 from .models import Category, Implementation, Pool, ProjectUpdate
 

@@ -13,8 +13,7 @@ from django.utils.translation import gettext as _
 from shapely.geometry import shape
 from shapely.validation import explain_validity
 
-from shaar.openbudget.importing import FileFormatError, Row, read_csv
-from shaar.web.rows import RowError
+from shaar.lib.tabular import FileFormatError, Row, RowError, read_csv
 
 from .addresses import fold_house, transliterate
 

@@ -26,11 +26,10 @@ from shaar.accounts.models import RegisterEntry
 from shaar.accounts.register import decode_upload, parse_register, read_rows
 from shaar.city.models import District
 from shaar.feedback.models import Status
+from shaar.lib.tabular import FileFormatError, RowError, read_file
 from shaar.openbudget import actions as budget_actions
-from shaar.openbudget.importing import FileFormatError, read_file
 from shaar.openbudget.loaders import load_bytes
 from shaar.openbudget.models import AdminUnit, BudgetVersion
-from shaar.web.rows import RowError
 
 
 @dataclass

@@ -27,7 +27,7 @@ from shaar.city.geo import validate_point
 from shaar.city.models import Department, District, Organisation
 from shaar.city.selectors import address_best, district_for_point
 from shaar.lib import media
-from shaar.web.rows import RowsRefused
+from shaar.lib.tabular import RowsRefused
 
 from . import photos as photo_checks
 from . import reference

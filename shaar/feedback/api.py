@@ -15,7 +15,8 @@ from ninja import Field, File, Form, Path, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.utils import check_csrf
 
-from shaar.api.schemas import MAX_ID, MAX_PAGE, ErrorOut
+from shaar.lib.apischemas import MAX_PAGE, ErrorOut
+from shaar.lib.ids import MAX_ID
 from shaar.lib.months import parse_month
 from shaar.web.ratelimits import limit_write
 

@@ -23,7 +23,7 @@ from django.utils.translation import override
 
 from shaar.city.geo import validate_point
 from shaar.city.models import District
-from shaar.web.rows import RowError
+from shaar.lib.tabular import RowError
 
 from .models import Category, Channel, Status
 

@@ -1,4 +1,4 @@
-"""Report photos: the shared upload checks (`shaar.web.uploads`) with feedback's limits,
+"""Report photos: the shared upload checks (`shaar.lib.uploads`) with feedback's limits,
 and the resized copies the photo task makes."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from PIL import Image
 
 from shaar.lib import uploadlimits
-from shaar.web.uploads import read_limited, reencode_photo, too_big
+from shaar.lib.uploads import read_limited, reencode_photo, too_big
 
 
 def read_upload(upload, *, max_bytes: int | None = None) -> bytes:

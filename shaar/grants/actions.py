@@ -28,9 +28,9 @@ from shaar.accounts.selectors import user_by_contact
 from shaar.city.models import Organisation
 from shaar.lib import uploadlimits
 from shaar.lib.safechange import Effect, record_reason, require_confirmation
+from shaar.lib.tabular import RowsRefused
+from shaar.lib.uploads import check_document, clean_photo
 from shaar.lib.urls import absolute_url
-from shaar.web.rows import RowsRefused
-from shaar.web.uploads import check_document, clean_photo
 
 from . import selectors
 from .models import (

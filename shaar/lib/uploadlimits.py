@@ -5,7 +5,7 @@
 - UPLOAD_MAX_PIXELS: the largest photo; UPLOAD_MAX_PIXELS_PER_REQUEST: all the photos of
   one request together; UPLOAD_MAX_PIXELS_PER_HOUR: all the photos one account (or, without
   an account, one client address) may have decoded in an hour. They are enforced by
-  shaar.web.uploads and shaar.web.ratelimits.
+  shaar.lib.uploads and shaar.web.ratelimits.
 """
 
 from __future__ import annotations

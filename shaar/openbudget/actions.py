@@ -14,9 +14,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from shaar.city.models import City, Department, District
-from shaar.web.rows import RowsRefused
+from shaar.lib.tabular import Row, RowsRefused
 
-from .importing import CheckResult, Row, check_rows
+from .importing import CheckResult, check_rows
 from .models import AdminUnit, BudgetLine, BudgetVersion, FiscalYear
 
 BATCH_SIZE = 500

@@ -7,11 +7,10 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext as _
 
-from shaar.web.rows import RowsRefused
+from shaar.lib.tabular import FileFormatError, RowsRefused
 
 from . import actions
 from .forms import BudgetUploadForm
-from .importing import FileFormatError
 from .loaders import load_bytes
 from .models import AdminUnit, BudgetLine, BudgetVersion, FiscalYear
 

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from ninja import Path, Router, Schema
 from ninja.responses import Status
 
-from shaar.api.schemas import MAX_YEAR, ErrorOut
 from shaar.city.models import City
+from shaar.lib.apischemas import MAX_YEAR, ErrorOut
 
 from . import cofog
 from .models import Direction, FiscalYear

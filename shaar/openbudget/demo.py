@@ -18,9 +18,10 @@ from typing import Any
 
 from shaar.city.models import Department, District
 from shaar.lib.demo import Scale
+from shaar.lib.tabular import Row
 
 from . import actions
-from .importing import COLUMNS, OPTIONAL_COLUMNS, Row
+from .importing import COLUMNS, OPTIONAL_COLUMNS
 from .models import AdminUnit, FiscalYear
 
 # Residents at the start of each year (2026: the districts' total in city.demo).

@@ -23,9 +23,10 @@ from django.utils.translation import gettext as _
 
 from shaar.city.models import City
 from shaar.lib import csvout
+from shaar.lib.tabular import FileFormatError, Row
 
 from . import cofog
-from .importing import COLUMNS, OPTIONAL_COLUMNS, FileFormatError, Row
+from .importing import COLUMNS, OPTIONAL_COLUMNS
 from .models import QUARTERS, BudgetLine, BudgetVersion
 from .selectors import lines_of
 
@@ -300,7 +301,7 @@ class FiscalDataPackage:
 
     def read(self) -> tuple[list[str], list[Row], dict[str, dict[str, str]]]:
         """Header and rows in the import layout, plus the unit names the package carries."""
-        from .importing import read_csv
+        from shaar.lib.tabular import read_csv
 
         raw_header, raw_rows = read_csv(self.csv_bytes)
         mapping = self.column_names()

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shaar.lib import uploadlimits
-from shaar.web.uploads import too_big
+from shaar.lib.uploads import too_big
 
 
 class BudgetUploadForm(forms.Form):

@@ -8,19 +8,16 @@ unless every row is good.
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from shaar.lib.csvout import FORMULA_START, neutralise, unneutralise  # noqa: F401
-from shaar.web.rows import RowError
+from shaar.lib.tabular import Row, RowError
 
 from . import cofog
 from .models import QUARTERS, Direction, Participation, line_key
@@ -38,16 +35,6 @@ PARTICIPATIONS = frozenset(Participation.values)
 # Characters that make spreadsheets treat a cell as a formula (CSV injection).
 
 
-class FileFormatError(Exception):
-    """The file cannot be read at all (not CSV, not XLSX, no header…)."""
-
-
-@dataclass
-class Row:
-    number: int
-    values: dict[str, Any]
-
-
 @dataclass
 class CleanLine:
     row_number: int
@@ -59,90 +46,6 @@ class CleanLine:
 class CheckResult:
     lines: list[CleanLine]
     errors: list[RowError]
-
-
-# --- Readers ---------------------------------------------------------------------------
-
-def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1251"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise FileFormatError(_("The file is not text in UTF-8 or Windows-1251."))
-
-
-def _header(cells: Iterable[Any]) -> list[str]:
-    return [str(cell or "").strip().lower().lstrip("\ufeff") for cell in cells]
-
-
-def read_csv(data: bytes) -> tuple[list[str], Iterator[Row]]:
-    text = _decode(data)
-    first_line = text.split("\n", 1)[0]
-    # Excel in Russian and Kyrgyz locales saves CSV with semicolons.
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = _header(next(reader))
-    except StopIteration:
-        raise FileFormatError(_("The file is empty.")) from None
-    except csv.Error as exc:
-        raise FileFormatError(_("The file is not valid CSV: %(error)s") % {"error": exc}) from None
-
-    def rows() -> Iterator[Row]:
-        try:
-            for index, cells in enumerate(reader, start=2):
-                if not any(cell.strip() for cell in cells):
-                    continue
-                values: dict[str, Any] = {name: unneutralise(cells[i]) if i < len(cells) else ""
-                          for i, name in enumerate(header)}
-                if len(cells) > len(header):
-                    values["__extra__"] = cells[len(header):]
-                yield Row(index, values)
-        except csv.Error as exc:
-            raise FileFormatError(_("The file is not valid CSV: %(error)s")
-                                  % {"error": exc}) from None
-
-    return header, rows()
-
-
-def read_xlsx(data: bytes) -> tuple[list[str], Iterator[Row]]:
-    import zipfile
-
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise FileFormatError(_("The file is not a valid XLSX workbook.")) from exc
-    sheet = workbook.worksheets[0]
-    cells = sheet.iter_rows(values_only=True)
-    try:
-        header = _header(next(cells))
-    except StopIteration:
-        raise FileFormatError(_("The file is empty.")) from None
-
-    def rows() -> Iterator[Row]:
-        for index, values in enumerate(cells, start=2):
-            if not any(value not in (None, "") for value in values):
-                continue
-            named = {}
-            for i, name in enumerate(header):
-                value = values[i] if i < len(values) else None
-                named[name] = unneutralise(value) if isinstance(value, str) else value
-            yield Row(index, named)
-        workbook.close()
-
-    return header, rows()
-
-
-def read_file(data: bytes, file_name: str) -> tuple[list[str], Iterator[Row], str]:
-    """Header, rows and the format ("csv" or "xlsx"), chosen by content then by name."""
-    if data[:2] == b"PK" or file_name.lower().endswith(".xlsx"):
-        header, rows = read_xlsx(data)
-        return header, rows, "xlsx"
-    header, rows = read_csv(data)
-    return header, rows, "csv"
 
 
 # --- Checking --------------------------------------------------------------------------

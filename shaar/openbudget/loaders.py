@@ -7,8 +7,9 @@ import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from shaar.lib.tabular import Row, read_file
+
 from .exports import FiscalDataPackage
-from .importing import Row, read_file
 
 
 @dataclass

@@ -12,7 +12,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Path, Query, Router, Schema
 from ninja.errors import HttpError
 
-from shaar.api.schemas import MAX_ID, ErrorOut
+from shaar.lib.apischemas import ErrorOut
+from shaar.lib.ids import MAX_ID
 
 from . import actions
 from .figures import FIGURES, methodology_notes

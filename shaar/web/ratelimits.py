@@ -19,8 +19,7 @@ from django_ratelimit.core import is_ratelimited
 from django_ratelimit.exceptions import Ratelimited
 
 from shaar.lib.clientip import client_ip
-
-from .uploads import request_pixels
+from shaar.lib.uploads import request_pixels
 
 
 def limit_write(request: HttpRequest, group: str) -> None:

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET
 from shaar.city.maps import service_worker_tiles
 from shaar.city.models import City
 from shaar.lib.pagecache import shared_with_visitors
-from shaar.web.uploads import TooManyPixels
+from shaar.lib.uploads import TooManyPixels
 
 from . import registry
 

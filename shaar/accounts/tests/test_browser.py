@@ -18,7 +18,7 @@ from shaar.accounts.models import Role, User, Verification
 from shaar.accounts.register import read_rows
 from shaar.accounts.sms import locmem
 from shaar.city.demo import seed as seed_city
-from shaar.lib.testing import PASSWORD, make_staff, make_user, search
+from shaar.testing import PASSWORD, make_staff, make_user, search
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE_VIEWPORT = {"width": 390, "height": 844}

@@ -15,7 +15,7 @@ from shaar.accounts.models import Notification
 from shaar.accounts.notifications import Message, notify
 from shaar.accounts.sms import SmsError, locmem
 from shaar.accounts.tasks import send_notification, sweep_notifications
-from shaar.lib.testing import make_user
+from shaar.testing import make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

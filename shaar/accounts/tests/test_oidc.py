@@ -24,7 +24,7 @@ from oidc_provider_mock import run_server_in_thread
 from shaar.accounts import actions
 from shaar.accounts.models import Role, RoleAssignment, User, Verification
 from shaar.accounts.register import read_rows
-from shaar.lib.testing import BaseTestCase, make_pin, make_staff
+from shaar.testing import BaseTestCase, make_pin, make_staff
 
 PIN = make_pin(424242)
 

@@ -12,8 +12,8 @@ from django.db import connection, models
 from shaar.accounts import actions
 from shaar.accounts.models import RegisterEntry, Verification
 from shaar.accounts.register import read_rows
-from shaar.lib.testing import BaseTestCase, make_pin, make_user
-from shaar.web.rows import RowsRefused
+from shaar.lib.tabular import RowsRefused
+from shaar.testing import BaseTestCase, make_pin, make_user
 
 PIN_A = "21203199000123"
 PIN_B = "11507198500456"

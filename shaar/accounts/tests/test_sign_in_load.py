@@ -14,7 +14,7 @@ from shaar.accounts.backends import ModelBackend
 from shaar.accounts.rules import is_staff_account
 from shaar.accounts.selectors import Residency, residency_of
 from shaar.accounts.sessions import SessionStore
-from shaar.lib.testing import BaseTestCase
+from shaar.testing import BaseTestCase
 
 
 class SignedInUserTests(BaseTestCase):

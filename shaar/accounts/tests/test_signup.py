@@ -9,7 +9,7 @@ from django.utils import translation
 from shaar.accounts.forms import LockingVerifyPhoneForm, _lock_key
 from shaar.accounts.models import User
 from shaar.accounts.sms import locmem
-from shaar.lib.testing import make_city, search
+from shaar.testing import make_city, search
 
 PASSWORD = "a long and unusual passphrase"
 

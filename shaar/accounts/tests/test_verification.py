@@ -19,7 +19,7 @@ from shaar.accounts.phones import normalise_mobile, normalise_phone
 from shaar.actionplan.models import BoardMember, PlanMonitor
 from shaar.city.models import City
 from shaar.grants.models import CommitteeMember
-from shaar.lib.testing import (
+from shaar.testing import (
     BaseTestCase,
     first,
     give_totp,

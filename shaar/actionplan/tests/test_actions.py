@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from shaar.accounts.models import Role
 from shaar.accounts.sms import locmem
 from shaar.lib.safechange import ConfirmationRequired
-from shaar.lib.testing import (
+from shaar.testing import (
     BaseTestCase,
     give_totp,
     last,

@@ -11,7 +11,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from playwright.sync_api import expect
 
 from shaar.accounts.models import Role
-from shaar.lib.testing import make_city, make_department, make_resident, make_staff
+from shaar.testing import make_city, make_department, make_resident, make_staff
 
 from ..models import ActionPlan, Contribution
 from .factories import make_commitment, make_milestone, make_plan

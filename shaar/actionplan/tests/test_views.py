@@ -11,7 +11,7 @@ from django.utils import translation
 from PIL import Image
 
 from shaar.accounts.models import Role
-from shaar.lib.testing import BaseTestCase, give_totp, make_department, make_staff, make_user
+from shaar.testing import BaseTestCase, give_totp, make_department, make_staff, make_user
 
 from .. import actions
 from ..models import ActionPlan, Contribution, Evidence, ProgressUpdate

@@ -11,7 +11,7 @@ the superuser administrator passes them.
 
 from __future__ import annotations
 
-from shaar.lib.testing import first
+from shaar.testing import first
 from shaar.web.tests.test_url_matrix import (
     ADMINISTRATOR,
     MODERATOR,

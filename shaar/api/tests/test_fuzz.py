@@ -29,7 +29,7 @@ from schemathesis.generation import GenerationMode
 from shaar.api.api import api as ninja_api
 from shaar.api.open311.views import _description as open311_description
 from shaar.feedback.demo import DEMO_API_KEY
-from shaar.lib.testing import make_resident
+from shaar.testing import make_resident
 
 CHECKS = [checks.not_a_server_error, checks.response_schema_conformance,
           checks.negative_data_rejection, checks.status_code_conformance,

@@ -7,7 +7,7 @@ import itertools
 from django.utils import timezone
 
 from shaar.city.models import District
-from shaar.lib.testing import make_district
+from shaar.testing import make_district
 
 from ..models import Cycle, Phase, Pool, Proposal
 
@@ -53,7 +53,7 @@ def make_office_staff(district: District, name: str | None = None):
     """Staff of a district office (with two-factor), who check residents in and enter
     paper ballots for that district."""
     from shaar.accounts.models import Role, RoleAssignment
-    from shaar.lib.testing import give_totp, make_user
+    from shaar.testing import give_totp, make_user
 
     user = make_user(name)
     RoleAssignment.objects.create(user=user, role=Role.DISTRICT_OFFICE, district=district)

@@ -17,7 +17,7 @@ from shaar.accounts.models import (
     Verification,
     voter_key_for_pin,
 )
-from shaar.lib.testing import (
+from shaar.testing import (
     BaseTestCase,
     make_district,
     make_pin,
@@ -566,7 +566,7 @@ class PaperBallotPageTests(BaseTestCase):
 class StaffWithoutTotpTests(BaseTestCase):
     def test_it_sends_staff_without_two_factor_to_set_it_up(self):
         from shaar.accounts.models import RoleAssignment
-        from shaar.lib.testing import make_user
+        from shaar.testing import make_user
 
         cycle, pool, *_rest = make_voting_cycle(self.district)
         user = make_user()

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from shaar.accounts.models import Role
-from shaar.lib.testing import make_city, make_district, make_resident, make_staff
+from shaar.testing import make_city, make_district, make_resident, make_staff
 
 from ..models import Phase
 from .factories import make_cycle, make_pool

@@ -19,7 +19,7 @@ from django.db import connection, connections
 from django.utils import translation
 
 from shaar.accounts.models import voter_key_for_pin
-from shaar.lib.testing import make_city, make_pin
+from shaar.testing import make_city, make_pin
 
 from .. import actions
 from ..models import Ballot, BallotRefusal, VoterMark

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from shaar.lib.testing import BaseTestCase
+from shaar.testing import BaseTestCase
 
 from .. import actions
 from ..models import Ballot, Phase, PoolResult, Proposal
@@ -97,7 +97,7 @@ class CycleAdvanceTests(BaseTestCase):
 
     def test_it_gives_identical_results_when_counted_again(self):
         cycle, city, _local, cp, _lp = make_voting_cycle(self.district)
-        from shaar.lib.testing import make_resident
+        from shaar.testing import make_resident
 
         for i in range(6):
             resident = make_resident(district=self.district)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from shaar.lib.testing import BaseTestCase
+from shaar.testing import BaseTestCase
 
 from ..models import Phase, Proposal
 from .factories import make_cycle, make_pool, make_project

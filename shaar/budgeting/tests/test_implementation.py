@@ -4,7 +4,7 @@ from django.core import mail
 from django.urls import reverse
 
 from shaar.accounts.models import Role
-from shaar.lib.testing import BaseTestCase, make_department, make_staff
+from shaar.testing import BaseTestCase, make_department, make_staff
 
 from .. import actions
 from ..models import Implementation, Phase

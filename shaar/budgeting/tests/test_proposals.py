@@ -10,7 +10,7 @@ from django.urls import reverse
 from PIL import Image
 
 from shaar.accounts.models import Role
-from shaar.lib.testing import BaseTestCase, make_department, make_staff
+from shaar.testing import BaseTestCase, make_department, make_staff
 
 from .. import actions
 from ..models import Comment, Phase, Proposal
@@ -136,7 +136,7 @@ class ProposalTests(BaseTestCase):
 
 
 def make_resident_in(test):
-    from shaar.lib.testing import make_resident
+    from shaar.testing import make_resident
 
     return make_resident(district=test.district)
 

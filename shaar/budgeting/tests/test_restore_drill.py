@@ -11,9 +11,9 @@ import pytest
 
 from shaar.budgeting import actions, integrity
 from shaar.budgeting.models import Cycle, Phase
-from shaar.lib.testing import make_pin, make_resident
 from shaar.ops.backup import backup, restore, temporary_alias
 from shaar.ops.tests.test_backup import _skip_without_pg_tools, fresh_database  # noqa: F401
+from shaar.testing import make_pin, make_resident
 
 from .factories import make_office_staff, make_voting_cycle, paper_vote
 

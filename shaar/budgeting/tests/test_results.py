@@ -9,7 +9,7 @@ from django.utils import translation
 
 from shaar import counting
 from shaar.city.models import City
-from shaar.lib.testing import BaseTestCase, make_resident
+from shaar.testing import BaseTestCase, make_resident
 
 from .. import actions, opendata
 from ..models import Phase, Pool

@@ -7,7 +7,7 @@ import re
 from django.urls import reverse
 
 from shaar import counting
-from shaar.lib.testing import BaseTestCase
+from shaar.testing import BaseTestCase
 
 from .. import commitment, opendata
 from ..models import Ballot, PaperEntry, Pool, Proposal, VoterMark
@@ -81,7 +81,7 @@ class DatabaseTests(BaseTestCase):
         self.assertFalse(entry_columns & {"voter_key", "account_id", "pin"})
 
     def test_ballot_rows_come_in_an_order_unrelated_to_casting(self):
-        from shaar.lib.testing import make_resident
+        from shaar.testing import make_resident
 
         from .. import actions
 
@@ -100,7 +100,7 @@ class DatabaseTests(BaseTestCase):
 
 class TieAndMinimumTests(BaseTestCase):
     def test_it_funds_nothing_below_the_minimum_and_leaves_it_out_of_the_published_file(self):
-        from shaar.lib.testing import make_resident
+        from shaar.testing import make_resident
 
         from .. import actions
 
@@ -132,7 +132,7 @@ class TieAndMinimumTests(BaseTestCase):
         self.assertContains(page, "fewer than the 2 a project needs")
 
     def test_it_says_which_projects_a_tie_decided(self):
-        from shaar.lib.testing import make_resident
+        from shaar.testing import make_resident
 
         from .. import actions
 

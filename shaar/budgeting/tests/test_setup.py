@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from shaar.lib.safechange import ConfirmationRequired
-from shaar.lib.testing import BaseTestCase
+from shaar.testing import BaseTestCase
 
 from .. import actions
 from ..models import Cycle, Phase, Pool, Proposal

@@ -15,8 +15,8 @@ from shaar.budgeting.tests.factories import make_cycle, make_pool
 from shaar.city import demo
 from shaar.city.models import District
 from shaar.feedback.tests.factories import make_category, make_report
-from shaar.lib.testing import make_city, make_resident, make_staff
 from shaar.providers.tests.factories import make_provider
+from shaar.testing import make_city, make_resident, make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,7 +8,7 @@ from django.test import TestCase, override_settings
 from django.utils import translation
 
 from shaar.city.models import City
-from shaar.lib.testing import make_city
+from shaar.testing import make_city
 
 
 class CitySettingsTest(TestCase):

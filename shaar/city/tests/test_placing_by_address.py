@@ -8,7 +8,7 @@ from shaar.city import demo
 from shaar.city.models import Address, District
 from shaar.feedback.models import ApiClient, Report
 from shaar.feedback.tests.factories import make_category
-from shaar.lib.testing import make_city
+from shaar.testing import make_city
 
 pytestmark = pytest.mark.django_db
 

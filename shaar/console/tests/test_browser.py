@@ -22,8 +22,8 @@ from shaar.accounts.models import Role, RoleAssignment, User
 from shaar.budgeting.models import Cycle, Phase
 from shaar.city import demo as city_demo
 from shaar.grants.models import Call
-from shaar.lib.testing import give_totp, make_user
 from shaar.openbudget.models import AdminUnit
+from shaar.testing import give_totp, make_user
 
 from .test_views import BUDGET_CSV
 

@@ -15,8 +15,8 @@ from shaar.accounts.models import RegisterEntry, Role, RoleAssignment
 from shaar.budgeting.models import Cycle, Phase, Pool
 from shaar.budgeting.tests.factories import make_cycle, make_pool
 from shaar.grants.models import Call
-from shaar.lib.testing import BaseTestCase, make_pin, make_user
 from shaar.openbudget.models import AdminUnit, BudgetLine
+from shaar.testing import BaseTestCase, make_pin, make_user
 
 from ..models import ImportJob
 

@@ -7,7 +7,7 @@ section is guarded by the owning app's permission, which the city administrator 
 
 from __future__ import annotations
 
-from shaar.lib.testing import first
+from shaar.testing import first
 from shaar.web.tests.test_url_matrix import (
     ADMINISTRATOR,
     BOARD,

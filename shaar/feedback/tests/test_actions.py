@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
 from shaar.accounts.models import Role
-from shaar.lib.testing import BaseTestCase, make_district, make_organisation, make_staff
+from shaar.testing import BaseTestCase, make_district, make_organisation, make_staff
 
 from ..actions import (
     clean_answers,

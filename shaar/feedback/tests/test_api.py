@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.utils import timezone
 
-from shaar.lib.testing import BaseTestCase
+from shaar.testing import BaseTestCase
 
 from ..actions import report_change_status
 from ..models import IdempotencyKey, Report, Status

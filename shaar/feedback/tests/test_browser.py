@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from shaar.lib.testing import make_city, make_district
+from shaar.testing import make_city, make_district
 
 from ..models import Report
 from .factories import centre, image_bytes, make_category, make_question

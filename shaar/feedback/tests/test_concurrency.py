@@ -8,7 +8,7 @@ import time
 import pytest
 from django.db import connection, connections
 
-from shaar.lib.testing import make_city, make_district
+from shaar.testing import make_city, make_district
 
 from ..actions import body_fingerprint, idempotent, report_create
 from ..models import Report

@@ -11,9 +11,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone, translation
 
 from shaar.city.models import Organisation
-from shaar.lib.testing import BaseTestCase, make_organisation
-from shaar.openbudget.importing import read_file
-from shaar.web.rows import RowsRefused
+from shaar.lib.tabular import RowsRefused, read_file
+from shaar.testing import BaseTestCase, make_organisation
 
 from .. import actions
 from ..history import COLUMNS

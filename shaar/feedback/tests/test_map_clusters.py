@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from shaar.lib.testing import make_city, make_district
+from shaar.testing import make_city, make_district
 
 from ..selectors import PINS_FROM_ZOOM, cluster_cell_degrees
 from .factories import make_category, make_report

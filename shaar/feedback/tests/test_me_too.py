@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.test import Client, override_settings
 
-from shaar.lib.testing import BaseTestCase
+from shaar.testing import BaseTestCase
 
 from .factories import make_category, make_report
 

@@ -7,7 +7,7 @@ import re
 from typing import Any
 from xml.etree import ElementTree
 
-from shaar.lib.testing import BaseTestCase
+from shaar.testing import BaseTestCase
 
 from ..actions import report_change_status, report_reply
 from ..models import ApiClient, Channel, Report, Status

@@ -12,7 +12,7 @@ from django.test import override_settings
 from django.utils import translation
 from PIL import Image
 
-from shaar.lib.testing import BaseTestCase
+from shaar.testing import BaseTestCase
 
 from ..actions import report_create, report_moderate
 from ..photos import clean_image, read_upload
@@ -149,7 +149,7 @@ class PixelBudgetTests(BaseTestCase):
     @override_settings(UPLOAD_MAX_PIXELS_PER_REQUEST=25_000)
     def test_it_refuses_too_many_pixels_in_one_request_before_decoding(self):
         photos = self.photos(3)  # 3 × 10,000 pixels
-        with mock.patch("shaar.web.uploads.Image.Image.load") as load:
+        with mock.patch("shaar.lib.uploads.Image.Image.load") as load:
             response = self.send(photos)
         self.assertEqual(response.status_code, 400)
         self.assertIn("too large together", response.json()["detail"])

@@ -9,7 +9,7 @@ from unittest import mock
 from django.utils import timezone, translation
 
 from shaar.accounts.sms import locmem
-from shaar.lib.testing import BaseTestCase
+from shaar.testing import BaseTestCase
 
 from ..actions import report_change_status, report_reply, report_sms_digests_claim
 from ..models import Report, Status

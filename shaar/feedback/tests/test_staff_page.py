@@ -10,7 +10,7 @@ from django.forms import ChoiceField, ModelChoiceField
 
 from shaar.accounts.models import Role
 from shaar.city.models import Organisation
-from shaar.lib.testing import BaseTestCase, make_organisation, make_staff
+from shaar.testing import BaseTestCase, make_organisation, make_staff
 
 from ..actions import report_change_status, report_reroute
 from ..forms import RerouteForm, UpdateForm

@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from shaar.accounts.models import Role
-from shaar.lib.testing import BaseTestCase, make_organisation, make_staff
+from shaar.testing import BaseTestCase, make_organisation, make_staff
 
 from ..actions import report_change_status, report_note
 from ..models import Channel, Report, ReportEvent, Status

@@ -12,7 +12,7 @@ demo report's department or organisation) or a moderator.
 
 from __future__ import annotations
 
-from shaar.lib.testing import first
+from shaar.testing import first
 from shaar.web.tests.test_url_matrix import (
     ADMINISTRATOR,
     EVERYONE,

@@ -23,7 +23,7 @@ from shaar.grants.models import (
     RequiredDocument,
     Score,
 )
-from shaar.lib.testing import BaseTestCase, give_totp
+from shaar.testing import BaseTestCase, give_totp
 
 _n = itertools.count(1)
 

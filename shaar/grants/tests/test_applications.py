@@ -13,7 +13,7 @@ from django.utils import timezone
 from shaar.grants import actions
 from shaar.grants.forms import PayForm, TrancheForm
 from shaar.grants.models import Application, Attachment, Membership
-from shaar.lib.testing import first, make_resident, make_user
+from shaar.testing import first, make_resident, make_user
 
 from .factories import GrantsTestCase, make_application, make_call, make_profile, pdf_upload
 
@@ -127,7 +127,7 @@ class EligibilityTests(ApplicationTestCase):
         self.assertIn("only open to registered organisations", self.reasons()[0])
 
     def test_it_explains_a_district_outside_the_call_and_a_missing_document(self) -> None:
-        from shaar.lib.testing import make_district
+        from shaar.testing import make_district
 
         other = make_district("sverdlovsky")
         Application.objects.filter(id=self.application.id).update(district=other)

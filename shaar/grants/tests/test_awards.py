@@ -10,7 +10,7 @@ from django.utils import timezone
 from shaar.accounts.sms.locmem import outbox
 from shaar.grants import actions
 from shaar.grants.models import Application, Award, Report, Tranche
-from shaar.lib.testing import make_resident
+from shaar.testing import make_resident
 
 from .factories import GrantsTestCase, make_application, make_call, make_profile, png_upload
 

@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from shaar.grants.models import Application, Award, Call, CommitteeMember
-from shaar.lib.testing import make_city, make_district, make_resident, make_user
+from shaar.testing import make_city, make_district, make_resident, make_user
 
 from .factories import PDF, make_call, make_profile, seat
 

@@ -36,8 +36,12 @@ class DemoTests(GrantsTestCase):
         self.assertEqual(len(self.client.get("/api/v1/grants/awards").json()), 2)
         # Made through the applicants' own steps: every application carries the required
         # documents, and the decided call's dates are in the past, in their order.
+        decided = finished.decided_at
+        assert decided is not None
         for application in Application.objects.filter(call=finished):
+            submitted = application.submitted_at
+            assert submitted is not None
             self.assertEqual(application.attachments.count(), 2)
-            self.assertLess(application.submitted_at, finished.closes_at)
-        self.assertLess(finished.closes_at, finished.decided_at)
-        self.assertLess(finished.decided_at, timezone.now())
+            self.assertLess(submitted, finished.closes_at)
+        self.assertLess(finished.closes_at, decided)
+        self.assertLess(decided, timezone.now())

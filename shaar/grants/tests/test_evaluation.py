@@ -15,7 +15,7 @@ from shaar.grants.models import (
     Decision,
     Membership,
 )
-from shaar.lib.testing import make_resident, make_user
+from shaar.testing import make_resident, make_user
 
 from .factories import GrantsTestCase, make_application, make_call, make_profile, score, seat
 

@@ -11,8 +11,7 @@ from django.core.exceptions import PermissionDenied
 from shaar.grants import actions
 from shaar.grants.history import COLUMNS
 from shaar.grants.models import ApplicantProfile, Award, Call
-from shaar.openbudget.importing import read_file
-from shaar.web.rows import RowsRefused
+from shaar.lib.tabular import RowsRefused, read_file
 
 from .factories import GrantsTestCase, make_call, make_profile
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from shaar.grants import actions
 from shaar.grants.models import Application, Call, CommitteeMember, Criterion, Evaluation
 from shaar.lib.safechange import ConfirmationRequired
-from shaar.lib.testing import first, make_user
+from shaar.testing import first, make_user
 
 from .factories import GrantsTestCase, make_application, make_call, make_profile
 

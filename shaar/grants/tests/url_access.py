@@ -10,7 +10,7 @@ yes, so object permissions built on `has_perm` let only the administrator in.
 
 from __future__ import annotations
 
-from shaar.lib.testing import first
+from shaar.testing import first
 from shaar.web.tests.test_url_matrix import ADMINISTRATOR, Access, public, signed_in
 
 

@@ -11,8 +11,9 @@ from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from shaar.lib.tabular import Row
 from shaar.openbudget import actions
-from shaar.openbudget.importing import COLUMNS, OPTIONAL_COLUMNS, Row
+from shaar.openbudget.importing import COLUMNS, OPTIONAL_COLUMNS
 from shaar.openbudget.models import AdminUnit, BudgetVersion
 
 HEADER = [*COLUMNS, *OPTIONAL_COLUMNS]

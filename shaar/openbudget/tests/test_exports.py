@@ -12,11 +12,11 @@ from unittest import mock
 
 from django.core.management import call_command
 
-from shaar.lib.testing import make_city
 from shaar.openbudget import actions
 from shaar.openbudget.exports import line_row, version_csv, version_fdp_zip, version_json
 from shaar.openbudget.loaders import load_bytes, load_path
 from shaar.openbudget.models import BudgetVersion
+from shaar.testing import make_city
 
 from .factories import EnglishTestCase, import_rows, line, make_unit, revenue, seed_sample_budget
 
@@ -203,7 +203,7 @@ class ForeignPackageTests(EnglishTestCase):
         self.assertEqual(only.admin_unit.code, "education")
 
     def test_it_refuses_a_package_whose_data_path_escapes(self) -> None:
-        from shaar.openbudget.importing import FileFormatError
+        from shaar.lib.tabular import FileFormatError
 
         descriptor = {"resources": [{"path": "../../etc/passwd"}]}
         buffer = io.BytesIO()
@@ -213,8 +213,8 @@ class ForeignPackageTests(EnglishTestCase):
             load_bytes(buffer.getvalue(), "evil.zip")
 
     def test_it_refuses_a_package_that_unpacks_too_large(self) -> None:
+        from shaar.lib.tabular import FileFormatError
         from shaar.openbudget import exports
-        from shaar.openbudget.importing import FileFormatError
 
         make_unit("education")
         data = version_fdp_zip(import_rows(2025, [line()]))

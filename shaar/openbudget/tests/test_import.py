@@ -9,11 +9,11 @@ from unittest import mock
 from django.core.management import CommandError, call_command, execute_from_command_line
 from django.db import IntegrityError
 
+from shaar.lib.tabular import RowsRefused
 from shaar.openbudget import actions
 from shaar.openbudget.exports import line_row
 from shaar.openbudget.loaders import load_bytes
 from shaar.openbudget.models import AdminUnit, BudgetLine, BudgetVersion, FiscalYear
-from shaar.web.rows import RowsRefused
 
 from .factories import (
     HEADER,
@@ -179,7 +179,7 @@ class FormatTests(EnglishTestCase):
         self.assertEqual(only.name_ru, "Школы")
 
     def test_it_refuses_a_file_that_is_not_a_spreadsheet(self) -> None:
-        from shaar.openbudget.importing import FileFormatError
+        from shaar.lib.tabular import FileFormatError
 
         with self.assertRaises(FileFormatError):
             load_bytes(b"PK\x03\x04garbage", "budget.xlsx")

@@ -5,8 +5,8 @@ from unittest import mock
 
 from django.test import override_settings
 
-from shaar.lib.testing import BaseTestCase, first, search
 from shaar.openbudget.models import BudgetLine, BudgetVersion, FiscalYear
+from shaar.testing import BaseTestCase, first, search
 
 from .factories import csv_bytes, line, seed_sample_budget
 

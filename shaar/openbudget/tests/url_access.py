@@ -7,7 +7,7 @@ year without a current version, so the entries pick the newest published demo ye
 
 from __future__ import annotations
 
-from shaar.lib.testing import first
+from shaar.testing import first
 from shaar.web.tests.test_url_matrix import Access, public
 
 

@@ -15,9 +15,9 @@ from django.db import connection, connections
 
 from shaar.accounts.models import Role
 from shaar.city import demo as city_demo
-from shaar.lib.testing import make_resident, make_staff, make_user
 from shaar.ops import integrity
 from shaar.ops.backup import BackupError, backup, restore, temporary_alias
+from shaar.testing import make_resident, make_staff, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

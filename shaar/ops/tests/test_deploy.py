@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from shaar.lib.testing import search
+from shaar.testing import search
 
 from .faultkit import stop_process
 

@@ -23,7 +23,7 @@ import urllib.parse
 
 import pytest
 
-from shaar.lib.testing import search
+from shaar.testing import search
 
 from . import faultkit
 

@@ -31,7 +31,7 @@ from shaar.feedback.models import Report
 from shaar.feedback.tests.factories import centre, image_bytes, make_category
 from shaar.grants.models import Attachment
 from shaar.grants.tests.factories import make_application, make_call, make_profile, pdf_upload
-from shaar.lib.testing import make_city, make_district, make_resident
+from shaar.testing import make_city, make_district, make_resident
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db]
 

@@ -12,7 +12,7 @@ from celery import shared_task
 from prometheus_client.parser import text_string_to_metric_families
 
 from shaar.lib import metrics
-from shaar.lib.testing import make_city
+from shaar.testing import make_city
 
 pytestmark = pytest.mark.django_db
 

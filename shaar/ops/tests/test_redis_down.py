@@ -10,7 +10,7 @@ from django.test import override_settings
 
 from shaar.accounts.models import User
 from shaar.accounts.sms import locmem
-from shaar.lib.testing import PASSWORD, make_city, make_resident
+from shaar.testing import PASSWORD, make_city, make_resident
 
 # Nothing listens on port 1: every cache call fails with "connection refused".
 CACHE_DOWN = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 
 from shaar.lib.requestid import RequestIdFilter, request_id_var
-from shaar.lib.testing import make_city
+from shaar.testing import make_city
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from shaar.city.models import District, Organisation
-from shaar.lib.testing import make_organisation
+from shaar.testing import make_organisation
 
 from ..models import ProviderProfile, ServiceLevel, Survey
 

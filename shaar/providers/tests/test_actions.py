@@ -11,7 +11,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from shaar.accounts.models import Role
-from shaar.lib.testing import BaseTestCase, make_district, make_resident, make_staff
+from shaar.testing import BaseTestCase, make_district, make_resident, make_staff
 
 from .. import actions, sources
 from ..metrics import ReportRecord

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from shaar.lib.testing import make_city, make_district
+from shaar.testing import make_city, make_district
 
 from .. import actions, metrics, sources
 from ..metrics import ReportRecord

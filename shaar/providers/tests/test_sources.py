@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from shaar.feedback import actions as fb
 from shaar.feedback.models import Category, RoutingRule
-from shaar.lib.testing import BaseTestCase
+from shaar.testing import BaseTestCase
 
 from .. import actions
 from ..models import Scorecard

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from shaar.city.models import Organisation
 from shaar.feedback import actions as fb
 from shaar.feedback.models import Category, Report, RoutingRule
-from shaar.lib.testing import BaseTestCase, make_district
+from shaar.testing import BaseTestCase, make_district
 
 from .. import actions, metrics
 from ..models import Scorecard, SurveyAnswer

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from shaar.accounts.models import Role
-from shaar.lib.testing import PASSWORD, BaseTestCase, make_resident, make_staff
+from shaar.testing import PASSWORD, BaseTestCase, make_resident, make_staff
 
 from .. import actions, metrics, sources
 from ..metrics import ReportRecord

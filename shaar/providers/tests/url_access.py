@@ -9,7 +9,7 @@ pages of the demo providers like everyone but the administrator.
 
 from __future__ import annotations
 
-from shaar.lib.testing import first
+from shaar.testing import first
 from shaar.web.tests.test_url_matrix import ADMINISTRATOR, NOBODY, Access, public
 
 ADMIN_ONLY = frozenset({ADMINISTRATOR})

@@ -28,7 +28,7 @@ from shaar.budgeting.tests.factories import make_cycle, make_pool, make_project
 from shaar.city.models import District
 from shaar.feedback.models import Report, ReportEvent
 from shaar.feedback.tests.factories import centre, make_category
-from shaar.lib.testing import PASSWORD, make_city, make_district, make_pin, make_staff, search
+from shaar.testing import PASSWORD, make_city, make_district, make_pin, make_staff, search
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

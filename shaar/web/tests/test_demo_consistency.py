@@ -17,8 +17,8 @@ from shaar.budgeting.models import Ballot, Cycle, Implementation, Pool, Proposal
 from shaar.budgeting.tests.recount import pabutools_selection
 from shaar.city.models import City
 from shaar.feedback.models import Photo, Report, ReportEvent
-from shaar.lib.testing import first
 from shaar.providers.models import Scorecard
+from shaar.testing import first
 from shaar.web.demo_checks import disagreements
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from shaar.feedback import actions
 from shaar.feedback.models import DESCRIPTION_MAX_LENGTH, ApiClient, Category, Report, Status
 from shaar.feedback.tests.factories import centre, make_category, make_report
-from shaar.lib.testing import BaseTestCase
+from shaar.testing import BaseTestCase
 
 API = "/api/v1/feedback/reports"
 HUGE = "99999999999999999999"  # more than a bigint holds

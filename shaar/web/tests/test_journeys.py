@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from shaar.feedback.models import Category, Report
-from shaar.lib.testing import first, search
+from shaar.testing import first, search
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -140,7 +140,7 @@ def test_it_votes_with_review_and_confirm_and_the_cycle_page_shows_it(browser, l
     from django.test import Client
 
     from shaar.budgeting.models import Phase, Pool
-    from shaar.lib.testing import make_resident
+    from shaar.testing import make_resident
 
     pool = first(Pool.objects.filter(cycle__phase=Phase.VOTING, district__isnull=False)
                  .select_related("cycle").order_by("pk"))
@@ -319,7 +319,7 @@ def test_it_verifies_by_the_register_and_returns_to_the_proposal_form(browser, l
     from shaar.accounts import actions
     from shaar.accounts.models import Verification
     from shaar.accounts.register import read_rows
-    from shaar.lib.testing import PASSWORD, make_user
+    from shaar.testing import PASSWORD, make_user
 
     cycle = _proposals_cycle()
     actions.register_import(rows=read_rows(io.StringIO(

@@ -12,8 +12,8 @@ from shaar.accounts.adapter import AccountAdapter
 from shaar.feedback.models import Report
 from shaar.feedback.tests.factories import centre, make_category
 from shaar.lib.clientip import client_ip
-from shaar.lib.testing import BaseTestCase
 from shaar.ops import checks
+from shaar.testing import BaseTestCase
 
 NGINX = "127.0.0.1"
 API = "/api/v1/feedback/reports"

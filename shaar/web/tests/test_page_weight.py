@@ -12,7 +12,7 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import translation
 
-from shaar.lib.testing import first
+from shaar.testing import first
 
 BUDGET = 300 * 1024
 ASSET_RE = re.compile(r'<(?:script|link)[^>]+(?:src|href)="(/static/[^"]+\.(?:js|css))"')
@@ -57,7 +57,7 @@ class PageWeightTests(TestCase):
 
     def test_it_reports_the_weight_of_the_home_page_the_report_form_and_a_ballot(self) -> None:
         from shaar.budgeting.models import Phase, Pool
-        from shaar.lib.testing import make_resident
+        from shaar.testing import make_resident
 
         pool = first(Pool.objects.filter(cycle__phase=Phase.VOTING).order_by("pk"))
         self.client.force_login(make_resident("weight-voter", district=pool.district))

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
-from shaar.lib.testing import BaseTestCase
+from shaar.testing import BaseTestCase
 
 
 @override_settings(PUBLIC_PAGE_CACHE_SECONDS=30)

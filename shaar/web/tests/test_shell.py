@@ -6,7 +6,7 @@ from unittest import mock
 from django.core.cache import cache
 from django.test import TestCase, override_settings
 
-from shaar.lib.testing import make_city
+from shaar.testing import make_city
 
 
 class HomePageTests(TestCase):

@@ -38,7 +38,7 @@ from django.utils import translation
 from shaar.accounts.models import Role, User
 from shaar.city.models import District
 from shaar.lib.htmlcheck import html_problems
-from shaar.lib.testing import make_department, make_organisation, make_resident, make_staff
+from shaar.testing import make_department, make_organisation, make_resident, make_staff
 
 ANONYMOUS = "anonymous"
 RESIDENT = "resident"

@@ -8,7 +8,7 @@ from tqdm import tqdm
 
 from shaar.accounts import actions
 from shaar.accounts.register import read_rows
-from shaar.web.rows import RowsRefused
+from shaar.lib.tabular import RowsRefused
 
 
 class Command(BaseCommand):

@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand
 from django.utils import translation
 
 from shaar.feedback import actions
-from shaar.web.rows import import_file_rows
+from shaar.lib.tabular import import_file_rows
 
 
 class Command(BaseCommand):

@@ -16,7 +16,7 @@ from django.utils import translation
 
 from shaar.accounts.selectors import user_by_contact
 from shaar.grants import actions
-from shaar.web.rows import import_file_rows
+from shaar.lib.tabular import import_file_rows
 
 
 class Command(BaseCommand):

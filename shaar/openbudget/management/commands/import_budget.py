@@ -17,10 +17,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from tqdm import tqdm
 
+from shaar.lib.tabular import FileFormatError, RowsRefused
 from shaar.openbudget import actions
-from shaar.openbudget.importing import FileFormatError
 from shaar.openbudget.loaders import load_path
-from shaar.web.rows import RowsRefused
 
 
 class Command(BaseCommand):

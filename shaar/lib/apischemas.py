@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from ninja import Schema
 
-from shaar.lib.ids import MAX_ID  # noqa: F401 (re-exported to the routers)
-
 
 class ErrorOut(Schema):
     """Every error answer: a message in the reader's language and, for invalid input, the
@@ -16,7 +14,7 @@ class ErrorOut(Schema):
     errors: dict[str, list[str]] = {}
 
 
-# Ids (MAX_ID) and numbers the database can hold: a larger value in a URL is invalid input
-# (422), not a database overflow (500).
+# Numbers the database can hold (ids: shaar.lib.ids.MAX_ID): a larger value in a URL is
+# invalid input (422), not a database overflow (500).
 MAX_PAGE = 100_000
 MAX_YEAR = 9999

@@ -17,7 +17,7 @@ import warnings
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -46,7 +46,7 @@ DOCUMENT_SIGNATURES: dict[str, tuple[bytes, ...]] = {
 # cost 6.5 s and 688 MB): the pixels a request asks for are read from the images' headers
 # and bounded before anything is decoded (UPLOAD_MAX_PIXELS_PER_REQUEST here, and per
 # account per hour in shaar.web.ratelimits).
-def declared_pixels(upload) -> int:
+def declared_pixels(upload: File[bytes]) -> int:
     """Width × height from the image's header (nothing decoded); 0 for any other file."""
     try:
         upload.seek(0)
@@ -82,12 +82,12 @@ def too_big(max_bytes: int) -> ValidationError:
                            % {"size": filesizeformat(max_bytes)}, code="too_big")
 
 
-def read_limited(upload, *, max_bytes: int) -> bytes:
+def read_limited(upload: File[bytes], *, max_bytes: int) -> bytes:
     """The upload's bytes, refusing more than max_bytes without reading much past it."""
     if getattr(upload, "size", None) is not None and upload.size > max_bytes:
         raise too_big(max_bytes)
     upload.seek(0)
-    data = upload.read(max_bytes + 1)
+    data: bytes = upload.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise too_big(max_bytes)
     if not data:
@@ -95,7 +95,7 @@ def read_limited(upload, *, max_bytes: int) -> bytes:
     return data
 
 
-def reencode_photo(data: bytes, *, max_pixels: int) -> tuple[ContentFile, int, int]:
+def reencode_photo(data: bytes, *, max_pixels: int) -> tuple[ContentFile[bytes], int, int]:
     """Validate image bytes; return a re-encoded JPEG without metadata, and its size."""
     not_photo = ValidationError(
         _("This file is not a photo. Please send a JPEG, PNG, WebP or HEIC image."),
@@ -133,7 +133,8 @@ def reencode_photo(data: bytes, *, max_pixels: int) -> tuple[ContentFile, int, i
     return ContentFile(out.getvalue(), name="photo.jpg"), image.width, image.height
 
 
-def clean_photo(upload, *, max_bytes: int, max_pixels: int | None = None) -> ContentFile:
+def clean_photo(upload: File[bytes], *, max_bytes: int,
+                max_pixels: int | None = None) -> ContentFile[bytes]:
     """An uploaded photo, checked and re-encoded; named after the upload, as .jpg."""
     data = read_limited(upload, max_bytes=max_bytes)
     content, _width, _height = reencode_photo(
@@ -143,7 +144,7 @@ def clean_photo(upload, *, max_bytes: int, max_pixels: int | None = None) -> Con
     return content
 
 
-def check_document(upload, *, max_bytes: int,
+def check_document(upload: File[bytes], *, max_bytes: int,
                    allowed: dict[str, tuple[bytes, ...]] = DOCUMENT_SIGNATURES) -> str:
     """Refuse a document that is too big, of a type not accepted, or not what its name
     says. Returns the file's base name, safe to store."""
