@@ -2,32 +2,6 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
-def home_cards(request):
-    from django.urls import reverse
-    from django.utils.translation import gettext as _
-
-    from shaar.web.registry import HomeCard
-
-    from .models import ActionPlan
-
-    plan = ActionPlan.objects.filter(status=ActionPlan.Status.CONSULTATION).order_by(
-        "-start_date").first()
-    if plan is not None:
-        return [HomeCard(title=plan.title, url=reverse("actionplan:plan", args=[plan.code]),
-                         text=_("Comment on the draft commitments of the open government "
-                                "action plan, or propose your own idea."),
-                         label=_("Public consultation"), is_sample=plan.is_sample)]
-    plan = ActionPlan.objects.filter(status__in=[ActionPlan.Status.ADOPTED,
-                                                 ActionPlan.Status.IMPLEMENTATION]).order_by(
-        "-start_date").first()
-    if plan is not None:
-        return [HomeCard(title=plan.title, url=reverse("actionplan:dashboard"),
-                         text=_("Follow the progress of the city's open government "
-                                "commitments."),
-                         label=plan.get_status_display(), is_sample=plan.is_sample)]
-    return []
-
-
 class ActionplanConfig(AppConfig):
     name = "shaar.actionplan"
     verbose_name = _("OGP action plan")
@@ -40,6 +14,7 @@ class ActionplanConfig(AppConfig):
         from shaar.web.registry import NavItem, register_home, register_nav
 
         from . import models
+        from .home import home_cards
 
         register_nav(NavItem(_("Open government"), "actionplan:home", order=60))
         register_home(home_cards, order=60)

@@ -12,7 +12,7 @@ class BudgetingConfig(AppConfig):
         from shaar.web.registry import NavItem, register_home, register_nav
 
         from . import integrity, models
-        from .selectors import home_cards
+        from .home import home_cards
 
         # Staff-editable rows only. Ballots are never audit-logged (the actor would be the
         # voter); nor are voter marks and paper entries.

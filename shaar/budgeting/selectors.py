@@ -6,14 +6,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch
-from django.urls import reverse
-from django.utils import formats
-from django.utils.translation import gettext as _
 
 from shaar.city.geo import contains
 from shaar.city.models import District
 from shaar.lib.memo import Memo
-from shaar.web.registry import HomeCard
 
 from . import commitment
 from .models import (
@@ -72,25 +68,6 @@ def cycles_with_pools():
         Prefetch("proposals", queryset=Proposal.objects.on_ballot().order_by("id"),
                  to_attr="ballot_projects"),
     )
-
-
-def home_cards(request) -> list[HomeCard]:
-    cards = []
-    for cycle in Cycle.objects.public().filter(
-            phase__in=[Phase.PROPOSALS, Phase.VOTING, Phase.RESULTS]):
-        if cycle.phase == Phase.VOTING:
-            label = _("Voting is open")
-            if cycle.voting_closes:
-                label = _("Voting open until %(date)s") % {
-                    "date": formats.date_format(cycle.voting_closes, "DATE_FORMAT")}
-        elif cycle.phase == Phase.PROPOSALS:
-            label = _("Send your proposals")
-        else:
-            label = _("Results published")
-        cards.append(HomeCard(title=cycle.name, text=cycle.description[:200],
-                              url=reverse("budgeting:cycle", args=[cycle.slug]), label=label,
-                              is_sample=cycle.is_sample))
-    return cards
 
 
 def ballots_text(pool: Pool) -> str:

@@ -14,7 +14,7 @@ class GrantsConfig(AppConfig):
         from shaar.web.registry import NavItem, register_home, register_nav
 
         from . import models
-        from .views import home_cards
+        from .home import home_cards
 
         for model in (models.Call, models.RequiredDocument, models.Criterion,
                       models.Clarification, models.CommitteeMember, models.ApplicantProfile,

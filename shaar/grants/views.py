@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import BaseForm
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -19,7 +19,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from shaar.lib import csvout
 from shaar.web.ratelimits import limit_write
-from shaar.web.registry import HomeCard
 
 from . import actions, forms, selectors
 from .models import (
@@ -38,20 +37,6 @@ from .models import (
     Tranche,
 )
 from .rules import is_grants_manager
-
-
-def home_cards(request: HttpRequest) -> list[HomeCard]:
-    cards = []
-    for call in Call.objects.open_at(timezone.now())[:3]:
-        cards.append(HomeCard(
-            title=call.title, text=_("Community grants up to %(max)s som per project.")
-            % {"max": call.max_per_grant},
-            url=reverse("grants:call-detail", args=[call.code]),
-            label=_("Applications until %(date)s")
-            % {"date": timezone.localtime(call.closes_at).strftime("%d.%m.%Y %H:%M")},
-            is_sample=call.is_sample))
-    return cards
-
 
 # --- access helpers ------------------------------------------------------------------------
 
