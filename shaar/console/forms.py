@@ -9,10 +9,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shaar.accounts.models import Role
+from shaar.actionplan.models import BoardMember
 from shaar.budgeting.models import Cycle, Pool
 from shaar.city.models import Department, District, Organisation
 from shaar.grants.models import Call, CommitteeMember, Criterion
 from shaar.lib.uploadlimits import max_bytes, max_mb
+from shaar.providers.models import ProviderProfile
 
 DATE = {"type": "date"}
 DATETIME = {"type": "datetime-local"}
@@ -128,6 +130,77 @@ class ImportForm(forms.Form):
 class BudgetImportForm(ImportForm):
     year = forms.IntegerField(label=_("Fiscal year"), min_value=1991, max_value=2200,
                               initial=lambda: datetime.date.today().year)
+
+
+class AddressImportForm(ImportForm):
+    file = forms.FileField(label=_("File (CSV or GeoJSON)"))
+    replace = forms.BooleanField(
+        label=_("Replace the whole register (else addresses are updated and added)"),
+        required=False)
+
+
+class DistrictImportForm(ImportForm):
+    file = forms.FileField(label=_("File (GeoJSON)"))
+    approximate = forms.BooleanField(
+        label=_("The boundaries are approximate (not survey data)"), required=False)
+    allow_overlaps = forms.BooleanField(
+        label=_("Import even where districts overlap (a point in an overlap goes to the "
+                "first district by code)"), required=False)
+
+
+class BoardMemberForm(forms.ModelForm):
+    account = forms.CharField(
+        label=_("E-mail or mobile number of the member's account (optional)"),
+        max_length=200, required=False,
+        help_text=_("Links the seat to a Shaar account; leave empty to keep it as it is."))
+
+    class Meta:
+        model = BoardMember
+        fields = ["name", "sector", "position", "organisation_ky", "organisation_ru",
+                  "organisation_en", "term_start", "term_end", "email", "phone", "language"]
+        widgets = {"term_start": forms.DateInput(attrs=DATE),
+                   "term_end": forms.DateInput(attrs=DATE)}
+
+    def validate_constraints(self) -> None:
+        """The action checks the term's dates, with a message that says what is wrong."""
+
+
+class EndTermForm(forms.Form):
+    on = forms.DateField(label=_("Last day of the term"), required=False,
+                         widget=forms.DateInput(attrs=DATE),
+                         help_text=_("Leave empty for today."))
+
+
+class ServiceLevelForm(forms.Form):
+    provider = forms.ModelChoiceField(label=_("Service provider"),
+                                      queryset=ProviderProfile.objects.none())
+    category_code = forms.ChoiceField(label=_("Report category"))
+    acknowledge_hours = forms.DecimalField(label=_("Hours to acknowledge"), min_value=0.5,
+                                           max_value=8760, decimal_places=1)
+    resolve_hours = forms.DecimalField(label=_("Hours to resolve"), min_value=0.5,
+                                       max_value=8760, decimal_places=1)
+    valid_from = forms.DateTimeField(
+        label=_("In force from"), required=False,
+        help_text=_("Leave empty for now. Earlier reports keep the level they were received "
+                    "under."),
+        widget=forms.DateTimeInput(attrs=DATETIME),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+    note = forms.CharField(label=_("Reason for the change"), max_length=300, required=False)
+
+    def __init__(self, *args, categories: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        provider_field = cast("forms.ModelChoiceField[Any]", self.fields["provider"])
+        provider_field.queryset = ProviderProfile.objects.select_related(
+            "organisation").order_by("organisation__code")
+        cast(forms.ChoiceField, self.fields["category_code"]).choices = categories
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        ack, res = data.get("acknowledge_hours"), data.get("resolve_hours")
+        if ack is not None and res is not None and res < ack:
+            self.add_error("resolve_hours", _("The time to resolve cannot be shorter than "
+                                              "the time to acknowledge."))
+        return data
 
 
 class AuditFilterForm(forms.Form):
