@@ -485,6 +485,10 @@ def _level_categories() -> list[tuple[str, str]]:
 @require_GET
 def service_levels(request):
     _require(request.user, "providers.set_service_levels")
+    return _levels_page(request)
+
+
+def _levels_page(request, *, status: int = 200, **context) -> TemplateResponse:
     now = timezone.now()
     levels = ServiceLevel.objects.select_related("provider__organisation", "set_by").order_by(
         "provider__organisation__code", "category_code", "-valid_from")
@@ -498,7 +502,8 @@ def service_levels(request):
             in_force.add(key)
         rows.append((level, state))
     return TemplateResponse(request, "console/levels.html", {
-        "rows": rows, "names": providers_selectors.category_names()})
+        "rows": rows, "names": providers_selectors.category_names(), **context},
+        status=status)
 
 
 @login_required
@@ -534,8 +539,7 @@ def service_level_withdraw(request, level_id: int):
     try:
         providers_actions.service_level_withdraw(level=level, actor=request.user)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("console:levels")
+        return _levels_page(request, error=" ".join(exc.messages), status=400)
     messages.success(request, _("The planned service level is withdrawn."))
     return redirect("console:levels")
 
@@ -716,8 +720,9 @@ def reference_list(request, kind: str):
             return "—"
         return (_("yes") if value else _("no")) if isinstance(value, bool) else value
 
-    objects = spec.model._default_manager.select_related(*spec.related).order_by(
-        *spec.ordering)
+    objects = spec.model._default_manager.order_by(*spec.ordering)
+    if spec.related:
+        objects = objects.select_related(*spec.related)
     rows = [(obj, [shown(getattr(obj, column)) for column in spec.columns])
             for obj in objects]
     fields = {f.name: f for f in spec.model._meta.fields}
