@@ -661,8 +661,9 @@ def routing_rule_save(*, rule: RoutingRule, by: User) -> RoutingRule:
     if (rule.department_id is None) == (rule.organisation_id is None):
         raise ValidationError({"department": _("Choose either a department or an "
                                                "organisation, not both.")})
-    same = RoutingRule.objects.filter(category_id=rule.category_id,
-                                      district_id=rule.district_id).exclude(pk=rule.pk)
+    same = RoutingRule.objects.filter(category_id=rule.category_id).exclude(pk=rule.pk)
+    same = (same.filter(district_id=rule.district_id) if rule.district_id is not None
+            else same.filter(district__isnull=True))
     if same.exists():
         raise ValidationError({"district": _(
             "This category already has a rule for this district.") if rule.district_id
