@@ -60,8 +60,11 @@ class BoardMemberTests(GuardedPages):
             posts=[reverse("console:board-member-end", args=[member.pk]),
                    reverse("console:board-member-remove", args=[member.pk])])
         self.assertEqual(self.client.get(reverse("console:board")).status_code, 200)
-        self.assertContains(self.client.get(reverse("console:home")),
-                            reverse("console:board"))
+        for page in ("console:home", "console:plans", "actionplan:board"):
+            self.assertContains(self.client.get(reverse(page)), reverse("console:board"))
+        self.client.force_login(self.resident)
+        self.assertNotContains(self.client.get(reverse("actionplan:board")),
+                               reverse("console:board"))
 
     def test_it_adds_edits_and_ends_a_term_in_the_audit_trail(self) -> None:
         response = self.client.post(reverse("console:board-member-new"),
