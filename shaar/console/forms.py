@@ -14,6 +14,7 @@ from shaar.budgeting.models import Cycle, Pool
 from shaar.city.models import Department, District, Organisation
 from shaar.grants.models import Call, CommitteeMember, Criterion
 from shaar.lib.uploadlimits import max_bytes, max_mb
+from shaar.providers import forms as providers_forms
 from shaar.providers.models import ProviderProfile
 
 DATE = {"type": "date"}
@@ -171,36 +172,19 @@ class EndTermForm(forms.Form):
                          help_text=_("Leave empty for today."))
 
 
-class ServiceLevelForm(forms.Form):
+class ServiceLevelForm(providers_forms.ServiceLevelForm):
+    """The providers' own form, with the provider to choose: the console sets the levels of
+    every provider on one page."""
+
     provider = forms.ModelChoiceField(label=_("Service provider"),
                                       queryset=ProviderProfile.objects.none())
-    category_code = forms.ChoiceField(label=_("Report category"))
-    acknowledge_hours = forms.DecimalField(label=_("Hours to acknowledge"), min_value=0.5,
-                                           max_value=8760, decimal_places=1)
-    resolve_hours = forms.DecimalField(label=_("Hours to resolve"), min_value=0.5,
-                                       max_value=8760, decimal_places=1)
-    valid_from = forms.DateTimeField(
-        label=_("In force from"), required=False,
-        help_text=_("Leave empty for now. Earlier reports keep the level they were received "
-                    "under."),
-        widget=forms.DateTimeInput(attrs=DATETIME),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
-    note = forms.CharField(label=_("Reason for the change"), max_length=300, required=False)
+    field_order = ["provider"]
 
-    def __init__(self, *args, categories: list[tuple[str, str]], **kwargs) -> None:
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         provider_field = cast("forms.ModelChoiceField[Any]", self.fields["provider"])
         provider_field.queryset = ProviderProfile.objects.select_related(
             "organisation").order_by("organisation__code")
-        cast(forms.ChoiceField, self.fields["category_code"]).choices = categories
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        ack, res = data.get("acknowledge_hours"), data.get("resolve_hours")
-        if ack is not None and res is not None and res < ack:
-            self.add_error("resolve_hours", _("The time to resolve cannot be shorter than "
-                                              "the time to acknowledge."))
-        return data
 
 
 class AuditFilterForm(forms.Form):

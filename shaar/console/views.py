@@ -395,7 +395,8 @@ def board_members(request):
     _require(request.user, "actionplan.manage")
     today = city_today()
     members = BoardMember.objects.select_related("user").annotate(
-        meetings=Count("attendance")).order_by("sector", "position", "name")
+        meetings=Count("attendance", filter=Q(attendance__present=True))).order_by(
+        "sector", "position", "name")
     return TemplateResponse(request, "console/board.html", {
         "serving": members.filter(term_start__lte=today).filter(
             Q(term_end__isnull=True) | Q(term_end__gte=today)),

@@ -230,10 +230,10 @@ def service_level_set(*, provider: ProviderProfile, category_code: str, acknowle
                          acknowledge_hours=_hours(acknowledge_hours, "acknowledge_hours"),
                          resolve_hours=_hours(resolve_hours, "resolve_hours"),
                          valid_from=valid_from, note=(note or "").strip()[:300], set_by=actor)
-    level.full_clean()
     if level.resolve_hours < level.acknowledge_hours:
         raise ValidationError({"resolve_hours": _("The time to resolve cannot be shorter than "
                                                   "the time to acknowledge.")})
+    level.full_clean()
     try:
         with transaction.atomic():
             level.save()
