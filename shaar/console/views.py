@@ -750,6 +750,7 @@ def reference_edit(request, kind: str, pk: int | None = None):
                  else None)
     return TemplateResponse(request, "console/reference_form.html", {
         "kind": kind, "spec": spec, "obj": obj, "form": form, "questions": questions,
+        "removable": spec.remove is not None,
     }, status=400 if request.method == "POST" else 200)
 
 

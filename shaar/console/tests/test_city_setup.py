@@ -215,8 +215,10 @@ class RoutingRuleTests(GuardedPages):
         self.assertEqual(response.status_code, 302)
         rule.refresh_from_db()
         self.assertEqual((rule.department, rule.organisation), (None, self.organisation))
-        response = self.client.post(reverse("console:reference-remove", args=["routing",
-                                                                               rule.pk]))
+        remove = reverse("console:reference-remove", args=["routing", rule.pk])
+        page = self.client.get(reverse("console:reference-edit", args=["routing", rule.pk]))
+        self.assertContains(page, f'action="{remove}"')
+        response = self.client.post(remove)
         self.assertRedirects(response, reverse("console:reference", args=["routing"]))
         self.assertEqual(RoutingRule.objects.count(), 1)
         entries = LogEntry.objects.get_for_object(rule)
