@@ -29,6 +29,7 @@ from . import tasks, uploads
 from .models import (
     ActionPlan,
     Assessment,
+    BoardMember,
     Commitment,
     Completion,
     Contribution,
@@ -337,6 +338,64 @@ def monitor_appoint(*, plan: ActionPlan, user: User, by: User | None,
 # --- Supervisory board -----------------------------------------------------------------------
 
 
+def _board_dates(member: BoardMember) -> None:
+    if member.term_start and member.term_end and member.term_end < member.term_start:
+        raise ValidationError({"term_end": _("A term cannot end before it starts.")})
+
+
+@transaction.atomic
+def board_member_save(*, member: BoardMember, by: User | None,
+                      account: str = "") -> BoardMember:
+    """Seat a member of the supervisory board, or change their details or term. ACCOUNT
+    (an e-mail or mobile number) links their Shaar account; empty leaves it as it is."""
+    if by is not None and not by.has_perm("actionplan.manage"):
+        raise PermissionDenied
+    if account.strip():
+        user = user_by_contact(account.strip())
+        if user is None:
+            raise ValidationError({"account": _("No account has this e-mail or mobile "
+                                                "number.")})
+        member.user = user
+    member.name = member.name.strip()
+    _board_dates(member)
+    member.full_clean()
+    member.save()
+    return member
+
+
+@transaction.atomic
+def board_member_end_term(*, member: BoardMember, by: User | None,
+                          on: datetime.date | None = None) -> BoardMember:
+    """End a member's term on ON (default: today, their last day). The member stays on
+    record with their attendance; ending the term is how a member leaves the board."""
+    if by is not None and not by.has_perm("actionplan.manage"):
+        raise PermissionDenied
+    locked = BoardMember.objects.select_for_update().get(pk=member.pk)
+    on = on or city_today()
+    if locked.term_end is not None and locked.term_end < on:
+        raise ValidationError({"on": _("This term already ended on %(date)s.")
+                               % {"date": date_format(locked.term_end)}})
+    if on < locked.term_start:
+        raise ValidationError({"on": _("A term cannot end before it starts.")})
+    locked.term_end = on
+    locked.full_clean()
+    locked.save(update_fields=["term_end"])
+    return locked
+
+
+@transaction.atomic
+def board_member_remove(*, member: BoardMember, by: User | None) -> None:
+    """Delete a member entered by mistake. A member with attendance on record is never
+    deleted (the minutes refer to them): end their term instead."""
+    if by is not None and not by.has_perm("actionplan.manage"):
+        raise PermissionDenied
+    locked = BoardMember.objects.select_for_update().get(pk=member.pk)
+    if locked.attendance.exists():
+        raise ValidationError(_("This member is in the attendance of a meeting: end their "
+                                "term instead of removing them."))
+    locked.delete()
+
+
 @transaction.atomic
 def meeting_schedule(*, by: User | None, plan: ActionPlan | None, starts_at: datetime.datetime,
                      location: str, titles: dict[str, str],
@@ -393,7 +452,7 @@ def meeting_document_share(*, by: User | None, meeting: Meeting, titles: dict[st
 def meeting_record(*, by: User | None, meeting: Meeting, minutes: dict[str, str],
                    present_member_ids: Sequence[int]) -> Meeting:
     """After the meeting: minutes in each language and who attended."""
-    from .models import Attendance, BoardMember
+    from .models import Attendance
 
     if by is not None and not by.has_perm("actionplan.manage"):
         raise PermissionDenied

@@ -23,12 +23,18 @@ def address_search_fields(*, street_ky: str, street_ru: str, street_en: str,
             "house_key": fold_house(house_number)}
 
 
+def _require_manager(by) -> None:
+    if by is not None and not by.has_perm("city.manage"):
+        raise PermissionDenied
+
+
 @transaction.atomic
 def addresses_import(*, addresses: list[CleanAddress], replace: bool,
-                     is_sample: bool = False) -> tuple[int, int]:
+                     is_sample: bool = False, by=None) -> tuple[int, int]:
     """Create or update every address (keyed by Russian street name and house number), each
     placed in the district whose boundary holds it. `replace` first deletes the register.
-    Returns (created, updated)."""
+    BY is the staff member (None from the command line). Returns (created, updated)."""
+    _require_manager(by)
     if replace:
         Address.objects.all().delete()
     districts = list(District.objects.filter(boundary__isnull=False))
@@ -58,9 +64,12 @@ def addresses_import(*, addresses: list[CleanAddress], replace: bool,
 
 
 @transaction.atomic
-def districts_import(*, districts: list[CleanDistrict], approximate: bool) -> tuple[int, int]:
+def districts_import(*, districts: list[CleanDistrict], approximate: bool,
+                     by=None) -> tuple[int, int]:
     """Set each district's boundary (created when the code is new, which needs its three
-    names); then re-place every address in the new boundaries. Returns (created, updated)."""
+    names); then re-place every address in the new boundaries. BY is the staff member (None
+    from the command line). Returns (created, updated)."""
+    _require_manager(by)
     created = updated = 0
     for row in districts:
         district = District.objects.select_for_update().filter(code=row.code).first()

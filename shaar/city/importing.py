@@ -21,7 +21,7 @@ ADDRESS_COLUMNS = ("street_ky", "street_ru", "street_en", "house_number", "lat",
 REQUIRED_ADDRESS_COLUMNS = ("street_ru", "house_number", "lat", "lon")
 
 __all__ = ["CleanAddress", "CleanDistrict", "FileFormatError", "RowError", "check_addresses",
-           "read_addresses", "read_districts"]
+           "check_new_district_names", "read_addresses", "read_districts"]
 
 
 @dataclass(frozen=True)
@@ -140,6 +140,7 @@ class CleanDistrict:
     geometry: dict[str, Any]
     names: dict[str, str]  # name_ky/name_ru/name_en given in the file (may be empty)
     population: int | None
+    row: int = 0  # the feature's number in the collection, from 1
 
 
 @dataclass(frozen=True)
@@ -182,10 +183,21 @@ def read_districts(data: bytes) -> tuple[list[CleanDistrict], list[RowError]]:
             code=code, geometry=geometry,
             names={f"name_{lang}": _text(properties.get(f"name_{lang}"))
                    for lang in ("ky", "ru", "en")},
-            population=int(population) if population else None))
+            population=int(population) if population else None, row=number))
     if not features:
         errors.append(RowError(1, "", _("the file has no districts")))
     return clean, errors
+
+
+def check_new_district_names(districts: list[CleanDistrict],
+                             existing_codes: Iterable[str]) -> list[RowError]:
+    """A district the city does not have yet is created from the file: it needs its name
+    in Kyrgyz, Russian and English."""
+    existing = set(existing_codes)
+    return [RowError(district.row, column, _("empty: a new district needs its name in "
+                                             "each language"))
+            for district in districts if district.code not in existing
+            for column in ("name_ky", "name_ru", "name_en") if not district.names[column]]
 
 
 def _polygon_problem(geometry: dict[str, Any]) -> str:

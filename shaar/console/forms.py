@@ -9,10 +9,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shaar.accounts.models import Role
+from shaar.actionplan.models import BoardMember
 from shaar.budgeting.models import Cycle, Pool
 from shaar.city.models import Department, District, Organisation
 from shaar.grants.models import Call, CommitteeMember, Criterion
 from shaar.lib.uploadlimits import max_bytes, max_mb
+from shaar.providers import forms as providers_forms
+from shaar.providers.models import ProviderProfile
 
 DATE = {"type": "date"}
 DATETIME = {"type": "datetime-local"}
@@ -128,6 +131,60 @@ class ImportForm(forms.Form):
 class BudgetImportForm(ImportForm):
     year = forms.IntegerField(label=_("Fiscal year"), min_value=1991, max_value=2200,
                               initial=lambda: datetime.date.today().year)
+
+
+class AddressImportForm(ImportForm):
+    file = forms.FileField(label=_("File (CSV or GeoJSON)"))
+    replace = forms.BooleanField(
+        label=_("Replace the whole register (else addresses are updated and added)"),
+        required=False)
+
+
+class DistrictImportForm(ImportForm):
+    file = forms.FileField(label=_("File (GeoJSON)"))
+    approximate = forms.BooleanField(
+        label=_("The boundaries are approximate (not survey data)"), required=False)
+    allow_overlaps = forms.BooleanField(
+        label=_("Import even where districts overlap (a point in an overlap goes to the "
+                "first district by code)"), required=False)
+
+
+class BoardMemberForm(forms.ModelForm):
+    account = forms.CharField(
+        label=_("E-mail or mobile number of the member's account (optional)"),
+        max_length=200, required=False,
+        help_text=_("Links the seat to a Shaar account; leave empty to keep it as it is."))
+
+    class Meta:
+        model = BoardMember
+        fields = ["name", "sector", "position", "organisation_ky", "organisation_ru",
+                  "organisation_en", "term_start", "term_end", "email", "phone", "language"]
+        widgets = {"term_start": forms.DateInput(attrs=DATE),
+                   "term_end": forms.DateInput(attrs=DATE)}
+
+    def validate_constraints(self) -> None:
+        """The action checks the term's dates, with a message that says what is wrong."""
+
+
+class EndTermForm(forms.Form):
+    on = forms.DateField(label=_("Last day of the term"), required=False,
+                         widget=forms.DateInput(attrs=DATE),
+                         help_text=_("Leave empty for today."))
+
+
+class ServiceLevelForm(providers_forms.ServiceLevelForm):
+    """The providers' own form, with the provider to choose: the console sets the levels of
+    every provider on one page."""
+
+    provider = forms.ModelChoiceField(label=_("Service provider"),
+                                      queryset=ProviderProfile.objects.none())
+    field_order = ["provider"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        provider_field = cast("forms.ModelChoiceField[Any]", self.fields["provider"])
+        provider_field.queryset = ProviderProfile.objects.select_related(
+            "organisation").order_by("organisation__code")
 
 
 class AuditFilterForm(forms.Form):

@@ -290,6 +290,146 @@ def grants_run(data: bytes, file_name: str, options: dict[str, Any], *, user,
     return _("Imported %(count)s past grants.") % {"count": count}
 
 
+# --- The address register and district boundaries (the city app's own checks) -----------
+
+def addresses_columns() -> list[tuple[str, str]]:
+    return [
+        ("street_ky / street_ru / street_en",
+         _("the street's name in Kyrgyz, Russian and English; only the Russian one is "
+           "required (the others are filled from it)")),
+        ("house_number", _("house number, e.g. 12 or 12/1")),
+        ("lat / lon", _("the entrance as a point (decimal degrees)")),
+    ]
+
+
+def addresses_template() -> bytes:
+    from shaar.city.importing import ADDRESS_COLUMNS
+
+    return _csv(list(ADDRESS_COLUMNS), [
+        ["Чүй проспекти", "проспект Чуй", "Chui Avenue", "120", "42.8765", "74.6042"]])
+
+
+def _addresses(data: bytes, file_name: str):
+    from shaar.city.importing import check_addresses, read_addresses
+
+    header, rows = read_addresses(data, file_name)
+    return check_addresses(header, rows)
+
+
+def addresses_check(data: bytes, file_name: str, options: dict[str, Any]) -> Checked:
+    from shaar.city.addresses import fold_house
+    from shaar.city.models import Address
+
+    try:
+        addresses, errors = _addresses(data, file_name)
+    except FileFormatError as exc:
+        return _file_error(str(exc))
+    if errors:
+        return Checked(_errors(errors), {})
+    existing = Address.objects.count()
+    if options.get("replace"):
+        new, updated, removed = len(addresses), 0, existing
+    else:
+        keys = set(Address.objects.values_list("street_ru", "house_key"))
+        updated = sum((a.street_ru, fold_house(a.house_number)) in keys for a in addresses)
+        new, removed = len(addresses) - updated, 0
+    return Checked([], {"rows": len(addresses), "new": new, "updated": updated,
+                        "removed": removed}, total=len(addresses))
+
+
+def addresses_run(data: bytes, file_name: str, options: dict[str, Any], *, user,
+                  progress: Callable[[int], None]) -> str:
+    from shaar.city import actions as city_actions
+
+    addresses, errors = _addresses(data, file_name)
+    if errors:
+        raise ValidationError([str(error) for error in errors[:20]])
+    created, updated = city_actions.addresses_import(
+        addresses=addresses, replace=bool(options.get("replace")), by=user)
+    progress(len(addresses))
+    return _("Imported %(count)s addresses: %(created)s new, %(updated)s updated.") % {
+        "count": len(addresses), "created": created, "updated": updated}
+
+
+def districts_columns() -> list[tuple[str, str]]:
+    return [
+        ("type: Polygon / MultiPolygon", _("each feature is one district's boundary, in "
+                                           "longitude/latitude (WGS 84)")),
+        ("code", _("the district's code: an existing district gets the new boundary")),
+        ("name_ky / name_ru / name_en", _("the district's name in each language, needed for "
+                                          "a new district")),
+        ("population", _("number of residents (optional)")),
+    ]
+
+
+def districts_template() -> bytes:
+    import json
+
+    district = District.objects.order_by("code").first()
+    ring = [[74.55, 42.85], [74.6, 42.85], [74.6, 42.9], [74.55, 42.9], [74.55, 42.85]]
+    return json.dumps({"type": "FeatureCollection", "features": [{
+        "type": "Feature",
+        "properties": {"code": district.code if district else "leninsky",
+                       "name_ky": district.name_ky if district else "Ленин району",
+                       "name_ru": district.name_ru if district else "Ленинский район",
+                       "name_en": district.name_en if district else "Leninsky District",
+                       "population": district.population if district else 300000},
+        "geometry": {"type": "Polygon", "coordinates": [ring]}}]},
+        ensure_ascii=False, indent=1).encode()
+
+
+def _districts(data: bytes, options: dict[str, Any]):
+    """The districts, every problem (with overlaps unless allowed) and the overlaps."""
+    from shaar.city.importing import check_new_district_names, overlaps, read_districts
+
+    districts, errors = read_districts(data)
+    errors += check_new_district_names(districts,
+                                       District.objects.values_list("code", flat=True))
+    found = overlaps(districts) if not errors else []
+    if found and not options.get("allow_overlaps"):
+        rows = {district.code: district.row for district in districts}
+        errors += [RowError(rows[o.first], "geometry", _(
+            "overlaps district %(other)s: %(area)s km² around %(lat)s, %(lon)s")
+            % {"other": o.second, "area": o.area_km2, "lat": o.where[0], "lon": o.where[1]})
+            for o in found]
+    return districts, errors, found
+
+
+def districts_check(data: bytes, file_name: str, options: dict[str, Any]) -> Checked:
+    from shaar.city.importing import gaps
+
+    try:
+        districts, errors, found = _districts(data, options)
+    except FileFormatError as exc:
+        return _file_error(str(exc))
+    if errors:
+        return Checked(_errors(errors), {})
+    existing = set(District.objects.values_list("code", flat=True))
+    return Checked([], {
+        "rows": len(districts),
+        "new": [d.code for d in districts if d.code not in existing],
+        "updated": [d.code for d in districts if d.code in existing],
+        "overlaps": [{"first": o.first, "second": o.second, "area": o.area_km2}
+                     for o in found],
+        "gaps": [{"lat": lat, "lon": lon, "area": area} for lat, lon, area in gaps(districts)],
+        "approximate": bool(options.get("approximate")),
+    }, total=len(districts))
+
+
+def districts_run(data: bytes, file_name: str, options: dict[str, Any], *, user,
+                  progress: Callable[[int], None]) -> str:
+    from shaar.city import actions as city_actions
+
+    districts, errors, _found = _districts(data, options)
+    if errors:
+        raise ValidationError([str(error) for error in errors[:20]])
+    created, updated = city_actions.districts_import(
+        districts=districts, approximate=bool(options.get("approximate")), by=user)
+    progress(len(districts))
+    return _("Imported %(count)s districts: %(created)s new, %(updated)s updated.") % {
+        "count": len(districts), "created": created, "updated": updated}
+
+
 def _language() -> str:
     from django.utils.translation import get_language
 
@@ -306,6 +446,8 @@ class ImportKind:
     check: Callable[[bytes, str, dict[str, Any]], Checked]
     run: Callable[..., str]
     command: str
+    template_ext: str = "csv"
+    template_type: str = "text/csv; charset=utf-8"
 
 
 KINDS: dict[str, ImportKind] = {
@@ -321,4 +463,14 @@ KINDS: dict[str, ImportKind] = {
     "grants": ImportKind(gettext_lazy("Past grants"), "grants.import_past", grants_columns,
                          grants_template, grants_check, grants_run,
                          "manage.py import_past_grants FILE --by E-MAIL"),
+    "addresses": ImportKind(gettext_lazy("Address register"), "city.manage", addresses_columns,
+                            addresses_template, addresses_check, addresses_run,
+                            "manage.py import_addresses FILE [--replace]"),
+    "districts": ImportKind(gettext_lazy("District boundaries"), "city.manage",
+                            districts_columns, districts_template, districts_check,
+                            districts_run,
+                            "manage.py import_districts FILE.geojson [--approximate] "
+                            "[--allow-overlaps]",
+                            template_ext="geojson",
+                            template_type="application/geo+json; charset=utf-8"),
 }

@@ -23,6 +23,8 @@ class ImportJob(models.Model):
         REGISTER = "register", _("residency register")
         APPEALS = "appeals", _("past appeals")
         GRANTS = "grants", _("past grants")
+        ADDRESSES = "addresses", _("address register")
+        DISTRICTS = "districts", _("district boundaries")
 
     class Status(models.TextChoices):
         REFUSED = "refused", _("refused: the file has problems")

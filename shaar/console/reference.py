@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Model
@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from shaar.city import actions as city_actions
 from shaar.city.models import City, Department, District, Organisation
 from shaar.feedback import actions as feedback_actions
-from shaar.feedback.models import Category, Question
+from shaar.feedback.models import Category, Question, RoutingRule
 
 TEXTAREA = forms.Textarea(attrs={"rows": 2})
 
@@ -90,6 +90,28 @@ class QuestionForm(forms.ModelForm):
         return super().save(commit=commit)
 
 
+class RoutingRuleForm(forms.ModelForm):
+    class Meta:
+        model = RoutingRule
+        fields = ["category", "district", "department", "organisation"]
+        help_texts = {
+            "district": _("Empty: the rule applies city-wide; a district's rule wins over it."),
+            "department": _("The report goes to a department or to an organisation: choose "
+                            "one of the two."),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, model in (("category", Category), ("district", District),
+                            ("department", Department), ("organisation", Organisation)):
+            field = cast("forms.ModelChoiceField[Any]", self.fields[name])
+            field.queryset = model._default_manager.order_by("code")
+
+    def validate_constraints(self) -> None:
+        """The action checks one target and one rule per category and district, with
+        messages that say what is wrong."""
+
+
 @dataclass(frozen=True)
 class Reference:
     title: Any
@@ -98,6 +120,10 @@ class Reference:
     permission: str
     save: Callable[..., Any]
     columns: tuple[str, ...]
+    ordering: tuple[str, ...] = ("code",)
+    remove: Callable[..., Any] | None = None
+    related: tuple[str, ...] = ()
+    help: Any = ""
 
 
 def _city_save(obj, by) -> None:
@@ -106,6 +132,14 @@ def _city_save(obj, by) -> None:
 
 def _category_save(obj, by) -> None:
     feedback_actions.category_save(category=obj, by=by)
+
+
+def _rule_save(obj, by) -> None:
+    feedback_actions.routing_rule_save(rule=obj, by=by)
+
+
+def _rule_remove(obj, by) -> None:
+    feedback_actions.routing_rule_remove(rule=obj, by=by)
 
 
 REFERENCES: dict[str, Reference] = {
@@ -119,4 +153,12 @@ REFERENCES: dict[str, Reference] = {
     "categories": Reference(_("Report categories"), Category, CategoryForm,
                             "feedback.manage_categories", _category_save,
                             ("code", "name", "is_active")),
+    "routing": Reference(_("Routing of reports"), RoutingRule, RoutingRuleForm,
+                         "feedback.manage_categories", _rule_save,
+                         ("category", "district", "department", "organisation"),
+                         ordering=("category__code", "district__code"), remove=_rule_remove,
+                         related=("category", "district", "department", "organisation"),
+                         help=_("A rule without a district (—) applies city-wide; a "
+                                "district's rule wins over it. A report that no rule matches "
+                                "goes to city triage.")),
 }

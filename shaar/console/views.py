@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -21,7 +21,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from shaar.accounts import actions as account_actions
 from shaar.accounts.models import Role, RoleAssignment
 from shaar.accounts.selectors import user_by_contact
-from shaar.actionplan.models import ActionPlan
+from shaar.actionplan import actions as actionplan_actions
+from shaar.actionplan import selectors as actionplan_selectors
+from shaar.actionplan.models import ActionPlan, BoardMember, city_today
 from shaar.budgeting import actions as budgeting_actions
 from shaar.budgeting.models import PHASE_ORDER, Cycle, Phase, Pool
 from shaar.city import actions as city_actions
@@ -31,20 +33,28 @@ from shaar.feedback.models import Category, Question
 from shaar.grants import actions as grants_actions
 from shaar.grants.models import Call, CommitteeMember, Criterion
 from shaar.lib.safechange import ConfirmationRequired
+from shaar.providers import actions as providers_actions
+from shaar.providers import selectors as providers_selectors
+from shaar.providers.models import ProviderProfile, ServiceLevel
 
 from . import actions
 from .forms import (
+    AddressImportForm,
     AuditFilterForm,
+    BoardMemberForm,
     BudgetImportForm,
     CallForm,
     ConfirmForm,
     CriterionForm,
     CycleForm,
+    DistrictImportForm,
+    EndTermForm,
     ImportForm,
     PoolForm,
     RoleFilterForm,
     RoleForm,
     SeatForm,
+    ServiceLevelForm,
 )
 from .imports import KINDS
 from .models import ImportJob
@@ -98,6 +108,7 @@ def home(request):
             "appeals": user.has_perm("feedback.import_appeals"),
             "grants": user.has_perm("grants.import_past"),
             "city": user.has_perm("city.manage"),
+            "board": user.has_perm("actionplan.manage"),
             "categories": user.has_perm("feedback.manage_categories"),
             "levels": user.has_perm("providers.set_service_levels"),
             "inbox": user.has_perm("feedback.view_inbox"),
@@ -371,6 +382,169 @@ def plans(request):
         "plans": ActionPlan.objects.public()})
 
 
+# --- The supervisory board of the action plan ----------------------------------------------
+
+def access_board_member_for_manager(user, member_id: int) -> BoardMember:
+    _require(user, "actionplan.manage")
+    return get_object_or_404(BoardMember, pk=member_id)
+
+
+@login_required
+@require_GET
+def board_members(request):
+    _require(request.user, "actionplan.manage")
+    today = city_today()
+    members = BoardMember.objects.select_related("user").annotate(
+        meetings=Count("attendance", filter=Q(attendance__present=True))).order_by(
+        "sector", "position", "name")
+    return TemplateResponse(request, "console/board.html", {
+        "serving": members.filter(term_start__lte=today).filter(
+            Q(term_end__isnull=True) | Q(term_end__gte=today)),
+        "future": members.filter(term_start__gt=today),
+        "former": members.filter(term_end__lt=today).order_by("-term_end", "name"),
+        "balance": actionplan_selectors.board_balance(today),
+    })
+
+
+def _board_member_page(request, member: BoardMember | None, *, status: int = 200,
+                       **context) -> TemplateResponse:
+    return TemplateResponse(request, "console/board_member.html", {
+        "member": member,
+        "form": context.pop("form", None) or BoardMemberForm(instance=member),
+        "end_form": context.pop("end_form", None) or EndTermForm(),
+        "meetings": member.attendance.count() if member else 0,
+        **context,
+    }, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def board_member_edit(request, member_id: int | None = None):
+    _require(request.user, "actionplan.manage")
+    member = access_board_member_for_manager(request.user, member_id) if member_id else None
+    form = BoardMemberForm(request.POST or None, instance=member)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = actionplan_actions.board_member_save(
+                member=form.save(commit=False), by=request.user,
+                account=form.cleaned_data["account"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The board member is saved."))
+            return redirect("console:board-member", member_id=saved.pk)
+    return _board_member_page(request, member, form=form,
+                              status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def board_member_end(request, member_id: int):
+    member = access_board_member_for_manager(request.user, member_id)
+    form = EndTermForm(request.POST)
+    if form.is_valid():
+        try:
+            actionplan_actions.board_member_end_term(member=member, by=request.user,
+                                                     on=form.cleaned_data["on"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The member's term is ended."))
+            return redirect("console:board")
+    return _board_member_page(request, member, end_form=form, status=400)
+
+
+@login_required
+@require_POST
+def board_member_remove(request, member_id: int):
+    member = access_board_member_for_manager(request.user, member_id)
+    try:
+        actionplan_actions.board_member_remove(member=member, by=request.user)
+    except ValidationError as exc:
+        return _board_member_page(request, member, remove_error=" ".join(exc.messages),
+                                  status=400)
+    messages.success(request, _("The board member is removed."))
+    return redirect("console:board")
+
+
+# --- Service levels of providers ------------------------------------------------------------
+
+def access_level_for_manager(user, level_id: int) -> ServiceLevel:
+    _require(user, "providers.set_service_levels")
+    return get_object_or_404(ServiceLevel.objects.select_related("provider__organisation"),
+                             pk=level_id)
+
+
+def _level_categories() -> list[tuple[str, str]]:
+    names = providers_selectors.category_names()
+    codes = sorted({code for codes in ProviderProfile.objects.values_list(
+        "category_codes", flat=True) for code in codes or []})
+    return [(code, names.get(code, code)) for code in codes]
+
+
+@login_required
+@require_GET
+def service_levels(request):
+    _require(request.user, "providers.set_service_levels")
+    return _levels_page(request)
+
+
+def _levels_page(request, *, status: int = 200, **context) -> TemplateResponse:
+    now = timezone.now()
+    levels = ServiceLevel.objects.select_related("provider__organisation", "set_by").order_by(
+        "provider__organisation__code", "category_code", "-valid_from")
+    in_force: set[tuple[int, str]] = set()
+    rows = []
+    for level in levels:
+        key = (level.provider_id, level.category_code)
+        state = "planned" if level.valid_from > now else (
+            "former" if key in in_force else "in_force")
+        if state == "in_force":
+            in_force.add(key)
+        rows.append((level, state))
+    return TemplateResponse(request, "console/levels.html", {
+        "rows": rows, "names": providers_selectors.category_names(), **context},
+        status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def service_level_new(request):
+    _require(request.user, "providers.set_service_levels")
+    initial = {}
+    if request.method == "GET" and request.GET.get("from", "").isdigit():
+        # "Change": a new level that starts from the one shown (levels are never edited).
+        base = access_level_for_manager(request.user, int(request.GET["from"]))
+        initial = {"provider": base.provider_id, "category_code": base.category_code,
+                   "acknowledge_hours": base.acknowledge_hours,
+                   "resolve_hours": base.resolve_hours}
+    form = ServiceLevelForm(request.POST or None, initial=initial,
+                            categories=_level_categories())
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            providers_actions.service_level_set(actor=request.user, **data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The new service level is recorded."))
+            return redirect("console:levels")
+    return TemplateResponse(request, "console/level_form.html", {"form": form},
+                            status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def service_level_withdraw(request, level_id: int):
+    level = access_level_for_manager(request.user, level_id)
+    try:
+        providers_actions.service_level_withdraw(level=level, actor=request.user)
+    except ValidationError as exc:
+        return _levels_page(request, error=" ".join(exc.messages), status=400)
+    messages.success(request, _("The planned service level is withdrawn."))
+    return redirect("console:levels")
+
+
 # --- Roles and seats -----------------------------------------------------------------------
 
 @login_required
@@ -423,6 +597,10 @@ def role_remove(request, assignment_id: int):
 
 # --- Imports -------------------------------------------------------------------------------
 
+IMPORT_FORMS: dict[str, type[ImportForm]] = {
+    "budget": BudgetImportForm, "addresses": AddressImportForm, "districts": DistrictImportForm}
+
+
 def _import_kind(user, kind: str):
     if kind not in KINDS:
         raise Http404
@@ -442,11 +620,11 @@ def access_job_for_user(user, job_id: int) -> ImportJob:
 @require_http_methods(["GET", "POST"])
 def import_upload(request, kind: str):
     spec = _import_kind(request.user, kind)
-    form_class = BudgetImportForm if kind == "budget" else ImportForm
-    form = form_class(request.POST or None, request.FILES or None)
+    form = IMPORT_FORMS.get(kind, ImportForm)(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        options = {"year": form.cleaned_data["year"]} if kind == "budget" else {}
+        # The form's other fields are the import's options (the budget's year, …).
+        options = {name: value for name, value in form.cleaned_data.items() if name != "file"}
         job = actions.import_check(kind=kind, data=upload.read(), file_name=upload.name,
                                    options=options, by=request.user)
         return redirect("console:import-job", job_id=job.pk)
@@ -460,8 +638,9 @@ def import_upload(request, kind: str):
 @require_GET
 def import_template(request, kind: str):
     spec = _import_kind(request.user, kind)
-    response = HttpResponse(spec.template(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{kind}-template.csv"'
+    response = HttpResponse(spec.template(), content_type=spec.template_type)
+    response["Content-Disposition"] = (f'attachment; filename="{kind}-template.'
+                                       f'{spec.template_ext}"')
     return response
 
 
@@ -538,10 +717,15 @@ def reference_list(request, kind: str):
     spec = _reference(request.user, kind)
     def shown(value):
         value = value() if callable(value) else value
+        if value is None:
+            return "—"
         return (_("yes") if value else _("no")) if isinstance(value, bool) else value
 
+    objects = spec.model._default_manager.order_by(*spec.ordering)
+    if spec.related:
+        objects = objects.select_related(*spec.related)
     rows = [(obj, [shown(getattr(obj, column)) for column in spec.columns])
-            for obj in spec.model._default_manager.order_by("code")]
+            for obj in objects]
     fields = {f.name: f for f in spec.model._meta.fields}
     return TemplateResponse(request, "console/reference_list.html", {
         "kind": kind, "spec": spec, "rows": rows,
@@ -566,7 +750,24 @@ def reference_edit(request, kind: str, pk: int | None = None):
                  else None)
     return TemplateResponse(request, "console/reference_form.html", {
         "kind": kind, "spec": spec, "obj": obj, "form": form, "questions": questions,
+        "removable": spec.remove is not None,
     }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def reference_remove(request, kind: str, pk: int):
+    spec = _reference(request.user, kind)
+    if spec.remove is None:
+        raise Http404
+    obj = get_object_or_404(spec.model, pk=pk)
+    try:
+        spec.remove(obj, request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("console:reference-edit", kind=kind, pk=pk)
+    messages.success(request, _("Removed."))
+    return redirect("console:reference", kind=kind)
 
 
 @login_required

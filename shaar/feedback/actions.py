@@ -45,6 +45,7 @@ from .models import (
     Rating,
     Report,
     ReportEvent,
+    RoutingRule,
     Status,
     Supporter,
 )
@@ -648,3 +649,39 @@ def question_save(*, question: Question, by: User) -> Question:
     question.full_clean()
     question.save()
     return question
+
+
+# --- routing rules (city administrators, in the staff console) ----------------------------
+@transaction.atomic
+def routing_rule_save(*, rule: RoutingRule, by: User) -> RoutingRule:
+    """Create or change a rule: a category (in a district, or city-wide) goes to one
+    department or one organisation. One rule per category and district."""
+    if not by.has_perm("feedback.manage_categories"):
+        raise PermissionDenied
+    if (rule.department_id is None) == (rule.organisation_id is None):
+        raise ValidationError({"department": _("Choose either a department or an "
+                                               "organisation, not both.")})
+    same = RoutingRule.objects.filter(category_id=rule.category_id).exclude(pk=rule.pk)
+    same = (same.filter(district_id=rule.district_id) if rule.district_id is not None
+            else same.filter(district__isnull=True))
+    if same.exists():
+        raise ValidationError({"district": _(
+            "This category already has a rule for this district.") if rule.district_id
+            else _("This category already has a city-wide rule.")})
+    rule.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            rule.save()
+    except IntegrityError:  # a rule saved at the same moment by someone else
+        raise ValidationError(_("This category already has a rule for this district.")) \
+            from None
+    return rule
+
+
+@transaction.atomic
+def routing_rule_remove(*, rule: RoutingRule, by: User) -> None:
+    """Remove a rule; the category's reports then follow the city-wide rule, or go to city
+    triage. Reports already routed keep their department or organisation."""
+    if not by.has_perm("feedback.manage_categories"):
+        raise PermissionDenied
+    rule.delete()

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -215,6 +215,8 @@ def service_level_set(*, provider: ProviderProfile, category_code: str, acknowle
                       now: datetime | None = None) -> ServiceLevel:
     """Set a new service level from `valid_from` (default: now). Levels are never edited
     or back-dated: reports already received keep the level in force when they came in."""
+    if actor is not None and not actor.has_perm("providers.set_service_levels"):
+        raise PermissionDenied
     now = now or timezone.now()
     valid_from = valid_from or now
     if valid_from < now - timedelta(minutes=5):
@@ -228,10 +230,10 @@ def service_level_set(*, provider: ProviderProfile, category_code: str, acknowle
                          acknowledge_hours=_hours(acknowledge_hours, "acknowledge_hours"),
                          resolve_hours=_hours(resolve_hours, "resolve_hours"),
                          valid_from=valid_from, note=(note or "").strip()[:300], set_by=actor)
-    level.full_clean()
     if level.resolve_hours < level.acknowledge_hours:
         raise ValidationError({"resolve_hours": _("The time to resolve cannot be shorter than "
                                                   "the time to acknowledge.")})
+    level.full_clean()
     try:
         with transaction.atomic():
             level.save()
@@ -240,6 +242,21 @@ def service_level_set(*, provider: ProviderProfile, category_code: str, acknowle
                                 "moment.")) from None
     scorecards_schedule_recompute(now=now)
     return level
+
+
+@transaction.atomic
+def service_level_withdraw(*, level: ServiceLevel, actor, now: datetime | None = None) -> None:
+    """Withdraw a planned level before it takes effect. A level in force (or once in force)
+    is history that scorecards were measured against: set a new level instead."""
+    if actor is not None and not actor.has_perm("providers.set_service_levels"):
+        raise PermissionDenied
+    now = now or timezone.now()
+    locked = ServiceLevel.objects.select_for_update().get(pk=level.pk)
+    if locked.valid_from <= now:
+        raise ValidationError(_("This service level is already in force and stays in the "
+                                "history: set a new level instead."))
+    locked.delete()
+    scorecards_schedule_recompute(now=now)
 
 
 def current_levels(provider: ProviderProfile, *, at: datetime | None = None) -> dict:

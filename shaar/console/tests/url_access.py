@@ -65,6 +65,27 @@ def _question(world: dict) -> dict:
     return {"category_id": question.category_id, "question_id": question.pk}
 
 
+def _board_member(world: dict) -> dict:
+    import datetime
+
+    from shaar.actionplan.models import BoardMember
+
+    member = BoardMember.objects.order_by("pk").first() or BoardMember.objects.create(
+        name="Aida", sector=BoardMember.Sector.NON_GOVERNMENT, organisation_ky="ky",
+        organisation_ru="ru", organisation_en="en", term_start=datetime.date(2026, 1, 1))
+    return {"member_id": member.pk}
+
+
+def _routing_rule(world: dict) -> dict:
+    from shaar.city.models import Department
+    from shaar.feedback.models import Category, RoutingRule
+
+    rule = RoutingRule.objects.order_by("pk").first() or RoutingRule.objects.create(
+        category=first(Category.objects.order_by("pk")),
+        department=first(Department.objects.order_by("pk")))
+    return {"kind": "routing", "pk": rule.pk}
+
+
 def admin(kwargs=None) -> Access:
     return Access(frozenset({ADMINISTRATOR}), ADMIN_ONLY, kwargs=kwargs)
 
@@ -88,6 +109,15 @@ EXPECTED = {
     "console:seat-add": POST_ONLY,
     "console:seat-remove": POST_ONLY,
     "console:plans": admin(),
+    "console:board": admin(),
+    "console:board-member-new": admin(),
+    "console:board-member": admin(_board_member),
+    "console:board-member-end": POST_ONLY,
+    "console:board-member-remove": POST_ONLY,
+    "console:levels": admin(),
+    "console:level-new": admin(),
+    "console:level-withdraw": POST_ONLY,
+    "console:reference-remove": POST_ONLY,
     "console:roles": admin(),
     "console:role-remove": POST_ONLY,
     "console:import": admin(lambda world: {"kind": "budget"}),

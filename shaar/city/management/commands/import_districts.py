@@ -18,7 +18,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from shaar.city import actions
-from shaar.city.importing import FileFormatError, gaps, overlaps, read_districts
+from shaar.city.importing import (
+    FileFormatError,
+    check_new_district_names,
+    gaps,
+    overlaps,
+    read_districts,
+)
+from shaar.city.models import District
 
 
 class Command(BaseCommand):
@@ -37,6 +44,8 @@ class Command(BaseCommand):
         with translation.override(options["language"]):
             try:
                 districts, errors = read_districts(path.read_bytes())
+                errors += check_new_district_names(
+                    districts, District.objects.values_list("code", flat=True))
             except (FileFormatError, OSError) as exc:
                 raise CommandError(str(exc)) from exc
             for error in errors:
