@@ -17,9 +17,9 @@ from shaar.actionplan.tests.factories import make_member
 from shaar.city.models import Address, District
 from shaar.feedback.models import RoutingRule
 from shaar.feedback.tests.factories import make_category
-from shaar.lib.testing import make_organisation
 from shaar.providers.models import ServiceLevel
 from shaar.providers.tests.factories import make_level, make_provider
+from shaar.testing import make_organisation
 
 from ..models import ImportJob
 from .test_views import ConsoleTestCase
