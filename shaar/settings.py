@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "shaar.grants",
     "shaar.actionplan",
     "shaar.console",
+    "shaar.ops",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -79,6 +80,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later middleware and view logs with the request id; metrics time the rest.
+    "shaar.lib.requestid.RequestIdMiddleware",
+    "shaar.lib.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -102,6 +106,8 @@ MIDDLEWARE = [
     "shaar.accounts.middleware.StaffMfaRequiredMiddleware",
     # A limit that was reached (django_ratelimit.exceptions.Ratelimited) answers RATELIMIT_VIEW.
     "django_ratelimit.middleware.RatelimitMiddleware",
+    # Last, so its process_exception sees a view's outage error first (fail closed, 503).
+    "shaar.ops.middleware.ServiceUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "shaar.urls"
@@ -461,13 +467,7 @@ ACTIONPLAN_STALE_MONTHS = env.int("ACTIONPLAN_STALE_MONTHS", default=4)
 # --- operations ---
 # Production operations (deploy/README.md): request ids and JSON logs, Prometheus metrics,
 # a clear 503 when Redis or the database is down, a read replica for public pages, S3
-# media, backups.
-INSTALLED_APPS.append("shaar.ops")
-# First: every later middleware and view logs with the request id; metrics time the rest.
-MIDDLEWARE.insert(0, "shaar.lib.requestid.RequestIdMiddleware")
-MIDDLEWARE.insert(1, "shaar.lib.metrics.MetricsMiddleware")
-# Last, so its process_exception sees a view's outage error first (fail closed, 503).
-MIDDLEWARE.append("shaar.ops.middleware.ServiceUnavailableMiddleware")
+# media, backups. Its app and middleware are in INSTALLED_APPS and MIDDLEWARE above.
 
 # Read replica: only views decorated with shaar.lib.dbrouter.use_replica read from it.
 DATABASE_ROUTERS = ["shaar.lib.dbrouter.ReplicaRouter"]

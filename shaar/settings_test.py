@@ -1,4 +1,9 @@
-"""Test settings: the fast hasher, eager Celery and in-memory e-mail; nothing else."""
+"""Test settings: what `pytest` changes from shaar.settings, and nothing else.
+
+DEBUG on by default; a fast password hasher; Celery tasks run at once; e-mail and SMS kept in
+memory; static files served without a manifest; no HTTPS redirect; no public page cache;
+the small demo scale; media, the sample base map and the SQLite test database under var/.
+"""
 
 import os
 
