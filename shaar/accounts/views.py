@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from shaar.city.models import District
+from shaar.lib.forms import add_action_errors
 from shaar.web.ratelimits import limit_write
 
 from . import actions
@@ -66,7 +67,7 @@ def verify(request):
             try:
                 submit(form.cleaned_data)
             except ValidationError as exc:
-                form.add_error(None, exc)
+                add_action_errors(form, exc)
             else:
                 messages.success(request, _("You are verified as a resident."))
                 return redirect(next_url or "accounts:verify")

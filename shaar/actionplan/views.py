@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from shaar.accounts.models import User
 from shaar.city.models import Department
 from shaar.lib import csvout
+from shaar.lib.forms import add_action_errors
 from shaar.lib.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from shaar.lib.i18n import localized
 from shaar.lib.safechange import ConfirmationRequired
@@ -126,15 +127,6 @@ def _require_manager(user) -> None:
         raise PermissionDenied
 
 
-def _add_errors(form, exc: ValidationError) -> None:
-    """Put an action's error on the form field it names, or on the form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 # --- Public pages ----------------------------------------------------------------------------
 
 
@@ -196,7 +188,7 @@ def plan_transition(request: AuthenticatedHttpRequest, code: str) -> HttpRespons
             return _plan_page(request, plan, ContributionForm(), status=400,
                               transition_form=form, confirmation=exc)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("The plan is now “%(status)s”.")
                              % {"status": plan.get_status_display()})
@@ -219,7 +211,7 @@ def contribute(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
             actions.contribution_submit(plan=plan, author=request.user,
                                         commitment=commitment, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("Thank you. The city will publish a response to your "
                                         "contribution."))
@@ -285,7 +277,7 @@ def contribution_respond(request: AuthenticatedHttpRequest, contribution_id: int
                                          reasons=form.cleaned_data["response_text"],
                                          merged_into=form.cleaned_data["merged_into"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("Your response is published."))
             if contribution.commitment:
@@ -311,7 +303,7 @@ def contribution_hide(request: AuthenticatedHttpRequest, contribution_id: int) -
             actions.contribution_hide(contribution=contribution, by=request.user,
                                       reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("The contribution is hidden."))
             if contribution.commitment:
@@ -335,7 +327,7 @@ def progress_post(request: AuthenticatedHttpRequest, milestone_id: int) -> HttpR
                                   completion=form.cleaned_data["completion"],
                                   links=form.link_list(), files=form.cleaned_data["files"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("Progress published."))
             return redirect("actionplan:commitment", code=milestone.commitment.code)
@@ -354,7 +346,7 @@ def assessment_edit(request: AuthenticatedHttpRequest, code: str, kind: str) -> 
             actions.assessment_save(commitment=commitment, kind=kind, by=request.user,
                                     data=form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("Assessment saved."))
             return redirect("actionplan:commitment", code=commitment.code)
@@ -467,7 +459,7 @@ def commitment_edit(request: AuthenticatedHttpRequest, code: str, commitment_cod
         try:
             commitment = actions.commitment_save(commitment=form.instance, by=request.user)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("Commitment saved."))
             return redirect("actionplan:commitment", code=commitment.code)
@@ -494,7 +486,7 @@ def milestone_edit(request: AuthenticatedHttpRequest, code: str, milestone_id: i
         try:
             actions.milestone_save(milestone=form.instance, by=request.user)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("Milestone saved."))
             return redirect("actionplan:commitment", code=commitment.code)
@@ -513,7 +505,7 @@ def plan_edit(request: AuthenticatedHttpRequest, code: str = "") -> HttpResponse
         try:
             plan = actions.plan_save(plan=form.instance, by=request.user)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("Plan saved."))
             return redirect("actionplan:plan", code=plan.code)
@@ -533,7 +525,7 @@ def monitor_new(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
                                                account=form.cleaned_data["account"],
                                                organisation=form.cleaned_data["organisation"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("Independent monitor appointed."))
             return redirect("actionplan:plan", code=plan.code)
@@ -554,7 +546,7 @@ def plan_document_new(request: AuthenticatedHttpRequest, code: str) -> HttpRespo
                                       url=data["url"] or "",
                                       titles={c: data[f"title_{c}"] for c in ("ky", "ru", "en")})
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("Document published."))
             return redirect("actionplan:plan", code=plan.code)
@@ -607,7 +599,7 @@ def meeting_new(request: AuthenticatedHttpRequest) -> HttpResponse:
                 titles={c: data[f"title_{c}"] for c in ("ky", "ru", "en")},
                 agendas={c: data[f"agenda_{c}"] for c in ("ky", "ru", "en")})
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("Meeting published; board members are being notified."))
             return redirect("actionplan:meeting", meeting_id=meeting.id)
@@ -627,7 +619,7 @@ def meeting_document_new(request: AuthenticatedHttpRequest, meeting_id: int) -> 
                 by=request.user, meeting=meeting, upload=data["file"], url=data["url"] or "",
                 titles={c: data[f"title_{c}"] for c in ("ky", "ru", "en")})
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("Document shared; board members are being notified."))
             return redirect("actionplan:meeting", meeting_id=meeting.id)
@@ -651,7 +643,7 @@ def meeting_minutes(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpR
                                    minutes={c: data[f"minutes_{c}"] for c in ("ky", "ru", "en")},
                                    present_member_ids=[m.id for m in data["present"]])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("Minutes published."))
             return redirect("actionplan:meeting", meeting_id=meeting.id)
@@ -673,7 +665,7 @@ def decision_new(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResp
                                  texts={c: data[f"text_{c}"] for c in ("ky", "ru", "en")},
                                  commitments=list(data["commitments"]))
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("Decision recorded."))
             return redirect("actionplan:meeting", meeting_id=meeting.id)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from shaar.accounts.rules import district_office_ids
 from shaar.city.maps import base_map_config
 from shaar.city.models import District
+from shaar.lib.forms import add_action_errors
 from shaar.lib.pagecache import shared_with_visitors
 from shaar.lib.qr import qr_svg
 from shaar.web.ratelimits import limit_write
@@ -267,7 +268,7 @@ def proposal_create(request, slug: str, pk: int | None = None):
             if "submit" in request.POST:
                 actions.proposal_submit(proposal=proposal, by=request.user)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("Your proposal has been sent for review.")
                              if "submit" in request.POST else _("Draft saved."))
@@ -435,7 +436,7 @@ def proposal_review(request, pk: int):
                     return redirect("budgeting:proposal", pk=pk)
         except ValidationError as exc:
             # On the form that was sent: the others are unbound and cannot hold errors.
-            current.add_error(None, exc)
+            add_action_errors(current, exc)
     return TemplateResponse(request, "budgeting/review.html", {
         "proposal": proposal, "form": form, "assign_form": assign_form,
         "merge_form": merge_form, "can_assign": can_assign,
@@ -569,7 +570,7 @@ def paper_check_in(request, slug: str, pool_id: int):
                                    office_id=form.cleaned_data["office"],
                                    pin=form.cleaned_data["pin"])
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("Checked in. Give the resident a paper ballot for "
                                         "the box."))
@@ -596,7 +597,7 @@ def paper_entry(request, slug: str, pool_id: int):
                     staff=request.user, pool=pool, office_id=form.cleaned_data["office"],
                     sheet=form.cleaned_data["sheet"], project_ids=chosen)
             except ValidationError as exc:
-                form.add_error(None, exc)
+                add_action_errors(form, exc)
             else:
                 messages.success(request, _("Sheet %(sheet)d: %(status)s.") % {
                     "sheet": entry.sheet, "status": entry.get_status_display()})
@@ -750,7 +751,7 @@ def implementation_update(request, pk: int):
             actions.implementation_update(implementation=impl, by=request.user,
                                           **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("Project updated."))
             return redirect("budgeting:project", pk=pk)

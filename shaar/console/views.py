@@ -32,6 +32,7 @@ from shaar.feedback import actions as feedback_actions
 from shaar.feedback.models import Category, Question
 from shaar.grants import actions as grants_actions
 from shaar.grants.models import Call, CommitteeMember, Criterion
+from shaar.lib.forms import add_action_errors
 from shaar.lib.safechange import ConfirmationRequired
 from shaar.providers import actions as providers_actions
 from shaar.providers import selectors as providers_selectors
@@ -66,15 +67,6 @@ AUDIT_PAGE_SIZE = 50
 def _require(user, permission: str) -> None:
     if not user.has_perm(permission):
         raise PermissionDenied
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    """Put an action's error on the field it names, or on the form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _confirm_form(request) -> ConfirmForm:
@@ -156,7 +148,7 @@ def cycle_edit(request, slug: str | None = None):
         except ConfirmationRequired as exc:
             confirmation = exc
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("The cycle is saved."))
             return redirect("console:cycle", slug=saved.slug)
@@ -226,7 +218,7 @@ def pool_edit(request, slug: str, pool_id: int | None = None):
         except ConfirmationRequired as exc:
             confirmation = exc
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("The pool is saved."))
             return redirect("console:cycle", slug=cycle.slug)
@@ -279,7 +271,7 @@ def call_edit(request, code: str | None = None):
         except ConfirmationRequired as exc:
             confirmation = exc
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("The call is saved."))
             return redirect("console:call", code=saved.code)
@@ -325,7 +317,7 @@ def criterion_add(request, code: str):
         try:
             grants_actions.criterion_save(criterion=form.save(commit=False), by=request.user)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("The criterion is added."))
             return redirect("console:call", code=call.code)
@@ -353,7 +345,7 @@ def seat_add(request, code: str):
         try:
             grants_actions.committee_seat_add(call=call, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("The committee member is added."))
             return redirect("console:call", code=call.code)
@@ -429,7 +421,7 @@ def board_member_edit(request, member_id: int | None = None):
                 member=form.save(commit=False), by=request.user,
                 account=form.cleaned_data["account"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("The board member is saved."))
             return redirect("console:board-member", member_id=saved.pk)
@@ -447,7 +439,7 @@ def board_member_end(request, member_id: int):
             actionplan_actions.board_member_end_term(member=member, by=request.user,
                                                      on=form.cleaned_data["on"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("The member's term is ended."))
             return redirect("console:board")
@@ -525,7 +517,7 @@ def service_level_new(request):
         try:
             providers_actions.service_level_set(actor=request.user, **data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("The new service level is recorded."))
             return redirect("console:levels")
@@ -564,7 +556,7 @@ def roles(request):
                     organisation=data["organisation"], district=data["district"],
                     by=request.user)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_action_errors(form, exc)
             else:
                 messages.success(request, _("%(person)s now has the role: %(role)s. They "
                                             "must set up two-factor authentication at "
@@ -742,7 +734,7 @@ def reference_edit(request, kind: str, pk: int | None = None):
         try:
             spec.save(form.save(commit=False), request.user)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("console:reference", kind=kind)
@@ -779,7 +771,7 @@ def city_settings(request):
         try:
             city_actions.reference_save(obj=form.save(commit=False), by=request.user)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("console:city")
@@ -799,7 +791,7 @@ def question_edit(request, category_id: int, question_id: int | None = None):
         try:
             feedback_actions.question_save(question=form.save(commit=False), by=request.user)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("console:reference-edit", kind="categories", pk=category.pk)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from shaar.lib import csvout
+from shaar.lib.forms import add_action_errors
 from shaar.web.ratelimits import limit_write
 
 from . import actions, forms, selectors
@@ -161,7 +162,7 @@ def call_detail(request, code: str):
                     actions.clarification_ask(call=call, user=request.user,
                                               question=question_form.cleaned_data["question"])
                 except ValidationError as exc:
-                    question_form.add_error(None, exc)
+                    add_action_errors(question_form, exc)
                 else:
                     messages.success(request, _("Thank you. The answer will be published "
                                                 "on this page."))
@@ -261,7 +262,7 @@ def profile_create(request):
         try:
             profile = actions.profile_create(user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("The organisation is registered."))
             return redirect("grants:profile", profile.id)
@@ -291,7 +292,7 @@ def profile_edit(request, pk: int):
             try:
                 submit(target.cleaned_data)
             except ValidationError as exc:
-                target.add_error(None, exc)
+                add_action_errors(target, exc)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("grants:profile", profile.id)
@@ -314,7 +315,7 @@ def apply(request, code: str):
             application = actions.application_create(
                 call=call, profile=form.cleaned_data["profile"], user=request.user)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_action_errors(form, exc)
         else:
             return redirect("grants:application", application.id)
     return _page(request, "grants/apply.html", {"call": call, "form": form,
@@ -425,7 +426,7 @@ def report_new(request, pk: int):
                                   narrative=form.cleaned_data["narrative"],
                                   spending=form.spending(), photos=form.cleaned_data["photos"])
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_action_errors(form, exc)
         else:
             messages.success(request, _("Your report is sent to the city."))
             return redirect("grants:my")
@@ -521,7 +522,7 @@ def evaluate(request, pk: int):
                     return redirect("grants:evaluate", pk)
         except ValidationError as exc:
             target = declaration_form if declaration is None else score_form
-            target.add_error(None, exc)
+            add_action_errors(target, exc)
     if declaration is None:
         # Before the declaration the evaluator sees only the title and the organisation.
         return _page(request, "grants/evaluate.html", {

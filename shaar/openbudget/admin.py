@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext as _
 
+from shaar.lib.forms import add_action_errors
 from shaar.lib.tabular import FileFormatError, RowsRefused
 
 from . import actions
@@ -82,7 +83,7 @@ class FiscalYearAdmin(admin.ModelAdmin):
                 except FileFormatError as exc:
                     form.add_error("file", str(exc))
                 except ValidationError as exc:
-                    form.add_error(None, exc)
+                    add_action_errors(form, exc)
                 except RowsRefused as exc:
                     errors = exc.errors
                 else:

@@ -21,6 +21,7 @@ from shaar.accounts.rules import is_city_admin, organisation_ids
 from shaar.city.maps import base_map_config
 from shaar.city.models import City, Organisation
 from shaar.lib import csvout
+from shaar.lib.forms import add_action_errors
 from shaar.lib.http import AuthenticatedHttpRequest
 
 from . import actions, metrics, selectors
@@ -257,7 +258,7 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 actions.survey_answer(survey=survey, user=request.user,
                                       score=form.cleaned_data["score"])
             except ValidationError as exc:
-                form.add_error(None, exc)
+                add_action_errors(form, exc)
             else:
                 messages.success(request, _("Thank you: your answer was counted."))
                 return redirect("providers:survey", pk=survey.pk)
@@ -310,7 +311,7 @@ def staff_scorecard(request: AuthenticatedHttpRequest, org_id: int, month: str) 
                                                    text=form.cleaned_data["text"],
                                                    actor=request.user)
             except ValidationError as exc:
-                form.add_error(None, exc)
+                add_action_errors(form, exc)
             else:
                 messages.success(request, _("Your response is published with the scorecard."))
                 return redirect("providers:staff-scorecard", org_id=org.id, month=month)
@@ -377,7 +378,7 @@ def service_levels(request: AuthenticatedHttpRequest, org_id: int) -> HttpRespon
                 actions.service_level_set(provider=profile, actor=request.user,
                                           **form.cleaned_data)
             except ValidationError as exc:
-                form.add_error(None, exc)
+                add_action_errors(form, exc)
             else:
                 messages.success(request, _("The new service level is recorded."))
                 return redirect("providers:service-levels", org_id=org_id)
