@@ -170,6 +170,15 @@ class ImportTests(ConsoleTestCase):
         self.assertContains(page, 'value="100"')
         self.assertNotContains(page, "<html")
 
+    def test_a_running_import_polls_its_progress(self) -> None:
+        self._upload("budget", BUDGET_CSV, "budget.csv", year=2027)
+        job = ImportJob.objects.get()
+        with self.captureOnCommitCallbacks(execute=False):  # the worker has not started
+            self.client.post(reverse("console:import-job", args=[job.pk]))
+        page = self.client.get(reverse("console:import-job", args=[job.pk]))
+        self.assertContains(page, 'hx-trigger="every 1s"')
+        self.assertContains(page, "vendor/htmx/htmx.min.js")  # what does the polling
+
     def test_it_lists_every_bad_row_in_the_users_language_and_writes_nothing(self) -> None:
         bad = BUDGET_CSV.replace(b"1000.00", b"lots").replace(b"7092", b"9999")
         with translation.override("ru"):
