@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 
@@ -122,5 +123,5 @@ def format_value(key: str, value: Any) -> str:
     if kind == "share":
         return f"{value * 100:.0f}%"
     if kind in {"hours", "rating", "score"}:
-        return f"{value:.1f}"
+        return number_format(value, 1)  # the page's decimal separator: 4,5 in ky and ru
     return str(value)

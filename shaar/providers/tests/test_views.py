@@ -144,6 +144,9 @@ class ProviderPagesTest(EnglishTestCase):
                 for code in codes:
                     self.assertNotIn(code, html)
                 self.assertNotRegex(html, r"\bn=\d")  # a sample as "n=25"
+                # hours with the page's decimal comma, not "100.0"
+                self.assertRegex(html, r">100,0\s*<")
+                self.assertNotRegex(html, r">\s*\d+\.\d\s*<")
                 # the trend chart's months are named, not "2026-07"
                 chart = html.split('id="trend-data" type="application/json">')[1].split("<")[0]
                 self.assertNotRegex(chart, r'"\d{4}-\d{2}"')
