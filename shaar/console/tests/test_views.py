@@ -268,6 +268,26 @@ class AuditTests(ConsoleTestCase):
         self.assertContains(page, "reviewer")
 
 
+    def test_the_trail_reads_in_the_page_language_without_codes(self) -> None:
+        self.client.post(reverse("console:roles"), {"account": self.outsider.email,
+                                                    "role": Role.REVIEWER})
+        entry = LogEntry.objects.get_for_model(RoleAssignment).latest("timestamp")
+        for language, created in (("ky", "түзүлдү"), ("ru", "создано")):
+            with self.subTest(language), translation.override(language):
+                page = self.client.get(reverse("console:audit"), {"person": self.admin.email})
+                row = next(r for r in page.context["page"] if r.pk == entry.pk)
+                self.assertEqual(str(row.readable_action), created)
+                changes = {label: new for label, _old, new in row.readable_changes}
+                # the field's name and the choice's label, not "role" and "reviewer"
+                self.assertEqual(changes["Роль"], "эксперт")
+                self.assertEqual(changes["Роль"], str(Role.REVIEWER.label))
+                html = page.content.decode()
+                self.assertIn(f"<td>{created}</td>", html)
+                for code in ("<td>create</td>", "<code>", "→ None", "None →", "created_at",
+                             "→ reviewer"):
+                    self.assertNotIn(code, html)
+
+
 class ReferenceTests(ConsoleTestCase):
     def test_it_edits_the_citys_reference_data_through_the_apps_actions(self) -> None:
         from shaar.city.models import City, Department
