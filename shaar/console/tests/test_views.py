@@ -8,6 +8,7 @@ from allauth.mfa.models import Authenticator
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import SimpleTestCase
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -286,6 +287,17 @@ class AuditTests(ConsoleTestCase):
                 for code in ("<td>create</td>", "<code>", "→ None", "None →", "created_at",
                              "→ reviewer"):
                     self.assertNotIn(code, html)
+
+
+class CriterionFormTests(SimpleTestCase):
+    def test_the_criterion_order_is_named_in_the_page_language(self) -> None:
+        from ..forms import CriterionForm
+
+        for language, order in (("ky", "Тартиби"), ("ru", "Порядок")):
+            with self.subTest(language), translation.override(language):
+                html = str(CriterionForm())
+                self.assertIn(f">{order}:</label>", html)
+                self.assertNotIn(">Order:</label>", html)
 
 
 class ReferenceTests(ConsoleTestCase):
