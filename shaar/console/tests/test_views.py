@@ -300,6 +300,15 @@ class CriterionFormTests(SimpleTestCase):
                 self.assertNotIn(">Order:</label>", html)
 
 
+    def test_the_reference_forms_e_mail_label_is_russian_in_russian(self) -> None:
+        from ..reference import REFERENCES
+
+        with translation.override("ru"):
+            html = str(REFERENCES["departments"].form())
+        self.assertIn(">Электронная почта:</label>", html)
+        self.assertNotIn("E-mail:", html)
+
+
 class ReferenceTests(ConsoleTestCase):
     def test_it_edits_the_citys_reference_data_through_the_apps_actions(self) -> None:
         from shaar.city.models import City, Department

@@ -137,7 +137,7 @@ class ProviderPagesTest(EnglishTestCase):
             with self.subTest(language), translation.override(language):
                 html = "".join(
                     self.client.get(url, {"month": f"{self.month:%Y-%m}"}).content.decode()
-                    for url in (reverse("providers:ranking"),
+                    for url in (reverse("providers:ranking"), reverse("providers:districts"),
                                 reverse("providers:provider", args=["good-waste"])))
                 for phrase in phrases:
                     self.assertIn(phrase, html)
