@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from django import forms
 from django.db import models
-from django.test import SimpleTestCase, TestCase
+from django.test import SimpleTestCase
 from django.utils import translation
 
 from shaar.city.models import District
 from shaar.feedback.forms import InboxFilterForm
+from shaar.testing import BaseTestCase
 
 EXPECTED = {"ky": "Тандаңыз…", "ru": "Выберите…", "en": "Choose…"}
 DJANGO_LABELS = ("- Select an option -", "---------")
@@ -33,7 +34,7 @@ class BlankChoiceLabelTests(SimpleTestCase):
                     self.assertNotIn(django_label, html)
 
 
-class InboxFilterSelectTests(TestCase):
+class InboxFilterSelectTests(BaseTestCase):
     def test_the_inbox_filters_empty_choices_say_all(self) -> None:
         for language, everything in (("ky", "баары"), ("ru", "все")):
             with self.subTest(language), translation.override(language):
@@ -41,5 +42,13 @@ class InboxFilterSelectTests(TestCase):
                 # status, channel, category and district: each empty choice means "all"
                 self.assertEqual(html.count(f'<option value="" selected>{everything}</option>'),
                                  4, html)
+                for django_label in DJANGO_LABELS:
+                    self.assertNotIn(django_label, html)
+
+    def test_the_public_statistics_page_has_no_untranslated_empty_choice(self) -> None:
+        for language, everything in (("ky", "баары"), ("ru", "все")):
+            with self.subTest(language):
+                html = self.client.get(f"/{language}/feedback/stats/").content.decode()
+                self.assertIn(f'<option value="" selected>{everything}</option>', html)
                 for django_label in DJANGO_LABELS:
                     self.assertNotIn(django_label, html)
