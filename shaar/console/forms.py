@@ -6,6 +6,7 @@ import datetime
 from typing import Any, cast
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from shaar.accounts.models import Role
@@ -86,6 +87,7 @@ class CriterionForm(forms.ModelForm):
     class Meta:
         model = Criterion
         fields = ["name_ky", "name_ru", "name_en", "weight", "order"]
+        labels = {"order": capfirst(_("order"))}  # the model field has no translated name
 
 
 class SeatForm(forms.Form):

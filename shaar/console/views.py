@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 from auditlog.models import LogEntry
 from django.contrib import messages
@@ -15,7 +16,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shaar.accounts import actions as account_actions
@@ -62,6 +65,41 @@ from .models import ImportJob
 from .reference import REFERENCES, CityForm, QuestionForm, Reference
 
 AUDIT_PAGE_SIZE = 50
+
+# auditlog's own action names ("create", "update") have no Kyrgyz or Russian translation.
+AUDIT_ACTIONS = {
+    LogEntry.Action.CREATE: pgettext_lazy("audit trail", "created"),
+    LogEntry.Action.UPDATE: pgettext_lazy("audit trail", "changed"),
+    LogEntry.Action.DELETE: pgettext_lazy("audit trail", "deleted"),
+    LogEntry.Action.ACCESS: pgettext_lazy("audit trail", "viewed"),
+}
+AUDIT_WORDS = {"None": "—", "": "—", "True": pgettext_lazy("audit trail", "yes"),
+               "False": pgettext_lazy("audit trail", "no")}
+
+
+REVERSE_RELATION = re.compile(r"^(None|\w+\.\w+\.None)$")
+
+
+def readable_changes(entry: LogEntry) -> list[tuple[str, str, str]]:
+    """An entry's changes as a person reads them: each field's name in the page's language
+    (not `title_ky`), a choice's label (not its code), a related object's name (not its id),
+    times in the city's format, "—" for nothing and yes or no for a flag."""
+    try:
+        changes = entry.changes_display_dict
+    except Exception:  # the model is gone, or a value auditlog cannot read: the raw record
+        changes = entry.changes_dict
+
+    def word(value: object) -> str:
+        text = str(value)
+        return str(AUDIT_WORDS.get(text, Truncator(text).chars(60)))
+
+    rows = []
+    for label, values in changes.items():
+        old, new = ([*values, "", ""])[:2]
+        if all(REVERSE_RELATION.match(str(v)) for v in (old, new)):
+            continue  # "actionplan.Decision.None": a reverse relation, not a change
+        rows.append((capfirst(str(label)), word(old), word(new)))
+    return rows
 
 
 def _require(user, permission: str) -> None:
@@ -687,6 +725,9 @@ def audit(request):
             entries = entries.filter(timestamp__lt=datetime.datetime.combine(
                 data["date_to"] + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz))
     page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    for entry in page:
+        entry.readable_action = AUDIT_ACTIONS.get(entry.action, entry.get_action_display())
+        entry.readable_changes = readable_changes(entry)
     query = request.GET.copy()
     query.pop("page", None)
     return TemplateResponse(request, "console/audit.html", {

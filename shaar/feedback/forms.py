@@ -152,10 +152,11 @@ class InboxFilterForm(forms.Form):
              ("-supporter_count", _("most “me too”")), ("resolve_due_at", _("due soonest"))]
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", _("all")), ("open", _("open")), *Status.choices])
+    # Empty means no filter: "all", like status and channel (not "Choose…").
     category = forms.ModelChoiceField(Category.objects.all(), label=_("Category"),
-                                      required=False, to_field_name="code")
+                                      required=False, to_field_name="code", empty_label=_("all"))
     district = forms.ModelChoiceField(District.objects.all(), label=_("District"),
-                                      required=False, to_field_name="code")
+                                      required=False, to_field_name="code", empty_label=_("all"))
     channel = forms.ChoiceField(label=_("Channel"), required=False,
                                 choices=[("", _("all")), *Channel.choices])
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)

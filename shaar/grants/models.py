@@ -114,6 +114,8 @@ class Call(SampleDataMixin):
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(_("closes at"))
     cofunding_min_percent = models.DecimalField(
+        # A bare "%", never %-formatted: this keeps xgettext from flagging it python-format.
+        # xgettext:no-python-format
         _("minimum co-funding, % of the project cost"), max_digits=5, decimal_places=2,
         default=Decimal("10"), validators=[MinValueValidator(0), MaxValueValidator(100)])
     scale_max = models.PositiveSmallIntegerField(

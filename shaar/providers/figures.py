@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
-
-from shaar.city.models import City
 
 
 @dataclass(frozen=True)
@@ -32,17 +31,17 @@ FIGURES: tuple[FigureInfo, ...] = (
                  "came within the target hours in force when the report was received. Time "
                  "waiting for the resident is not counted. Reports still inside their "
                  "deadline are not counted yet."), "share"),
-    FigureInfo("acknowledge_hours_median", _("Hours to acknowledge (median)"),
+    FigureInfo("acknowledge_hours_median", _("Hours in which half got a first response"),
                _("Half of the answered reports got their first response faster than this."),
                "hours", "lower"),
-    FigureInfo("acknowledge_hours_p90", _("Hours to acknowledge (90th percentile)"),
+    FigureInfo("acknowledge_hours_p90", _("Hours in which 9 in 10 got a first response"),
                _("Nine in ten answered reports got their first response faster than this."),
                "hours", "lower"),
-    FigureInfo("resolve_hours_median", _("Hours to resolve (median)"),
+    FigureInfo("resolve_hours_median", _("Hours in which half were resolved"),
                _("Half of the resolved reports were resolved faster than this, from receipt "
                  "to the last resolution, less time waiting for the resident."),
                "hours", "lower"),
-    FigureInfo("resolve_hours_p90", _("Hours to resolve (90th percentile)"),
+    FigureInfo("resolve_hours_p90", _("Hours in which 9 in 10 were resolved"),
                _("Nine in ten resolved reports were resolved faster than this."),
                "hours", "lower"),
     FigureInfo("resolved_within_sla", _("Resolved in time"),
@@ -95,15 +94,14 @@ DRILLDOWN_LABELS = {
 
 def methodology_notes() -> list[str]:
     """General rules, in plain words, shown above the figure definitions: the thresholds
-    from the settings, the time zone from the city's."""
+    from the settings."""
     min_reports = settings.PROVIDERS_RANKING_MIN_REPORTS
     min_answers = settings.PROVIDERS_SURVEY_MIN_ANSWERS
-    time_zone = City.current().time_zone
     return [
         str(_("Every figure is computed from citizen reports and shown with its sample: "
               "the number of reports (or ratings, or answers) it is based on.")),
-        str(_("Times are in the city's time zone, %(zone)s. A report counts in the month it "
-              "was received, even if it was resolved later.") % {"zone": time_zone}),
+        str(_("Times are the city's local time. A report counts in the month it was "
+              "received, even if it was resolved later.")),
         str(_("A report is judged by the service level in force when it was received; "
               "when the city changes a service level, earlier reports keep the old one.")),
         str(_("Time while a report waits for an answer from the resident is not counted.")),
@@ -125,5 +123,5 @@ def format_value(key: str, value: Any) -> str:
     if kind == "share":
         return f"{value * 100:.0f}%"
     if kind in {"hours", "rating", "score"}:
-        return f"{value:.1f}"
+        return number_format(value, 1)  # the page's decimal separator: 4,5 in ky and ru
     return str(value)

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from shaar.city.models import City, District, Organisation
@@ -240,7 +241,8 @@ def survey_results(survey: Survey) -> dict[str, Any]:
 
 def chart_data(points: list[dict[str, Any]]) -> dict[str, Any]:
     """Data for the trend charts (passed to the page with json_script)."""
-    labels = [f"{p['month']:%Y-%m}" for p in points]
+    # Month names in the page's language, as in the table under the chart (not "2026-07").
+    labels = [date_format(p["month"], "M Y") for p in points]
 
     def series(key: str, scale: float = 1.0) -> list[float | None]:
         out = []

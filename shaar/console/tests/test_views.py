@@ -8,6 +8,7 @@ from allauth.mfa.models import Authenticator
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import SimpleTestCase
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -275,6 +276,46 @@ class AuditTests(ConsoleTestCase):
         self.assertContains(page, "No changes match")
         page = self.client.get(url, {"date_from": str(today), "date_to": str(today)})
         self.assertContains(page, "reviewer")
+
+
+    def test_the_trail_reads_in_the_page_language_without_codes(self) -> None:
+        self.client.post(reverse("console:roles"), {"account": self.outsider.email,
+                                                    "role": Role.REVIEWER})
+        entry = LogEntry.objects.get_for_model(RoleAssignment).latest("timestamp")
+        for language, created in (("ky", "түзүлдү"), ("ru", "создано")):
+            with self.subTest(language), translation.override(language):
+                page = self.client.get(reverse("console:audit"), {"person": self.admin.email})
+                row = next(r for r in page.context["page"] if r.pk == entry.pk)
+                self.assertEqual(str(row.readable_action), created)
+                changes = {label: new for label, _old, new in row.readable_changes}
+                # the field's name and the choice's label, not "role" and "reviewer"
+                self.assertEqual(changes["Роль"], "эксперт")
+                self.assertEqual(changes["Роль"], str(Role.REVIEWER.label))
+                html = page.content.decode()
+                self.assertIn(f"<td>{created}</td>", html)
+                for code in ("<td>create</td>", "<code>", "→ None", "None →", "created_at",
+                             "→ reviewer"):
+                    self.assertNotIn(code, html)
+
+
+class CriterionFormTests(SimpleTestCase):
+    def test_the_criterion_order_is_named_in_the_page_language(self) -> None:
+        from ..forms import CriterionForm
+
+        for language, order in (("ky", "Тартиби"), ("ru", "Порядок")):
+            with self.subTest(language), translation.override(language):
+                html = str(CriterionForm())
+                self.assertIn(f">{order}:</label>", html)
+                self.assertNotIn(">Order:</label>", html)
+
+
+    def test_the_reference_forms_e_mail_label_is_russian_in_russian(self) -> None:
+        from ..reference import REFERENCES
+
+        with translation.override("ru"):
+            html = str(REFERENCES["departments"].form())
+        self.assertIn(">Электронная почта:</label>", html)
+        self.assertNotIn("E-mail:", html)
 
 
 class ReferenceTests(ConsoleTestCase):

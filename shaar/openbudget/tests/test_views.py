@@ -44,6 +44,19 @@ class PublicPageTests(BaseTestCase):
         for year in ("2024", "2025", "2026"):
             self.assertContains(history, f"/en/city-budget/{year}/")
 
+    def test_the_pages_name_the_function_without_the_cofog_acronym(self) -> None:
+        plain = {"ky": ("Акча эмнеге жумшалат", "Функциянын коду 7092"),
+                 "ru": ("на что идут деньги", "Код функции 7092"),
+                 "en": ("what the money is for", "Function code 7092")}
+        for language, (intro, code) in plain.items():
+            year = self.client.get(f"/{language}/city-budget/2026/").content.decode()
+            function = self.client.get(f"/{language}/city-budget/2026/function/709/"
+                                        ).content.decode()
+            self.assertIn(intro, year, language)
+            self.assertIn(code, function, language)
+            for acronym in ("COFOG", "КФОГ"):
+                self.assertNotIn(acronym, year + function, language)
+
     def test_it_shows_what_changed_between_versions(self) -> None:
         response = self.client.get("/en/city-budget/2026/changes/")
         self.assertContains(response, "Version 2 compared with version 1")

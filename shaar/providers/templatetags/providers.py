@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.formats import number_format
 
 register = template.Library()
 
@@ -13,7 +14,7 @@ def figure(value, kind: str = "") -> str:
     if kind == "share":
         return f"{float(value) * 100:.0f}%"
     if kind in {"hours", "rating", "score"}:
-        return f"{float(value):.1f}"
+        return number_format(float(value), 1)  # the page's decimal separator: 4,5 in ky and ru
     return str(value)
 
 

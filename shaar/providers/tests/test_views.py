@@ -84,7 +84,7 @@ class ProviderPagesTest(EnglishTestCase):
         self.assertEqual([r.profile for r in rows], [self.good, self.bad, self.small])
         self.assertEqual([r.rank for r in rows], [1, 2, None])
         self.assertEqual([r.arrow for r in rows], ["up", "down", ""])
-        self.assertContains(response, "n=25")
+        self.assertContains(response, "25 counted")
         self.assertContains(response, "How the figures are computed")
 
     @override_settings(PROVIDERS_RANKING_MIN_REPORTS=2)
@@ -112,14 +112,44 @@ class ProviderPagesTest(EnglishTestCase):
         self.assertEqual(self.client.get(reverse("providers:provider", args=["nope"])
                                          ).status_code, 404)
 
-    def test_it_gives_times_in_the_citys_own_time_zone(self) -> None:
+    def test_it_gives_times_in_the_citys_local_time_without_a_zone_code(self) -> None:
         self.city.time_zone = "Asia/Almaty"
         self.city.save()
         response = self.client.get(reverse("providers:provider", args=["good-waste"]),
                                    {"month": f"{self.month:%Y-%m}"})
-        self.assertContains(response, "time zone, Asia/Almaty.")  # the methodology
-        self.assertContains(response, "(Asia/Almaty time).")  # when it was computed
-        self.assertNotContains(response, "Asia/Bishkek")
+        self.assertContains(response, "Times are the city&#x27;s local time.")  # the methodology
+        self.assertContains(response, ", city time.")  # when it was computed
+        self.assertNotContains(response, "Asia/")
+
+    def test_its_pages_speak_plainly_in_kyrgyz_and_russian(self) -> None:
+        """Figure names, samples and times in plain words: no "90th percentile",
+        "median", "n=25" or "Asia/Bishkek"."""
+        plain = {
+            "ky": ["10дон 9у канча саатта чечилди", "Жарымы канча саатта чечилди",
+                   "25 эсептелди", "«Эсептелди»", "шаардын жергиликтүү убактысы",
+                   "(шаардын убактысы менен)"],
+            "ru": ["За сколько часов решены 9 из 10", "За сколько часов решена половина",
+                   "учтено: 25", "«Учтено»", "Время указано местное",
+                   "(по времени города)"],
+        }
+        codes = ["процентил", "медиана", "n —", "Asia/", "(n)", "Выборка", "Тандоо", "Hours to"]
+        for language, phrases in plain.items():
+            with self.subTest(language), translation.override(language):
+                html = "".join(
+                    self.client.get(url, {"month": f"{self.month:%Y-%m}"}).content.decode()
+                    for url in (reverse("providers:ranking"), reverse("providers:districts"),
+                                reverse("providers:provider", args=["good-waste"])))
+                for phrase in phrases:
+                    self.assertIn(phrase, html)
+                for code in codes:
+                    self.assertNotIn(code, html)
+                self.assertNotRegex(html, r"\bn=\d")  # a sample as "n=25"
+                # hours with the page's decimal comma, not "100.0"
+                self.assertRegex(html, r">100,0\s*<")
+                self.assertNotRegex(html, r">\s*\d+\.\d\s*<")
+                # the trend chart's months are named, not "2026-07"
+                chart = html.split('id="trend-data" type="application/json">')[1].split("<")[0]
+                self.assertNotRegex(chart, r'"\d{4}-\d{2}"')
 
     def test_it_compares_districts(self) -> None:
         response = self.client.get(reverse("providers:districts"),
