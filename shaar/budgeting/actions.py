@@ -161,6 +161,23 @@ def _check_ballot(pool: Pool, project_ids: list[int], *, allow_empty: bool = Fal
     return chosen
 
 
+@dataclass(frozen=True)
+class BallotReview:
+    """What a ballot would cast, for the voter to check before confirming."""
+
+    projects: list[Proposal]
+    total: int
+
+
+def ballot_review(pool: Pool, project_ids: list[int]) -> BallotReview:
+    """Check a choice by every rule of the ballot without casting it: the projects, in ballot
+    order, and their total cost."""
+    chosen = _check_ballot(pool, project_ids)
+    costs = selectors.ballot_costs(pool)
+    projects = list(Proposal.objects.on_ballot().filter(pool=pool, pk__in=chosen).order_by("id"))
+    return BallotReview(projects=projects, total=sum(costs[p.pk] for p in projects))
+
+
 DUPLICATE = _lazy("A ballot has already been cast for this person in this pool, or in "
                   "another district's pool of this cycle. Only one ballot per person is "
                   "accepted.")
