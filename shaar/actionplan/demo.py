@@ -244,7 +244,7 @@ def seed(scale: Scale | None = None) -> None:
                   "created_at": _dt(D(2025, 6, 20)), "is_sample": True})
     kgbsk1 = Commitment.objects.get(code="KGBSK0001")
     Contribution.objects.update_or_create(
-        plan=plan, commitment=kgbsk1, author_name="Айгүл (sample)",
+        plan=plan, commitment=kgbsk1, author_name="Айгүл",
         defaults={"text": "Пожалуйста, публикуйте результаты анализа обращений по районам, а "
                           "не только по городу в целом.",
                   "created_at": _dt(D(2024, 12, 5)), "response": Contribution.Response.ACCEPTED,
@@ -253,7 +253,7 @@ def seed(scale: Scale | None = None) -> None:
                   "responded_at": _dt(D(2024, 12, 20)), "is_sample": True})
     today = timezone.localdate()
     # The first member signs in as demo-board (a trusted seat: two-factor at first log-in).
-    board_account = demo_account("demo-board", "Board member (sample)")
+    board_account = demo_account("demo-board", "Мээрим Ш.")
     for index, (name, sector, position, ky, ru, en) in enumerate(BOARD):
         BoardMember.objects.update_or_create(
             name=name, defaults={"sector": sector, "position": position, "organisation_ky": ky,
@@ -300,7 +300,7 @@ def seed(scale: Scale | None = None) -> None:
 
 def _seed_monitor(plan: ActionPlan) -> None:
     """A sample independent monitor account (same demo password as the other personas)."""
-    user = demo_account("demo-monitor", "Independent monitor (sample)")
+    user = demo_account("demo-monitor", "Дмитрий К.")
     PlanMonitor.objects.update_or_create(
         plan=plan, user=user, defaults={"organisation": "Independent researcher (sample)",
                                         "active": True})

@@ -122,10 +122,10 @@ def _photo() -> ContentFile:
 def seed(scale: Scale | None = None) -> None:
     now = timezone.now()
     districts = {d.code: d for d in District.objects.all()}
-    grantee = _user("demo-grantee", "Нурлан (sample grantee)",
+    grantee = _user("demo-grantee", "Нурлан",
                     district=districts.get("oktyabrsky"))
-    chair = _user("demo-grants-chair", "Committee chair (sample)")
-    member = _user("demo-grants-member", "Committee member, civil society (sample)")
+    chair = _user("demo-grants-chair", "Чолпон Р.")
+    member = _user("demo-grants-member", "Максат Д.")
 
     profiles = []
     for code, name, reg, members, _district in ORGS:
