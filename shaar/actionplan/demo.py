@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from shaar.accounts.demo import demo_account
 from shaar.city.models import Department
@@ -246,7 +246,7 @@ def seed(scale: Scale | None = None) -> None:
     Contribution.objects.update_or_create(
         plan=plan, commitment=kgbsk1, author_name="Айгүл",
         defaults={"text": "Пожалуйста, публикуйте результаты анализа обращений по районам, а "
-                          "не только по городу в целом.",
+                          "не только по городу в целом.", "language": "ru",
                   "created_at": _dt(D(2024, 12, 5)), "response": Contribution.Response.ACCEPTED,
                   "response_text": "Принято: отчёт будет содержать разбивку по четырём "
                                    "районам (пример).",
@@ -423,14 +423,17 @@ def _next_plan(department: Department) -> None:
     actions.plan_transition(plan=plan, to_status=ActionPlan.Status.CONSULTATION, by=admin)
     residents = sample_residents(len(IDEAS) + 2)
     first = Commitment.objects.get(plan=plan, code=NEXT_COMMITMENTS[0][0])
-    comment = actions.contribution_submit(
-        plan=plan, author=residents[0], commitment=first,
-        text="Пусть в реестре будут и договоры районных администраций, не только мэрии.")
+    with translation.override("ru"):  # the interface language each sample resident wrote in
+        comment = actions.contribution_submit(
+            plan=plan, author=residents[0], commitment=first,
+            text="Пусть в реестре будут и договоры районных администраций, не только мэрии.")
     actions.contribution_respond(contribution=comment, by=admin,
                                  response=Contribution.Response.ACCEPTED,
                                  reasons="Принято: районные администрации войдут в реестр.")
-    for resident, (title, text) in zip(residents[1:], IDEAS, strict=False):
-        actions.contribution_submit(plan=plan, author=resident, title=title, text=text)
+    for resident, (title, text), language in zip(residents[1:], IDEAS, ("ru", "en", "ky"),
+                                                 strict=False):
+        with translation.override(language):
+            actions.contribution_submit(plan=plan, author=resident, title=title, text=text)
     Contribution.objects.filter(plan=plan).update(is_sample=True)
 
 

@@ -21,6 +21,7 @@ from shaar.accounts.notifications import Message, notify
 from shaar.accounts.rules import works_at_district_office
 from shaar.accounts.selectors import residency_of
 from shaar.lib import media, uploadlimits
+from shaar.lib.i18n import writing_language
 from shaar.lib.safechange import Effect, record_reason, require_confirmation
 from shaar.web.uploads import check_document, clean_photo
 
@@ -637,6 +638,7 @@ def proposal_save(*, author: User, cycle: Cycle, pool: Pool, title: str, descrip
     proposal.pool, proposal.title, proposal.description = pool, title, description
     proposal.category, proposal.estimated_cost = category, estimated_cost
     proposal.latitude, proposal.longitude = latitude, longitude
+    proposal.language = writing_language()
     proposal.full_clean()
     # Every file is checked before anything is written; photos are published, so they are
     # re-encoded without their metadata (a photo taken at home carries its GPS position).
@@ -702,7 +704,8 @@ def comment_add(*, proposal: Proposal, author: User, text: str) -> Comment:
     proposal = Proposal.objects.get(pk=proposal.pk)
     if not proposal.takes_comments:
         raise ValidationError(_("Comments are closed for this proposal."))
-    comment = Comment(proposal=proposal, author=author, text=text.strip())
+    comment = Comment(proposal=proposal, author=author, text=text.strip(),
+                      language=writing_language())
     comment.full_clean()
     comment.save()
     return comment
