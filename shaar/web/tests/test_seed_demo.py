@@ -32,7 +32,7 @@ class SeedDemoTests(TestCase):
         self.assertEqual(list(Contribution.objects.filter(author_name__icontains="sample")
                               .values_list("author_name", flat=True)), [])
         proposal = Proposal.objects.filter(author__isnull=False, hidden=False).first()
-        assert proposal is not None
+        assert proposal is not None and proposal.author is not None
         with translation.override("ky"):
             url = reverse("budgeting:proposal", args=[proposal.pk])
         page = self.client.get(url)
