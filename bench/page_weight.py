@@ -22,6 +22,7 @@ import sys
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, sync_playwright
 
 BUDGET = 300 * 1024
@@ -55,7 +56,8 @@ def weigh(page: Page, url: str, origin: str) -> list[Loaded]:
             continue
         try:
             body = response.body()
-        except Exception:  # noqa: BLE001 (a body the browser did not keep: a redirect, a stream)
+        except PlaywrightError as exc:  # a body the browser did not keep (a redirect)
+            print(f"  (no body for {response.url}: {exc.message})", file=sys.stderr)
             continue
         loaded.append(Loaded(url=response.url.removeprefix(origin),
                              kind=response.request.resource_type, raw=len(body),

@@ -69,3 +69,15 @@ class WrittenLanguageTests(BaseTestCase):
             url = reverse("actionplan:plan", args=[plan.code])
         page = self.client.get(url).content.decode()
         self.assertTrue(search(r'<p lang="en"><strong>Open data</strong>', page))
+
+    def test_a_report_is_marked_on_a_page_in_another_language(self):
+        from shaar.feedback.tests.factories import make_category, make_report
+
+        with translation.override("ru"):
+            report = make_report(make_category(), self.district,
+                                 description="Глубокая яма на дороге")
+        self.assertEqual(report.language, "ru")
+        self.assertIn('<p lang="ru">Глубокая яма на дороге</p>',
+                      self.client.get(f"/ky/feedback/{report.pk}/").content.decode())
+        self.assertIn("<p>Глубокая яма на дороге</p>",
+                      self.client.get(f"/ru/feedback/{report.pk}/").content.decode())
