@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import random
+import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
@@ -195,9 +196,15 @@ CONTRACTORS = ["ОсОО «Курулуш Сервис» (sample)", "ОсОО «
 WRITTEN_IN = ("ky", "ru", "en")  # by _language(): the interface a sample resident wrote in
 
 
+# Kyrgyz words without ң, ө or ү still end in its plural or genitive (аянтчалар,
+# мектептердин, китепканаларда); no Russian title of the demo does.
+KYRGYZ_ENDINGS = re.compile(r"\w(?:лар|лер|дар|дер)(?:да|де|ды|ди|дын|дин|га|ге)?\b"
+                            r"|\w(?:нын|нин|дын|дин|тын|тин)\b")
+
+
 def _language(text: str) -> int:
     """0 Kyrgyz, 1 Russian, 2 English: a resident writes the whole proposal in one."""
-    if any(letter in text.lower() for letter in "ңөү"):
+    if any(letter in text.lower() for letter in "ңөү") or KYRGYZ_ENDINGS.search(text.lower()):
         return 0
     return 2 if text.isascii() else 1
 
