@@ -1,4 +1,4 @@
-"""Demo accounts: one per persona, each labelled in its display name as sample data; a
+"""Demo accounts: one per persona, with a plain name (the pages mark sample data); a
 sample residency register (imported through the register import, as a city uploads it);
 and sample residents verified against it, who write proposals, support and comment.
 
@@ -23,18 +23,19 @@ DEMO_PASSWORD = "shaar-demo-2027"  # noqa: S105 (sample accounts only)
 DEMO_VOTER_PIN = "21234567890123"
 REGISTER_FILE = "sample-register.csv"
 
+# Display names are people's names, shown as they are on pages in all three languages: no
+# English "(sample)" suffix inside Kyrgyz and Russian pages. The banner on every page and the
+# "Sample data" tags on sample rows say the data is invented.
 PERSONAS = [
     # username, display name, role, department code, district code
-    ("demo-resident", "Айгүл (sample resident)", None, None, None),
-    ("demo-moderator", "Moderator (sample)", Role.MODERATOR, None, None),
-    ("demo-reviewer", "Reviewer (sample)", Role.REVIEWER, None, None),
-    ("demo-department", "Department staff (sample)", Role.DEPARTMENT_STAFF, "urban-development",
-     None),
-    ("demo-office", "District office staff (sample)", Role.DISTRICT_OFFICE, None, "pervomaisky"),
+    ("demo-resident", "Айгүл", None, None, None),
+    ("demo-moderator", "Бакыт М.", Role.MODERATOR, None, None),
+    ("demo-reviewer", "Жылдыз Т.", Role.REVIEWER, None, None),
+    ("demo-department", "Эрлан К.", Role.DEPARTMENT_STAFF, "urban-development", None),
+    ("demo-office", "Гүлнара С.", Role.DISTRICT_OFFICE, None, "pervomaisky"),
     # A second clerk of the same office: paper ballots are typed in twice, by two people.
-    ("demo-office-2", "District office staff, second (sample)", Role.DISTRICT_OFFICE, None,
-     "pervomaisky"),
-    ("demo-admin", "City administrator (sample)", Role.CITY_ADMIN, None, None),
+    ("demo-office-2", "Тимур А.", Role.DISTRICT_OFFICE, None, "pervomaisky"),
+    ("demo-admin", "Анара Ж.", Role.CITY_ADMIN, None, None),
 ]
 
 FIRST_NAMES = ["Айгүл", "Азамат", "Нургүл", "Бакыт", "Жылдыз", "Эрлан", "Гүлнара", "Тимур",
@@ -58,6 +59,10 @@ def demo_account(username: str, display_name: str) -> User:
     if created:
         user.password = _password_hash()
         user.save(update_fields=["password"])
+    elif user.display_name != display_name:
+        # A demo database seeded before names lost their English "(sample …)" suffix.
+        user.display_name = display_name
+        user.save(update_fields=["display_name"])
     EmailAddress.objects.get_or_create(
         user=user, email=user.email, defaults={"verified": True, "primary": True})
     return user
@@ -100,9 +105,14 @@ def _residents(scale: Scale) -> None:
     count = scale.supporters + 20
     existing = set(User.objects.filter(username__startswith="sample-resident-")
                    .values_list("username", flat=True))
+    # Names from before they lost their English " (sample)" suffix.
+    for user in User.objects.filter(username__startswith="sample-resident-",
+                                    display_name__endswith=" (sample)"):
+        user.display_name = user.display_name.removesuffix(" (sample)")
+        user.save(update_fields=["display_name"])
     for number in range(1, count + 1):
         username = f"sample-resident-{number:05d}"
-        name = f"{gen.choice(FIRST_NAMES)} {gen.choice(INITIALS)}. (sample)"
+        name = f"{gen.choice(FIRST_NAMES)} {gen.choice(INITIALS)}."
         if username in existing:
             continue
         user = User(username=username, display_name=name)

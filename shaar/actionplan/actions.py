@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from shaar.accounts.models import User
 from shaar.accounts.selectors import user_by_contact
+from shaar.lib.i18n import writing_language
 from shaar.lib.safechange import Effect, require_confirmation
 
 from . import tasks, uploads
@@ -147,7 +148,8 @@ def contribution_submit(*, plan: ActionPlan, author: User, text: str, title: str
     contribution = Contribution(
         plan=locked, commitment=commitment, author=author,
         author_name=str(author.public_name)[:100], organisation=organisation.strip()[:200],
-        title=title.strip()[:200], text=_clean_text(text, field="text"))
+        title=title.strip()[:200], text=_clean_text(text, field="text"),
+        language=writing_language())
     contribution.full_clean()
     contribution.save()
     _touch(locked.id)

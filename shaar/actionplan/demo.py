@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from shaar.accounts.demo import demo_account
 from shaar.city.models import Department
@@ -244,16 +244,16 @@ def seed(scale: Scale | None = None) -> None:
                   "created_at": _dt(D(2025, 6, 20)), "is_sample": True})
     kgbsk1 = Commitment.objects.get(code="KGBSK0001")
     Contribution.objects.update_or_create(
-        plan=plan, commitment=kgbsk1, author_name="Айгүл (sample)",
+        plan=plan, commitment=kgbsk1, author_name="Айгүл",
         defaults={"text": "Пожалуйста, публикуйте результаты анализа обращений по районам, а "
-                          "не только по городу в целом.",
+                          "не только по городу в целом.", "language": "ru",
                   "created_at": _dt(D(2024, 12, 5)), "response": Contribution.Response.ACCEPTED,
                   "response_text": "Принято: отчёт будет содержать разбивку по четырём "
                                    "районам (пример).",
                   "responded_at": _dt(D(2024, 12, 20)), "is_sample": True})
     today = timezone.localdate()
     # The first member signs in as demo-board (a trusted seat: two-factor at first log-in).
-    board_account = demo_account("demo-board", "Board member (sample)")
+    board_account = demo_account("demo-board", "Мээрим Ш.")
     for index, (name, sector, position, ky, ru, en) in enumerate(BOARD):
         BoardMember.objects.update_or_create(
             name=name, defaults={"sector": sector, "position": position, "organisation_ky": ky,
@@ -300,7 +300,7 @@ def seed(scale: Scale | None = None) -> None:
 
 def _seed_monitor(plan: ActionPlan) -> None:
     """A sample independent monitor account (same demo password as the other personas)."""
-    user = demo_account("demo-monitor", "Independent monitor (sample)")
+    user = demo_account("demo-monitor", "Дмитрий К.")
     PlanMonitor.objects.update_or_create(
         plan=plan, user=user, defaults={"organisation": "Independent researcher (sample)",
                                         "active": True})
@@ -423,14 +423,17 @@ def _next_plan(department: Department) -> None:
     actions.plan_transition(plan=plan, to_status=ActionPlan.Status.CONSULTATION, by=admin)
     residents = sample_residents(len(IDEAS) + 2)
     first = Commitment.objects.get(plan=plan, code=NEXT_COMMITMENTS[0][0])
-    comment = actions.contribution_submit(
-        plan=plan, author=residents[0], commitment=first,
-        text="Пусть в реестре будут и договоры районных администраций, не только мэрии.")
+    with translation.override("ru"):  # the interface language each sample resident wrote in
+        comment = actions.contribution_submit(
+            plan=plan, author=residents[0], commitment=first,
+            text="Пусть в реестре будут и договоры районных администраций, не только мэрии.")
     actions.contribution_respond(contribution=comment, by=admin,
                                  response=Contribution.Response.ACCEPTED,
                                  reasons="Принято: районные администрации войдут в реестр.")
-    for resident, (title, text) in zip(residents[1:], IDEAS, strict=False):
-        actions.contribution_submit(plan=plan, author=resident, title=title, text=text)
+    for resident, (title, text), language in zip(residents[1:], IDEAS, ("ru", "en", "ky"),
+                                                 strict=False):
+        with translation.override(language):
+            actions.contribution_submit(plan=plan, author=resident, title=title, text=text)
     Contribution.objects.filter(plan=plan).update(is_sample=True)
 
 

@@ -593,6 +593,10 @@ class Contribution(SampleDataMixin):
                                     blank=True)
     title = models.CharField(_("title"), max_length=200, blank=True)
     text = models.TextField(_("text"))
+    # The interface language the author wrote in (empty: not known, written before it was
+    # kept): a page in another language marks the text with `lang`.
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES,
+                                blank=True, default="", editable=False)
     created_at = models.DateTimeField(_("submitted at"), default=timezone.now)
     response = models.CharField(_("response"), max_length=12, blank=True,
                                 choices=Response.choices)

@@ -21,6 +21,7 @@ from shaar.accounts.notifications import Message, notify
 from shaar.accounts.rules import works_at_district_office
 from shaar.accounts.selectors import residency_of
 from shaar.lib import media, uploadlimits
+from shaar.lib.i18n import writing_language
 from shaar.lib.safechange import Effect, record_reason, require_confirmation
 from shaar.lib.uploads import check_document, clean_photo
 
@@ -159,6 +160,23 @@ def _check_ballot(pool: Pool, project_ids: list[int], *, allow_empty: bool = Fal
             % {"total": f"{total:,}".replace(",", " "),
                "budget": f"{pool.budget:,}".replace(",", " ")})
     return chosen
+
+
+@dataclass(frozen=True)
+class BallotReview:
+    """What a ballot would cast, for the voter to check before confirming."""
+
+    projects: list[Proposal]
+    total: int
+
+
+def ballot_review(pool: Pool, project_ids: list[int]) -> BallotReview:
+    """Check a choice by every rule of the ballot without casting it: the projects, in ballot
+    order, and their total cost."""
+    chosen = _check_ballot(pool, project_ids)
+    costs = selectors.ballot_costs(pool)
+    projects = list(Proposal.objects.on_ballot().filter(pool=pool, pk__in=chosen).order_by("id"))
+    return BallotReview(projects=projects, total=sum(costs[p.pk] for p in projects))
 
 
 DUPLICATE = _lazy("A ballot has already been cast for this person in this pool, or in "
@@ -620,6 +638,7 @@ def proposal_save(*, author: User, cycle: Cycle, pool: Pool, title: str, descrip
     proposal.pool, proposal.title, proposal.description = pool, title, description
     proposal.category, proposal.estimated_cost = category, estimated_cost
     proposal.latitude, proposal.longitude = latitude, longitude
+    proposal.language = writing_language()
     proposal.full_clean()
     # Every file is checked before anything is written; photos are published, so they are
     # re-encoded without their metadata (a photo taken at home carries its GPS position).
@@ -685,7 +704,8 @@ def comment_add(*, proposal: Proposal, author: User, text: str) -> Comment:
     proposal = Proposal.objects.get(pk=proposal.pk)
     if not proposal.takes_comments:
         raise ValidationError(_("Comments are closed for this proposal."))
-    comment = Comment(proposal=proposal, author=author, text=text.strip())
+    comment = Comment(proposal=proposal, author=author, text=text.strip(),
+                      language=writing_language())
     comment.full_clean()
     comment.save()
     return comment

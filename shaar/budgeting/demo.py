@@ -13,9 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import random
+import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from shaar.accounts.demo import resident_district_codes, resident_pin, sample_residents
 from shaar.accounts.models import User
@@ -192,9 +193,18 @@ CONTRACTORS = ["ОсОО «Курулуш Сервис» (sample)", "ОсОО «
                "ИП Осмонов (sample)", "ОсОО «Жашыл Шаар» (sample)"]
 
 
+WRITTEN_IN = ("ky", "ru", "en")  # by _language(): the interface a sample resident wrote in
+
+
+# Kyrgyz words without ң, ө or ү still end in its plural or genitive (аянтчалар,
+# мектептердин, китепканаларда); no Russian title of the demo does.
+KYRGYZ_ENDINGS = re.compile(r"\w(?:лар|лер|дар|дер)(?:да|де|ды|ди|дын|дин|га|ге)?\b"
+                            r"|\w(?:нын|нин|дын|дин|тын|тин)\b")
+
+
 def _language(text: str) -> int:
     """0 Kyrgyz, 1 Russian, 2 English: a resident writes the whole proposal in one."""
-    if any(letter in text.lower() for letter in "ңөү"):
+    if any(letter in text.lower() for letter in "ңөү") or KYRGYZ_ENDINGS.search(text.lower()):
         return 0
     return 2 if text.isascii() else 1
 
@@ -264,10 +274,11 @@ def _propose(cycle: Cycle, rows: list, authors: list[User], gen: random.Random,
         if n % 3 == 0:
             photos = [SimpleUploadedFile("place.jpg", sample_photo(
                 "proposal", seed=f"{cycle.slug}-{n}"), content_type="image/jpeg")]
-        proposal = actions.proposal_save(
-            author=author, cycle=cycle, pool=pool, title=title,
-            description=_description(gen, title, category), category=category,
-            estimated_cost=cost, latitude=lat, longitude=lon, photos=photos)
+        with translation.override(WRITTEN_IN[_language(title)]):
+            proposal = actions.proposal_save(
+                author=author, cycle=cycle, pool=pool, title=title,
+                description=_description(gen, title, category), category=category,
+                estimated_cost=cost, latitude=lat, longitude=lon, photos=photos)
         actions.proposal_submit(proposal=proposal, by=author)
         by_title[title] = proposal
         review[proposal.pk] = (dept, reason)
@@ -276,11 +287,12 @@ def _propose(cycle: Cycle, rows: list, authors: list[User], gen: random.Random,
         if pool is None or original not in by_title:
             continue
         author = authors[-1 - len(title) % 5]
-        duplicate = actions.proposal_save(
-            author=author, cycle=cycle, pool=pool, title=title,
-            description=_description(gen, title, by_title[original].category),
-            category=by_title[original].category, estimated_cost=by_title[original]
-            .estimated_cost)
+        with translation.override(WRITTEN_IN[_language(title)]):
+            duplicate = actions.proposal_save(
+                author=author, cycle=cycle, pool=pool, title=title,
+                description=_description(gen, title, by_title[original].category),
+                category=by_title[original].category, estimated_cost=by_title[original]
+                .estimated_cost)
         actions.proposal_submit(proposal=duplicate, by=author)
         actions.proposal_merge(duplicate=duplicate, into=by_title[original], by=reviewer,
                                reason="Предлагается то же самое в том же месте: проекты "
@@ -291,8 +303,9 @@ def _propose(cycle: Cycle, rows: list, authors: list[User], gen: random.Random,
             if supporter.pk != proposal.author_id:
                 actions.proposal_support(proposal=proposal, user=supporter)
         for _n in range(gen.choice([0, 0, 1, 1, 2, 3, 4])):
-            actions.comment_add(proposal=proposal, author=gen.choice(authors),
-                                text=gen.choice(COMMENTS))
+            text = gen.choice(COMMENTS)
+            with translation.override(WRITTEN_IN[_language(text)]):
+                actions.comment_add(proposal=proposal, author=gen.choice(authors), text=text)
     actions.cycle_advance(cycle=cycle, by=reviewer)  # to review
     for proposal in by_title.values():
         department_code, rejection = review[proposal.pk]

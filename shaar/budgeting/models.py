@@ -239,6 +239,10 @@ class Proposal(SampleDataMixin):
                                on_delete=models.SET_NULL, related_name="budget_proposals")
     title = models.CharField(_("title"), max_length=150)
     description = models.TextField(_("description"))
+    # The interface language the author wrote in (empty: not known, written before it was
+    # kept): a page in another language marks the text with `lang`.
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES,
+                                blank=True, default="", editable=False)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     latitude = models.FloatField(_("latitude"), null=True, blank=True,
                                  validators=[MinValueValidator(-90), MaxValueValidator(90)])
@@ -350,6 +354,10 @@ class Comment(SampleDataMixin):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                related_name="+")
     text = models.TextField(_("comment"), max_length=2000)
+    # The interface language the author wrote in (empty: not known, written before it was
+    # kept): a page in another language marks the text with `lang`.
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES,
+                                blank=True, default="", editable=False)
     hidden = models.BooleanField(_("hidden"), default=False)
     hidden_reason = models.CharField(_("reason for hiding"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -479,12 +479,23 @@ def ballot(request, slug: str, pool_id: int):
     if request.method == "POST" and not request.user.is_authenticated:
         return redirect(f"{_login_url()}?next={request.path}")
     voter, refusal = _voter_or_refusal(request, pool)
-    error, chosen, cast = None, None, None
+    error, chosen, cast, review = None, None, None, None
     change_form = ChangeForm(request.POST or None)
+    # The first press of the form's button asks for a review (step=review): the server shows
+    # the choice and its total, with "confirm" (a POST without step) and "change" (step=change,
+    # the form again with the choice ticked). ballot.js does the same in the page.
+    step = request.POST.get("step", "") if request.method == "POST" else ""
     if request.method == "POST" and voter is not None:
         chosen = _selected_ids(request)
         if chosen is None or not change_form.is_valid():
             error = _("The ballot could not be read. Please try again.")
+        elif step == "change":
+            pass
+        elif step == "review":
+            try:
+                review = actions.ballot_review(pool, chosen)
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
         else:
             try:
                 cast = actions.ballot_cast(pool=pool, voter=voter, project_ids=chosen,
@@ -496,15 +507,21 @@ def ballot(request, slug: str, pool_id: int):
     context = _ballot_context(pool, with_projects=cast is None)
     context.update({
         "error": error, "refusal": refusal, "voter": voter, "cast": cast, "voted": voted,
-        "chosen": chosen or [], "change_form": change_form,
+        "chosen": chosen or [], "change_form": change_form, "review": review,
         "accepted_methods": actions.accepted_methods_text(pool),
         "show_form": cast is None and _show_form(pool, voter, voted),
     })
+    if step and voter is not None and not error and not context["show_form"]:
+        # A review or change asked for where no ballot can be cast (voting closed, or voted).
+        context["review"] = None
+        context["error"] = error = (str(actions.DUPLICATE) if voted
+                                    else _("Voting is not open."))
     if cast is not None:
         query = "?" + urlencode({"code": cast.receipt})
         context["receipt_url"] = reverse("budgeting:receipt", args=[slug, pool.pk]) + query
         context["receipt_qr_url"] = reverse("budgeting:receipt-qr", args=[slug, pool.pk]) + query
-    status = 200 if request.method == "GET" or cast else (403 if voter is None else 400)
+    status = (200 if request.method == "GET" or cast or (step and voter and not error)
+              else (403 if voter is None else 400))
     return TemplateResponse(request, "budgeting/ballot.html", context, status=status)
 
 

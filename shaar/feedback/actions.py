@@ -18,7 +18,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from shaar.accounts.models import User
@@ -27,6 +26,7 @@ from shaar.city.geo import validate_point
 from shaar.city.models import Department, District, Organisation
 from shaar.city.selectors import address_best, district_for_point
 from shaar.lib import media
+from shaar.lib.i18n import writing_language
 from shaar.lib.tabular import RowsRefused
 
 from . import photos as photo_checks
@@ -189,7 +189,6 @@ def report_create(*, category: Category, lat: float | None, lon: float | None,
         district = district_for_point(lat=point[0], lon=point[1])
         department, organisation = route_for(category=category, district=district)
     now = created_at or timezone.now()
-    language = (get_language() or "").split("-")[0]
     lat, lon = point or (None, None)
     report = Report(
         category=category, lat=lat, lon=lon, address=address.strip()[:300], district=district,
@@ -198,7 +197,7 @@ def report_create(*, category: Category, lat: float | None, lon: float | None,
         contact_phone=contact_phone, channel=channel, registered_by=registered_by,
         client=client, department=department, organisation=organisation,
         created_at=now, updated_at=now,
-        language=language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE)
+        language=writing_language() or settings.LANGUAGE_CODE)
     report.set_due_dates()
     # Field checks only: the related rows were just loaded, and the database enforces
     # the coordinate constraints, so no extra query per foreign key or constraint.

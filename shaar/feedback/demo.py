@@ -207,7 +207,7 @@ def _provider_staff(organisation: Organisation) -> None:
     from shaar.accounts.demo import demo_account
     from shaar.accounts.models import Role, RoleAssignment
 
-    user = demo_account("demo-provider", "Tazalyk staff (sample)")
+    user = demo_account("demo-provider", "Руслан Б.")
     RoleAssignment.objects.get_or_create(user=user, role=Role.PROVIDER_STAFF,
                                          organisation=organisation)
 

@@ -228,10 +228,10 @@ def seed(scale: Scale | None = None) -> None:
     if admin is None or len(residents) < 2:
         return  # the accounts app's demo data comes first
     districts = {d.code: d for d in District.objects.all()}
-    grantee = _user("demo-grantee", "Нурлан (sample grantee)",
+    grantee = _user("demo-grantee", "Нурлан",
                     district=districts.get("oktyabrsky"))
-    chair = _user("demo-grants-chair", "Committee chair (sample)")
-    member = _user("demo-grants-member", "Committee member, civil society (sample)")
+    chair = _user("demo-grants-chair", "Чолпон Р.")
+    member = _user("demo-grants-member", "Максат Д.")
     committee: list[tuple[User, str, str]] = [
         (chair, CommitteeMember.Role.CHAIR, CommitteeMember.Side.CITY),
         (member, CommitteeMember.Role.MEMBER, CommitteeMember.Side.CIVIL_SOCIETY)]

@@ -8,4 +8,5 @@ urlpatterns = [
     path("offline/", views.offline, name="offline"),
     path("manifest.webmanifest", views.manifest, name="manifest"),
     path("design/", views.design, name="design"),
+    path("sample-data/", views.sample_data, name="sample-data"),
 ]

@@ -88,6 +88,13 @@ def design(request: HttpRequest) -> TemplateResponse:
 
 
 @require_GET
+@shared_with_visitors
+def sample_data(request: HttpRequest) -> TemplateResponse:
+    """What the one-line sample-data banner links to: what is invented, and how to tell."""
+    return TemplateResponse(request, "web/sample_data.html")
+
+
+@require_GET
 def offline(request: HttpRequest) -> TemplateResponse:
     return TemplateResponse(request, "web/offline.html")
 

@@ -428,6 +428,50 @@ class BallotPageTests(BaseTestCase):
         self.assertContains(page, 'id="voted"')
         self.assertNotContains(page, 'id="ballot-form"')
 
+    def test_review_change_and_confirm_work_without_javascript(self):
+        """The form's button asks the server for a review (step=review): the choice, the
+        total, "change" (the form again, still ticked) and "confirm" (the cast)."""
+        self.client.force_login(self.resident)
+        chosen = [self.city_projects[1], self.city_projects[2]]
+        form = self.client.get(self.url)
+        self.assertContains(form, 'name="step" value="review"')
+        review = self.client.post(self.url, {"projects": [p.pk for p in chosen],
+                                             "step": "review"})
+        self.assertEqual(review.status_code, 200)
+        self.assertFalse(Ballot.objects.exists())
+        self.assertContains(review, 'id="ballot-review-form"')
+        listed = search(r'<ol id="review-list">(.*?)</ol>', review.text.replace("\n", " "))
+        for project in chosen:
+            self.assertIn(project.title, listed.group(1))
+        self.assertNotIn(self.city_projects[0].title, listed.group(1))
+        total = sum(p.cost for p in chosen)
+        self.assertContains(review, f"Chosen: {total:,} of {self.city_pool.budget:,} som")
+        self.assertContains(review, 'id="review-confirm"')
+        self.assertContains(review, 'name="step" value="change"')
+        self.assertNotContains(review, 'id="ballot-form"')
+        for project in chosen:
+            self.assertContains(review, f'<input type="hidden" name="projects" '
+                                        f'value="{project.pk}">')
+        change = self.client.post(self.url, {"projects": [p.pk for p in chosen],
+                                             "step": "change"})
+        self.assertContains(change, 'id="ballot-form"')
+        self.assertContains(change, f'value="{chosen[0].pk}" id="project-{chosen[0].pk}" '
+                                    f'data-cost="{chosen[0].cost}" checked')
+        self.assertFalse(Ballot.objects.exists())
+        confirm = self.client.post(self.url, {"projects": [p.pk for p in chosen]})
+        receipt = search(r'<code class="receipt">([^<]+)</code>', confirm.text).group(1)
+        self.assertEqual(Ballot.objects.get().receipt_hash, commitment.receipt_hash(receipt))
+        self.assertEqual(sorted(Ballot.objects.get().projects), sorted(p.pk for p in chosen))
+
+    def test_a_review_checks_every_rule_and_casts_nothing(self):
+        self.client.force_login(self.resident)
+        response = self.client.post(self.url, {"projects": [p.pk for p in self.city_projects],
+                                               "step": "review"})
+        self.assertContains(response, "more than the budget", status_code=400)
+        self.assertContains(response, 'id="ballot-form"', status_code=400)
+        self.assertNotContains(response, 'id="ballot-review-form"', status_code=400)
+        self.assertFalse(Ballot.objects.exists())
+
     def test_it_checks_a_receipt_as_recorded_then_unknown_when_mistyped(self):
         self.client.force_login(self.resident)
         response = self.client.post(self.url, {"projects": [self.city_projects[1].pk]})

@@ -67,8 +67,11 @@ def test_it_reports_a_problem_with_errors_beside_the_fields(browser, live_server
     page.locator("#account-nav .nav-action").click()
     page.wait_for_url(re.compile(r"/ky/feedback/new/$"))
 
-    # The first field is on the first screen, under a header of at most 72 px.
+    # The first field is on the first screen, under a header of at most 72 px, a one-line
+    # sample-data banner and the section's links, which wrap rather than scroll sideways.
     assert page.locator(".site-header").bounding_box()["height"] <= 72
+    check_compact(page, "report form")
+    assert page.locator(".sample-banner").count() == 1
     category = page.locator("[data-category-select]")
     assert category.bounding_box()["y"] + 40 < PHONE["height"]
     journey.shot("form")
@@ -109,6 +112,7 @@ def test_it_reports_a_problem_with_errors_beside_the_fields(browser, live_server
 
 
 READING = [("read-the-city-budget", "/ky/city-budget/"),
+           ("reported-problems", "/ky/feedback/"),
            ("provider-scorecards", "/ky/providers/"),
            ("civic-budget", "/ky/budget/"),
            ("action-plan", "/ky/ogp/"),
@@ -123,6 +127,7 @@ def test_it_reads_each_public_section_on_a_phone(browser, live_server, demo) -> 
         page = journey.page
         assert page.locator("html").get_attribute("lang") == "ky", name
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], name
+        check_compact(page, name)
         journey.shot("first-screen")
         page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
         journey.shot("end")
@@ -211,11 +216,40 @@ def ky(text: str, context: str | None = None) -> str:
     return translated
 
 
+# Navigation that scrolls sideways inside itself (a row of links wider than its box): on a
+# phone the links past the edge are easy to miss. Elements drawn at zero width are hidden.
+SIDEWAYS_JS = """() => Array.from(document.querySelectorAll('nav, nav *'))
+  .filter((el) => el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1)
+  .map((el) => `${el.tagName.toLowerCase()}.${String(el.className).trim()} `
+    + `(${el.scrollWidth} px in ${el.clientWidth} px)`)"""
+
+# The sample-data banner: one line, at most 40 px, its text whole, and a link explaining it.
+BANNER_JS = """() => {
+  const banner = document.querySelector('.sample-banner');
+  if (!banner) return null;
+  const text = banner.querySelector('span');
+  const link = banner.querySelector('a[href]');
+  return {height: banner.getBoundingClientRect().height, cut: text.scrollWidth > text.clientWidth,
+          link: link && new URL(link.href).pathname};
+}"""
+
+
+def check_compact(page, where: str) -> None:
+    """Nothing scrolls sideways inside the page's navigation; the banner is one short line."""
+    sideways = page.evaluate(SIDEWAYS_JS)
+    assert not sideways, f"{where}: navigation scrolls sideways: {sideways}"
+    banner = page.evaluate(BANNER_JS)
+    if banner is not None:
+        assert banner["height"] <= 40 and not banner["cut"], f"{where}: banner {banner}"
+        assert banner["link"] == "/ky/sample-data/", f"{where}: banner {banner}"
+
+
 def check_page(page, where: str) -> None:
     """A Kyrgyz page that fits a 360-pixel phone, with no English in its own text."""
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "ky", where
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], where
+    check_compact(page, where)
     english = [text for text in page.locator(UI_TEXT).all_inner_texts()
                if ENGLISH.search(text)]
     assert not english, f"{where}: English on a Kyrgyz page: {english}"

@@ -3,7 +3,8 @@ laptop, in Kyrgyz, Russian and English.
 
 The pages come from the URL matrix (`test_url_matrix.py`): each URL pattern a visitor or a
 resident may open (a 2xx for ANONYMOUS or RESIDENT) and that answers with HTML. A page fails
-on: horizontal overflow, a header taller than 72 px on a 360 px phone, an element wider than
+on: horizontal overflow, a header taller than 72 px on a 360 px phone, navigation that scrolls
+sideways inside itself or a sample-data banner over one 40 px line there, an element wider than
 the screen (outside a scroll region), an axe-core violation of serious or critical impact,
 markup in the <title>, duplicate ids, a page that keeps growing after it has loaded, and
 interface text from another language's catalogue.
@@ -47,6 +48,23 @@ CHECKS_JS = """(maxHeader) => {
   const header = document.querySelector('.site-header');
   if (maxHeader && header && header.getBoundingClientRect().height > maxHeader) {
     problems.push(`header ${Math.round(header.getBoundingClientRect().height)} px tall`);
+  }
+  if (maxHeader) {
+    // On a phone: no navigation scrolls sideways inside itself (links past its edge are
+    // missed), and the sample-data banner is one line of at most 40 px, its text whole.
+    for (const el of document.querySelectorAll('nav, nav *')) {
+      if (el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1) {
+        problems.push(`scrolls sideways: ${el.tagName.toLowerCase()}.${String(el.className).trim()}`
+                      + ` (${el.scrollWidth} px in ${el.clientWidth} px)`);
+      }
+    }
+    const banner = document.querySelector('.sample-banner');
+    const text = banner && banner.querySelector('span');
+    if (banner && (banner.getBoundingClientRect().height > 40
+                   || (text && text.scrollWidth > text.clientWidth))) {
+      problems.push(`sample banner ${Math.round(banner.getBoundingClientRect().height)} px tall`
+                    + ' or cut');
+    }
   }
   const clipped = (el) => {
     for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {

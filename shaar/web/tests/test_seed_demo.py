@@ -4,8 +4,12 @@ import io
 
 from django.core.management import CommandError, call_command
 from django.test import TestCase, override_settings
+from django.urls import reverse
+from django.utils import translation
 
 from shaar.accounts.models import User
+from shaar.actionplan.models import Contribution
+from shaar.budgeting.models import Proposal
 from shaar.city.models import City, District
 from shaar.feedback.models import ApiClient
 
@@ -19,6 +23,21 @@ class SeedDemoTests(TestCase):
         self.assertEqual(counts[0], 4)
         self.assertTrue(City.current().demo_data_loaded)
         self.assertFalse(District.objects.filter(is_sample=False).exists())
+
+    def test_names_carry_no_english_sample_suffix_into_kyrgyz_and_russian_pages(self) -> None:
+        call_command("seed_demo", stdout=io.StringIO())
+        self.assertEqual(User.objects.get(username="demo-resident").display_name, "Айгүл")
+        self.assertEqual(list(User.objects.filter(display_name__icontains="sample")
+                              .values_list("display_name", flat=True)), [])
+        self.assertEqual(list(Contribution.objects.filter(author_name__icontains="sample")
+                              .values_list("author_name", flat=True)), [])
+        proposal = Proposal.objects.filter(author__isnull=False, hidden=False).first()
+        assert proposal is not None and proposal.author is not None
+        with translation.override("ky"):
+            url = reverse("budgeting:proposal", args=[proposal.pk])
+        page = self.client.get(url)
+        self.assertContains(page, proposal.author.public_name)
+        self.assertNotContains(page, "(sample")
 
     def test_once_skips_a_loaded_database(self) -> None:
         call_command("seed_demo", stdout=io.StringIO())

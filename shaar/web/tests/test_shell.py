@@ -36,11 +36,18 @@ class HomePageTests(TestCase):
         self.assertNotIn("<script>", response.content.decode())
 
     def test_it_marks_sample_data_when_demo_data_is_loaded(self) -> None:
-        self.assertNotContains(self.client.get("/en/"), "sample data for demonstration")
+        self.assertNotContains(self.client.get("/en/"), "sample-banner")
         city = make_city()
         city.demo_data_loaded = True
         city.save()
-        self.assertContains(self.client.get("/en/"), "sample data for demonstration")
+        self.assertContains(self.client.get("/en/"), "Sample data, all invented.")
+        # One short line in the page's language, with a link to the explanation.
+        page = self.client.get("/ky/")
+        self.assertContains(page, "Үлгү маалымат, ойдон чыгарылган.")
+        self.assertContains(page, '<a href="/ky/sample-data/">Кененирээк</a>')
+        explained = self.client.get("/ky/sample-data/")
+        self.assertContains(explained, "<h1>Үлгү маалымат жөнүндө</h1>")
+        self.assertContains(explained, "ойдон чыгарылган")
 
 
 class PwaTests(TestCase):

@@ -105,6 +105,7 @@ EXPECTED: dict[str, Access] = {
     "switch_language": flow("the language menu: a redirect to the same page, for anyone"),
     "web:home": public(),
     "web:offline": public(),
+    "web:sample-data": public(),
     "web:manifest": public(),
     "web:design": only(ADMINISTRATOR, why="the living design-system page: staff accounts "
                                           "(is_staff), or anyone when DEBUG is on"),

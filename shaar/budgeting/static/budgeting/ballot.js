@@ -33,11 +33,11 @@
   update();
 
   // Review and confirm: the first press shows what will be cast; only the confirm button
-  // sends it (without JavaScript the form is sent at once, and the server checks it all).
+  // sends it (without JavaScript the button's step=review asks the server for the same
+  // review page; the server checks every rule either way).
   var review = document.getElementById("ballot-review");
   var projects = form.querySelector(".ballot-projects");
   if (review && submit) {
-    submit.textContent = submit.dataset.reviewLabel;
     var show = function (on) {
       review.hidden = !on;
       projects.hidden = on;
