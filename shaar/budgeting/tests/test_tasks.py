@@ -108,7 +108,7 @@ class CountCycleTaskTests(BaseTestCase):
 
         with mock.patch.object(actions, "cycle_count", side_effect=flaky):
             # Not propagating, as a worker: the retry runs again (eagerly here).
-            result = count_cycle.apply(args=[self.cycle.pk], throw=False).get()
+            result = count_cycle.apply(args=(self.cycle.pk,), throw=False).get()
         self.assertEqual(calls, [self.cycle.pk, self.cycle.pk])
         self.assertEqual(sorted(result), sorted(
             PoolResult.objects.filter(pool__cycle=self.cycle).values_list("pk", flat=True)))

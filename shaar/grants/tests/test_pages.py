@@ -9,8 +9,17 @@ from unittest import mock
 from django.urls import reverse
 from django.utils import timezone
 
+from shaar.accounts.models import User
+from shaar.city.models import Organisation
 from shaar.grants import actions
-from shaar.grants.models import ApplicantProfile, Application, Attachment, Award, Membership
+from shaar.grants.models import (
+    ApplicantProfile,
+    Application,
+    Attachment,
+    Award,
+    Call,
+    Membership,
+)
 from shaar.testing import make_resident, make_user
 
 from .factories import GrantsTestCase, make_application, make_call, make_profile, pdf_upload, seat
@@ -24,6 +33,9 @@ def at(moment: datetime.datetime):
 # --- the organisation's profile ------------------------------------------------------------
 
 class ProfilePageTests(GrantsTestCase):
+    profile: ApplicantProfile
+    member: User
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -50,6 +62,23 @@ class ProfilePageTests(GrantsTestCase):
                           profile.contact_phone, profile.address, profile.resident_members),
                          ("Green Yard Public Fund", "REG-77", "yard@example.org",
                           "+996700123456", "Chui 1", 12))
+
+    def test_a_new_short_name_replaces_the_organisation_name(self) -> None:
+        self.client.force_login(self.resident)
+        response = self.client.post(self.url, self.profile_data(name=" Yard Friends "))
+        self.assertRedirects(response, self.url)
+        organisation = ApplicantProfile.objects.get(id=self.profile.id).organisation
+        self.assertEqual((organisation.name_ky, organisation.name_ru, organisation.name_en),
+                         ("Yard Friends",) * 3)
+
+    def test_an_unchanged_short_name_keeps_the_translations(self) -> None:
+        Organisation.objects.filter(id=self.profile.organisation_id).update(name_ky="Жашыл короо")
+        self.client.force_login(self.resident)
+        response = self.client.post(self.url, self.profile_data())
+        self.assertRedirects(response, self.url)
+        organisation = ApplicantProfile.objects.get(id=self.profile.id).organisation
+        self.assertEqual((organisation.name_ky, organisation.name_en),
+                         ("Жашыл короо", "Green Yard"))
 
     def test_an_invalid_phone_is_refused_and_nothing_is_stored(self) -> None:
         self.client.force_login(self.resident)
@@ -126,6 +155,10 @@ class ProfilePageTests(GrantsTestCase):
 # --- the applicant's application page ------------------------------------------------------
 
 class ApplicationPageTests(GrantsTestCase):
+    call: Call
+    profile: ApplicantProfile
+    application: Application
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -142,7 +175,9 @@ class ApplicationPageTests(GrantsTestCase):
         self.attachment = actions.attachment_add(
             application=self.application, user=self.resident, upload=pdf_upload(),
             document=self.call.documents.first())
-        self.addCleanup(self.attachment.file.storage.delete, self.attachment.file.name)
+        self.file_name = self.attachment.file.name or ""
+        self.assertTrue(self.file_name)
+        self.addCleanup(self.attachment.file.storage.delete, self.file_name)
         self.client.force_login(self.resident)
 
     def after_deadline(self):
@@ -152,7 +187,7 @@ class ApplicationPageTests(GrantsTestCase):
         return Application.objects.get(id=self.application.id)
 
     def test_the_applicant_detaches_a_file_from_a_draft(self) -> None:
-        storage, name = self.attachment.file.storage, self.attachment.file.name
+        storage, name = self.attachment.file.storage, self.file_name
         self.assertTrue(storage.exists(name))
         response = self.client.post(self.url, {"op": "detach",
                                                "attachment": self.attachment.id})
@@ -178,7 +213,7 @@ class ApplicationPageTests(GrantsTestCase):
         self.assertContains(response, "Attachments can only be removed from a draft.",
                             status_code=400)
         self.assertTrue(Attachment.objects.filter(id=self.attachment.id).exists())
-        self.assertTrue(self.attachment.file.storage.exists(self.attachment.file.name))
+        self.assertTrue(self.attachment.file.storage.exists(self.file_name))
 
     def test_the_applicant_submits_an_eligible_draft(self) -> None:
         before = timezone.now()
@@ -233,7 +268,7 @@ class ApplicationPageTests(GrantsTestCase):
                                                    "attachment": self.attachment.id})
         self.assertContains(response, "The deadline of this call has passed", status_code=400)
         self.assertTrue(Attachment.objects.filter(id=self.attachment.id).exists())
-        self.assertTrue(self.attachment.file.storage.exists(self.attachment.file.name))
+        self.assertTrue(self.attachment.file.storage.exists(self.file_name))
 
     def test_an_unknown_operation_is_refused(self) -> None:
         response = self.client.post(self.url, {"op": "explode"})
@@ -252,6 +287,8 @@ class ApplicationPageTests(GrantsTestCase):
 # --- the grants manager's award page -------------------------------------------------------
 
 class AwardManagePageTests(GrantsTestCase):
+    award: Award
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -323,6 +360,13 @@ class AwardManagePageTests(GrantsTestCase):
 # --- the committee's view of a call --------------------------------------------------------
 
 class CommitteeCallPageTests(GrantsTestCase):
+    call: Call
+    eva: User
+    submitted: Application
+    own: Application
+    draft: Application
+    withdrawn: Application
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
