@@ -117,22 +117,30 @@ def profile_create(*, user, name: str, legal_name: str, registration_number: str
 
 
 @transaction.atomic
-def profile_update(*, profile: ApplicantProfile, user, **fields) -> ApplicantProfile:
+def profile_update(*, profile: ApplicantProfile, user, name: str | None = None,
+                   **fields) -> ApplicantProfile:
+    """Edit the profile; a changed short public NAME replaces the organisation's name in every
+    language (as registering set it); an unchanged one keeps any translations."""
     _require_representative(user, profile)
     allowed = {"legal_name", "registration_number", "contact_email", "contact_phone",
                "address", "resident_members"}
     if "contact_phone" in fields:
         fields["contact_phone"] = normalise_phone(fields["contact_phone"], field="contact_phone")
-    for name, value in fields.items():
-        if name not in allowed:
-            raise ValueError(name)
-        setattr(profile, name, value)
+    for field, value in fields.items():
+        if field not in allowed:
+            raise ValueError(field)
+        setattr(profile, field, value)
     profile.full_clean()
     profile.save(update_fields=list(fields))
     organisation = profile.organisation
     organisation.kind = (Organisation.Kind.NGO if profile.is_registered
                          else Organisation.Kind.COMMUNITY)
-    organisation.save(update_fields=["kind"])
+    public_name = (name or "").strip()
+    renamed = (["name_ky", "name_ru", "name_en"]
+               if public_name and public_name != organisation.name else [])
+    for field in renamed:
+        setattr(organisation, field, public_name)
+    organisation.save(update_fields=["kind", *renamed])
     return profile
 
 

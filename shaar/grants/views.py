@@ -286,8 +286,7 @@ def profile_edit(request, pk: int):
         else:
             form = forms.ProfileForm(request.POST, instance=ApplicantProfile.objects.get(pk=pk))
             target, submit = form, lambda d: actions.profile_update(
-                profile=profile, user=request.user,
-                **{k: v for k, v in d.items() if k != "name"})
+                profile=profile, user=request.user, **d)
         if target.is_valid():
             try:
                 submit(target.cleaned_data)
