@@ -428,8 +428,7 @@ def board_members(request):
         meetings=Count("attendance", filter=Q(attendance__present=True))).order_by(
         "sector", "position", "name")
     return TemplateResponse(request, "console/board.html", {
-        "serving": members.filter(term_start__lte=today).filter(
-            Q(term_end__isnull=True) | Q(term_end__gte=today)),
+        "serving": members.serving(today),
         "future": members.filter(term_start__gt=today),
         "former": members.filter(term_end__lt=today).order_by("-term_end", "name"),
         "balance": actionplan_selectors.board_balance(today),
