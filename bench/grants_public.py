@@ -26,8 +26,8 @@ from multiprocessing import Pool
 from urllib.parse import urlparse
 
 ENDPOINTS = [
-    "/en/grants/calls/bench-call/",
-    "/en/grants/calls/bench-call/results.json",
+    "/en/grants/calls/{call}/",
+    "/en/grants/calls/{call}/results.json",
     "/api/v1/grants/calls",
     "/api/v1/grants/awards",
 ]
@@ -99,12 +99,12 @@ def _worker(args: tuple[str, str, float]) -> list[float]:
     return latencies
 
 
-def load(base: str, seconds: float, clients: int) -> None:
+def load(base: str, seconds: float, clients: int, call: str) -> None:
     host = urlparse(base).hostname
     if host not in {"127.0.0.1", "localhost"}:
         raise SystemExit("Only local servers may be benchmarked.")
     with Pool(clients) as pool:
-        for path in ENDPOINTS:
+        for path in (endpoint.format(call=call) for endpoint in ENDPOINTS):
             results = pool.map(_worker, [(base, path, seconds)] * clients)
             latencies = sorted(x for r in results for x in r)
             p95 = latencies[int(len(latencies) * 0.95) - 1] if latencies else 0
@@ -119,11 +119,14 @@ def main() -> None:
     parser.add_argument("--url", default="")
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--clients", type=int, default=2)
+    parser.add_argument("--call", default="bench-call",
+                        help="the decided call whose pages are loaded (the demo's: "
+                             "demo-lit-streets-2026)")
     args = parser.parse_args()
     if args.seed:
         seed(args.seed)
     if args.url:
-        load(args.url.rstrip("/"), min(args.seconds, 30.0), min(args.clients, 4))
+        load(args.url.rstrip("/"), min(args.seconds, 30.0), min(args.clients, 4), args.call)
 
 
 if __name__ == "__main__":
