@@ -303,10 +303,19 @@ def addresses_columns() -> list[tuple[str, str]]:
 
 
 def addresses_template() -> bytes:
+    """The columns, with the city's first address as the example row (its map centre and
+    placeholders when it has none yet)."""
     from shaar.city.importing import ADDRESS_COLUMNS
+    from shaar.city.models import Address, City
 
-    return _csv(list(ADDRESS_COLUMNS), [
-        ["Чүй проспекти", "проспект Чуй", "Chui Avenue", "120", "42.8765", "74.6042"]])
+    address = Address.objects.order_by("pk").first()
+    if address is None:
+        city = City.current()
+        example = ["…", "…", "…", "1", str(city.map_center_lat), str(city.map_center_lon)]
+    else:
+        example = [address.street_ky, address.street_ru, address.street_en,
+                   address.house_number, str(address.lat), str(address.lon)]
+    return _csv(list(ADDRESS_COLUMNS), [example])
 
 
 def _addresses(data: bytes, file_name: str):
@@ -363,17 +372,24 @@ def districts_columns() -> list[tuple[str, str]]:
 
 
 def districts_template() -> bytes:
+    """One feature: the city's first district (placeholders when it has none yet) as a small
+    square around the city's map centre."""
     import json
 
+    from shaar.city.models import City
+
+    city = City.current()
+    lat, lon = city.map_center_lat, city.map_center_lon
+    ring = [[lon - 0.02, lat - 0.02], [lon + 0.02, lat - 0.02], [lon + 0.02, lat + 0.02],
+            [lon - 0.02, lat + 0.02], [lon - 0.02, lat - 0.02]]
     district = District.objects.order_by("code").first()
-    ring = [[74.55, 42.85], [74.6, 42.85], [74.6, 42.9], [74.55, 42.9], [74.55, 42.85]]
+    properties = ({"code": district.code, "name_ky": district.name_ky,
+                   "name_ru": district.name_ru, "name_en": district.name_en,
+                   "population": district.population} if district else
+                  {"code": "district-1", "name_ky": "…", "name_ru": "…", "name_en": "…",
+                   "population": 0})
     return json.dumps({"type": "FeatureCollection", "features": [{
-        "type": "Feature",
-        "properties": {"code": district.code if district else "leninsky",
-                       "name_ky": district.name_ky if district else "Ленин району",
-                       "name_ru": district.name_ru if district else "Ленинский район",
-                       "name_en": district.name_en if district else "Leninsky District",
-                       "population": district.population if district else 300000},
+        "type": "Feature", "properties": properties,
         "geometry": {"type": "Polygon", "coordinates": [ring]}}]},
         ensure_ascii=False, indent=1).encode()
 

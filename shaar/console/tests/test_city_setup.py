@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from shaar.actionplan.models import Attendance, BoardMember, Meeting, city_today
 from shaar.actionplan.tests.factories import make_member
-from shaar.city.models import Address, District
+from shaar.city.models import Address, City, District
 from shaar.feedback.models import RoutingRule
 from shaar.feedback.tests.factories import make_category
 from shaar.providers.models import ServiceLevel
@@ -281,9 +281,22 @@ class CityImportTests(GuardedPages):
         self.assertContains(home, reverse("console:import", args=["addresses"]))
         self.assertContains(home, reverse("console:import", args=["districts"]))
 
+    def test_its_address_template_starts_from_the_citys_own_data(self) -> None:
+        city = City.current()
+        empty = self.client.get(reverse("console:import-template", args=["addresses"]))
+        self.assertEqual(empty["Content-Type"], "text/csv; charset=utf-8")
+        self.assertIn(f"{city.map_center_lat},{city.map_center_lon}", empty.content.decode())
+        districts = self.client.get(reverse("console:import-template", args=["districts"]))
+        feature = json.loads(districts.content)["features"][0]
+        self.assertEqual(feature["properties"]["code"], self.district.code)
+
     def test_it_imports_the_address_register_from_its_template(self) -> None:
+        Address.objects.create(street_ky="Чүй проспекти", street_ru="проспект Чуй",
+                               street_en="Chui Avenue", house_number="120", lat=42.8765,
+                               lon=74.6042, search_key=" чуй", house_key="120")
         template = self.client.get(reverse("console:import-template", args=["addresses"]))
-        self.assertEqual(template["Content-Type"], "text/csv; charset=utf-8")
+        self.assertIn("проспект Чуй,Chui Avenue,120", template.content.decode())
+        Address.objects.all().delete()
         self._upload("addresses", template.content, "addresses.csv")
         job = ImportJob.objects.get()
         self.assertEqual(job.status, ImportJob.Status.PREVIEW, job.errors)
