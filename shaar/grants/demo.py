@@ -19,7 +19,7 @@ from django.utils import timezone
 from shaar.accounts.demo import demo_account, sample_residents
 from shaar.accounts.models import User, Verification
 from shaar.city.models import District, Organisation
-from shaar.lib.demo import Scale, days_from_today
+from shaar.lib.demo import Scale, days_from_today, sample_photo
 
 from . import actions
 from .models import (
@@ -129,18 +129,8 @@ def _pdf(label: str) -> SimpleUploadedFile:
 
 
 def _photo() -> SimpleUploadedFile:
-    from PIL import Image, ImageDraw
-
-    image = Image.new("RGB", (640, 420), (24, 40, 72))
-    draw = ImageDraw.Draw(image)
-    for i in range(6):
-        x = 60 + i * 100
-        draw.line([(x, 380), (x, 120)], fill=(160, 160, 170), width=6)
-        draw.ellipse([x - 22, 96, x + 22, 140], fill=(255, 214, 102))
-    draw.text((20, 20), "SAMPLE", fill=(255, 255, 255))
-    buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", quality=80)
-    return SimpleUploadedFile("sample-street-lights.jpg", buffer.getvalue(), "image/jpeg")
+    return SimpleUploadedFile("sample-street-lights.jpg",
+                              sample_photo("street lights", seed="grants-report"), "image/jpeg")
 
 
 def _apply(call: Call, profile: ApplicantProfile, user: User, title: str, requested: int,
