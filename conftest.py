@@ -52,12 +52,14 @@ def _demo_base_map():
 
 @pytest.fixture(autouse=True)
 def _clear_caches():
-    """Rate limits, cached city settings and memos of reference tables must not leak
-    from one test to the next."""
+    """Rate limits, cached city settings, memos of reference tables and files built from
+    a test's data (the feedback downloads) must not leak from one test to the next."""
+    from django.conf import settings
     from django.core.cache import cache
 
     from shaar.lib.memo import clear_all
 
+    shutil.rmtree(settings.FEEDBACK_EXPORTS_DIR, ignore_errors=True)
     cache.clear()
     clear_all()
     yield

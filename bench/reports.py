@@ -23,7 +23,9 @@
    Targets: first byte < 2 s for every page and export, worker RSS < 300 MB, the trivial
    call's p95 unchanged. gunicorn runs with deploy/gunicorn.conf.py (its 30 s timeout).
    The statistics are warmed as Celery beat would (tasks.refresh_stats, timed): set
-   REDIS_URL so that the page's cache is the workers' shared one.
+   REDIS_URL so that the page's cache is the workers' shared one. The whole city's exports
+   are built as files as Celery beat would (tasks.refresh_exports, timed) and gunicorn
+   sends them (sendfile); a district's CSV is measured too, streamed from the database.
 
 Everything runs on 127.0.0.1 only and stops after the given counts and times.
 """
@@ -126,7 +128,7 @@ def copy_reports(count: int) -> None:
                "description, answers, contact_name, contact_email, contact_phone, "
                "department_id, organisation_id, status_note, is_hidden, token, created_at, "
                "updated_at, acknowledged_at, resolved_at, acknowledge_due_at, "
-               "resolve_due_at, reopen_count, supporter_count")
+               "resolve_due_at, reopen_count, supporter_count, is_imported, language")
     batch = 100_000
     with connection.cursor() as cursor:
         raw = cursor.cursor  # psycopg 3
@@ -149,7 +151,8 @@ def copy_reports(count: int) -> None:
                         dept.pk if dept else None, org.pk if org else None, "", False,
                         uuid.uuid4(), created, res or ack or created, ack, res,
                         created + timedelta(hours=c.target_hours_acknowledge),
-                        created + timedelta(hours=c.target_hours_resolve), 0, 0))
+                        created + timedelta(hours=c.target_hours_resolve), 0, 0, False,
+                        "en"))
             print(f"  … {min(start + batch, count):,}", flush=True)
 
 
@@ -386,7 +389,7 @@ def trivial_p95(n: int) -> list[float]:
     return measure_reads([TRIVIAL] * n)
 
 
-def measure_public(server: subprocess.Popen, args) -> None:
+def measure_public(server: subprocess.Popen, args, district: str) -> None:
     from django.conf import settings as django_settings
 
     if django_settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
@@ -398,8 +401,15 @@ def measure_public(server: subprocess.Popen, args) -> None:
               f"{time.perf_counter() - t0:.1f} s")
     else:
         print("REDIS_URL is not set: each worker computes the statistics once (cold)")
+    from shaar.feedback.tasks import refresh_exports
+
+    t0 = time.perf_counter()
+    refresh_exports()  # as Celery beat does every FEEDBACK_EXPORTS_MINUTES
+    print(f"whole-city exports built as files (Celery task: CSV, GeoJSON in 3 languages) in "
+          f"{time.perf_counter() - t0:.1f} s")
     print("public pages and exports (first byte / whole / size):")
-    for path in PUBLIC_PATHS:
+    # A filtered export is not a built file: it streams from the database.
+    for path in [*PUBLIC_PATHS, f"/en/feedback/reports.csv?district={district}"]:
         first, total, size, status = fetch(path)
         flag = "" if first < 2 and status == 200 else "   <-- over 2 s or not 200"
         print(f"  {path:45} {first * 1000:7.0f} ms / {total:6.1f} s / {size / 1e6:6.1f} MB "
@@ -463,7 +473,7 @@ def main() -> None:
         # Warm every worker up (a busy shared machine may take a while to start them).
         measure_reads(["/api/v1/feedback/categories"] * 4 * args.workers, timeout=120)
         if args.only_public:
-            measure_public(server, args)
+            measure_public(server, args, info["districts"][0])
             return
         web, db = server_pids(server)
         cpu0 = cpu_seconds(web), cpu_seconds(db)
@@ -512,7 +522,7 @@ def main() -> None:
         map_times = measure_reads(map_paths)
         print(f"map pins (district + month, up to 5,000 pins): p50 "
               f"{statistics.median(map_times):.1f} ms, p95 {p95(map_times):.1f} ms")
-        measure_public(server, args)
+        measure_public(server, args, info["districts"][0])
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)

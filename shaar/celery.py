@@ -50,6 +50,11 @@ app.conf.beat_schedule = {
         "task": "shaar.feedback.tasks.refresh_stats",
         "schedule": settings.FEEDBACK_STATS_MINUTES * 60.0,
     },
+    # feedback: the whole city's CSV and GeoJSON downloads, built as files (exports.py).
+    "feedback-refresh-exports": {
+        "task": "shaar.feedback.tasks.refresh_exports",
+        "schedule": settings.FEEDBACK_EXPORTS_MINUTES * 60.0,
+    },
     # providers: recompute this month's and last month's scorecards every night (03:15
     # local time, CELERY_TIMEZONE) and mail last month's to subscribers.
     "providers-scorecards-nightly": {

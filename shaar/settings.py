@@ -560,6 +560,14 @@ FEEDBACK_ME_TOO_PER_REPORT = env.str("FEEDBACK_ME_TOO_PER_REPORT", default="5/d"
 FEEDBACK_ME_TOO_RATE = env.str("FEEDBACK_ME_TOO_RATE", default="30/h")
 # The public statistics are recomputed this often (the page says when they were).
 FEEDBACK_STATS_MINUTES = env.int("FEEDBACK_STATS_MINUTES", default=10)
+# The whole city's downloads (reports.csv, reports.<language>.geojson) are files rebuilt this
+# often into FEEDBACK_EXPORTS_DIR (the page says when). Several app servers share the folder
+# as they share MEDIA_ROOT. With nginx in front, FEEDBACK_EXPORTS_ACCEL_PREFIX names its
+# internal location for that folder (deploy/nginx/shaar.conf) and nginx sends the files;
+# empty, gunicorn sends them (sendfile).
+FEEDBACK_EXPORTS_MINUTES = env.int("FEEDBACK_EXPORTS_MINUTES", default=15)
+FEEDBACK_EXPORTS_DIR = Path(env.str("FEEDBACK_EXPORTS_DIR", default=str(VAR_DIR / "exports")))
+FEEDBACK_EXPORTS_ACCEL_PREFIX = env.str("FEEDBACK_EXPORTS_ACCEL_PREFIX", default="")
 FEEDBACK_IDEMPOTENCY_HOURS = env.int("FEEDBACK_IDEMPOTENCY_HOURS", default=24)
 # Hosts an Open311 client's media_url may point to; empty means no fetching.
 FEEDBACK_MEDIA_URL_HOSTS = env.list("FEEDBACK_MEDIA_URL_HOSTS", default=[])

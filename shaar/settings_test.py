@@ -2,7 +2,8 @@
 
 DEBUG on by default; a fast password hasher; Celery tasks run at once; e-mail and SMS kept in
 memory; static files served without a manifest; no HTTPS redirect; no public page cache;
-the small demo scale; media, the sample base map and the SQLite test database under var/.
+the small demo scale; media, the feedback downloads, the sample base map and the SQLite test
+database under var/.
 """
 
 import os
@@ -20,6 +21,9 @@ SECURE_SSL_REDIRECT = False
 PUBLIC_PAGE_CACHE_SECONDS = 0  # tests read their own writes; pagecache's tests switch it on
 DEMO_SCALE = "small"  # seed_demo in tests: the same paths, fewer rows
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+# The whole city's downloads, built from each test's own data: one folder per xdist worker,
+# emptied before each test (conftest).
+FEEDBACK_EXPORTS_DIR = VAR_DIR / f"test-exports-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"  # noqa: F405
 # The demo's sample base map, built by the root conftest.
 MAP_TILES_PATH = VAR_DIR / "test-tiles" / "city.pmtiles"  # noqa: F405
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405

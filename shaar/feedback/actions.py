@@ -29,8 +29,8 @@ from shaar.lib import media
 from shaar.lib.i18n import writing_language
 from shaar.lib.tabular import RowsRefused
 
+from . import exports, reference
 from . import photos as photo_checks
-from . import reference
 from .models import (
     CLOSED_STATUSES,
     HANDLING_KINDS,
@@ -471,6 +471,7 @@ def report_moderate(*, report: Report, actor: User, reason: str, hide: bool | No
         raise ValidationError(_("This photo belongs to another report."))
     if fields:
         report.save(update_fields=fields)
+        exports.withdraw_all()  # the whole city's downloads hold the report as it was
     if photo is not None and hide_photo is not None:
         photo.is_hidden = hide_photo
         photo.save(update_fields=["is_hidden"])

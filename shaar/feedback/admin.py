@@ -43,8 +43,10 @@ class ReportAdmin(admin.ModelAdmin):
                     "is_hidden"]
     list_filter = ["status", "channel", "category", "district", "is_hidden"]
     raw_id_fields = ["reporter", "registered_by", "assignee", "duplicate_of"]
+    # Hiding and editing the text are moderation, done on the report's staff page: it keeps
+    # the reason and takes photos and downloads offline (actions.report_moderate).
     readonly_fields = ["token", "created_at", "acknowledged_at", "resolved_at",
-                       "reopen_count", "supporter_count"]
+                       "reopen_count", "supporter_count", "is_hidden", "description"]
     inlines = [EventInline]
 
     def has_add_permission(self, request) -> bool:

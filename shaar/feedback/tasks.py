@@ -147,6 +147,14 @@ def refresh_stats() -> None:
             cached_report_stats({}, max_age=0)
 
 
+@shared_task
+def refresh_exports() -> None:
+    """Build the whole city's CSV and GeoJSON files that downloads are served from."""
+    from .exports import build_all
+
+    build_all()
+
+
 SYSTEMIC_CACHE_KEY = "feedback:systemic"
 SYSTEMIC_CLUSTERS_KEPT = 200
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
 from types import SimpleNamespace
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,11 +15,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -32,7 +35,7 @@ from shaar.lib.months import parse_month
 from shaar.lib.pagecache import shared_with_visitors
 from shaar.web.ratelimits import limit_write
 
-from . import actions, selectors, tasks
+from . import actions, exports, selectors, tasks
 from .anonymous import TooManyFromThisConnection, support_key
 from .forms import (
     AppealForm,
@@ -183,7 +186,7 @@ def report_list(request: HttpRequest) -> TemplateResponse:
     qs = selectors.filter_reports(selectors.public_reports(), params).order_by("-created_at")
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     return TemplateResponse(request, "feedback/report_list.html",
-                            {"page": page, "form": form, "query": _query(request)})
+                            {"page": page, "form": form, **_downloads(request, params)})
 
 
 @require_GET
@@ -244,6 +247,15 @@ def _params(request: HttpRequest) -> dict:
             "overdue": g.get("overdue") in ("on", "true", "1")}
 
 
+def _downloads(request: HttpRequest, params: dict) -> dict[str, Any]:
+    """What the download links (feedback/_downloads.html) need: the filters, and when the
+    whole city's files were built if that is what they download."""
+    built_at = None if any(params.values()) else exports.built_at(exports.CSV_NAME)
+    return {"query": _query(request),
+            "downloads_built_at": built_at and datetime.fromtimestamp(built_at, tz=UTC),
+            "downloads_minutes": settings.FEEDBACK_EXPORTS_MINUTES}
+
+
 def _query(request: HttpRequest) -> str:
     q = request.GET.copy()
     q.pop("page", None)
@@ -252,12 +264,13 @@ def _query(request: HttpRequest) -> str:
 
 @require_GET
 def stats(request: HttpRequest) -> TemplateResponse:
-    cached = selectors.cached_report_stats(_params(request))
+    params = _params(request)
+    cached = selectors.cached_report_stats(params)
     data = _stats_in_words(cached["data"])
     chart = {"months": data["by_month"], "categories": data["by_category"],
              "statuses": [[label, n] for _c, label, n in data["by_status"]]}
     return TemplateResponse(request, "feedback/stats.html",
-                            {"stats": data, "chart": chart, "query": _query(request),
+                            {"stats": data, "chart": chart, **_downloads(request, params),
                              "computed_at": cached["computed_at"],
                              "refresh_minutes": settings.FEEDBACK_STATS_MINUTES,
                              "form": InboxFilterForm(request.GET or None)})
@@ -288,34 +301,39 @@ def _stats_in_words(data: dict) -> dict:
             "by_district": [(name(row, "district"), row["n"]) for row in data["by_district"]]}
 
 
-EXPORT_FIELDS = ["id", "category", "status", "channel", "lat", "lon", "address", "district",
-                 "description", "created_at", "updated_at", "resolved_at", "supporters",
-                 "overdue", "is_sample"]
+# The whole city's exports are files built in the background and sent as they are
+# (exports.py); filtered ones stream, read from the database in chunks and sent as they
+# come, so they take no more memory than a few thousand rows.
+def _download(request: HttpRequest, name: str, filename: str) -> HttpResponseBase | None:
+    """The published whole-city file when the request asks for no filter, else None."""
+    if any(_params(request).values()):
+        return None
+    return exports.file_response(name, filename=filename)
 
 
-# Exports stream: rows are read from the database in chunks and sent as they come, so a
-# million reports take no more memory than a few thousand (bench/reports.py measures it).
 @require_GET
-def export_csv(request: HttpRequest) -> StreamingHttpResponse:
+def export_csv(request: HttpRequest) -> HttpResponseBase:
+    if published := _download(request, exports.CSV_NAME, "reports.csv"):
+        return published
     qs = selectors.filter_reports(selectors.public_reports(), _params(request))
-    rows = ([data[f] for f in EXPORT_FIELDS]
-            for data in selectors.public_rows(qs.order_by("id")))
-    return csvout.streaming_response("reports.csv", EXPORT_FIELDS, rows)
+    return csvout.streaming_response("reports.csv", exports.CSV_FIELDS,
+                                     exports.csv_rows(qs.order_by("id")))
 
 
 MAP_LIMIT = 5000
 
 
 @require_GET
-def export_geojson(request: HttpRequest) -> StreamingHttpResponse:
+def export_geojson(request: HttpRequest) -> HttpResponseBase:
     """Newest first: the latest MAP_LIMIT, or every report with ?download=1."""
-    qs = selectors.filter_reports(selectors.public_reports(), _params(request))
     download = request.GET.get("download") == "1"
-    # The primary key's order is the order of receipt, read from its index without a sort.
-    rows = qs.order_by("-id") if download else qs.order_by("-created_at", "-id")[:MAP_LIMIT]
-    detail = reverse("feedback:detail", args=[0])[:-2]  # "/xx/feedback/"
-    response = StreamingHttpResponse(selectors.geojson_chunks(rows, detail_base=detail),
-                                     content_type="application/geo+json")
+    name = exports.geojson_name(get_language())
+    if download and (published := _download(request, name, "reports.geojson")):
+        return published
+    qs = selectors.filter_reports(selectors.public_reports(), _params(request))
+    rows = exports.newest_first(qs) if download else qs.order_by("-created_at", "-id")[:MAP_LIMIT]
+    response = StreamingHttpResponse(exports.geojson_chunks(rows),
+                                     content_type=exports.CONTENT_TYPES[".geojson"])
     if download:
         response["Content-Disposition"] = 'attachment; filename="reports.geojson"'
     return response

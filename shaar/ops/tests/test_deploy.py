@@ -163,13 +163,14 @@ def _get(url: str, headers: dict[str, str] | None = None):
 
 
 @contextlib.contextmanager
-def running_gunicorn(tmp_path: Path) -> Iterator[int]:
-    """gunicorn with deploy/gunicorn.conf.py on a free port, stopped afterwards."""
+def running_gunicorn(tmp_path: Path, **settings: str) -> Iterator[int]:
+    """gunicorn with deploy/gunicorn.conf.py on a free port, stopped afterwards; `settings`
+    are more environment variables."""
     port = _free_port()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "shaar.settings", "DEBUG": "true",
            "SQLITE_PATH": str(tmp_path / "db.sqlite3"), "GUNICORN_BIND": f"127.0.0.1:{port}",
            "WEB_CONCURRENCY": "2", "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
-           "GUNICORN_ACCESS_LOG": str(tmp_path / "access.log")}
+           "GUNICORN_ACCESS_LOG": str(tmp_path / "access.log"), **settings}
     with open(tmp_path / "error.log", "w") as errors:
         process = subprocess.Popen(
             [str(VENV_BIN / "gunicorn"), "--config", str(DEPLOY / "gunicorn.conf.py"),
@@ -244,6 +245,7 @@ def _start_nginx(nginx: str, tmp_path: Path, app_port: int, static: Path
             "server 127.0.0.1:8000": f"server 127.0.0.1:{app_port}",
             "/srv/shaar/static/": f"{static}/",
             "/srv/shaar/media/": f"{tmp_path}/media/",
+            "/srv/shaar/exports/": f"{tmp_path}/exports/",
         })
         if os.geteuid() == 0:  # worker processes would otherwise run as nobody
             conf.write_text("user root;\n" + conf.read_text())
@@ -267,7 +269,10 @@ def test_it_serves_the_site_through_nginx_with_tls_limits_and_request_ids(tmp_pa
     static = tmp_path / "static"
     (static / "web").mkdir(parents=True)
     (static / "web" / "site.css").write_text("body{}")
-    with running_gunicorn(tmp_path) as app_port:
+    (tmp_path / "exports").mkdir()
+    (tmp_path / "exports" / "reports.csv").write_text("id,category\n1,pothole\n")
+    with running_gunicorn(tmp_path, FEEDBACK_EXPORTS_DIR=str(tmp_path / "exports"),
+                          FEEDBACK_EXPORTS_ACCEL_PREFIX="/_exports/") as app_port:
         process, http_port, https_port = _start_nginx(nginx, tmp_path, app_port, static)
         try:
             # Plain HTTP goes to HTTPS.
@@ -289,6 +294,19 @@ def test_it_serves_the_site_through_nginx_with_tls_limits_and_request_ids(tmp_pa
             assert css.status == 200
             assert "immutable" in css.headers["Cache-Control"]
             assert css.headers["Strict-Transport-Security"]
+
+            # The whole city's download: Django names the file, nginx sends it; the
+            # folder itself is not reachable from outside.
+            download = http.client.HTTPSConnection("127.0.0.1", https_port, timeout=10,
+                                                   context=_tls_context())
+            download.request("GET", "/en/feedback/reports.csv",
+                             headers={"Accept-Language": "en"})
+            export = download.getresponse()
+            assert (export.status, export.read()) == (200, b"id,category\n1,pothole\n")
+            assert export.headers["Content-Type"].startswith("text/csv")
+            assert "attachment" in export.headers["Content-Disposition"]
+            download.close()
+            assert _https(https_port, "/_exports/reports.csv").status == 404
 
             # /metrics from the operator's own machine.
             assert _https(https_port, "/metrics").status == 200
