@@ -117,6 +117,7 @@ def _written(directory: Path, chunks: Iterable[str], as_of: float) -> Path:
         for chunk in chunks:
             out.write(chunk)
     os.utime(name, (as_of, as_of))
+    os.chmod(name, 0o644)  # mkstemp's 0600 would keep nginx, another user, from reading it
     return Path(name)
 
 

@@ -146,7 +146,9 @@ class ExportFileTests(BaseTestCase):
         hidden.save(update_fields=["is_hidden"])
         exports.build_all()
         for name in exports.file_names():
-            text = (Path(settings.FEEDBACK_EXPORTS_DIR) / name).read_text()
+            path = Path(settings.FEEDBACK_EXPORTS_DIR) / name
+            self.assertEqual(path.stat().st_mode & 0o777, 0o644, name)  # nginx reads them
+            text = path.read_text()
             self.assertIn("Deep pothole", text)
             for secret in ("secret@example.org", "555987654", "sverdlovsky"):
                 self.assertNotIn(secret, text, name)
