@@ -56,11 +56,11 @@ class ExportFileTests(BaseTestCase):
         self.assertNotContains(self.client.get("/en/feedback/"), "as of")
         exports.build_all()
         self.assertContains(self.client.get("/en/feedback/"),
-                            "The files for the whole city hold the reports as of")
+                            "Files for the whole city: as of")
         self.assertContains(self.client.get("/ru/feedback/stats/"),
-                            "Файлы по всему городу содержат обращения на")
+                            "Файлы по всему городу: на")
         filtered = self.client.get("/en/feedback/", {"district": self.district.code})
-        self.assertNotContains(filtered, "The files for the whole city")
+        self.assertNotContains(filtered, "Files for the whole city")
 
     def test_each_language_has_its_geojson_with_its_names_and_links(self):
         exports.build_all()
