@@ -134,7 +134,7 @@ def _require_manager(user) -> None:
 @require_GET
 def home(request: HttpRequest) -> TemplateResponse:
     status = selectors.section_status()
-    plans = [p for p in ActionPlan.objects.public() if _can_see(request.user, p)]
+    plans = list(ActionPlan.objects.visible_to(request.user))
     plan = selectors.current_plan()
     if plan is not None and not _can_see(request.user, plan):
         plan = next(iter(plans), None)
@@ -340,7 +340,7 @@ def assessment_edit(request: AuthenticatedHttpRequest, code: str, kind: str) -> 
 
 @require_GET
 def dashboard(request: HtmxHttpRequest) -> TemplateResponse:
-    plans = [p for p in ActionPlan.objects.public() if _can_see(request.user, p)]
+    plans = list(ActionPlan.objects.visible_to(request.user))
     plan_code = request.GET.get("plan", "")
     plan = next((p for p in plans if p.code == plan_code), None)
     if plan is None:

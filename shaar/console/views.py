@@ -406,7 +406,7 @@ def seat_remove(request, code: str, seat_id: int):
 def plans(request):
     _require(request.user, "actionplan.manage")
     return TemplateResponse(request, "console/plans.html", {
-        "plans": ActionPlan.objects.public()})
+        "plans": ActionPlan.objects.newest_first()})
 
 
 # --- The supervisory board of the action plan ----------------------------------------------
