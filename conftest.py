@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +16,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 def chromium_available() -> bool:
     return os.path.exists(CHROMIUM) or shutil.which("chromium") is not None
+
+
+def pytest_configure(config) -> None:
+    """The SQLite test databases live in var/, which a fresh clone does not have yet
+    (settings create no folder; `make test` does, this is for pytest run directly)."""
+    from django.conf import settings
+
+    Path(settings.VAR_DIR).mkdir(exist_ok=True)
 
 
 def pytest_collection_modifyitems(config, items) -> None:
