@@ -19,11 +19,13 @@ def chromium_available() -> bool:
 
 
 def pytest_configure(config) -> None:
-    """The SQLite test databases live in var/, which a fresh clone does not have yet
-    (settings create no folder; `make test` does, this is for pytest run directly)."""
+    """Folders a fresh clone does not have yet (settings create none): var/ for the SQLite
+    test databases, and STATIC_ROOT, which collectstatic makes in production and WhiteNoise
+    warns about in tests that turn DEBUG off."""
     from django.conf import settings
 
     Path(settings.VAR_DIR).mkdir(exist_ok=True)
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
 def pytest_collection_modifyitems(config, items) -> None:
