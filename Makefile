@@ -7,6 +7,11 @@ PYTEST_ARGS ?=
 
 .PHONY: run test install messages check-messages lint parity bench-counting clean
 
+# The embedded SQLite database's folder (settings create none; media and tiles folders are
+# made when their files are written).
+var:
+	mkdir -p var
+
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
@@ -15,7 +20,7 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-run: install
+run: install var
 	$(MANAGE) compile_translations
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo --once
@@ -27,13 +32,13 @@ run: install
 # TEST_MARKS narrows both (e.g. 'not browser'); the second part may then select nothing (5).
 TEST_MARKS ?=
 only_marks = $(if $(TEST_MARKS), and ($(TEST_MARKS)))
-test: install
+test: install var
 	$(MANAGE) compile_translations
 	$(PY) -m pytest -n auto -m "not (browser or alone)$(only_marks)" $(PYTEST_ARGS)
 	$(PY) -m pytest -m "(browser or alone)$(only_marks)" $(PYTEST_ARGS) || test $$? -eq 5
 
 # mypy's django-stubs plugin loads the settings, which want DEBUG or a full configuration.
-lint: install
+lint: install var
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/djlint shaar --lint
 	DEBUG=true $(VENV)/bin/mypy shaar

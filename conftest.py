@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +16,16 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 def chromium_available() -> bool:
     return os.path.exists(CHROMIUM) or shutil.which("chromium") is not None
+
+
+def pytest_configure(config) -> None:
+    """Folders a fresh clone does not have yet (settings create none): var/ for the SQLite
+    test databases, and STATIC_ROOT, which collectstatic makes in production and WhiteNoise
+    warns about in tests that turn DEBUG off."""
+    from django.conf import settings
+
+    Path(settings.VAR_DIR).mkdir(exist_ok=True)
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
 def pytest_collection_modifyitems(config, items) -> None:

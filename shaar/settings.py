@@ -15,6 +15,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# The embedded runtime's files (SQLite, media, tiles, backups). Loading settings creates no
+# folder: `make` creates var/ for the SQLite database, storages and commands their own.
 VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
@@ -131,7 +133,6 @@ TEMPLATES = [
 ]
 
 # --- Database -----------------------------------------------------------------------------
-VAR_DIR.mkdir(exist_ok=True)
 SQLITE_PATH = Path(env.str("SQLITE_PATH", default=str(VAR_DIR / "shaar.sqlite3")))
 SQLITE_OPTIONS = {
     # IMMEDIATE takes the write lock when a transaction starts, so the exclusive
@@ -323,7 +324,6 @@ USE_TZ = True
 # --- Static and media ---------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STORAGES: dict[str, dict[str, Any]] = {
@@ -528,8 +528,6 @@ try:
 except ValueError as _exc:
     raise ImproperlyConfigured(f"METRICS_ALLOWED_NETWORKS: {_exc}") from _exc
 METRICS_CELERY_QUEUES = env.list("METRICS_CELERY_QUEUES", default=["celery"])
-if env.str("PROMETHEUS_MULTIPROC_DIR", default=""):
-    Path(env.str("PROMETHEUS_MULTIPROC_DIR")).mkdir(parents=True, exist_ok=True)
 # Health checks and Prometheus talk plain HTTP to gunicorn on the private network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 

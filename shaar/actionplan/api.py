@@ -95,11 +95,6 @@ class CommitmentOut(Schema):
     assessments: dict[str, AssessmentOut]
 
 
-def _public_plans():
-    return ActionPlan.objects.exclude(status=ActionPlan.Status.DRAFTING).prefetch_related(
-        "commitments").order_by("-start_date", "-id")
-
-
 @router.get("/plans", response=list[PlanOut], summary="Action plans open to the public")
 def list_plans(request) -> list[dict[str, Any]]:
     """Every plan past drafting, newest first, with its commitment IDs."""
@@ -115,7 +110,7 @@ def list_plans(request) -> list[dict[str, Any]]:
         "is_sample": plan.is_sample,
         "commitments": [c.code for c in sorted(plan.commitments.all(),
                                                key=lambda c: (c.order, c.code))],
-    } for plan in _public_plans()]
+    } for plan in ActionPlan.objects.public().prefetch_related("commitments")]
 
 
 @router.get("/commitments/{commitment_id}", response={200: CommitmentOut, 404: ErrorOut},

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,6 +22,11 @@ from django.utils.translation import gettext_lazy as _
 
 from shaar.city.models import City, SampleDataMixin
 from shaar.lib.i18n import localized
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from shaar.accounts.models import User
 
 # --- Time: every date in this app is a date in the city's time zone ------------------------
 
@@ -50,8 +56,16 @@ class LocalizedMixin:
 
 
 class PlanQuerySet(models.QuerySet):
-    def public(self) -> PlanQuerySet:
+    def newest_first(self) -> PlanQuerySet:
         return self.order_by("-start_date", "-id")
+
+    def public(self) -> PlanQuerySet:
+        """Plans past drafting: a plan being drafted is the city's working copy."""
+        return self.exclude(status=ActionPlan.Status.DRAFTING).newest_first()
+
+    def visible_to(self, user: User | AnonymousUser) -> PlanQuerySet:
+        """The public plans, and the drafts too for those who manage plans."""
+        return self.newest_first() if user.has_perm("actionplan.manage") else self.public()
 
 
 class ActionPlan(LocalizedMixin, SampleDataMixin):

@@ -56,7 +56,7 @@ def section_status(now: datetime.datetime | None = None) -> SectionStatus:
 
 def current_plan() -> ActionPlan | None:
     """The plan people should see first: the newest one that is not closed, else the newest."""
-    plans = ActionPlan.objects.order_by("-start_date", "-id")
+    plans = ActionPlan.objects.newest_first()
     return plans.exclude(status=ActionPlan.Status.CLOSED).first() or plans.first()
 
 

@@ -11,6 +11,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from shaar.accounts.models import User
 from shaar.city.models import Department
 from shaar.lib import csvout
-from shaar.lib.forms import add_action_errors
+from shaar.lib.forms import add_action_errors, handle_form
 from shaar.lib.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from shaar.lib.i18n import localized
 from shaar.lib.safechange import ConfirmationRequired
@@ -133,7 +134,7 @@ def _require_manager(user) -> None:
 @require_GET
 def home(request: HttpRequest) -> TemplateResponse:
     status = selectors.section_status()
-    plans = [p for p in ActionPlan.objects.public() if _can_see(request.user, p)]
+    plans = list(ActionPlan.objects.visible_to(request.user))
     plan = selectors.current_plan()
     if plan is not None and not _can_see(request.user, plan):
         plan = next(iter(plans), None)
@@ -147,10 +148,10 @@ def home(request: HttpRequest) -> TemplateResponse:
 @require_GET
 def plan_detail(request: HttpRequest, code: str) -> TemplateResponse:
     plan = access_plan_for_user(request.user, code)
-    return _plan_page(request, plan, ContributionForm(), status=200)
+    return _plan_page(request, plan, ContributionForm())
 
 
-def _plan_page(request, plan: ActionPlan, idea_form, *, status: int,
+def _plan_page(request, plan: ActionPlan, idea_form, *, status: int = 200,
                transition_form=None, confirmation=None) -> TemplateResponse:
     can_manage = request.user.has_perm("actionplan.manage")
     ideas = plan.contributions.filter(commitment__isnull=True).select_related("merged_into")
@@ -206,31 +207,31 @@ def contribute(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         commitment = access_commitment_for_user(request.user, request.POST["commitment"])
     form = ContributionForm(request.POST)
     limit_write(request, "actionplan-contribution")
-    if form.is_valid():
-        try:
-            actions.contribution_submit(plan=plan, author=request.user,
-                                        commitment=commitment, **form.cleaned_data)
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, _("Thank you. The city will publish a response to your "
-                                        "contribution."))
-            if commitment is not None:
-                return redirect("actionplan:commitment", code=commitment.code)
-            return redirect("actionplan:plan", code=plan.code)
+    return handle_form(
+        request, form,
+        lambda: actions.contribution_submit(plan=plan, author=request.user,
+                                            commitment=commitment, **form.cleaned_data),
+        success=_("Thank you. The city will publish a response to your contribution."),
+        redirect_to=_contribution_place(plan, commitment),
+        page=lambda: (_commitment_page(request, commitment, form) if commitment is not None
+                      else _plan_page(request, plan, form)))
+
+
+def _contribution_place(plan: ActionPlan, commitment: Commitment | None) -> str:
+    """The page where a contribution is shown: its commitment's, or else its plan's."""
     if commitment is not None:
-        return _commitment_page(request, commitment, form, status=400)
-    return _plan_page(request, plan, form, status=400)
+        return reverse("actionplan:commitment", kwargs={"code": commitment.code})
+    return reverse("actionplan:plan", kwargs={"code": plan.code})
 
 
 @require_GET
 def commitment_detail(request: HttpRequest, code: str) -> TemplateResponse:
     commitment = access_commitment_for_user(request.user, code)
-    return _commitment_page(request, commitment, ContributionForm(), status=200)
+    return _commitment_page(request, commitment, ContributionForm())
 
 
 def _commitment_page(request, commitment: Commitment, comment_form, *,
-                     status: int) -> TemplateResponse:
+                     status: int = 200) -> TemplateResponse:
     today = city_today()
     milestones = list(commitment.milestones.select_related("responsible")
                       .prefetch_related("updates__evidence", "updates__department"))
@@ -270,22 +271,16 @@ def contribution_respond(request: AuthenticatedHttpRequest, contribution_id: int
     initial = {"response": contribution.response, "response_text": contribution.response_text,
                "merged_into": contribution.merged_into_id}
     form = ResponseForm(request.POST or None, plan=plan, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.contribution_respond(contribution=contribution, by=request.user,
-                                         response=form.cleaned_data["response"],
-                                         reasons=form.cleaned_data["response_text"],
-                                         merged_into=form.cleaned_data["merged_into"])
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, _("Your response is published."))
-            if contribution.commitment:
-                return redirect("actionplan:commitment", code=contribution.commitment.code)
-            return redirect("actionplan:plan", code=plan.code)
-    return TemplateResponse(request, "actionplan/respond.html", {
-        "contribution": contribution, "plan": plan, "form": form,
-    }, status=400 if request.method == "POST" else 200)
+    return handle_form(
+        request, form,
+        lambda: actions.contribution_respond(contribution=contribution, by=request.user,
+                                             response=form.cleaned_data["response"],
+                                             reasons=form.cleaned_data["response_text"],
+                                             merged_into=form.cleaned_data["merged_into"]),
+        success=_("Your response is published."),
+        redirect_to=_contribution_place(plan, contribution.commitment),
+        page=lambda: TemplateResponse(request, "actionplan/respond.html", {
+            "contribution": contribution, "plan": plan, "form": form}))
 
 
 @login_required
@@ -298,19 +293,14 @@ def contribution_hide(request: AuthenticatedHttpRequest, contribution_id: int) -
     if not request.user.has_perm("actionplan.moderate"):
         raise PermissionDenied
     form = HideForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.contribution_hide(contribution=contribution, by=request.user,
-                                      reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, _("The contribution is hidden."))
-            if contribution.commitment:
-                return redirect("actionplan:commitment", code=contribution.commitment.code)
-            return redirect("actionplan:plan", code=contribution.plan.code)
-    return _staff_form(request, form, title=_("Hide a contribution"),
-                       back=contribution.text[:200])
+    return handle_form(
+        request, form,
+        lambda: actions.contribution_hide(contribution=contribution, by=request.user,
+                                          reason=form.cleaned_data["reason"]),
+        success=_("The contribution is hidden."),
+        redirect_to=_contribution_place(contribution.plan, contribution.commitment),
+        page=lambda: _staff_form(request, form, title=_("Hide a contribution"),
+                                 back=contribution.text[:200]))
 
 
 @login_required
@@ -319,21 +309,17 @@ def progress_post(request: AuthenticatedHttpRequest, milestone_id: int) -> HttpR
     milestone = access_milestone_for_reporter(request.user, milestone_id)
     form = ProgressForm(request.POST or None, request.FILES or None,
                         initial={"status": milestone.status, "completion": milestone.completion})
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.progress_post(milestone=milestone, by=request.user,
-                                  text=form.cleaned_data["text"],
-                                  status=form.cleaned_data["status"],
-                                  completion=form.cleaned_data["completion"],
-                                  links=form.link_list(), files=form.cleaned_data["files"])
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, _("Progress published."))
-            return redirect("actionplan:commitment", code=milestone.commitment.code)
-    return TemplateResponse(request, "actionplan/progress.html", {
-        "milestone": milestone, "commitment": milestone.commitment, "form": form,
-    }, status=400 if request.method == "POST" else 200)
+    return handle_form(
+        request, form,
+        lambda: actions.progress_post(milestone=milestone, by=request.user,
+                                      text=form.cleaned_data["text"],
+                                      status=form.cleaned_data["status"],
+                                      completion=form.cleaned_data["completion"],
+                                      links=form.link_list(), files=form.cleaned_data["files"]),
+        success=_("Progress published."),
+        redirect_to=reverse("actionplan:commitment", kwargs={"code": milestone.commitment.code}),
+        page=lambda: TemplateResponse(request, "actionplan/progress.html", {
+            "milestone": milestone, "commitment": milestone.commitment, "form": form}))
 
 
 @login_required
@@ -341,23 +327,20 @@ def progress_post(request: AuthenticatedHttpRequest, milestone_id: int) -> HttpR
 def assessment_edit(request: AuthenticatedHttpRequest, code: str, kind: str) -> HttpResponse:
     commitment, assessment = access_assessment_for_editor(request.user, code, kind)
     form = AssessmentForm(request.POST or None, initial=AssessmentForm.initial_from(assessment))
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.assessment_save(commitment=commitment, kind=kind, by=request.user,
-                                    data=form.cleaned_data)
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, _("Assessment saved."))
-            return redirect("actionplan:commitment", code=commitment.code)
-    return TemplateResponse(request, "actionplan/assessment_form.html", {
-        "commitment": commitment, "kind_label": Assessment.Kind(kind).label, "form": form,
-    }, status=400 if request.method == "POST" else 200)
+    return handle_form(
+        request, form,
+        lambda: actions.assessment_save(commitment=commitment, kind=kind, by=request.user,
+                                        data=form.cleaned_data),
+        success=_("Assessment saved."),
+        redirect_to=reverse("actionplan:commitment", kwargs={"code": commitment.code}),
+        page=lambda: TemplateResponse(request, "actionplan/assessment_form.html", {
+            "commitment": commitment, "kind_label": Assessment.Kind(kind).label,
+            "form": form}))
 
 
 @require_GET
 def dashboard(request: HtmxHttpRequest) -> TemplateResponse:
-    plans = [p for p in ActionPlan.objects.public() if _can_see(request.user, p)]
+    plans = list(ActionPlan.objects.visible_to(request.user))
     plan_code = request.GET.get("plan", "")
     plan = next((p for p in plans if p.code == plan_code), None)
     if plan is None:
@@ -435,10 +418,14 @@ def plan_export_json(request: HttpRequest, code: str) -> JsonResponse:
 
 def _staff_form(request, form, *, title: str, back: str = "", meeting=None,
                 multipart: bool = False) -> TemplateResponse:
-    """A staff form page; a POST that comes back here was refused, hence 400."""
     return TemplateResponse(request, "actionplan/staff_form.html", {
         "form": form, "title": title, "multipart": multipart, "back": back, "meeting": meeting,
-    }, status=400 if request.method == "POST" else 200)
+    })
+
+
+def _by_language(data: dict, field: str) -> dict[str, str]:
+    """A text typed in each language (`title_ky`, `title_ru`, `title_en`), by language."""
+    return {code: data[f"{field}_{code}"] for code in ("ky", "ru", "en")}
 
 
 @login_required
@@ -455,16 +442,14 @@ def commitment_edit(request: AuthenticatedHttpRequest, code: str, commitment_cod
     else:
         commitment = Commitment(plan=plan, start_date=plan.start_date, end_date=plan.end_date)
     form = CommitmentForm(request.POST or None, instance=commitment)
-    if request.method == "POST" and form.is_valid():
-        try:
-            commitment = actions.commitment_save(commitment=form.instance, by=request.user)
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, _("Commitment saved."))
-            return redirect("actionplan:commitment", code=commitment.code)
     title = _("Edit commitment") if commitment.pk else _("New commitment")
-    return _staff_form(request, form, title=title, back=plan.title)
+    return handle_form(
+        request, form,
+        lambda: actions.commitment_save(commitment=form.instance, by=request.user),
+        success=_("Commitment saved."),
+        redirect_to=lambda saved: reverse("actionplan:commitment",
+                                          kwargs={"code": saved.code}),
+        page=lambda: _staff_form(request, form, title=title, back=plan.title))
 
 
 @login_required
@@ -482,16 +467,12 @@ def milestone_edit(request: AuthenticatedHttpRequest, code: str, milestone_id: i
                               start_date=commitment.start_date, end_date=commitment.end_date,
                               order=commitment.milestones.count() + 1)
     form = MilestoneForm(request.POST or None, instance=milestone)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.milestone_save(milestone=form.instance, by=request.user)
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, _("Milestone saved."))
-            return redirect("actionplan:commitment", code=commitment.code)
     title = _("Edit milestone") if milestone.pk else _("New milestone")
-    return _staff_form(request, form, title=title, back=str(commitment))
+    return handle_form(
+        request, form, lambda: actions.milestone_save(milestone=form.instance, by=request.user),
+        success=_("Milestone saved."),
+        redirect_to=reverse("actionplan:commitment", kwargs={"code": commitment.code}),
+        page=lambda: _staff_form(request, form, title=title, back=str(commitment)))
 
 
 @login_required
@@ -501,16 +482,13 @@ def plan_edit(request: AuthenticatedHttpRequest, code: str = "") -> HttpResponse
     _require_manager(request.user)
     plan = access_plan_for_user(request.user, code) if code else ActionPlan()
     form = PlanForm(request.POST or None, instance=plan)
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan = actions.plan_save(plan=form.instance, by=request.user)
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, _("Plan saved."))
-            return redirect("actionplan:plan", code=plan.code)
     title = _("Edit plan") if plan.pk else _("New action plan")
-    return _staff_form(request, form, title=title, back=plan.title if plan.pk else "")
+    back = plan.title if plan.pk else ""
+    return handle_form(
+        request, form, lambda: actions.plan_save(plan=form.instance, by=request.user),
+        success=_("Plan saved."),
+        redirect_to=lambda saved: reverse("actionplan:plan", kwargs={"code": saved.code}),
+        page=lambda: _staff_form(request, form, title=title, back=back))
 
 
 @login_required
@@ -519,18 +497,15 @@ def monitor_new(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     plan = access_plan_for_user(request.user, code)
     _require_manager(request.user)
     form = MonitorForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.monitor_appoint_by_account(plan=plan, by=request.user,
-                                               account=form.cleaned_data["account"],
-                                               organisation=form.cleaned_data["organisation"])
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, _("Independent monitor appointed."))
-            return redirect("actionplan:plan", code=plan.code)
-    return _staff_form(request, form, title=_("Appoint the independent monitor"),
-                       back=plan.title)
+    return handle_form(
+        request, form,
+        lambda: actions.monitor_appoint_by_account(
+            plan=plan, by=request.user, account=form.cleaned_data["account"],
+            organisation=form.cleaned_data["organisation"]),
+        success=_("Independent monitor appointed."),
+        redirect_to=reverse("actionplan:plan", kwargs={"code": plan.code}),
+        page=lambda: _staff_form(request, form, title=_("Appoint the independent monitor"),
+                                 back=plan.title))
 
 
 @login_required
@@ -539,19 +514,16 @@ def plan_document_new(request: AuthenticatedHttpRequest, code: str) -> HttpRespo
     plan = access_plan_for_user(request.user, code)
     _require_manager(request.user)
     form = PlanDocumentForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.plan_document_add(by=request.user, plan=plan, upload=data["file"],
-                                      url=data["url"] or "",
-                                      titles={c: data[f"title_{c}"] for c in ("ky", "ru", "en")})
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, _("Document published."))
-            return redirect("actionplan:plan", code=plan.code)
-    return _staff_form(request, form, title=_("Publish a document"), back=plan.title,
-                       multipart=True)
+    return handle_form(
+        request, form,
+        lambda: actions.plan_document_add(by=request.user, plan=plan,
+                                          upload=form.cleaned_data["file"],
+                                          url=form.cleaned_data["url"] or "",
+                                          titles=_by_language(form.cleaned_data, "title")),
+        success=_("Document published."),
+        redirect_to=reverse("actionplan:plan", kwargs={"code": plan.code}),
+        page=lambda: _staff_form(request, form, title=_("Publish a document"),
+                                 back=plan.title, multipart=True))
 
 
 # --- Supervisory board -----------------------------------------------------------------------
@@ -590,20 +562,17 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> TemplateResponse:
 def meeting_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_manager(request.user)
     form = MeetingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            meeting = actions.meeting_schedule(
-                by=request.user, plan=selectors.current_plan(), starts_at=data["starts_at"],
-                location=data["location"],
-                titles={c: data[f"title_{c}"] for c in ("ky", "ru", "en")},
-                agendas={c: data[f"agenda_{c}"] for c in ("ky", "ru", "en")})
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, _("Meeting published; board members are being notified."))
-            return redirect("actionplan:meeting", meeting_id=meeting.id)
-    return _staff_form(request, form, title=_("Schedule a board meeting"))
+    return handle_form(
+        request, form,
+        lambda: actions.meeting_schedule(
+            by=request.user, plan=selectors.current_plan(),
+            starts_at=form.cleaned_data["starts_at"], location=form.cleaned_data["location"],
+            titles=_by_language(form.cleaned_data, "title"),
+            agendas=_by_language(form.cleaned_data, "agenda")),
+        success=_("Meeting published; board members are being notified."),
+        redirect_to=lambda meeting: reverse("actionplan:meeting",
+                                            kwargs={"meeting_id": meeting.id}),
+        page=lambda: _staff_form(request, form, title=_("Schedule a board meeting")))
 
 
 @login_required
@@ -612,19 +581,15 @@ def meeting_document_new(request: AuthenticatedHttpRequest, meeting_id: int) -> 
     meeting = access_meeting_for_user(request.user, meeting_id)
     _require_manager(request.user)
     form = MeetingDocumentForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.meeting_document_share(
-                by=request.user, meeting=meeting, upload=data["file"], url=data["url"] or "",
-                titles={c: data[f"title_{c}"] for c in ("ky", "ru", "en")})
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, _("Document shared; board members are being notified."))
-            return redirect("actionplan:meeting", meeting_id=meeting.id)
-    return _staff_form(request, form, title=_("Share a document with the board"),
-                       meeting=meeting, multipart=True)
+    return handle_form(
+        request, form,
+        lambda: actions.meeting_document_share(
+            by=request.user, meeting=meeting, upload=form.cleaned_data["file"],
+            url=form.cleaned_data["url"] or "", titles=_by_language(form.cleaned_data, "title")),
+        success=_("Document shared; board members are being notified."),
+        redirect_to=reverse("actionplan:meeting", kwargs={"meeting_id": meeting.id}),
+        page=lambda: _staff_form(request, form, title=_("Share a document with the board"),
+                                 meeting=meeting, multipart=True))
 
 
 @login_required
@@ -636,18 +601,16 @@ def meeting_minutes(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpR
     initial = {f"minutes_{c}": getattr(meeting, f"minutes_{c}") for c in ("ky", "ru", "en")}
     initial["present"] = [a.member_id for a in meeting.attendance.filter(present=True)]
     form = MinutesForm(request.POST or None, members=members, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.meeting_record(by=request.user, meeting=meeting,
-                                   minutes={c: data[f"minutes_{c}"] for c in ("ky", "ru", "en")},
-                                   present_member_ids=[m.id for m in data["present"]])
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, _("Minutes published."))
-            return redirect("actionplan:meeting", meeting_id=meeting.id)
-    return _staff_form(request, form, title=_("Minutes and attendance"), meeting=meeting)
+    return handle_form(
+        request, form,
+        lambda: actions.meeting_record(
+            by=request.user, meeting=meeting,
+            minutes=_by_language(form.cleaned_data, "minutes"),
+            present_member_ids=[m.id for m in form.cleaned_data["present"]]),
+        success=_("Minutes published."),
+        redirect_to=reverse("actionplan:meeting", kwargs={"meeting_id": meeting.id}),
+        page=lambda: _staff_form(request, form, title=_("Minutes and attendance"),
+                                 meeting=meeting))
 
 
 @login_required
@@ -658,15 +621,11 @@ def decision_new(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResp
     commitments = (meeting.plan.commitments.order_by("order", "code") if meeting.plan
                    else Commitment.objects.order_by("code"))
     form = DecisionForm(request.POST or None, commitments=commitments)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.decision_add(by=request.user, meeting=meeting,
-                                 texts={c: data[f"text_{c}"] for c in ("ky", "ru", "en")},
-                                 commitments=list(data["commitments"]))
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, _("Decision recorded."))
-            return redirect("actionplan:meeting", meeting_id=meeting.id)
-    return _staff_form(request, form, title=_("Record a decision"), meeting=meeting)
+    return handle_form(
+        request, form,
+        lambda: actions.decision_add(by=request.user, meeting=meeting,
+                                     texts=_by_language(form.cleaned_data, "text"),
+                                     commitments=list(form.cleaned_data["commitments"])),
+        success=_("Decision recorded."),
+        redirect_to=reverse("actionplan:meeting", kwargs={"meeting_id": meeting.id}),
+        page=lambda: _staff_form(request, form, title=_("Record a decision"), meeting=meeting))

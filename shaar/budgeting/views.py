@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from shaar.accounts.rules import district_office_ids
 from shaar.city.maps import base_map_config
 from shaar.city.models import District
-from shaar.lib.forms import add_action_errors
+from shaar.lib.forms import add_action_errors, handle_form
 from shaar.lib.pagecache import shared_with_visitors
 from shaar.lib.qr import qr_svg
 from shaar.web.ratelimits import limit_write
@@ -581,20 +581,15 @@ def paper_check_in(request, slug: str, pool_id: int):
     pool = access_pool(access_cycle(slug), pool_id)
     offices = _offices_for(request.user, pool)
     form = CheckInForm(request.POST or None, offices=offices)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.paper_check_in(staff=request.user, pool=pool,
-                                   office_id=form.cleaned_data["office"],
-                                   pin=form.cleaned_data["pin"])
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, _("Checked in. Give the resident a paper ballot for "
-                                        "the box."))
-            return redirect("budgeting:paper", slug=slug, pool_id=pool.pk)
-    return TemplateResponse(request, "budgeting/paper.html", {
-        "pool": pool, "cycle": pool.cycle, "form": form,
-    }, status=400 if request.method == "POST" else 200)
+    return handle_form(
+        request, form,
+        lambda: actions.paper_check_in(staff=request.user, pool=pool,
+                                       office_id=form.cleaned_data["office"],
+                                       pin=form.cleaned_data["pin"]),
+        success=_("Checked in. Give the resident a paper ballot for the box."),
+        redirect_to=reverse("budgeting:paper", kwargs={"slug": slug, "pool_id": pool.pk}),
+        page=lambda: TemplateResponse(request, "budgeting/paper.html", {
+            "pool": pool, "cycle": pool.cycle, "form": form}))
 
 
 @login_required
@@ -763,16 +758,12 @@ def implementation_update(request, pk: int):
     initial = {f: getattr(impl, f) for f in ("status", "percent_complete", "contracted",
                                              "spent", "contractor", "procurement_ref")}
     form = ImplementationForm(request.POST or None, request.FILES or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.implementation_update(implementation=impl, by=request.user,
-                                          **form.cleaned_data)
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, _("Project updated."))
-            return redirect("budgeting:project", pk=pk)
-    return TemplateResponse(request, "budgeting/implementation_form.html",
-                            {"impl": impl, "form": form},
-                            status=400 if request.method == "POST" else 200)
+    return handle_form(
+        request, form,
+        lambda: actions.implementation_update(implementation=impl, by=request.user,
+                                              **form.cleaned_data),
+        success=_("Project updated."),
+        redirect_to=reverse("budgeting:project", kwargs={"pk": pk}),
+        page=lambda: TemplateResponse(request, "budgeting/implementation_form.html",
+                                      {"impl": impl, "form": form}))
 

@@ -15,6 +15,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
@@ -35,7 +36,7 @@ from shaar.feedback import actions as feedback_actions
 from shaar.feedback.models import Category, Question
 from shaar.grants import actions as grants_actions
 from shaar.grants.models import Call, CommitteeMember, Criterion
-from shaar.lib.forms import add_action_errors
+from shaar.lib.forms import add_action_errors, handle_form
 from shaar.lib.safechange import ConfirmationRequired
 from shaar.providers import actions as providers_actions
 from shaar.providers import selectors as providers_selectors
@@ -351,15 +352,13 @@ def call_publish(request, code: str):
 def criterion_add(request, code: str):
     call = access_call_for_manager(request.user, code)
     form = CriterionForm(request.POST, instance=Criterion(call=call))
-    if form.is_valid():
-        try:
-            grants_actions.criterion_save(criterion=form.save(commit=False), by=request.user)
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, _("The criterion is added."))
-            return redirect("console:call", code=call.code)
-    return _call_page(request, call, criterion_form=form, status=400)
+    return handle_form(
+        request, form,
+        lambda: grants_actions.criterion_save(criterion=form.save(commit=False),
+                                              by=request.user),
+        success=_("The criterion is added."),
+        redirect_to=reverse("console:call", kwargs={"code": call.code}),
+        page=lambda: _call_page(request, call, criterion_form=form))
 
 
 @login_required
@@ -379,15 +378,13 @@ def criterion_remove(request, code: str, criterion_id: int):
 def seat_add(request, code: str):
     call = access_call_for_manager(request.user, code)
     form = SeatForm(request.POST)
-    if form.is_valid():
-        try:
-            grants_actions.committee_seat_add(call=call, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, _("The committee member is added."))
-            return redirect("console:call", code=call.code)
-    return _call_page(request, call, seat_form=form, status=400)
+    return handle_form(
+        request, form,
+        lambda: grants_actions.committee_seat_add(call=call, by=request.user,
+                                                  **form.cleaned_data),
+        success=_("The committee member is added."),
+        redirect_to=reverse("console:call", kwargs={"code": call.code}),
+        page=lambda: _call_page(request, call, seat_form=form))
 
 
 @login_required
@@ -409,7 +406,7 @@ def seat_remove(request, code: str, seat_id: int):
 def plans(request):
     _require(request.user, "actionplan.manage")
     return TemplateResponse(request, "console/plans.html", {
-        "plans": ActionPlan.objects.public()})
+        "plans": ActionPlan.objects.newest_first()})
 
 
 # --- The supervisory board of the action plan ----------------------------------------------
@@ -452,18 +449,15 @@ def board_member_edit(request, member_id: int | None = None):
     _require(request.user, "actionplan.manage")
     member = access_board_member_for_manager(request.user, member_id) if member_id else None
     form = BoardMemberForm(request.POST or None, instance=member)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = actionplan_actions.board_member_save(
-                member=form.save(commit=False), by=request.user,
-                account=form.cleaned_data["account"])
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, _("The board member is saved."))
-            return redirect("console:board-member", member_id=saved.pk)
-    return _board_member_page(request, member, form=form,
-                              status=400 if request.method == "POST" else 200)
+    return handle_form(
+        request, form,
+        lambda: actionplan_actions.board_member_save(member=form.save(commit=False),
+                                                     by=request.user,
+                                                     account=form.cleaned_data["account"]),
+        success=_("The board member is saved."),
+        redirect_to=lambda saved: reverse("console:board-member",
+                                          kwargs={"member_id": saved.pk}),
+        page=lambda: _board_member_page(request, member, form=form))
 
 
 @login_required
@@ -471,16 +465,13 @@ def board_member_edit(request, member_id: int | None = None):
 def board_member_end(request, member_id: int):
     member = access_board_member_for_manager(request.user, member_id)
     form = EndTermForm(request.POST)
-    if form.is_valid():
-        try:
-            actionplan_actions.board_member_end_term(member=member, by=request.user,
-                                                     on=form.cleaned_data["on"])
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, _("The member's term is ended."))
-            return redirect("console:board")
-    return _board_member_page(request, member, end_form=form, status=400)
+    return handle_form(
+        request, form,
+        lambda: actionplan_actions.board_member_end_term(member=member, by=request.user,
+                                                         on=form.cleaned_data["on"]),
+        success=_("The member's term is ended."),
+        redirect_to=reverse("console:board"),
+        page=lambda: _board_member_page(request, member, end_form=form))
 
 
 @login_required
@@ -549,17 +540,12 @@ def service_level_new(request):
                    "resolve_hours": base.resolve_hours}
     form = ServiceLevelForm(request.POST or None, initial=initial,
                             categories=_level_categories())
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            providers_actions.service_level_set(actor=request.user, **data)
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, _("The new service level is recorded."))
-            return redirect("console:levels")
-    return TemplateResponse(request, "console/level_form.html", {"form": form},
-                            status=400 if request.method == "POST" else 200)
+    return handle_form(
+        request, form,
+        lambda: providers_actions.service_level_set(actor=request.user, **form.cleaned_data),
+        success=_("The new service level is recorded."),
+        redirect_to=reverse("console:levels"),
+        page=lambda: TemplateResponse(request, "console/level_form.html", {"form": form}))
 
 
 @login_required
@@ -770,20 +756,15 @@ def reference_edit(request, kind: str, pk: int | None = None):
     spec = _reference(request.user, kind)
     obj = get_object_or_404(spec.model, pk=pk) if pk else None
     form = spec.form(request.POST or None, instance=obj)
-    if request.method == "POST" and form.is_valid():
-        try:
-            spec.save(form.save(commit=False), request.user)
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("console:reference", kind=kind)
     questions = (obj.questions.all() if kind == "categories" and isinstance(obj, Category)
                  else None)
-    return TemplateResponse(request, "console/reference_form.html", {
-        "kind": kind, "spec": spec, "obj": obj, "form": form, "questions": questions,
-        "removable": spec.remove is not None,
-    }, status=400 if request.method == "POST" else 200)
+    return handle_form(
+        request, form, lambda: spec.save(form.save(commit=False), request.user),
+        success=_("Saved."),
+        redirect_to=reverse("console:reference", kwargs={"kind": kind}),
+        page=lambda: TemplateResponse(request, "console/reference_form.html", {
+            "kind": kind, "spec": spec, "obj": obj, "form": form, "questions": questions,
+            "removable": spec.remove is not None}))
 
 
 @login_required
@@ -807,16 +788,12 @@ def reference_remove(request, kind: str, pk: int):
 def city_settings(request):
     _require(request.user, "city.manage")
     form = CityForm(request.POST or None, instance=City.current())
-    if request.method == "POST" and form.is_valid():
-        try:
-            city_actions.reference_save(obj=form.save(commit=False), by=request.user)
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("console:city")
-    return TemplateResponse(request, "console/city.html", {"form": form},
-                            status=400 if request.method == "POST" else 200)
+    return handle_form(
+        request, form,
+        lambda: city_actions.reference_save(obj=form.save(commit=False), by=request.user),
+        success=_("Saved."),
+        redirect_to=reverse("console:city"),
+        page=lambda: TemplateResponse(request, "console/city.html", {"form": form}))
 
 
 @login_required
@@ -827,14 +804,12 @@ def question_edit(request, category_id: int, question_id: int | None = None):
     question = (get_object_or_404(Question, category=category, pk=question_id) if question_id
                 else Question(category=category))
     form = QuestionForm(request.POST or None, instance=question)
-    if request.method == "POST" and form.is_valid():
-        try:
-            feedback_actions.question_save(question=form.save(commit=False), by=request.user)
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("console:reference-edit", kind="categories", pk=category.pk)
-    return TemplateResponse(request, "console/question_form.html", {
-        "category": category, "question": question, "form": form,
-    }, status=400 if request.method == "POST" else 200)
+    return handle_form(
+        request, form,
+        lambda: feedback_actions.question_save(question=form.save(commit=False),
+                                               by=request.user),
+        success=_("Saved."),
+        redirect_to=reverse("console:reference-edit",
+                            kwargs={"kind": "categories", "pk": category.pk}),
+        page=lambda: TemplateResponse(request, "console/question_form.html", {
+            "category": category, "question": question, "form": form}))

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from shaar.lib import csvout
-from shaar.lib.forms import add_action_errors
+from shaar.lib.forms import add_action_errors, handle_form
 from shaar.web.ratelimits import limit_write
 
 from . import actions, forms, selectors
@@ -107,17 +107,13 @@ def _can_read_application(user, application: Application) -> bool:
                                                    has_conflict=False).exists())
 
 
-def _page(request, template: str, context: dict, *, failed: bool = False) -> TemplateResponse:
-    return TemplateResponse(request, template, context, status=400 if failed else 200)
-
-
 # --- public --------------------------------------------------------------------------------
 
 @require_GET
 def index(request):
     now = timezone.now()
     calls = list(Call.objects.published().order_by("-closes_at"))
-    return _page(request, "grants/index.html", {
+    return TemplateResponse(request, "grants/index.html", {
         "open_calls": [c for c in calls if c.is_open(now)],
         "other_calls": [c for c in calls if not c.is_open(now)],
     })
@@ -171,7 +167,7 @@ def call_detail(request, code: str):
     manager = is_grants_manager(request.user)
     clarifications = call.clarifications.all() if manager else call.clarifications.exclude(
         answer="")
-    return _page(request, "grants/call_detail.html", {
+    return TemplateResponse(request, "grants/call_detail.html", {
         "call": call, "criteria": call.criteria.all(), "documents": call.documents.all(),
         "districts": call.districts.all(), "clarifications": clarifications,
         "question_form": question_form, "is_manager": manager,
@@ -179,7 +175,7 @@ def call_detail(request, code: str):
         "awarded_total": selectors.awarded_total(call) if call.status == Call.Status.DECIDED
         else 0,
         "has_profiles": selectors.profiles_for_user(request.user).exists(),
-    }, failed=failed)
+    }, status=400 if failed else 200)
 
 
 def _result_records(call: Call) -> list[dict]:
@@ -233,7 +229,7 @@ def award_detail(request, pk: int):
     reports = award.reports.filter(status=Report.Status.ACCEPTED).prefetch_related(
         "photos", "spending__budget_line")
     tranches = award.tranches.all()
-    return _page(request, "grants/award_detail.html", {
+    return TemplateResponse(request, "grants/award_detail.html", {
         "award": award, "application": award.application, "tranches": tranches,
         "paid_total": sum(t.paid_amount or 0 for t in tranches), "reports": reports,
         "lines": award.application.budget_lines.all(),
@@ -250,24 +246,20 @@ def my(request):
     profiles = selectors.profiles_for_user(request.user)
     applications = Application.objects.filter(profile__in=profiles).select_related(
         "call", "profile", "award")
-    return _page(request, "grants/my.html", {"profiles": profiles,
-                                             "applications": applications})
+    return TemplateResponse(request, "grants/my.html", {"profiles": profiles,
+                                                        "applications": applications})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile_create(request):
     form = forms.ProfileForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            profile = actions.profile_create(user=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, _("The organisation is registered."))
-            return redirect("grants:profile", profile.id)
-    return _page(request, "grants/profile.html", {"form": form, "profile": None},
-                 failed=request.method == "POST")
+    return handle_form(
+        request, form, lambda: actions.profile_create(user=request.user, **form.cleaned_data),
+        success=_("The organisation is registered."),
+        redirect_to=lambda profile: reverse("grants:profile", args=[profile.id]),
+        page=lambda: TemplateResponse(request, "grants/profile.html",
+                                      {"form": form, "profile": None}))
 
 
 @login_required
@@ -296,9 +288,9 @@ def profile_edit(request, pk: int):
                 messages.success(request, _("Saved."))
                 return redirect("grants:profile", profile.id)
     members = Membership.objects.filter(profile=profile).select_related("user")
-    return _page(request, "grants/profile.html", {
+    return TemplateResponse(request, "grants/profile.html", {
         "form": form, "member_form": member_form, "profile": profile, "members": members,
-    }, failed=request.method == "POST")
+    }, status=400 if request.method == "POST" else 200)
 
 
 @login_required
@@ -317,9 +309,9 @@ def apply(request, code: str):
             add_action_errors(form, exc)
         else:
             return redirect("grants:application", application.id)
-    return _page(request, "grants/apply.html", {"call": call, "form": form,
-                                                "profiles": profiles},
-                 failed=request.method == "POST")
+    return TemplateResponse(request, "grants/apply.html", {
+        "call": call, "form": form, "profiles": profiles,
+    }, status=400 if request.method == "POST" else 200)
 
 
 def _budget_initial(application: Application) -> list[dict]:
@@ -387,7 +379,7 @@ def application_page(request, pk: int):
     application.refresh_from_db()
     reasons = (selectors.eligibility_reasons(application, submitter=request.user)
                if application.status == Application.Status.DRAFT else [])
-    return _page(request, "grants/application.html", {
+    return TemplateResponse(request, "grants/application.html", {
         "application": application, "call": call, "form": form, "budget": budget,
         "attachment_form": attachment_form, "errors": errors, "reasons": reasons,
         "attachments": application.attachments.select_related("document"),
@@ -396,7 +388,7 @@ def application_page(request, pk: int):
         "can_withdraw": application.status in {Application.Status.DRAFT,
                                                Application.Status.SUBMITTED}
         and call.is_open(),
-    }, failed=bool(errors))
+    }, status=400 if errors else 200)
 
 
 @login_required
@@ -418,20 +410,17 @@ def report_new(request, pk: int):
     form = forms.ReportForm(request.POST or None, request.FILES or None, lines=lines)
     if request.method == "POST":
         limit_write(request, "grants-application")
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.report_submit(award=award, user=request.user,
-                                  kind=form.cleaned_data["kind"],
-                                  narrative=form.cleaned_data["narrative"],
-                                  spending=form.spending(), photos=form.cleaned_data["photos"])
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, _("Your report is sent to the city."))
-            return redirect("grants:my")
-    return _page(request, "grants/report_form.html", {
-        "award": award, "form": form,
-        "reports": award.reports.all()}, failed=request.method == "POST")
+    return handle_form(
+        request, form,
+        lambda: actions.report_submit(award=award, user=request.user,
+                                      kind=form.cleaned_data["kind"],
+                                      narrative=form.cleaned_data["narrative"],
+                                      spending=form.spending(),
+                                      photos=form.cleaned_data["photos"]),
+        success=_("Your report is sent to the city."),
+        redirect_to=reverse("grants:my"),
+        page=lambda: TemplateResponse(request, "grants/report_form.html", {
+            "award": award, "form": form, "reports": award.reports.all()}))
 
 
 # --- committee -----------------------------------------------------------------------------
@@ -440,7 +429,7 @@ def report_new(request, pk: int):
 @require_GET
 def committee(request):
     seats = CommitteeMember.objects.filter(user=request.user).select_related("call")
-    return _page(request, "grants/committee.html", {"seats": seats})
+    return TemplateResponse(request, "grants/committee.html", {"seats": seats})
 
 
 @login_required
@@ -469,7 +458,7 @@ def committee_call(request, code: str):
             state = _("declare conflicts first")
         items.append((application, state))
     pending = selectors.pending_for_evaluator(request.user, call)
-    return _page(request, "grants/committee_call.html", {
+    return TemplateResponse(request, "grants/committee_call.html", {
         "call": call, "seat": seat, "items": items, "pending": len(pending),
         "evaluation_open": call.status == Call.Status.PUBLISHED and call.is_closed(),
     })
@@ -524,9 +513,9 @@ def evaluate(request, pk: int):
             add_action_errors(target, exc)
     if declaration is None:
         # Before the declaration the evaluator sees only the title and the organisation.
-        return _page(request, "grants/evaluate.html", {
+        return TemplateResponse(request, "grants/evaluate.html", {
             "application": application, "call": call, "declaration_form": declaration_form,
-            "needs_declaration": True}, failed=failed)
+            "needs_declaration": True}, status=400 if failed else 200)
     own_submitted = bool(evaluation and evaluation.submitted_at)
     others: Iterable[Evaluation] = []
     if own_submitted:
@@ -535,13 +524,13 @@ def evaluate(request, pk: int):
                   .prefetch_related("scores__criterion"))
     row = next((r for r in selectors.call_results(call)
                 if r.application.id == application.id), None) if own_submitted else None
-    return _page(request, "grants/evaluate.html", {
+    return TemplateResponse(request, "grants/evaluate.html", {
         "application": application, "call": call, "score_form": score_form,
         "evaluation": evaluation, "own_submitted": own_submitted, "others": others,
         "row": row, "lines": application.budget_lines.all(),
         "attachments": application.attachments.select_related("document"),
         "evaluation_open": call.status == Call.Status.PUBLISHED and call.is_closed(),
-    }, failed=failed)
+    }, status=400 if failed else 200)
 
 
 @login_required
@@ -581,11 +570,11 @@ def ranking(request, code: str):
         except ValidationError as exc:
             errors.extend(exc.messages)
     rows = selectors.call_results(call)
-    return _page(request, "grants/ranking.html", {
+    return TemplateResponse(request, "grants/ranking.html", {
         "call": call, "rows": rows, "is_chair": is_chair, "errors": errors,
         "awarded_total": selectors.awarded_total(call),
         "can_decide": is_chair and call.status == Call.Status.PUBLISHED and call.is_closed(),
-    }, failed=bool(errors))
+    }, status=400 if errors else 200)
 
 
 # --- city staff: awards --------------------------------------------------------------------
@@ -624,7 +613,7 @@ def award_manage(request, pk: int):
             else:
                 messages.success(request, _("Saved."))
                 return redirect("grants:award-manage", award.id)
-    return _page(request, "grants/award_manage.html", {
+    return TemplateResponse(request, "grants/award_manage.html", {
         "award": award, "application": award.application, "errors": errors,
         "agreement_form": forms.AgreementForm(initial={
             "agreement_number": award.agreement_number,
@@ -632,4 +621,4 @@ def award_manage(request, pk: int):
             "project_start": award.project_start, "project_end": award.project_end}),
         "tranche_form": forms.TrancheForm(), "tranches": award.tranches.all(),
         "reports": award.reports.prefetch_related("photos", "spending__budget_line"),
-    }, failed=bool(errors))
+    }, status=400 if errors else 200)

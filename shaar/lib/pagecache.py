@@ -24,6 +24,8 @@ from django.http.response import HttpResponseBase
 from django.template.response import SimpleTemplateResponse
 from django.utils.cache import patch_vary_headers
 
+from shaar.lib.http import HtmxHttpRequest
+
 
 def _key(request: HttpRequest) -> str:
     return "page:" + hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
@@ -40,11 +42,11 @@ def shared_with_visitors(view: Callable[..., HttpResponseBase]
     """Decorates a public GET view (see the module's docstring)."""
 
     @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def wrapper(request: HtmxHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
         # htmx asks the same URL for a fragment: never shared with the whole page.
         if (not seconds or request.method != "GET" or request.COOKIES
-                or "HX-Request" in request.headers):
+                or request.htmx):
             return view(request, *args, **kwargs)
         key = _key(request)
         try:

@@ -5,6 +5,7 @@ import io
 import json
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
@@ -93,6 +94,12 @@ class PublicPagesTests(EnglishTestCase):
         self.client.force_login(self.admin)
         self.assertEqual(self.client.get(reverse("actionplan:plan", args=[draft.code]))
                          .status_code, 200)
+
+    def test_it_means_one_thing_by_public_plans(self) -> None:
+        draft = make_plan(status=S.DRAFTING)
+        self.assertNotIn(draft, ActionPlan.objects.public())
+        self.assertNotIn(draft, ActionPlan.objects.visible_to(AnonymousUser()))
+        self.assertIn(draft, ActionPlan.objects.visible_to(self.admin))
 
     def test_it_exports_csv_and_json(self) -> None:
         response = self.client.get(reverse("actionplan:plan-csv", args=[self.plan.code]))

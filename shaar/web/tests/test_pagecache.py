@@ -97,6 +97,7 @@ class PersonalPageTests(BaseTestCase):
         from django.http import HttpResponse
         from django.middleware.csrf import get_token
         from django.test import RequestFactory
+        from django_htmx.middleware import HtmxMiddleware
 
         from shaar.lib.pagecache import shared_with_visitors
 
@@ -104,7 +105,7 @@ class PersonalPageTests(BaseTestCase):
         def view(request):
             return HttpResponse(f"token={get_token(request)}")
 
-        factory = RequestFactory()
-        first, second = view(factory.get("/form/")), view(factory.get("/form/"))
+        visit = HtmxMiddleware(view)  # which the site runs before every view
+        first, second = visit(RequestFactory().get("/form/")), visit(RequestFactory().get("/form/"))
         assert isinstance(first, HttpResponse) and isinstance(second, HttpResponse)
         self.assertNotEqual(first.content, second.content)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from django.test import SimpleTestCase
@@ -44,3 +45,11 @@ class ProductionSettingsTests(SimpleTestCase):
         self.assertEqual(result.stdout.strip(), "django.db.backends.postgresql")
         self.assertEqual(load_settings(DEBUG="true").stdout.strip(),
                          "django.db.backends.sqlite3")
+
+    def test_it_creates_no_folder_when_loaded(self) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            # (PROMETHEUS_MULTIPROC_DIR is gunicorn's to create: deploy/gunicorn.conf.py.)
+            result = load_settings(DEBUG="true", SQLITE_PATH=f"{tmp}/db/shaar.sqlite3",
+                                   STATIC_ROOT=f"{tmp}/static", MEDIA_ROOT=f"{tmp}/media")
+            self.assertEqual(result.returncode, 0, result.stderr)
+            self.assertEqual(list(Path(tmp).iterdir()), [])

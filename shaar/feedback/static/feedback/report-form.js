@@ -173,6 +173,9 @@
       window.feedbackSetPoint(parseFloat(params.get("lat")), parseFloat(params.get("lon")), true);
     }
     // Open reports of the chosen category near the pin: offer "me too" (online only).
+    // The server renders the page's own `#nearby` partial, as it would for htmx, but htmx
+    // (17 KB gzipped) is not loaded on this phone-first page for this one swap: the form's
+    // other requests (the offline outbox above) are hand-written anyway.
     var showNearby = function () {
       var lat = form.querySelector("input[name=lat]").value;
       var lon = form.querySelector("input[name=lon]").value;
