@@ -10,12 +10,12 @@ Targets (issue 6): computing the month under 30 s on 2 cores; scorecard pages un
 
 It migrates the database, fills feedback tables with generated reports in one SQL
 statement each (about 10 % reopened with their status events, 30 % rated), computes the
-month through the real adapter (FeedbackSource, which aggregates in the database: see
-shaar/providers/sql.py) and the scorecard action, then requests the ranking, provider and
-API pages in-process with Django's test client (no network). Besides wall time it prints
-the CPU time of this process and of the database backend serving it (read from /proc when
-PostgreSQL runs on this machine; parallel workers not included), as the machine may be
-busy with other work.
+month through the real adapter (FeedbackSource, which streams the reports from
+shaar.feedback.selectors.handled_reports into shaar/providers/metrics.py) and the scorecard
+action, then requests the ranking, provider and API pages in-process with Django's test
+client (no network). Besides wall time it prints the CPU time of this process and of the
+database backend serving it (read from /proc when PostgreSQL runs on this machine;
+parallel workers not included), as the machine may be busy with other work.
 Bounded: one computation and a fixed number of requests; --reuse keeps existing data.
 """
 

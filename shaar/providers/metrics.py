@@ -313,19 +313,6 @@ FIGURE_KEYS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Spread:
-    """The median and 90th percentile of some hours, and how many values they summarise."""
-
-    median: float | None = None
-    p90: float | None = None
-    count: int = 0
-
-    @classmethod
-    def of(cls, values: Sequence[float]) -> Spread:
-        return cls(percentile(values, 0.5), percentile(values, 0.9), len(values))
-
-
 @dataclass(slots=True)
 class Accumulator:
     received: int = 0
@@ -344,9 +331,6 @@ class Accumulator:
     rating_count: int = 0
     confirmed: int = 0
     disputed: int = 0
-    # Set when the database computed the percentiles (its lists are then left empty).
-    ack_spread: Spread | None = None
-    resolve_spread: Spread | None = None
 
     def add(self, f: Facts) -> None:
         self.received += 1
@@ -397,18 +381,17 @@ class Accumulator:
         def share(num: int, den: int) -> Figure:
             return Figure(round(num / den, 4) if den else None, den)
 
-        def hours(value: float | None, count: int) -> Figure:
-            return Figure(None if value is None else round(value, 2), count)
+        def hours(values: list[float], q: float) -> Figure:
+            value = percentile(values, q)
+            return Figure(None if value is None else round(value, 2), len(values))
 
-        ack = self.ack_spread or Spread.of(self.ack_hours)
-        resolve = self.resolve_spread or Spread.of(self.resolve_hours)
         return {
             "reports_received": Figure(self.received, self.received),
             "acknowledged_within_sla": share(self.ack_ok, self.ack_due),
-            "acknowledge_hours_median": hours(ack.median, ack.count),
-            "acknowledge_hours_p90": hours(ack.p90, ack.count),
-            "resolve_hours_median": hours(resolve.median, resolve.count),
-            "resolve_hours_p90": hours(resolve.p90, resolve.count),
+            "acknowledge_hours_median": hours(self.ack_hours, 0.5),
+            "acknowledge_hours_p90": hours(self.ack_hours, 0.9),
+            "resolve_hours_median": hours(self.resolve_hours, 0.5),
+            "resolve_hours_p90": hours(self.resolve_hours, 0.9),
             "resolved_within_sla": share(self.resolve_ok, self.resolve_due),
             "backlog": Figure(self.backlog, self.received),
             "overdue": Figure(self.overdue, self.received),
@@ -550,7 +533,6 @@ __all__ = [
     "LevelChange",
     "ReportRecord",
     "ServiceLevelTerms",
-    "Spread",
     "compute_month",
     "cutoff_for",
     "drilldown_flags",
