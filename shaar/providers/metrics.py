@@ -436,9 +436,11 @@ def compute_month(records: Iterable[ReportRecord], *, month: date, tz: tzinfo,
 
     A record without its own `sla` is judged by `levels[(organisation, category)]`, the
     history of that provider's service level, at the moment it was received."""
-    now = now or datetime.now(UTC)
-    start, end = month_bounds(month, tz)
-    cutoff = cutoff_for(month, now, tz)
+    # In UTC, like the records the database gives: comparing datetimes of one tzinfo
+    # skips a UTC offset lookup on each side, a million times.
+    now = to_utc(now or datetime.now(UTC))
+    start, end = map(to_utc, month_bounds(month, tz))
+    cutoff = to_utc(cutoff_for(month, now, tz))
     # Each report is added once, to its finest cell (provider, category, district); the
     # published scopes are merged from the cells afterwards. At a million reports this is
     # several times faster than adding every report to each of its scopes.
