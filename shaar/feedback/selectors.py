@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -490,20 +490,15 @@ def map_clusters(qs: QuerySet[Report], *, bbox: tuple[float, float, float, float
 # through these functions only, so a change to the models below shows up here and in
 # feedback's own tests (tests/test_for_providers.py), not as a wrong scorecard.
 
-class HandledReport(NamedTuple):
-    """One report's history as far as its handling goes. Datetimes are aware."""
-
-    report_id: int
-    organisation_id: int
-    category: str  # the category's code
-    district_id: int | None
-    received_at: datetime
-    acknowledged_at: datetime | None  # the first change away from "new"
-    resolved_at: tuple[datetime, ...]  # every time it was marked resolved
-    reopened_at: tuple[datetime, ...]  # every time it went back from resolved to open
-    rejected_at: datetime | None
-    score: int | None  # the latest "Was it fixed?" answer's 1-5 stars
-    fixed: bool | None  # and its yes/no
+# One report's handling history, as a plain tuple (a named tuple costs a quarter of a
+# second more per 200,000 reports), aware datetimes in this order:
+# (report id, organisation id, category code, district id or None, received at,
+#  acknowledged at (the first change away from "new") or None,
+#  every time it was marked resolved, every time it went back from resolved to open,
+#  rejected at or None, the latest "Was it fixed?" answer's score (1-5) and yes/no, or None)
+HandledReport = tuple[int, int, str, int | None, datetime, datetime | None,
+                      tuple[datetime, ...], tuple[datetime, ...], datetime | None,
+                      int | None, bool | None]
 
 
 HISTORY_CHUNK = 5000
@@ -539,8 +534,8 @@ def handled_reports(*, start: datetime, end: datetime,
         else:
             resolved = (closed,) if status == Status.RESOLVED and closed else ()
             reopened = ()
-        yield HandledReport(rid, org, category, district, created, acknowledged, resolved,
-                            reopened, rejected, score, fixed)
+        yield (rid, org, category, district, created, acknowledged, resolved, reopened,
+               rejected, score, fixed)
 
 
 def _latest_ratings(reports: QuerySet[Report]) -> dict[int, tuple[int, bool]]:
