@@ -21,8 +21,10 @@ Rules (the methodology the public pages and the API explain in plain words):
 
 from __future__ import annotations
 
+import gc
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 
@@ -425,6 +427,20 @@ def cutoff_for(month: date, now: datetime, tz: tzinfo) -> datetime:
     return min(month_bounds(month, tz)[1], now)
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off for a month's reports: records, facts and their tuples
+    hold no cycles, and at a million of them its passes over the growing heap cost a
+    tenth of the time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 # (organisation, category) → history; (None, category) is the city-wide default.
 LevelHistories = Mapping[tuple[int | None, str], Sequence[LevelChange]]
 
@@ -447,23 +463,24 @@ def compute_month(records: Iterable[ReportRecord], *, month: date, tz: tzinfo,
     cells: dict[tuple[int, str, int | None], Accumulator] = {}
     levels = levels or {}
     level_cache: dict[tuple[int, str], Sequence[LevelChange] | None] = {}
-    for record in records:
-        if not (start <= record.received_at < end) or record.received_at > now:
-            continue
-        sla = None
-        if record.sla is None:
-            key = (record.organisation_id, record.category)
-            if key not in level_cache:
-                level_cache[key] = levels.get(key) or levels.get((None, record.category))
-            history = level_cache[key]
-            if history:
-                sla = level_in_force(history, record.received_at)
-        facts = report_facts(record, cutoff=cutoff, as_of=now, sla=sla)
-        cell = (record.organisation_id, record.category, record.district_id)
-        acc = cells.get(cell)
-        if acc is None:
-            acc = cells[cell] = Accumulator()
-        acc.add(facts)
+    with _collector_paused():
+        for record in records:
+            if not (start <= record.received_at < end) or record.received_at > now:
+                continue
+            sla = None
+            if record.sla is None:
+                key = (record.organisation_id, record.category)
+                if key not in level_cache:
+                    level_cache[key] = levels.get(key) or levels.get((None, record.category))
+                history = level_cache[key]
+                if history:
+                    sla = level_in_force(history, record.received_at)
+            facts = report_facts(record, cutoff=cutoff, as_of=now, sla=sla)
+            cell = (record.organisation_id, record.category, record.district_id)
+            acc = cells.get(cell)
+            if acc is None:
+                acc = cells[cell] = Accumulator()
+            acc.add(facts)
     groups: dict[Scope, Accumulator] = {}
     for (org, category, district), acc in cells.items():
         scopes: set[Scope] = {(org, "", None), (org, category, None)}
