@@ -10,12 +10,12 @@ Targets (issue 6): computing the month under 30 s on 2 cores; scorecard pages un
 
 It migrates the database, fills feedback tables with generated reports in one SQL
 statement each (about 10 % reopened with their status events, 30 % rated), computes the
-month through the real adapter (FeedbackSource, which aggregates in the database: see
-shaar/providers/sql.py) and the scorecard action, then requests the ranking, provider and
-API pages in-process with Django's test client (no network). Besides wall time it prints
-the CPU time of this process and of the database backend serving it (read from /proc when
-PostgreSQL runs on this machine; parallel workers not included), as the machine may be
-busy with other work.
+month through the real adapter (FeedbackSource, which streams the reports from
+shaar.feedback.selectors.handled_reports into shaar/providers/metrics.py) and the scorecard
+action, then requests the ranking, provider and API pages in-process with Django's test
+client (no network). Besides wall time it prints the CPU time of this process and of the
+database backend serving it (read from /proc when PostgreSQL runs on this machine;
+parallel workers not included), as the machine may be busy with other work.
 Bounded: one computation and a fixed number of requests; --reuse keeps existing data.
 """
 
@@ -68,14 +68,14 @@ base AS (
     FROM generate_series(1, %(n)s) AS g
 )
 INSERT INTO feedback_report (is_sample, status, channel, lat, lon, address, description,
-    answers, contact_name, contact_email, contact_phone, status_note, is_hidden, token,
-    created_at, updated_at, acknowledged_at, resolved_at, reopen_count, supporter_count,
-    category_id, district_id, organisation_id)
+    answers, contact_name, contact_email, contact_phone, language, status_note, is_hidden,
+    is_imported, token, created_at, updated_at, acknowledged_at, resolved_at, reopen_count,
+    supporter_count, category_id, district_id, organisation_id)
 SELECT true,
        CASE WHEN r_status < 0.80 THEN 'resolved' WHEN r_status < 0.85 THEN 'rejected'
             WHEN r_status < 0.93 THEN 'acknowledged' ELSE 'new' END,
        'web', 42.80 + random() * 0.12, 74.50 + random() * 0.20, '', 'bench', '{}', '', '', '',
-       '', false, gen_random_uuid(), created, created,
+       'ky', '', false, false, gen_random_uuid(), created, created,
        CASE WHEN r_status < 0.93 THEN created + r_ack * INTERVAL '30 hours' END,
        CASE WHEN r_status < 0.85 THEN created + INTERVAL '2 hours' + r_res * INTERVAL '120 hours'
        END,

@@ -49,6 +49,7 @@ from .models import (
     Status,
     Supporter,
 )
+from .signals import report_event_recorded
 
 
 # --- routing -------------------------------------------------------------------------------
@@ -127,6 +128,7 @@ def _event(report: Report, kind: str, *, actor: User | None = None, text: str = 
         report=report, kind=kind, actor=actor, text=text, is_public=is_public,
         from_status=from_status, to_status=to_status, department=report.department,
         organisation=report.organisation, created_at=at or timezone.now())
+    report_event_recorded.send(sender=ReportEvent, report_id=report.pk, kind=kind)
     has_contact = bool(report.contact_email or report.contact_phone or report.reporter_id)
     if has_contact and is_public and kind in (ReportEvent.Kind.STATUS, ReportEvent.Kind.REPLY,
                               ReportEvent.Kind.REOPENED, ReportEvent.Kind.CREATED):

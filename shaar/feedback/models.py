@@ -1,7 +1,8 @@
 """Citizen feedback: categories (Open311 services), routing, reports and their history.
 
-Scorecards (the providers app) read `ReportEvent` (every status change with its time and
-the body responsible at that moment), `Rating`, and the service levels on `Category`.
+Scorecards (the providers app) read reports, their status events (`ReportEvent`), ratings
+and categories through `selectors.handled_reports` and its neighbours, and follow changes
+through `signals.report_event_recorded`: fields here can change without them knowing.
 """
 
 from __future__ import annotations

@@ -112,13 +112,9 @@ def scorecards_compute(*, month: date, now: datetime | None = None,
     source = source or get_source()
     levels = level_histories(source)
     tz = City.current().zone
-    in_database = getattr(source, "month_groups", None)
-    if callable(in_database):
-        groups = in_database(month=month, now=now, levels=levels, tz=tz)
-    else:
-        start, end = metrics.month_bounds(month, tz)
-        groups = metrics.compute_month(source.records(start=start, end=end), month=month,
-                                       tz=tz, now=now, levels=levels)
+    start, end = metrics.month_bounds(month, tz)
+    groups = metrics.compute_month(source.records(start=start, end=end), month=month, tz=tz,
+                                   now=now, levels=levels)
     surveys = survey_figures(month, tz)
     for scope in surveys:
         groups.setdefault(scope, Accumulator())

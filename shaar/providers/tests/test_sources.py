@@ -70,6 +70,12 @@ class FeedbackSourceTest(BaseTestCase):
         self.assertEqual(card.figures["disputed_share"], {"value": 1.0, "sample": 1})
         self.assertEqual(card.figures["rejected_share"], {"value": 0.5, "sample": 2})
         self.assertEqual(card.figures["acknowledged_within_sla"], {"value": 1.0, "sample": 2})
+        # First responses after 2 h (a) and 5 h (b): median 3.5, p90 2 + 0.9 × 3 = 4.7.
+        self.assertEqual(card.figures["acknowledge_hours_median"], {"value": 3.5, "sample": 2})
+        self.assertEqual(card.figures["acknowledge_hours_p90"], {"value": 4.7, "sample": 2})
+        self.assertEqual(card.figures["resolve_hours_median"], {"value": 60.0, "sample": 1})
+        self.assertEqual(card.figures["backlog"], {"value": 0, "sample": 2})
+        self.assertEqual(card.figures["rating_mean"], {"value": 2.0, "sample": 1})
 
     def test_it_lists_open_reports_for_the_map(self) -> None:
         r = self.report(datetime(2026, 1, 10, tzinfo=TZ))
