@@ -429,20 +429,28 @@ def meeting_schedule(*, by: User | None, plan: ActionPlan | None, starts_at: dat
     return meeting
 
 
+def _titles(titles: dict[str, str]) -> dict[str, str]:
+    return {f"title_{code}": titles.get(code, "").strip() for code in ("ky", "ru", "en")}
+
+
+def _save_document(document: MeetingDocument | PlanDocument,
+                   upload: UploadedFile | None) -> None:
+    """Validate and save a document, its uploaded file cleaned first (uploads.clean)."""
+    if upload is not None:
+        _kind, cleaned = uploads.clean(upload)
+        document.file.save(cleaned.name or "", cleaned, save=False)
+    document.full_clean()
+    document.save()
+
+
 @transaction.atomic
 def meeting_document_share(*, by: User | None, meeting: Meeting, titles: dict[str, str],
                            upload: UploadedFile | None = None,
                            url: str = "") -> MeetingDocument:
     if by is not None and not by.has_perm("actionplan.manage"):
         raise PermissionDenied
-    document = MeetingDocument(meeting=meeting, url=url.strip(),
-                               **{f"title_{code}": titles.get(code, "").strip()
-                                  for code in ("ky", "ru", "en")})
-    if upload is not None:
-        _kind, cleaned = uploads.clean(upload)
-        document.file.save(cleaned.name or "", cleaned, save=False)
-    document.full_clean()
-    document.save()
+    document = MeetingDocument(meeting=meeting, url=url.strip(), **_titles(titles))
+    _save_document(document, upload)
     if meeting.plan_id:
         _touch(meeting.plan_id)
     document_id = document.id
@@ -529,14 +537,8 @@ def plan_document_add(*, by: User, plan: ActionPlan, titles: dict[str, str],
     """Publish a document of the plan (the adopted text, a consultation report, …)."""
     if not by.has_perm("actionplan.manage"):
         raise PermissionDenied
-    document = PlanDocument(plan=plan, url=url.strip(),
-                            **{f"title_{code}": titles.get(code, "").strip()
-                               for code in ("ky", "ru", "en")})
-    if upload is not None:
-        _kind, cleaned = uploads.clean(upload)
-        document.file.save(cleaned.name or "", cleaned, save=False)
-    document.full_clean()
-    document.save()
+    document = PlanDocument(plan=plan, url=url.strip(), **_titles(titles))
+    _save_document(document, upload)
     _touch(plan.id)
     return document
 

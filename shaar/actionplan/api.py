@@ -99,15 +99,7 @@ class CommitmentOut(Schema):
 def list_plans(request) -> list[dict[str, Any]]:
     """Every plan past drafting, newest first, with its commitment IDs."""
     return [{
-        "code": plan.code,
-        "title": {c: getattr(plan, f"title_{c}") for c in ("ky", "ru", "en")},
-        "summary": {c: getattr(plan, f"summary_{c}") for c in ("ky", "ru", "en")},
-        "status": plan.status,
-        "start_date": plan.start_date.isoformat(),
-        "end_date": plan.end_date.isoformat(),
-        "adopted_on": plan.adopted_on.isoformat() if plan.adopted_on else None,
-        "last_updated": plan.last_updated.isoformat(),
-        "is_sample": plan.is_sample,
+        **selectors.plan_heading(plan),
         "commitments": [c.code for c in sorted(plan.commitments.all(),
                                                key=lambda c: (c.order, c.code))],
     } for plan in ActionPlan.objects.public().prefetch_related("commitments")]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Max, Prefetch, Q
@@ -201,9 +202,9 @@ def commitment_history(commitment: Commitment) -> list[HistoryEntry]:
     return entries
 
 
-def export_plan(plan: ActionPlan) -> dict:
-    """The whole plan as JSON-ready data, every language included (API and JSON export)."""
-    commitments = commitments_for_plan(plan).prefetch_related("assessments")
+def plan_heading(plan: ActionPlan) -> dict[str, Any]:
+    """A plan's own fields as JSON-ready data, every language included (the API's list and
+    the whole plan's export)."""
     return {
         "code": plan.code,
         "title": {c: getattr(plan, f"title_{c}") for c in ("ky", "ru", "en")},
@@ -214,6 +215,14 @@ def export_plan(plan: ActionPlan) -> dict:
         "adopted_on": plan.adopted_on.isoformat() if plan.adopted_on else None,
         "last_updated": plan.last_updated.isoformat(),
         "is_sample": plan.is_sample,
+    }
+
+
+def export_plan(plan: ActionPlan) -> dict:
+    """The whole plan as JSON-ready data, every language included (API and JSON export)."""
+    commitments = commitments_for_plan(plan).prefetch_related("assessments")
+    return {
+        **plan_heading(plan),
         "commitments": [export_commitment(c) for c in commitments],
         # The co-creation record: every contribution and the city's reasoned response.
         # Public names only; hidden ones keep just the moderator's reason.
