@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from shaar.lib import uploadlimits
+from shaar.lib.forms import MultipleFileField
 from shaar.lib.ids import IdField
 
 from .models import (
@@ -22,22 +23,8 @@ from .models import (
     Milestone,
 )
 
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={
-            "accept": ".jpg,.jpeg,.png,.webp,.pdf,.docx,.xlsx,.pptx,.odt,.ods"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else []
+# What the picker offers for evidence (uploads.clean checks what really arrives).
+DOCUMENT_TYPES = ".jpg,.jpeg,.png,.webp,.pdf,.docx,.xlsx,.pptx,.odt,.ods"
 
 
 class ContributionForm(forms.Form):
@@ -104,7 +91,7 @@ class ProgressForm(forms.Form):
                             max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
     # Declared fields go to base_fields (the metaclass): BaseForm.files stays the uploads.
     files = MultipleFileField(  # type: ignore[assignment]
-        label=_("Documents and photos"), required=False,
+        label=_("Documents and photos"), required=False, accept=DOCUMENT_TYPES,
         help_text=lazy(_upload_help, str)())
 
     def link_list(self) -> list[str]:

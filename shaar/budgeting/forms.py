@@ -9,33 +9,28 @@ from django.utils.translation import gettext_lazy as _
 from shaar.accounts.models import normalise_pin
 from shaar.city.models import Department
 from shaar.lib import uploadlimits
+from shaar.lib.forms import MultipleFileField
 from shaar.lib.ids import MAX_ID
 from shaar.lib.uploads import too_big
 
 from .models import Category, Implementation, Pool, ProjectUpdate
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
+class AttachmentsField(MultipleFileField):
+    """At most five files, each within the budgeting upload limit."""
 
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else ([data] if data else [])
         if len(files) > 5:
             raise ValidationError(_("Attach at most 5 files."))
-        cleaned = [super(MultipleFileField, self).clean(f, initial) for f in files]
+        cleaned = super().clean(files, initial)
         for f in cleaned:
             if f and f.size > uploadlimits.max_bytes("budgeting"):
                 raise too_big(uploadlimits.max_bytes("budgeting"))
         return cleaned
 
 
-class ImagesField(MultipleFileField):
+class ImagesField(AttachmentsField):
     def clean(self, data, initial=None):
         files = super().clean(data, initial)
         for f in files:
@@ -55,7 +50,7 @@ class ProposalForm(forms.Form):
     longitude = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180,
                                  max_value=180)
     photos = ImagesField(label=_("Photos"), required=False)
-    attachments = MultipleFileField(label=_("Attachments"), required=False)
+    attachments = AttachmentsField(label=_("Attachments"), required=False)
 
     def __init__(self, *args, cycle, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -10,6 +10,7 @@ from shaar.accounts.forms import MobileNumberField
 from shaar.accounts.models import Role, User
 from shaar.city.models import Department, District, Organisation
 from shaar.city.selectors import address_best
+from shaar.lib.forms import MultipleFileField
 from shaar.lib.ids import IdField
 
 from .models import (
@@ -22,23 +23,6 @@ from .models import (
     Question,
     Status,
 )
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*",
-                                                             "multiple": True}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data]
-        return [single(data, initial)] if data else []
 
 
 def _question_field(q: Question) -> forms.Field:
@@ -71,7 +55,7 @@ class ReportForm(forms.Form):
                               widget=forms.TextInput(attrs={"data-address-search": ""}))
     description = forms.CharField(label=_("Describe the problem"), max_length=4000,
                                   widget=forms.Textarea(attrs={"rows": 4}))
-    photos = MultipleFileField(label=_("Photos"), required=False,
+    photos = MultipleFileField(label=_("Photos"), required=False, accept="image/*",
                                help_text=_("Up to 5 photos, 10 MB each."))
     contact_name = forms.CharField(label=_("Your name (optional)"), max_length=200,
                                    required=False)

@@ -7,6 +7,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from shaar.city.models import City, District
+from shaar.lib.forms import MultipleFileField
 from shaar.lib.ids import IdField
 
 from .models import ApplicantProfile, Application, Report
@@ -177,27 +178,11 @@ class ReviewForm(forms.Form):
                               widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else []
-
-
 class ReportForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of report"), choices=Report.Kind.choices)
     narrative = forms.CharField(label=_("What was done"), max_length=10000,
                                 widget=forms.Textarea(attrs={"rows": 6}))
-    photos = MultipleFileField(label=_("Photos"), required=False)
+    photos = MultipleFileField(label=_("Photos"), required=False, accept="image/*")
 
     def __init__(self, *args, lines=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -1,8 +1,10 @@
-"""Answering a form: its action's refusal as errors on the form, or a message and a redirect."""
+"""Answering a form: its action's refusal as errors on the form, or a message and a redirect;
+and the field for several files."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -43,3 +45,22 @@ def handle_form[T](request: HttpRequest, form: forms.BaseForm, act: Callable[[],
     if request.method == "POST":
         response.status_code = 400
     return response
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented recipe), cleaned into a list;
+    `accept` tells the phone's file picker what to offer."""
+
+    def __init__(self, *args: Any, accept: str = "", **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": accept} if accept else {}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
