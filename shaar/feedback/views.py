@@ -85,24 +85,33 @@ def _map_context() -> dict:
 
 
 # --- residents ------------------------------------------------------------------------------
+def _chosen_category(request: HttpRequest) -> Category | None:
+    code = request.POST.get("category") or request.GET.get("category")
+    return Category.objects.filter(code=code, is_active=True).first() if code else None
+
+
+def _report_from_form(form: ReportForm, category: Category, **more: Any) -> Report:
+    """A report from what the resident's form and the appeal form share, and `more`."""
+    data = form.cleaned_data
+    return actions.report_create(
+        category=category, lat=data["lat"], lon=data["lon"], description=data["description"],
+        address=data["address"], answers=form.answers(), photos=data["photos"],
+        contact_name=data["contact_name"], contact_email=data["contact_email"],
+        contact_phone=data["contact_phone"], **more)
+
+
 @require_http_methods(["GET", "POST"])
 def report_new(request: HttpRequest) -> HttpResponse:
-    code = request.POST.get("category") or request.GET.get("category")
-    category = Category.objects.filter(code=code, is_active=True).first() if code else None
+    category = _chosen_category(request)
     form = ReportForm(request.POST or None, request.FILES or None, category=category)
     status = 200
     if request.method == "POST":
         limit_write(request, "feedback-report")
         if form.is_valid() and category is not None:
-            data = form.cleaned_data
             try:
-                report = actions.report_create(
-                    category=category, lat=data["lat"], lon=data["lon"],
-                    description=data["description"], address=data["address"],
-                    answers=form.answers(), photos=data["photos"],
-                    reporter=request.user if request.user.is_authenticated else None,
-                    contact_name=data["contact_name"], contact_email=data["contact_email"],
-                    contact_phone=data["contact_phone"], channel=Channel.WEB)
+                report = _report_from_form(
+                    form, category, channel=Channel.WEB,
+                    reporter=request.user if request.user.is_authenticated else None)
             except ValidationError as exc:
                 form.add_error(None, exc.messages)
                 status = 400
@@ -539,21 +548,15 @@ def staff_action(request: AuthenticatedHttpRequest, report_id: int, action: str)
 def appeal_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.has_perm("feedback.register_appeal"):
         raise PermissionDenied
-    code = request.POST.get("category") or request.GET.get("category")
-    category = Category.objects.filter(code=code, is_active=True).first() if code else None
+    category = _chosen_category(request)
     form = AppealForm(request.POST or None, request.FILES or None, category=category)
     status = 200
     if request.method == "POST":
         if form.is_valid() and category is not None:
-            data = form.cleaned_data
             try:
-                report = actions.report_create(
-                    category=category, lat=data["lat"], lon=data["lon"],
-                    description=data["description"], address=data["address"],
-                    answers=form.answers(), photos=data["photos"],
-                    contact_name=data["contact_name"], contact_email=data["contact_email"],
-                    contact_phone=data["contact_phone"], channel=data["channel"],
-                    registered_by=request.user)
+                report = _report_from_form(form, category,
+                                           channel=form.cleaned_data["channel"],
+                                           registered_by=request.user)
             except ValidationError as exc:
                 form.add_error(None, exc.messages)
                 status = 400
