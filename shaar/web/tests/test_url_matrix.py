@@ -30,7 +30,6 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.management import call_command
 from django.test import TestCase
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 from django.utils import translation
@@ -38,7 +37,13 @@ from django.utils import translation
 from shaar.accounts.models import Role, User
 from shaar.city.models import District
 from shaar.lib.htmlcheck import html_problems
-from shaar.testing import make_department, make_organisation, make_resident, make_staff
+from shaar.testing import (
+    load_demo,
+    make_department,
+    make_organisation,
+    make_resident,
+    make_staff,
+)
 
 ANONYMOUS = "anonymous"
 RESIDENT = "resident"
@@ -239,7 +244,7 @@ class UrlMatrixTests(TestCase):
 
     @classmethod
     def setUpTestData(cls) -> None:
-        call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        load_demo()
         department_a, department_b = make_department("matrix-a"), make_department("matrix-b")
         cls.users = {
             RESIDENT: make_resident("m-resident"),
