@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 import re
 from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.apps import apps
 from django.core.cache import cache
+from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import connection, transaction
 from django.db.models import Model, QuerySet
 from django.test import TestCase
 from django.utils import timezone
@@ -109,6 +114,80 @@ def make_staff(role: Role, name: str | None = None, *, department: Department | 
     if totp:
         give_totp(user)
     return user
+
+
+# --- the demo data, seeded once per test process ------------------------------------------
+
+# Per table the demo changed: its row count before seeding, its columns and its rows after.
+type _Snapshot = dict[str, tuple[int, list[str], list[tuple[Any, ...]]]]
+_demo_snapshot: _Snapshot | None = None
+
+
+def _table_rows(table: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+    name = connection.ops.quote_name(table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # JSON as its text, to be written back as it was read.
+            from psycopg.types.string import TextLoader
+
+            for json_type in ("json", "jsonb"):
+                cursor.cursor.adapters.register_loader(json_type, TextLoader)
+        cursor.execute(f"SELECT * FROM {name} ORDER BY 1")  # noqa: S608 (a table of the schema)
+        columns = [column[0] for column in cursor.description]
+        return columns, [tuple(row) for row in cursor.fetchall()]
+
+
+def _seed_and_keep() -> _Snapshot:
+    """Run `seed_demo` in a savepoint, keep every table it changed, and roll it back."""
+    tables = [t for t in connection.introspection.table_names()
+              if t not in ("django_migrations", "sqlite_sequence")]
+    before = {table: _table_rows(table)[1] for table in tables}
+    with transaction.atomic():
+        call_command("seed_demo", stdout=io.StringIO())
+        snapshot: _Snapshot = {}
+        for table in tables:
+            columns, rows = _table_rows(table)
+            if rows != before[table]:
+                snapshot[table] = (len(before[table]), columns, rows)
+        transaction.set_rollback(True)
+    return snapshot
+
+
+def load_demo() -> None:
+    """The demo data (`seed_demo`, the test settings' small scale) in the current test's
+    transaction. Seeding takes 20-40 s, most of it counting the sample ballots: the first
+    call in a process seeds in a savepoint and keeps the rows; later calls copy them in
+    (well under a second). Call it first in `setUpTestData`, before the class makes rows of
+    its own: the tables the demo fills are replaced whole.
+    The demo's photos stay in MEDIA_ROOT after the rollback, so the copied rows find them."""
+    global _demo_snapshot
+    if _demo_snapshot is None:
+        _demo_snapshot = _seed_and_keep()
+    quote = connection.ops.quote_name
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table, (count, _columns, _rows) in _demo_snapshot.items():
+            cursor.execute(f"SELECT COUNT(*) FROM {quote(table)}")  # noqa: S608
+            found = cursor.fetchone()[0]
+            assert found == count, (f"load_demo() would replace {table}'s {found} rows: "
+                                    "call it before the test makes rows of its own")
+            cursor.execute(f"DELETE FROM {quote(table)}")  # noqa: S608
+        # Foreign keys are checked at commit (Django creates them deferrable), so the
+        # order of the tables does not matter.
+        for table, (_count, columns, rows) in _demo_snapshot.items():
+            if rows:
+                marks = ", ".join(["%s"] * len(columns))
+                names = ", ".join(quote(column) for column in columns)
+                insert = f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})"  # noqa: S608
+                cursor.executemany(insert, rows)
+        # PostgreSQL: the sequences must pass the copied ids (SQLite's follow by themselves).
+        models = [m for m in apps.get_models(include_auto_created=True)
+                  if m._meta.db_table in _demo_snapshot]
+        for sql in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(sql)
+    cache.delete(City.CACHE_KEY)
+    from shaar.lib.memo import clear_all
+
+    clear_all()
 
 
 class BaseTestCase(TestCase):

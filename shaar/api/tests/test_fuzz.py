@@ -18,7 +18,6 @@ import secrets
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
-from django.core.management import call_command
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
 from django.test import Client
@@ -29,7 +28,7 @@ from schemathesis.generation import GenerationMode
 from shaar.api.api import api as ninja_api
 from shaar.api.open311.views import _description as open311_description
 from shaar.feedback.demo import DEMO_API_KEY
-from shaar.testing import make_resident
+from shaar.testing import load_demo, make_resident
 
 CHECKS = [checks.not_a_server_error, checks.response_schema_conformance,
           checks.negative_data_rejection, checks.status_code_conformance,
@@ -64,7 +63,7 @@ def demo_world(django_db_setup, django_db_blocker):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+            load_demo()
             yield
         finally:
             transaction.set_rollback(True)

@@ -519,8 +519,9 @@ class BallotPageTests(BaseTestCase):
 
     def test_it_sends_anonymous_voters_to_log_in(self):
         response = self.client.post(self.url, {"projects": [self.city_projects[1].pk]})
-        self.assertEqual(response.status_code, 302)
-        self.assertIn("login", response["Location"])
+        self.assertRedirects(response, f"{reverse('account_login')}?next={self.url}",
+                             fetch_redirect_response=False)
+        self.assertFalse(Ballot.objects.exists() or VoterMark.objects.exists())
 
     def test_it_refuses_a_second_ballot_on_the_page(self):
         self.client.force_login(self.resident)
@@ -573,7 +574,9 @@ class PaperBallotPageTests(BaseTestCase):
         page = self.client.get(self.url)
         self.assertNotContains(page, 'name="projects"')
         data = {"office": self.district.pk, "pin": make_pin()}
-        self.assertEqual(self.client.post(self.url, data).status_code, 302)
+        # Back to an empty check-in form for the next voter in the queue.
+        self.assertRedirects(self.client.post(self.url, data), self.url,
+                             fetch_redirect_response=False)
         self.assertEqual(VoterMark.objects.get().channel, "paper")
         self.assertFalse(Ballot.objects.exists())
         response = self.client.post(self.url, data)
@@ -586,7 +589,8 @@ class PaperBallotPageTests(BaseTestCase):
         self.assertNotContains(page, 'name="pin"')
         self.assertContains(page, 'id="paper-tally"')
         data = {"office": self.district.pk, "sheet": 1, "projects": [self.local_projects[0].pk]}
-        self.assertEqual(self.client.post(self.entry_url, data).status_code, 302)
+        self.assertRedirects(self.client.post(self.entry_url, data), self.entry_url,
+                             fetch_redirect_response=False)
         self.assertEqual(PaperEntry.objects.get().status, "first")
         self.assertContains(self.client.post(self.entry_url, data), "another member of staff",
                             status_code=400)

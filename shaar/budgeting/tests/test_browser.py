@@ -76,7 +76,9 @@ def test_it_runs_a_whole_cycle_in_kyrgyz_on_a_phone(page, live_server) -> None:
     page.wait_for_selector("#receipt")
     receipt = page.locator(".receipt").inner_text()
     assert len(receipt) == 14  # XXXX-XXXX-XXXX
-    assert page.locator(".qr img").evaluate("img => img.naturalWidth") > 0
+    # The QR code is an image the page fetches after it is shown: wait for it to load
+    # (asking at once raced the fetch) and fail if it never draws.
+    page.wait_for_function("() => document.querySelector('.qr img').naturalWidth > 0")
 
     # Counting at close, then publication.
     log_in_as(page, live_server, admin)

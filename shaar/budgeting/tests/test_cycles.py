@@ -71,12 +71,21 @@ class CycleAdvanceTests(BaseTestCase):
         pool = type(city).objects.get(pk=city.pk)
         pool.name_en = "Renamed"
         pool.full_clean()  # names are not frozen
+        pool.save()
+        pool.refresh_from_db()
+        self.assertEqual((pool.name_en, pool.budget), ("Renamed", city.budget))
 
     def test_it_allows_editing_pool_rules_before_voting(self):
         cycle = make_cycle(Phase.REVIEW)
         pool = make_pool(cycle)
-        pool.budget = 5_000_000
-        pool.full_clean()
+        changes = {"budget": 5_000_000, "rule": "mes", "ballot_form": "approval",
+                   "accepts_phone": True}
+        for field, value in changes.items():
+            setattr(pool, field, value)
+        pool.full_clean()  # what the forms call: no "can no longer change" here
+        pool.save()
+        pool.refresh_from_db()
+        self.assertEqual({field: getattr(pool, field) for field in changes}, changes)
 
     def test_it_freezes_project_costs_once_voting_opens(self):
         _cycle, _city, _local, cp, _lp = make_voting_cycle(self.district)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import io
 import subprocess
 import sys
 import tempfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from django.core.management import call_command
 from django.test import TestCase
 
 from shaar.budgeting import opendata
@@ -18,14 +16,14 @@ from shaar.budgeting.tests.recount import pabutools_selection
 from shaar.city.models import City
 from shaar.feedback.models import Photo, Report, ReportEvent
 from shaar.providers.models import Scorecard
-from shaar.testing import first
+from shaar.testing import first, load_demo
 from shaar.web.demo_checks import disagreements
 
 
 class DemoConsistencyTests(TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
-        call_command("seed_demo", stdout=io.StringIO())  # the test settings' small scale
+        load_demo()  # seed_demo at the test settings' small scale
 
     def test_it_finds_no_figure_that_disagrees(self) -> None:
         self.assertEqual(disagreements(), [])

@@ -8,14 +8,10 @@ from __future__ import annotations
 
 import io
 import re
-import sqlite3
-from contextlib import closing
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
-from django.db import connection
 
 from shaar.feedback.models import Category, Report
 from shaar.testing import first, search
@@ -53,29 +49,6 @@ class Journey:
 
     def close(self) -> None:
         self.context.close()
-
-
-@pytest.fixture(scope="session")
-def demo_snapshot(tmp_path_factory) -> Path:
-    """Where the seeded demo database is kept, once the first journey has seeded it."""
-    return tmp_path_factory.getbasetemp() / "demo-snapshot.sqlite3"
-
-
-@pytest.fixture
-def demo(demo_snapshot):
-    """The demo data, seeded once per session (20-35 s) and copied back in before every
-    later journey (each transactional test empties the database when it ends)."""
-    if connection.vendor != "sqlite":
-        call_command("seed_demo", stdout=io.StringIO())
-        return
-    connection.ensure_connection()
-    if demo_snapshot.exists():
-        with closing(sqlite3.connect(demo_snapshot)) as snapshot:
-            snapshot.backup(connection.connection)
-        return
-    call_command("seed_demo", stdout=io.StringIO())
-    with closing(sqlite3.connect(demo_snapshot)) as snapshot:
-        connection.connection.backup(snapshot)
 
 
 def test_it_reports_a_problem_with_errors_beside_the_fields(browser, live_server, demo) -> None:

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import gzip
-import io
 import re
 
 from django.contrib.staticfiles import finders
-from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import translation
 
-from shaar.testing import first
+from shaar.testing import first, load_demo
 
 BUDGET = 300 * 1024
 ASSET_RE = re.compile(r'<(?:script|link)[^>]+(?:src|href)="(/static/[^"]+\.(?:js|css))"')
@@ -38,7 +36,7 @@ class PageWeightTests(TestCase):
 
     @classmethod
     def setUpTestData(cls) -> None:
-        call_command("seed_demo", stdout=io.StringIO())
+        load_demo()
 
     def test_public_pages_stay_under_300_kb(self) -> None:
         for url in self.PAGES:

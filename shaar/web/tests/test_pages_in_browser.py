@@ -18,14 +18,12 @@ checks in all three.
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 
 import polib
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.test import Client
 from django.utils import translation
 
@@ -184,8 +182,8 @@ def in_language(path: str, code: str) -> str:
     return re.sub(r"^/(ky|ru|en)/", f"/{code}/", path)
 
 
-def test_every_page_fits_a_phone_and_a_laptop_in_every_language(browser, live_server) -> None:
-    call_command("seed_demo", stdout=io.StringIO())
+def test_every_page_fits_a_phone_and_a_laptop_in_every_language(browser, live_server,
+                                                                demo) -> None:
     resident = matrix.make_resident("browser-resident")
     world = {"users": {matrix.RESIDENT: resident}, "departments": (),
              "defaults": {"key": "not-a-real-key", "path": "no-such-file.jpg"}}
