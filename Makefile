@@ -7,11 +7,6 @@ PYTEST_ARGS ?=
 
 .PHONY: run test install messages check-messages lint parity bench-counting clean
 
-# The embedded SQLite database's folder (settings create none; media and tiles folders are
-# made when their files are written).
-var:
-	mkdir -p var
-
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
@@ -20,7 +15,7 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-run: install var
+run: install
 	$(MANAGE) compile_translations
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo --once
@@ -32,13 +27,13 @@ run: install var
 # TEST_MARKS narrows both (e.g. 'not browser'); the second part may then select nothing (5).
 TEST_MARKS ?=
 only_marks = $(if $(TEST_MARKS), and ($(TEST_MARKS)))
-test: install var
+test: install
 	$(MANAGE) compile_translations
 	$(PY) -m pytest -n auto -m "not (browser or alone)$(only_marks)" $(PYTEST_ARGS)
 	$(PY) -m pytest -m "(browser or alone)$(only_marks)" $(PYTEST_ARGS) || test $$? -eq 5
 
 # mypy's django-stubs plugin loads the settings, which want DEBUG or a full configuration.
-lint: install var
+lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/djlint shaar --lint
 	DEBUG=true $(VENV)/bin/mypy shaar
