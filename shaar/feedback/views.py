@@ -313,18 +313,19 @@ def _stats_in_words(data: dict) -> dict:
 # The whole city's exports are files built in the background and sent as they are
 # (exports.py); filtered ones stream, read from the database in chunks and sent as they
 # come, so they take no more memory than a few thousand rows.
-def _download(request: HttpRequest, name: str, filename: str) -> HttpResponseBase | None:
-    """The published whole-city file when the request asks for no filter, else None."""
-    if any(_params(request).values()):
+def _published(params: dict, name: str, filename: str) -> HttpResponseBase | None:
+    """The published whole-city file when `params` filter nothing, else None."""
+    if any(params.values()):
         return None
     return exports.file_response(name, filename=filename)
 
 
 @require_GET
 def export_csv(request: HttpRequest) -> HttpResponseBase:
-    if published := _download(request, exports.CSV_NAME, "reports.csv"):
+    params = _params(request)
+    if published := _published(params, exports.CSV_NAME, "reports.csv"):
         return published
-    qs = selectors.filter_reports(selectors.public_reports(), _params(request))
+    qs = selectors.filter_reports(selectors.public_reports(), params)
     return csvout.streaming_response("reports.csv", exports.CSV_FIELDS,
                                      exports.csv_rows(qs.order_by("id")))
 
@@ -335,11 +336,12 @@ MAP_LIMIT = 5000
 @require_GET
 def export_geojson(request: HttpRequest) -> HttpResponseBase:
     """Newest first: the latest MAP_LIMIT, or every report with ?download=1."""
+    params = _params(request)
     download = request.GET.get("download") == "1"
     name = exports.geojson_name(get_language())
-    if download and (published := _download(request, name, "reports.geojson")):
+    if download and (published := _published(params, name, "reports.geojson")):
         return published
-    qs = selectors.filter_reports(selectors.public_reports(), _params(request))
+    qs = selectors.filter_reports(selectors.public_reports(), params)
     rows = exports.newest_first(qs) if download else qs.order_by("-created_at", "-id")[:MAP_LIMIT]
     response = StreamingHttpResponse(exports.geojson_chunks(rows),
                                      content_type=exports.CONTENT_TYPES[".geojson"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import itertools
 from decimal import Decimal
+from unittest import mock
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
@@ -104,6 +105,19 @@ def make_application(call: Call, profile: ApplicantProfile, user, *,
     BudgetLine.objects.create(application=application, item="Equipment", requested=requested,
                               cofunding=cofunding)
     return application
+
+
+def make_draft_in_district(user, district) -> Application:
+    """A resident's draft application, from a profile of theirs, to an open call for
+    `district` (reach its call and profile through the application)."""
+    call = make_call()
+    call.districts.add(district)
+    return make_application(call, make_profile(user), user, district=district)
+
+
+def at(moment: datetime.datetime):
+    """Freeze the server clock that every action reads."""
+    return mock.patch("django.utils.timezone.now", return_value=moment)
 
 
 def seat(call: Call, user, role: str = CommitteeMember.Role.MEMBER) -> CommitteeMember:

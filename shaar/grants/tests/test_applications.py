@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime
-from unittest import mock
 
 from django.conf import settings
 from django.core import mail
@@ -15,22 +14,14 @@ from shaar.grants.forms import PayForm, TrancheForm
 from shaar.grants.models import Application, Attachment, Membership
 from shaar.testing import first, make_resident, make_user
 
-from .factories import GrantsTestCase, make_application, make_call, make_profile, pdf_upload
-
-
-def at(moment: datetime.datetime):
-    """Freeze the server clock that every action reads."""
-    return mock.patch("django.utils.timezone.now", return_value=moment)
+from .factories import GrantsTestCase, at, make_draft_in_district, make_profile, pdf_upload
 
 
 class ApplicationTestCase(GrantsTestCase):
     def setUp(self) -> None:
         super().setUp()
-        self.call = make_call()
-        self.call.districts.add(self.district)
-        self.profile = make_profile(self.resident)
-        self.application = make_application(self.call, self.profile, self.resident,
-                                            district=self.district)
+        self.application = make_draft_in_district(self.resident, self.district)
+        self.call, self.profile = self.application.call, self.application.profile
         actions.attachment_add(application=self.application, user=self.resident,
                                upload=pdf_upload(), document=self.call.documents.first())
 

@@ -4,7 +4,6 @@ stores, says and answers, and that a refusal writes nothing."""
 from __future__ import annotations
 
 import datetime
-from unittest import mock
 
 from django.urls import reverse
 from django.utils import timezone
@@ -22,13 +21,16 @@ from shaar.grants.models import (
 )
 from shaar.testing import make_resident, make_user
 
-from .factories import GrantsTestCase, make_application, make_call, make_profile, pdf_upload, seat
-
-
-def at(moment: datetime.datetime):
-    """Freeze the server clock that every action reads."""
-    return mock.patch("django.utils.timezone.now", return_value=moment)
-
+from .factories import (
+    GrantsTestCase,
+    at,
+    make_application,
+    make_call,
+    make_draft_in_district,
+    make_profile,
+    pdf_upload,
+    seat,
+)
 
 # --- the organisation's profile ------------------------------------------------------------
 
@@ -162,11 +164,8 @@ class ApplicationPageTests(GrantsTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        cls.call = make_call()
-        cls.call.districts.add(cls.district)
-        cls.profile = make_profile(cls.resident)
-        cls.application = make_application(cls.call, cls.profile, cls.resident,
-                                           district=cls.district)
+        cls.application = make_draft_in_district(cls.resident, cls.district)
+        cls.call, cls.profile = cls.application.call, cls.application.profile
 
     def setUp(self) -> None:
         super().setUp()
