@@ -22,15 +22,12 @@ run: install
 	$(MANAGE) build_demo_tiles
 	$(MANAGE) runserver 127.0.0.1:8000
 
-# The parallel part, then the browser tests one after another (two browser workers at
-# once stalled: a known problem, see the closing notes) and those marked `alone`.
-# TEST_MARKS narrows both (e.g. 'not browser'); the second part may then select nothing (5).
+# One run on every core; the browser tests keep to one worker, one after another (conftest).
+# TEST_MARKS narrows it (e.g. 'not browser').
 TEST_MARKS ?=
-only_marks = $(if $(TEST_MARKS), and ($(TEST_MARKS)))
 test: install
 	$(MANAGE) compile_translations
-	$(PY) -m pytest -n auto -m "not (browser or alone)$(only_marks)" $(PYTEST_ARGS)
-	$(PY) -m pytest -m "(browser or alone)$(only_marks)" $(PYTEST_ARGS) || test $$? -eq 5
+	$(PY) -m pytest -n auto --dist loadgroup $(if $(TEST_MARKS),-m "$(TEST_MARKS)") $(PYTEST_ARGS)
 
 # mypy's django-stubs plugin loads the settings, which want DEBUG or a full configuration.
 lint: install

@@ -28,12 +28,17 @@ def pytest_configure(config) -> None:
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's, which reads the groups
 def pytest_collection_modifyitems(config, items) -> None:
+    browser_items = [item for item in items if "browser" in item.keywords]
+    # One browser at a time (`make test` runs --dist loadgroup): the browser tests run one
+    # after another on one worker while the other worker takes the rest of the suite.
+    for item in browser_items:
+        item.add_marker(pytest.mark.xdist_group("browser"))
     if chromium_available():
         return
     reason = f"Chromium not found at {CHROMIUM}: browser tests need Debian's chromium package"
     skip = pytest.mark.skip(reason=reason)
-    browser_items = [item for item in items if "browser" in item.keywords]
     for item in browser_items:
         item.add_marker(skip)
     if browser_items:

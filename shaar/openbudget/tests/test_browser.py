@@ -47,9 +47,6 @@ def test_it_renders_charts_and_tables_on_a_phone_in_every_language(page, live_se
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-# Stalled (no timeout fires) when it followed the offline-report test on one worker: run
-# on its own after the parallel part until that is understood.
-@pytest.mark.alone
 def test_a_bar_leads_to_the_departments_behind_it(page, live_server) -> None:
     seed_sample_budget()
     page.set_viewport_size(PHONE)
