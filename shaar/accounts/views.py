@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from shaar.city.models import District
-from shaar.lib.forms import add_action_errors
+from shaar.lib.forms import submit_form
 from shaar.web.ratelimits import limit_write
 
 from . import actions
@@ -63,14 +63,11 @@ def verify(request):
             phone_form = PhoneDistrictForm(request.POST, prefix="phone")
             form, submit = phone_form, lambda data: actions.verification_by_phone(
                 user=request.user, district=data["district"])
-        if form.is_valid():
-            try:
-                submit(form.cleaned_data)
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            else:
-                messages.success(request, _("You are verified as a resident."))
-                return redirect(next_url or "accounts:verify")
+        done = submit_form(request, form, lambda: submit(form.cleaned_data),
+                           success=_("You are verified as a resident."),
+                           redirect_to=next_url or "accounts:verify")
+        if done is not None:
+            return done
     verification = Verification.objects.filter(user=request.user).select_related(
         "district").first()
     return TemplateResponse(request, "accounts/verify.html", {

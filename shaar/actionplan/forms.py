@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from shaar.lib import uploadlimits
-from shaar.lib.forms import MultipleFileField
+from shaar.lib.forms import MultipleFileField, date_inputs, textarea_per_language
 from shaar.lib.ids import IdField
 
 from .models import (
@@ -220,13 +220,10 @@ class CommitmentForm(forms.ModelForm):
         fields = [f.name for f in Commitment._meta.concrete_fields
                   if f.editable and f.name not in ("id", "plan", "created_at", "is_sample")]
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}),
-            "end_date": forms.DateInput(attrs={"type": "date"}),
-            **{f"{name}_{code}": forms.Textarea(attrs={"rows": 3})
-               for name in ("problem", "baseline", "status_quo", "description", "objective",
-                            "contribution", "supporting_government", "supporting_others",
-                            "other_programmes")
-               for code in ("ky", "ru", "en")},
+            **date_inputs("start_date", "end_date"),
+            **textarea_per_language("problem", "baseline", "status_quo", "description",
+                                    "objective", "contribution", "supporting_government",
+                                    "supporting_others", "other_programmes"),
         }
 
 
@@ -235,13 +232,8 @@ class MilestoneForm(forms.ModelForm):
         model = Milestone
         fields = ["order", "deliverable_ky", "deliverable_ru", "deliverable_en", "start_date",
                   "end_date", "responsible", "responsible_note"]
-        widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}),
-            "end_date": forms.DateInput(attrs={"type": "date"}),
-            "deliverable_ky": forms.Textarea(attrs={"rows": 2}),
-            "deliverable_ru": forms.Textarea(attrs={"rows": 2}),
-            "deliverable_en": forms.Textarea(attrs={"rows": 2}),
-        }
+        widgets = {**date_inputs("start_date", "end_date"),
+                   **textarea_per_language("deliverable", rows=2)}
 
 
 class PlanForm(forms.ModelForm):
@@ -249,14 +241,8 @@ class PlanForm(forms.ModelForm):
         model = ActionPlan
         fields = ["code", "title_ky", "title_ru", "title_en", "summary_ky", "summary_ru",
                   "summary_en", "start_date", "end_date", "consultation_ends"]
-        widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}),
-            "end_date": forms.DateInput(attrs={"type": "date"}),
-            "consultation_ends": forms.DateInput(attrs={"type": "date"}),
-            "summary_ky": forms.Textarea(attrs={"rows": 3}),
-            "summary_ru": forms.Textarea(attrs={"rows": 3}),
-            "summary_en": forms.Textarea(attrs={"rows": 3}),
-        }
+        widgets = {**date_inputs("start_date", "end_date", "consultation_ends"),
+                   **textarea_per_language("summary")}
 
 
 class MonitorForm(forms.Form):

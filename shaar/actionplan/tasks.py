@@ -8,6 +8,7 @@ import logging
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -49,15 +50,19 @@ def _notify_members(subject_and_text) -> int:
     return sent
 
 
+def _claim(rows: QuerySet, pk: int) -> bool:
+    """Mark the row as notified; False when a run of the task before this one already did
+    (the filtered update is atomic, so only one run ever claims it)."""
+    return bool(rows.filter(id=pk, notified_at__isnull=True).update(notified_at=timezone.now()))
+
+
 @shared_task(bind=True, max_retries=3, default_retry_delay=60)
 def notify_board_meeting(self, meeting_id: int) -> int:
     from shaar.lib.i18n import localized
 
     from .models import Meeting
 
-    claimed = Meeting.objects.filter(id=meeting_id, notified_at__isnull=True).update(
-        notified_at=timezone.now())
-    if not claimed:
+    if not _claim(Meeting.objects.all(), meeting_id):
         return 0
     meeting = Meeting.objects.get(id=meeting_id)
 
@@ -78,9 +83,7 @@ def notify_board_document(self, document_id: int) -> int:
 
     from .models import MeetingDocument
 
-    claimed = MeetingDocument.objects.filter(id=document_id, notified_at__isnull=True).update(
-        notified_at=timezone.now())
-    if not claimed:
+    if not _claim(MeetingDocument.objects.all(), document_id):
         return 0
     document = MeetingDocument.objects.select_related("meeting").get(id=document_id)
 

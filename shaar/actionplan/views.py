@@ -3,6 +3,8 @@ an action, render. Bad input answers 400 with the form and its messages."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -428,6 +430,14 @@ def _by_language(data: dict, field: str) -> dict[str, str]:
     return {code: data[f"{field}_{code}"] for code in ("ky", "ru", "en")}
 
 
+def _document(form: MeetingDocumentForm) -> dict[str, Any]:
+    """A document form's file or link and its title in each language, as the actions that
+    publish a document (of the plan, or of a board meeting) take them."""
+    data = form.cleaned_data
+    return {"upload": data["file"], "url": data["url"] or "",
+            "titles": _by_language(data, "title")}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def commitment_edit(request: AuthenticatedHttpRequest, code: str, commitment_code: str = ""
@@ -516,10 +526,7 @@ def plan_document_new(request: AuthenticatedHttpRequest, code: str) -> HttpRespo
     form = PlanDocumentForm(request.POST or None, request.FILES or None)
     return handle_form(
         request, form,
-        lambda: actions.plan_document_add(by=request.user, plan=plan,
-                                          upload=form.cleaned_data["file"],
-                                          url=form.cleaned_data["url"] or "",
-                                          titles=_by_language(form.cleaned_data, "title")),
+        lambda: actions.plan_document_add(by=request.user, plan=plan, **_document(form)),
         success=_("Document published."),
         redirect_to=reverse("actionplan:plan", kwargs={"code": plan.code}),
         page=lambda: _staff_form(request, form, title=_("Publish a document"),
@@ -583,9 +590,8 @@ def meeting_document_new(request: AuthenticatedHttpRequest, meeting_id: int) -> 
     form = MeetingDocumentForm(request.POST or None, request.FILES or None)
     return handle_form(
         request, form,
-        lambda: actions.meeting_document_share(
-            by=request.user, meeting=meeting, upload=form.cleaned_data["file"],
-            url=form.cleaned_data["url"] or "", titles=_by_language(form.cleaned_data, "title")),
+        lambda: actions.meeting_document_share(by=request.user, meeting=meeting,
+                                               **_document(form)),
         success=_("Document shared; board members are being notified."),
         redirect_to=reverse("actionplan:meeting", kwargs={"meeting_id": meeting.id}),
         page=lambda: _staff_form(request, form, title=_("Share a document with the board"),

@@ -22,7 +22,7 @@ from shaar.accounts.rules import works_at_district_office
 from shaar.accounts.selectors import residency_of
 from shaar.lib import media, uploadlimits
 from shaar.lib.i18n import writing_language
-from shaar.lib.safechange import Effect, record_reason, require_confirmation
+from shaar.lib.safechange import Effect, record_reason, require_confirmation, save_confirmed
 from shaar.lib.uploads import check_document, clean_photo
 
 from . import commitment, selectors
@@ -483,10 +483,7 @@ def cycle_save(*, cycle: Cycle, by: User | None, reason: str = "",
         cycle.phase = Phase.INFORMATION
     if cycle.voting_opens and cycle.voting_closes and cycle.voting_closes <= cycle.voting_opens:
         raise ValidationError({"voting_closes": _("Voting must close after it opens.")})
-    cycle.full_clean()
-    cycle.save()
-    if warning:
-        record_reason(cycle, reason)
+    save_confirmed(cycle, reason if warning else None)
     return cycle
 
 
@@ -513,10 +510,7 @@ def pool_save(*, pool: Pool, by: User | None, reason: str = "",
                         "taken part in.")
             reason = require_confirmation(message=warning, effects=effects, reason=reason,
                                           confirmed=confirmed)
-    pool.full_clean()
-    pool.save()
-    if warning:
-        record_reason(pool, reason)
+    save_confirmed(pool, reason if warning else None)
     return pool
 
 

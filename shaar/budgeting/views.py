@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from shaar.accounts.rules import district_office_ids
 from shaar.city.maps import base_map_config
 from shaar.city.models import District
-from shaar.lib.forms import add_action_errors, handle_form
+from shaar.lib.forms import add_action_errors, handle_form, submit_form
 from shaar.lib.pagecache import shared_with_visitors
 from shaar.lib.qr import qr_svg
 from shaar.web.ratelimits import limit_write
@@ -558,6 +560,15 @@ def _offices_for(user, pool: Pool) -> list[District]:
     return list(District.objects.filter(pk__in=offices).order_by("code"))
 
 
+def _paper_desk[F: Form](request, slug: str, pool_id: int,
+                         form_class: Callable[..., F]) -> tuple[Pool, list[District], F]:
+    """A district office's desk for paper ballots: the pool, the offices this member of
+    staff may act for in it, and the form that offers only those offices."""
+    pool = access_pool(access_cycle(slug), pool_id)
+    offices = _offices_for(request.user, pool)
+    return pool, offices, form_class(request.POST or None, offices=offices)
+
+
 @require_GET
 def receipt_qr(request, slug: str, pool_id: int):
     """The receipt check link as a QR code (an SVG image), drawn when the page asks for it,
@@ -578,9 +589,7 @@ def receipt_qr(request, slug: str, pool_id: int):
 @require_http_methods(["GET", "POST"])
 def paper_check_in(request, slug: str, pool_id: int):
     """Check a resident in at a district office (identity only, never choices)."""
-    pool = access_pool(access_cycle(slug), pool_id)
-    offices = _offices_for(request.user, pool)
-    form = CheckInForm(request.POST or None, offices=offices)
+    pool, _offices, form = _paper_desk(request, slug, pool_id, CheckInForm)
     return handle_form(
         request, form,
         lambda: actions.paper_check_in(staff=request.user, pool=pool,
@@ -596,26 +605,25 @@ def paper_check_in(request, slug: str, pool_id: int):
 @require_http_methods(["GET", "POST"])
 def paper_entry(request, slug: str, pool_id: int):
     """Type in paper ballots from an office's box: contents only, never identity."""
-    pool = access_pool(access_cycle(slug), pool_id)
-    offices = _offices_for(request.user, pool)
-    form = PaperEntryForm(request.POST or None, offices=offices)
+    pool, offices, form = _paper_desk(request, slug, pool_id, PaperEntryForm)
     context = _ballot_context(pool)
     if request.method == "POST":
         chosen = _selected_ids(request)
         context["chosen"] = chosen or []
-        if chosen is not None and form.is_valid():
-            try:
-                entry = actions.paper_entry_record(
-                    staff=request.user, pool=pool, office_id=form.cleaned_data["office"],
-                    sheet=form.cleaned_data["sheet"], project_ids=chosen)
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            else:
-                messages.success(request, _("Sheet %(sheet)d: %(status)s.") % {
-                    "sheet": entry.sheet, "status": entry.get_status_display()})
-                return redirect("budgeting:paper-entry", slug=slug, pool_id=pool.pk)
-        elif chosen is None:
+        if chosen is None:
             form.add_error(None, _("The ballot could not be read. Please try again."))
+        else:
+            done = submit_form(
+                request, form,
+                lambda: actions.paper_entry_record(
+                    staff=request.user, pool=pool, office_id=form.cleaned_data["office"],
+                    sheet=form.cleaned_data["sheet"], project_ids=chosen),
+                success=lambda entry: _("Sheet %(sheet)d: %(status)s.") % {
+                    "sheet": entry.sheet, "status": entry.get_status_display()},
+                redirect_to=reverse("budgeting:paper-entry",
+                                    kwargs={"slug": slug, "pool_id": pool.pk}))
+            if done is not None:
+                return done
     office_ids = {d.pk for d in offices}
     context.update({
         "form": form, "tally": [t for t in selectors.paper_tally(pool)

@@ -14,6 +14,7 @@ from shaar.actionplan.models import BoardMember
 from shaar.budgeting.models import Cycle, Pool
 from shaar.city.models import Department, District, Organisation
 from shaar.grants.models import Call, CommitteeMember, Criterion
+from shaar.lib.forms import date_inputs, textarea_per_language
 from shaar.lib.uploadlimits import max_bytes, max_mb
 from shaar.providers import forms as providers_forms
 from shaar.providers.models import ProviderProfile
@@ -39,14 +40,10 @@ class CycleForm(forms.ModelForm):
                   "description_en", "is_public", "proposals_open", "review_starts",
                   "voting_opens", "voting_closes", "results_date", "allow_ballot_change"]
         widgets = {
-            "proposals_open": forms.DateInput(attrs=DATE),
-            "review_starts": forms.DateInput(attrs=DATE),
-            "results_date": forms.DateInput(attrs=DATE),
+            **date_inputs("proposals_open", "review_starts", "results_date"),
             "voting_opens": forms.DateTimeInput(attrs=DATETIME),
             "voting_closes": forms.DateTimeInput(attrs=DATETIME),
-            "description_ky": forms.Textarea(attrs={"rows": 3}),
-            "description_ru": forms.Textarea(attrs={"rows": 3}),
-            "description_en": forms.Textarea(attrs={"rows": 3}),
+            **textarea_per_language("description"),
         }
 
 
@@ -77,9 +74,7 @@ class CallForm(forms.ModelForm):
             "opens_at": forms.DateTimeInput(attrs=DATETIME),
             "closes_at": forms.DateTimeInput(attrs=DATETIME),
             "districts": forms.CheckboxSelectMultiple,
-            "description_ky": forms.Textarea(attrs={"rows": 3}),
-            "description_ru": forms.Textarea(attrs={"rows": 3}),
-            "description_en": forms.Textarea(attrs={"rows": 3}),
+            **textarea_per_language("description"),
         }
 
 
@@ -161,8 +156,7 @@ class BoardMemberForm(forms.ModelForm):
         model = BoardMember
         fields = ["name", "sector", "position", "organisation_ky", "organisation_ru",
                   "organisation_en", "term_start", "term_end", "email", "phone", "language"]
-        widgets = {"term_start": forms.DateInput(attrs=DATE),
-                   "term_end": forms.DateInput(attrs=DATE)}
+        widgets = date_inputs("term_start", "term_end")
 
     def validate_constraints(self) -> None:
         """The action checks the term's dates, with a message that says what is wrong."""

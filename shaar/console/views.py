@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 
 from auditlog.models import LogEntry
 from django.contrib import messages
@@ -119,6 +120,71 @@ def _confirmed(form: ConfirmForm) -> dict:
     return {"reason": data.get("reason", ""), "confirmed": bool(data.get("confirm"))}
 
 
+def _confirmable_form[T](request, form, act: Callable[..., T], *, success: str,
+                         redirect_to: Callable[[T], str],
+                         page: Callable[..., HttpResponse]) -> HttpResponse:
+    """A set-up form whose change may need a reason and a confirmation (safechange).
+
+    A valid POST calls `act(by=, reason=, confirmed=)`: done, the answer is a message and the
+    redirect. Otherwise it is `page(confirm=, confirmation=)` (the confirmation's form, and
+    the ConfirmationRequired the action raised, if it did; its other refusals are on the
+    form): 400 after a POST, 200 for a GET.
+    """
+    confirm = _confirm_form(request)
+    confirmation = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = act(by=request.user, **_confirmed(confirm))
+        except ConfirmationRequired as exc:
+            confirmation = exc
+        except ValidationError as exc:
+            add_action_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect(redirect_to(saved))
+    response = page(confirm=confirm, confirmation=confirmation)
+    if request.method == "POST":
+        response.status_code = 400
+    return response
+
+
+def _set_up_page(request, obj, form, object_page: Callable[..., HttpResponse],
+                 new_template: str) -> Callable[..., HttpResponse]:
+    """The page of a set-up form: the object's own page (`object_page`) with the form, or
+    for a new object the form alone."""
+    def page(**confirming) -> HttpResponse:
+        if obj is None:
+            return TemplateResponse(request, new_template, {"form": form, **confirming})
+        return object_page(request, obj, form=form, **confirming)
+    return page
+
+
+def _button(request, act: Callable[[], object], *, redirect_to: str,
+            success: str = "") -> HttpResponse:
+    """A button of a list (remove, confirm): the action's refusal, or `success`, as a
+    message, and back to `redirect_to` either way."""
+    try:
+        act()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if success:
+            messages.success(request, success)
+    return redirect(redirect_to)
+
+
+def _button_or_page(request, act: Callable[[], object], *, success: str, redirect_to: str,
+                    page: Callable[[str], HttpResponse]) -> HttpResponse:
+    """A button of an object's page (publish, remove): on refusal the page again, with the
+    action's reason in its place (`page` sets status 400); else a message and the redirect."""
+    try:
+        act()
+    except ValidationError as exc:
+        return page(" ".join(exc.messages))
+    messages.success(request, success)
+    return redirect(redirect_to)
+
+
 # --- Home ----------------------------------------------------------------------------------
 
 @login_required
@@ -178,25 +244,12 @@ def cycle_edit(request, slug: str | None = None):
     cycle = access_cycle_for_manager(request.user, slug) if slug else None
     _require(request.user, "budgeting.manage_cycle")
     form = CycleForm(request.POST or None, instance=cycle)
-    confirm = _confirm_form(request)
-    confirmation = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = budgeting_actions.cycle_save(cycle=form.save(commit=False), by=request.user,
-                                                 **_confirmed(confirm))
-        except ConfirmationRequired as exc:
-            confirmation = exc
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, _("The cycle is saved."))
-            return redirect("console:cycle", slug=saved.slug)
-    status = 400 if request.method == "POST" else 200
-    if cycle is None:
-        return TemplateResponse(request, "console/cycle_form.html", {
-            "form": form, "confirm": confirm, "confirmation": confirmation}, status=status)
-    return _cycle_page(request, cycle, form=form, confirm=confirm,
-                       confirmation=confirmation, status=status)
+    return _confirmable_form(
+        request, form,
+        lambda **kw: budgeting_actions.cycle_save(cycle=form.save(commit=False), **kw),
+        success=_("The cycle is saved."),
+        redirect_to=lambda saved: reverse("console:cycle", kwargs={"slug": saved.slug}),
+        page=_set_up_page(request, cycle, form, _cycle_page, "console/cycle_form.html"))
 
 
 def _cycle_page(request, cycle: Cycle, *, status: int = 200, **context) -> TemplateResponse:
@@ -248,35 +301,22 @@ def pool_edit(request, slug: str, pool_id: int | None = None):
         pool = access_pool_for_manager(request.user, slug, pool_id)
         cycle = pool.cycle
     form = PoolForm(request.POST or None, instance=pool)
-    confirm = _confirm_form(request)
-    confirmation = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            budgeting_actions.pool_save(pool=form.save(commit=False), by=request.user,
-                                        **_confirmed(confirm))
-        except ConfirmationRequired as exc:
-            confirmation = exc
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, _("The pool is saved."))
-            return redirect("console:cycle", slug=cycle.slug)
-    return TemplateResponse(request, "console/pool_form.html", {
-        "cycle": cycle, "pool": pool, "form": form, "confirm": confirm,
-        "confirmation": confirmation}, status=400 if request.method == "POST" else 200)
+    return _confirmable_form(
+        request, form,
+        lambda **kw: budgeting_actions.pool_save(pool=form.save(commit=False), **kw),
+        success=_("The pool is saved."),
+        redirect_to=lambda _saved: reverse("console:cycle", kwargs={"slug": cycle.slug}),
+        page=lambda **confirming: TemplateResponse(request, "console/pool_form.html", {
+            "cycle": cycle, "pool": pool, "form": form, **confirming}))
 
 
 @login_required
 @require_POST
 def pool_remove(request, slug: str, pool_id: int):
     pool = access_pool_for_manager(request.user, slug, pool_id)
-    try:
-        budgeting_actions.pool_remove(pool=pool, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The pool is removed."))
-    return redirect("console:cycle", slug=pool.cycle.slug)
+    return _button(request, lambda: budgeting_actions.pool_remove(pool=pool, by=request.user),
+                   success=_("The pool is removed."),
+                   redirect_to=reverse("console:cycle", kwargs={"slug": pool.cycle.slug}))
 
 
 # --- Grant calls ---------------------------------------------------------------------------
@@ -300,26 +340,13 @@ def call_edit(request, code: str | None = None):
     _require(request.user, "grants.manage")
     call = access_call_for_manager(request.user, code) if code else None
     form = CallForm(request.POST or None, instance=call)
-    confirm = _confirm_form(request)
-    confirmation = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = grants_actions.call_save(call=form.save(commit=False), by=request.user,
-                                             districts=form.cleaned_data["districts"],
-                                             **_confirmed(confirm))
-        except ConfirmationRequired as exc:
-            confirmation = exc
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, _("The call is saved."))
-            return redirect("console:call", code=saved.code)
-    status = 400 if request.method == "POST" else 200
-    if call is None:
-        return TemplateResponse(request, "console/call_form.html", {
-            "form": form, "confirm": confirm, "confirmation": confirmation}, status=status)
-    return _call_page(request, call, form=form, confirm=confirm, confirmation=confirmation,
-                      status=status)
+    return _confirmable_form(
+        request, form,
+        lambda **kw: grants_actions.call_save(call=form.save(commit=False),
+                                              districts=form.cleaned_data["districts"], **kw),
+        success=_("The call is saved."),
+        redirect_to=lambda saved: reverse("console:call", kwargs={"code": saved.code}),
+        page=_set_up_page(request, call, form, _call_page, "console/call_form.html"))
 
 
 def _call_page(request, call: Call, *, status: int = 200, **context) -> TemplateResponse:
@@ -339,12 +366,11 @@ def _call_page(request, call: Call, *, status: int = 200, **context) -> Template
 @require_POST
 def call_publish(request, code: str):
     call = access_call_for_manager(request.user, code)
-    try:
-        grants_actions.call_publish(call=call, by=request.user)
-    except ValidationError as exc:
-        return _call_page(request, call, publish_error=" ".join(exc.messages), status=400)
-    messages.success(request, _("The call is published."))
-    return redirect("console:call", code=call.code)
+    return _button_or_page(
+        request, lambda: grants_actions.call_publish(call=call, by=request.user),
+        success=_("The call is published."),
+        redirect_to=reverse("console:call", kwargs={"code": call.code}),
+        page=lambda error: _call_page(request, call, publish_error=error, status=400))
 
 
 @login_required
@@ -366,11 +392,9 @@ def criterion_add(request, code: str):
 def criterion_remove(request, code: str, criterion_id: int):
     call = access_call_for_manager(request.user, code)
     criterion = get_object_or_404(Criterion, call=call, pk=criterion_id)
-    try:
-        grants_actions.criterion_remove(criterion=criterion, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect("console:call", code=call.code)
+    return _button(
+        request, lambda: grants_actions.criterion_remove(criterion=criterion, by=request.user),
+        redirect_to=reverse("console:call", kwargs={"code": call.code}))
 
 
 @login_required
@@ -392,11 +416,9 @@ def seat_add(request, code: str):
 def seat_remove(request, code: str, seat_id: int):
     call = access_call_for_manager(request.user, code)
     seat = get_object_or_404(CommitteeMember, call=call, pk=seat_id)
-    try:
-        grants_actions.committee_seat_remove(seat=seat, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect("console:call", code=call.code)
+    return _button(
+        request, lambda: grants_actions.committee_seat_remove(seat=seat, by=request.user),
+        redirect_to=reverse("console:call", kwargs={"code": call.code}))
 
 
 # --- Action plans (their set-up pages live in the action plan app) ------------------------
@@ -478,13 +500,11 @@ def board_member_end(request, member_id: int):
 @require_POST
 def board_member_remove(request, member_id: int):
     member = access_board_member_for_manager(request.user, member_id)
-    try:
-        actionplan_actions.board_member_remove(member=member, by=request.user)
-    except ValidationError as exc:
-        return _board_member_page(request, member, remove_error=" ".join(exc.messages),
-                                  status=400)
-    messages.success(request, _("The board member is removed."))
-    return redirect("console:board")
+    return _button_or_page(
+        request, lambda: actionplan_actions.board_member_remove(member=member, by=request.user),
+        success=_("The board member is removed."), redirect_to=reverse("console:board"),
+        page=lambda error: _board_member_page(request, member, remove_error=error,
+                                              status=400))
 
 
 # --- Service levels of providers ------------------------------------------------------------
@@ -552,12 +572,12 @@ def service_level_new(request):
 @require_POST
 def service_level_withdraw(request, level_id: int):
     level = access_level_for_manager(request.user, level_id)
-    try:
-        providers_actions.service_level_withdraw(level=level, actor=request.user)
-    except ValidationError as exc:
-        return _levels_page(request, error=" ".join(exc.messages), status=400)
-    messages.success(request, _("The planned service level is withdrawn."))
-    return redirect("console:levels")
+    return _button_or_page(
+        request, lambda: providers_actions.service_level_withdraw(level=level,
+                                                                  actor=request.user),
+        success=_("The planned service level is withdrawn."),
+        redirect_to=reverse("console:levels"),
+        page=lambda error: _levels_page(request, error=error, status=400))
 
 
 # --- Roles and seats -----------------------------------------------------------------------
@@ -601,13 +621,9 @@ def roles(request):
 def role_remove(request, assignment_id: int):
     _require(request.user, "console.manage_roles")
     assignment = get_object_or_404(RoleAssignment, pk=assignment_id)
-    try:
-        account_actions.role_remove(assignment=assignment, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The role is removed."))
-    return redirect("console:roles")
+    return _button(
+        request, lambda: account_actions.role_remove(assignment=assignment, by=request.user),
+        success=_("The role is removed."), redirect_to=reverse("console:roles"))
 
 
 # --- Imports -------------------------------------------------------------------------------
@@ -664,11 +680,8 @@ def import_template(request, kind: str):
 def import_job(request, job_id: int):
     job = access_job_for_user(request.user, job_id)
     if request.method == "POST":
-        try:
-            job = actions.import_confirm(job=job, by=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        return redirect("console:import-job", job_id=job.pk)
+        return _button(request, lambda: actions.import_confirm(job=job, by=request.user),
+                       redirect_to=reverse("console:import-job", kwargs={"job_id": job.pk}))
     template = ("console/import_job.html#progress" if request.htmx
                 else "console/import_job.html")
     return TemplateResponse(request, template, {

@@ -27,7 +27,7 @@ from shaar.accounts.phones import normalise_phone
 from shaar.accounts.selectors import user_by_contact
 from shaar.city.models import Organisation
 from shaar.lib import uploadlimits
-from shaar.lib.safechange import Effect, record_reason, require_confirmation
+from shaar.lib.safechange import Effect, require_confirmation, save_confirmed
 from shaar.lib.tabular import RowsRefused
 from shaar.lib.uploads import check_document, clean_photo
 from shaar.lib.urls import absolute_url
@@ -257,6 +257,16 @@ def _call_change_warning(old: Call, call: Call, now: datetime.datetime) -> str |
     return None
 
 
+def _lock_undecided_call(call_id: int) -> Call:
+    """The call, locked for the change being made to it; refused once its decisions are
+    published (they are a public record)."""
+    call = Call.objects.select_for_update().get(pk=call_id)
+    if call.status == Call.Status.DECIDED:
+        raise ValidationError(_("The decisions of this call are published: it can no "
+                                "longer change."))
+    return call
+
+
 @transaction.atomic
 def call_save(*, call: Call, by, districts=None, reason: str = "",
               confirmed: bool = False) -> Call:
@@ -270,10 +280,7 @@ def call_save(*, call: Call, by, districts=None, reason: str = "",
     now = timezone.now()
     warning = None
     if call.pk:
-        old = Call.objects.select_for_update().get(pk=call.pk)
-        if old.status == Call.Status.DECIDED:
-            raise ValidationError(_("The decisions of this call are published: it can no "
-                                    "longer change."))
+        old = _lock_undecided_call(call.pk)
         call.status = old.status
         if old.scale_max != call.scale_max and Evaluation.objects.filter(
                 application__call=old).exists():
@@ -285,12 +292,9 @@ def call_save(*, call: Call, by, districts=None, reason: str = "",
                                           reason=reason, confirmed=confirmed)
     else:
         call.status = Call.Status.DRAFT
-    call.full_clean()
-    call.save()
+    save_confirmed(call, reason if warning else None)
     if districts is not None:
         call.districts.set(districts)
-    if warning:
-        record_reason(call, reason)
     return call
 
 
@@ -320,10 +324,7 @@ def _require_scoring_not_started(call: Call) -> None:
 def criterion_save(*, criterion: Criterion, by) -> Criterion:
     """Add or change an evaluation criterion of a call, until scoring starts."""
     _require_manager(by)
-    call = Call.objects.select_for_update().get(pk=criterion.call_id)
-    if call.status == Call.Status.DECIDED:
-        raise ValidationError(_("The decisions of this call are published: it can no "
-                                "longer change."))
+    call = _lock_undecided_call(criterion.call_id)
     _require_scoring_not_started(call)
     criterion.full_clean()
     criterion.save()
@@ -343,10 +344,7 @@ def committee_seat_add(*, call: Call, account: str, role: str, side: str,
                        by) -> CommitteeMember:
     """Seat a person (found by the e-mail or mobile number of their account)."""
     _require_manager(by)
-    call = Call.objects.select_for_update().get(pk=call.pk)
-    if call.status == Call.Status.DECIDED:
-        raise ValidationError(_("The decisions of this call are published: it can no "
-                                "longer change."))
+    call = _lock_undecided_call(call.pk)
     user = user_by_contact(account)
     if user is None:
         raise ValidationError(_("No account has this mobile number or e-mail."))

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from shaar.lib import csvout
-from shaar.lib.forms import add_action_errors, handle_form
+from shaar.lib.forms import add_action_errors, handle_form, submit_form
 from shaar.web.ratelimits import limit_write
 
 from . import actions, forms, selectors
@@ -153,16 +153,15 @@ def call_detail(request, code: str):
                 failed = True
         else:
             question_form = forms.QuestionForm(request.POST)
-            if question_form.is_valid():
-                try:
-                    actions.clarification_ask(call=call, user=request.user,
-                                              question=question_form.cleaned_data["question"])
-                except ValidationError as exc:
-                    add_action_errors(question_form, exc)
-                else:
-                    messages.success(request, _("Thank you. The answer will be published "
-                                                "on this page."))
-                    return redirect("grants:call-detail", call.code)
+            done = submit_form(
+                request, question_form,
+                lambda: actions.clarification_ask(
+                    call=call, user=request.user,
+                    question=question_form.cleaned_data["question"]),
+                success=_("Thank you. The answer will be published on this page."),
+                redirect_to=reverse("grants:call-detail", args=[call.code]))
+            if done is not None:
+                return done
             failed = True
     manager = is_grants_manager(request.user)
     clarifications = call.clarifications.all() if manager else call.clarifications.exclude(
@@ -279,14 +278,11 @@ def profile_edit(request, pk: int):
             form = forms.ProfileForm(request.POST, instance=ApplicantProfile.objects.get(pk=pk))
             target, submit = form, lambda d: actions.profile_update(
                 profile=profile, user=request.user, **d)
-        if target.is_valid():
-            try:
-                submit(target.cleaned_data)
-            except ValidationError as exc:
-                add_action_errors(target, exc)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("grants:profile", profile.id)
+        done = submit_form(request, target, lambda: submit(target.cleaned_data),
+                           success=_("Saved."),
+                           redirect_to=reverse("grants:profile", args=[profile.id]))
+        if done is not None:
+            return done
     members = Membership.objects.filter(profile=profile).select_related("user")
     return TemplateResponse(request, "grants/profile.html", {
         "form": form, "member_form": member_form, "profile": profile, "members": members,

@@ -1,5 +1,5 @@
 """Answering a form: its action's refusal as errors on the form, or a message and a redirect;
-and the field for several files."""
+the widgets of dates and of texts in each language; and the field for several files."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -22,29 +23,55 @@ def add_action_errors(form: forms.BaseForm, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
-def handle_form[T](request: HttpRequest, form: forms.BaseForm, act: Callable[[], T], *,
-                   success: str, redirect_to: str | Callable[[T], str],
-                   page: Callable[[], HttpResponse]) -> HttpResponse:
-    """The one way a page answers its form.
+def submit_form[T](request: HttpRequest, form: forms.BaseForm, act: Callable[[], T], *,
+                   success: str | Callable[[T], str],
+                   redirect_to: str | Callable[[T], str]) -> HttpResponse | None:
+    """A sent form's answer when it went through, else None (show the page again).
 
-    A valid POST calls `act` (which calls the action). If the action refuses with a
-    ValidationError, its messages go on the form; otherwise `success` is flashed and the
-    browser goes to `redirect_to` (a URL, or a function of what `act` returned, for an
-    object that did not exist before). Every other answer is `page`, with the form and its
-    errors: 400 after a POST (it was refused), 200 for a GET.
+    A valid form calls `act` (which calls the action). If the action refuses with a
+    ValidationError, its messages go on the form and the answer is None; otherwise
+    `success` is flashed and the answer goes to `redirect_to`. Each may be a function of
+    what `act` returned, for an object that did not exist before.
     """
-    if request.method == "POST" and form.is_valid():
+    if form.is_valid():
         try:
             result = act()
         except ValidationError as exc:
             add_action_errors(form, exc)
         else:
-            messages.success(request, success)
+            messages.success(request, success(result) if callable(success) else success)
             return redirect(redirect_to(result) if callable(redirect_to) else redirect_to)
+    return None
+
+
+def handle_form[T](request: HttpRequest, form: forms.BaseForm, act: Callable[[], T], *,
+                   success: str, redirect_to: str | Callable[[T], str],
+                   page: Callable[[], HttpResponse]) -> HttpResponse:
+    """The one way a page answers its form.
+
+    A POST goes through `submit_form`. Every other answer is `page`, with the form and its
+    errors: 400 after a POST (it was refused), 200 for a GET.
+    """
+    if request.method == "POST":
+        done = submit_form(request, form, act, success=success, redirect_to=redirect_to)
+        if done is not None:
+            return done
     response = page()
     if request.method == "POST":
         response.status_code = 400
     return response
+
+
+def textarea_per_language(*fields: str, rows: int = 3) -> dict[str, forms.Widget]:
+    """A ModelForm's widgets: a box of `rows` lines for each language's column of each
+    field (description_ky, description_ru, description_en, …)."""
+    return {f"{field}_{code}": forms.Textarea(attrs={"rows": rows})
+            for field in fields for code, _name in settings.LANGUAGES}
+
+
+def date_inputs(*fields: str) -> dict[str, forms.Widget]:
+    """A ModelForm's widgets: the browser's date picker for each date field."""
+    return {field: forms.DateInput(attrs={"type": "date"}) for field in fields}
 
 
 class MultipleFileInput(forms.ClearableFileInput):

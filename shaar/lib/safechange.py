@@ -56,3 +56,12 @@ def record_reason(obj: Model, reason: str) -> None:
     data["reason"] = reason
     entry.additional_data = data
     entry.save(update_fields=["additional_data"])
+
+
+def save_confirmed(obj: Model, reason: str | None) -> None:
+    """Validate and save OBJ; when the change needed a confirmation, its REASON goes on the
+    audit trail (None: it needed none)."""
+    obj.full_clean()
+    obj.save()
+    if reason is not None:
+        record_reason(obj, reason)

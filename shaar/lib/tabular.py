@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import csv
 import io
+from argparse import ArgumentParser
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
@@ -136,11 +138,25 @@ class RowsRefused(Exception):
         self.errors = list(errors)
 
 
-def refused_rows_error(command: BaseCommand, exc: RowsRefused) -> CommandError:
-    """What every import command says about refused rows: each on stderr, then one line."""
-    for error in exc.errors:
+def add_language_argument(parser: ArgumentParser,
+                          help: str = "Language of the problem report (default: the city's).",
+                          ) -> None:
+    """An import command's --language: the language it reports problems in."""
+    parser.add_argument("--language", choices=[code for code, _name in settings.LANGUAGES],
+                        default=settings.LANGUAGE_CODE, help=help)
+
+
+def problems_error(command: BaseCommand, errors: Sequence[object]) -> CommandError:
+    """What every import command says about a file's problems: each on stderr, then one
+    line."""
+    for error in errors:
         command.stderr.write(str(error))
-    return CommandError(f"{len(exc.errors)} problem(s) found; nothing was imported.")
+    return CommandError(f"{len(errors)} problem(s) found; nothing was imported.")
+
+
+def refused_rows_error(command: BaseCommand, exc: RowsRefused) -> CommandError:
+    """The same, for the rows an import action refused."""
+    return problems_error(command, exc.errors)
 
 
 def import_file_rows(command: BaseCommand, file: Path, verbosity: int,

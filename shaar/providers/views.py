@@ -13,6 +13,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,7 +22,7 @@ from shaar.accounts.rules import is_city_admin, organisation_ids
 from shaar.city.maps import base_map_config
 from shaar.city.models import City, Organisation
 from shaar.lib import csvout
-from shaar.lib.forms import add_action_errors
+from shaar.lib.forms import submit_form
 from shaar.lib.http import AuthenticatedHttpRequest
 
 from . import actions, metrics, selectors
@@ -253,15 +254,14 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if form.is_valid():
-            try:
-                actions.survey_answer(survey=survey, user=request.user,
-                                      score=form.cleaned_data["score"])
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            else:
-                messages.success(request, _("Thank you: your answer was counted."))
-                return redirect("providers:survey", pk=survey.pk)
+        done = submit_form(
+            request, form,
+            lambda: actions.survey_answer(survey=survey, user=request.user,
+                                          score=form.cleaned_data["score"]),
+            success=_("Thank you: your answer was counted."),
+            redirect_to=reverse("providers:survey", kwargs={"pk": survey.pk}))
+        if done is not None:
+            return done
         status = 400
     return render(request, "providers/survey.html", {
         "survey": survey, "form": form, "results": selectors.survey_results(survey),
@@ -305,16 +305,16 @@ def staff_scorecard(request: AuthenticatedHttpRequest, org_id: int, month: str) 
     if request.method == "POST":
         if not can_respond:
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                actions.scorecard_response_publish(organisation=org, month=month_date,
-                                                   text=form.cleaned_data["text"],
-                                                   actor=request.user)
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            else:
-                messages.success(request, _("Your response is published with the scorecard."))
-                return redirect("providers:staff-scorecard", org_id=org.id, month=month)
+        done = submit_form(
+            request, form,
+            lambda: actions.scorecard_response_publish(organisation=org, month=month_date,
+                                                       text=form.cleaned_data["text"],
+                                                       actor=request.user),
+            success=_("Your response is published with the scorecard."),
+            redirect_to=reverse("providers:staff-scorecard",
+                                kwargs={"org_id": org.id, "month": month}))
+        if done is not None:
+            return done
         status = 400
     return render(request, "providers/staff_scorecard.html", {
         "profile": profile, "org": org, "month": month_date, "month_str": month,
@@ -373,15 +373,14 @@ def service_levels(request: AuthenticatedHttpRequest, org_id: int) -> HttpRespon
     form = ServiceLevelForm(request.POST or None, categories=choices)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                actions.service_level_set(provider=profile, actor=request.user,
-                                          **form.cleaned_data)
-            except ValidationError as exc:
-                add_action_errors(form, exc)
-            else:
-                messages.success(request, _("The new service level is recorded."))
-                return redirect("providers:service-levels", org_id=org_id)
+        done = submit_form(
+            request, form,
+            lambda: actions.service_level_set(provider=profile, actor=request.user,
+                                              **form.cleaned_data),
+            success=_("The new service level is recorded."),
+            redirect_to=reverse("providers:service-levels", kwargs={"org_id": org_id}))
+        if done is not None:
+            return done
         status = 400
     history = (ServiceLevel.objects.filter(provider=profile).select_related("set_by")
                .order_by("category_code", "-valid_from"))

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from shaar.city import actions
 from shaar.city.importing import FileFormatError, check_addresses, read_addresses
+from shaar.lib.tabular import add_language_argument, problems_error
 
 
 class Command(BaseCommand):
@@ -27,9 +27,7 @@ class Command(BaseCommand):
                             help="Delete the register first (else update and add).")
         parser.add_argument("--sample", action="store_true",
                             help="Mark the addresses as invented sample data.")
-        parser.add_argument("--language", choices=[code for code, _name in settings.LANGUAGES],
-                            default=settings.LANGUAGE_CODE,
-                            help="Language of the problem report (default: the city's).")
+        add_language_argument(parser)
 
     def handle(self, *args, **options) -> None:
         path: Path = options["file"]
@@ -39,10 +37,8 @@ class Command(BaseCommand):
                 addresses, errors = check_addresses(header, rows)
             except (FileFormatError, OSError) as exc:
                 raise CommandError(str(exc)) from exc
-            for error in errors:
-                self.stderr.write(str(error))
-        if errors:
-            raise CommandError(f"{len(errors)} problem(s) found; nothing was imported.")
+            if errors:
+                raise problems_error(self, errors)
         created, updated = actions.addresses_import(addresses=addresses,
                                                     replace=options["replace"],
                                                     is_sample=options["sample"])

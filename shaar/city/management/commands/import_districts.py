@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
@@ -26,6 +25,7 @@ from shaar.city.importing import (
     read_districts,
 )
 from shaar.city.models import District
+from shaar.lib.tabular import add_language_argument, problems_error
 
 
 class Command(BaseCommand):
@@ -36,8 +36,7 @@ class Command(BaseCommand):
         parser.add_argument("--approximate", action="store_true",
                             help="Mark the boundaries as approximate (not survey data).")
         parser.add_argument("--allow-overlaps", action="store_true")
-        parser.add_argument("--language", choices=[code for code, _name in settings.LANGUAGES],
-                            default=settings.LANGUAGE_CODE)
+        add_language_argument(parser)
 
     def handle(self, *args, **options) -> None:
         path: Path = options["file"]
@@ -48,10 +47,8 @@ class Command(BaseCommand):
                     districts, District.objects.values_list("code", flat=True))
             except (FileFormatError, OSError) as exc:
                 raise CommandError(str(exc)) from exc
-            for error in errors:
-                self.stderr.write(str(error))
-        if errors:
-            raise CommandError(f"{len(errors)} problem(s) found; nothing was imported.")
+            if errors:
+                raise problems_error(self, errors)
         found = overlaps(districts)
         for o in found:
             self.stderr.write(f"Overlap: {o.first} and {o.second}, {o.area_km2} km² "

@@ -11,12 +11,11 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
 from shaar.feedback import actions
-from shaar.lib.tabular import import_file_rows
+from shaar.lib.tabular import add_language_argument, import_file_rows
 
 
 class Command(BaseCommand):
@@ -27,9 +26,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("file", type=Path)
-        parser.add_argument("--language", choices=[code for code, _name in settings.LANGUAGES],
-                            default=settings.LANGUAGE_CODE,
-                            help="Language of the problem report (default: the city's).")
+        add_language_argument(parser)
 
     def handle(self, *args, file: Path, **options) -> None:
         with translation.override(options["language"]):

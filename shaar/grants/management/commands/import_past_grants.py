@@ -10,13 +10,12 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from shaar.accounts.selectors import user_by_contact
 from shaar.grants import actions
-from shaar.lib.tabular import import_file_rows
+from shaar.lib.tabular import add_language_argument, import_file_rows
 
 
 class Command(BaseCommand):
@@ -30,9 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
         parser.add_argument("--by", required=True,
                             help="E-mail or mobile number of the grants manager importing.")
-        parser.add_argument("--language", choices=[code for code, _name in settings.LANGUAGES],
-                            default=settings.LANGUAGE_CODE,
-                            help="Language of the error messages (default: the city's).")
+        add_language_argument(parser, help="Language of the error messages (default: the city's).")
 
     def handle(self, *args, file: Path, **options) -> None:
         by = user_by_contact(options["by"])

@@ -11,13 +11,17 @@ import datetime
 from pathlib import Path
 from typing import TextIO, cast
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from tqdm import tqdm
 
-from shaar.lib.tabular import FileFormatError, RowsRefused
+from shaar.lib.tabular import (
+    FileFormatError,
+    RowsRefused,
+    add_language_argument,
+    refused_rows_error,
+)
 from shaar.openbudget import actions
 from shaar.openbudget.loaders import load_path
 
@@ -46,9 +50,7 @@ class Command(BaseCommand):
         parser.add_argument("--sample", action="store_true",
                             help="Mark the year as invented sample data.")
         parser.add_argument("--no-progress", action="store_true")
-        parser.add_argument("--language", choices=[code for code, _name in settings.LANGUAGES],
-                            default=settings.LANGUAGE_CODE,
-                            help="Language of the problem report (default: the city's).")
+        add_language_argument(parser)
 
     def handle(self, *args, **options) -> None:
         with translation.override(options["language"]):
@@ -81,10 +83,7 @@ class Command(BaseCommand):
                     is_sample=options["sample"], extra_units=loaded.extra_units,
                     progress=bar.update)
             except RowsRefused as exc:
-                for error in exc.errors:
-                    self.stderr.write(str(error))
-                raise CommandError(f"{len(exc.errors)} problem(s) found; nothing was "
-                                   "imported.") from exc
+                raise refused_rows_error(self, exc) from exc
             except ValidationError as exc:
                 raise CommandError("; ".join(exc.messages)) from exc
         self.stdout.write(self.style.SUCCESS(
