@@ -75,4 +75,5 @@ class RegisterImportAdmin(admin.ModelAdmin):
                 return redirect("admin:accounts_registerimport_changelist")
         context = {**self.admin_site.each_context(request), "form": form, "errors": errors,
                    "opts": self.model._meta, "title": _("Upload the residency register")}
-        return TemplateResponse(request, "admin/accounts/registerimport/upload.html", context)
+        return TemplateResponse(request, "admin/accounts/registerimport/upload.html", context,
+                                status=400 if request.method == "POST" else 200)

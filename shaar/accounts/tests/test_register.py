@@ -86,9 +86,18 @@ class RegisterImportTests(BaseTestCase):
         self.admin.is_staff = True
         self.admin.save()
         self.client.force_login(self.admin)
-        upload = io.BytesIO(register_csv(f"{PIN_A},1990,pervomaisky").encode())
-        upload.name = "register.csv"
-        response = self.client.post(url, {"file": upload})
+
+        def upload(*rows: str):
+            file = io.BytesIO(register_csv(*rows).encode())
+            file.name = "register.csv"
+            return self.client.post(url, {"file": file})
+
+        response = upload(f"{PIN_A},1990,pervomaisky", "123,1990,pervomaisky",
+                          f"{PIN_B},19x5,pervomaisky")
+        self.assertContains(response, "2 problems found; nothing was imported.", status_code=400)
+        self.assertContains(response, "Row 3, column “pin”", status_code=400)
+        self.assertEqual(RegisterEntry.objects.count(), 0)
+        response = upload(f"{PIN_A},1990,pervomaisky")
         self.assertEqual(response.status_code, 302)
         self.assertEqual(RegisterEntry.objects.count(), 1)
 

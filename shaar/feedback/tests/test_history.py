@@ -3,7 +3,6 @@ the feedback history and the providers' scorecards, marked as imported."""
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 
@@ -12,21 +11,12 @@ from django.utils import timezone, translation
 
 from shaar.city.models import Organisation
 from shaar.lib.tabular import RowsRefused, read_file
-from shaar.testing import BaseTestCase, make_organisation
+from shaar.testing import BaseTestCase, csv_upload, make_organisation
 
 from .. import actions
 from ..history import COLUMNS
 from ..models import Report, ReportEvent, Status
 from .factories import centre, make_category, make_rule
-
-
-def appeals_csv(rows: list[dict]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({column: row.get(column, "") for column in COLUMNS})
-    return buffer.getvalue().encode()
 
 
 class PastAppealTests(BaseTestCase):
@@ -42,7 +32,7 @@ class PastAppealTests(BaseTestCase):
                      "status": "resolved", "answer": "Заделана.", "closed_on": "20.03.2025"}
 
     def _import(self, rows: list[dict]) -> int:
-        header, parsed, _format = read_file(appeals_csv(rows), "appeals.csv")
+        header, parsed, _format = read_file(csv_upload(COLUMNS, rows), "appeals.csv")
         return actions.appeals_import(header=header, rows=list(parsed), by=self.admin)
 
     def test_it_imports_appeals_into_the_history_with_their_own_dates(self) -> None:
@@ -75,10 +65,10 @@ class PastAppealTests(BaseTestCase):
         self.assertFalse(Report.objects.exists())
 
     def test_it_has_a_management_command(self) -> None:
-        path = self.enterContext(self._temporary(appeals_csv([self.good])))
+        path = self.enterContext(self._temporary(csv_upload(COLUMNS, [self.good])))
         call_command("import_appeals", path, verbosity=0, stdout=io.StringIO())
         self.assertEqual(Report.objects.filter(is_imported=True).count(), 1)
-        bad = self.enterContext(self._temporary(appeals_csv([{**self.good, "text": ""}])))
+        bad = self.enterContext(self._temporary(csv_upload(COLUMNS, [{**self.good, "text": ""}])))
         with self.assertRaises(CommandError):
             call_command("import_appeals", bad, verbosity=0, stderr=io.StringIO())
 

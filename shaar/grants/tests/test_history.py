@@ -3,7 +3,6 @@ calls with their awards."""
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.core.exceptions import PermissionDenied
@@ -12,17 +11,9 @@ from shaar.grants import actions
 from shaar.grants.history import COLUMNS
 from shaar.grants.models import ApplicantProfile, Award, Call
 from shaar.lib.tabular import RowsRefused, read_file
+from shaar.testing import csv_upload
 
 from .factories import GrantsTestCase, make_call, make_profile
-
-
-def grants_csv(rows: list[dict]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({column: row.get(column, "") for column in COLUMNS})
-    return buffer.getvalue().encode()
 
 
 class PastGrantTests(GrantsTestCase):
@@ -36,7 +27,7 @@ class PastGrantTests(GrantsTestCase):
                     "project_end": "2023-10-31", "completed": "да"}
 
     def _import(self, rows, by=None) -> int:
-        header, parsed, _format = read_file(grants_csv(rows), "grants.csv")
+        header, parsed, _format = read_file(csv_upload(COLUMNS, rows), "grants.csv")
         return actions.past_grants_import(header=header, rows=list(parsed), by=by or self.admin)
 
     def test_it_creates_decided_calls_with_their_awards(self) -> None:
@@ -86,7 +77,7 @@ class PastGrantTests(GrantsTestCase):
 
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "grants.csv"
-            path.write_bytes(grants_csv([{**self.row, "organisation": "Другая группа",
+            path.write_bytes(csv_upload(COLUMNS, [{**self.row, "organisation": "Другая группа",
                                           "registration_number": "777"}]))
             with self.assertRaises(CommandError):
                 call_command("import_past_grants", str(path), "--by", self.official.email,
