@@ -12,12 +12,13 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Model, QuerySet
-from django.test import TestCase
+from django.test import Client, TestCase
 from django.utils import timezone
 
 from shaar.accounts.models import Role, RoleAssignment, User, Verification, voter_key_for_pin
@@ -114,6 +115,30 @@ def give_totp(user: User) -> None:
 
     TOTP.activate(user, generate_totp_secret())
     assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def current_totp(user: User) -> str:
+    """The code the user's authenticator app shows now."""
+    from allauth.mfa.totp.internal.auth import (
+        format_hotp_value,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+    from allauth.mfa.utils import decrypt
+
+    secret = decrypt(Authenticator.objects.get(user=user, type="totp").data["secret"])
+    counter = next(iter(yield_hotp_counters_from_time()))
+    return format_hotp_value(hotp_value(secret, counter))
+
+
+def sign_in_browser(context: Any, live_server_url: str, user: User) -> None:
+    """Sign `user` in to a Playwright browser context as a finished sign-in leaves it: the
+    session cookie of Django's test client (no log-in form, no second factor). It replaces
+    the session of whoever was signed in before."""
+    client = Client()
+    client.force_login(user)
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "url": live_server_url,
+                          "value": client.cookies[settings.SESSION_COOKIE_NAME].value}])
 
 
 def make_staff(role: Role, name: str | None = None, *, department: Department | None = None,

@@ -6,19 +6,13 @@ import io
 import re
 
 import pytest
-from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import (
-    format_hotp_value,
-    hotp_value,
-    yield_hotp_counters_from_time,
-)
 
 from shaar.accounts import actions
 from shaar.accounts.models import Role, User, Verification
 from shaar.accounts.register import read_rows
 from shaar.accounts.sms import locmem
 from shaar.city.demo import seed as seed_city
-from shaar.testing import PASSWORD, make_staff, make_user, search
+from shaar.testing import PASSWORD, current_totp, make_staff, make_user, search
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE_VIEWPORT = {"width": 390, "height": 844}
@@ -67,13 +61,6 @@ def test_it_verifies_residency_by_a_register_match(page, live_server) -> None:
     assert district is not None and district.code == "sverdlovsky"
 
 
-def _current_totp(user: User) -> str:
-    from allauth.mfa.utils import decrypt
-
-    secret = decrypt(Authenticator.objects.get(user=user, type="totp").data["secret"])
-    counter = next(iter(yield_hotp_counters_from_time()))
-    return format_hotp_value(hotp_value(secret, counter))
-
 
 # The service worker's install (offline pages, the map's low zooms) races the sign-in's new
 # session in these staff journeys; it is tested on its own in feedback and city.
@@ -85,7 +72,7 @@ def test_staff_log_in_with_a_totp_code(page, live_server) -> None:
     staff = make_staff(Role.DISTRICT_OFFICE, "nurlan", district=District.objects.first())
     log_in(page, live_server, staff.email)
     page.wait_for_selector("input[name=code]")
-    page.fill("input[name=code]", _current_totp(staff))
+    page.fill("input[name=code]", current_totp(staff))
     page.click("main form button[type=submit]")
     page.wait_for_url(re.compile(r"/en/$"))
     # The signed-in session is settled (the service worker and the page's own requests

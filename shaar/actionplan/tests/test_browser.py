@@ -5,27 +5,13 @@ public dashboard shows it."""
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from playwright.sync_api import expect
 
 from shaar.accounts.models import Role
-from shaar.testing import make_city, make_department, make_resident, make_staff
+from shaar.testing import make_city, make_department, make_resident, make_staff, sign_in_browser
 
 from ..models import ActionPlan, Contribution
 from .factories import make_commitment, make_milestone, make_plan
-
-
-def _log_in(page, live_server, user) -> None:
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "shaar.accounts.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.save()
-    page.context.clear_cookies()
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
-                               "value": session.session_key, "url": live_server.url}])
 
 
 @pytest.mark.browser
@@ -43,7 +29,7 @@ def test_it_runs_from_a_comment_to_progress_on_the_dashboard(page, live_server) 
     base = live_server.url
 
     # 1. A resident comments on the draft commitment.
-    _log_in(page, live_server, resident)
+    sign_in_browser(page.context, live_server.url, resident)
     page.goto(f"{base}/en/ogp/commitments/{commitment.code}/")
     page.get_by_label("Your comment or idea").fill("Please publish the analysis by district.")
     page.get_by_role("button", name="Send comment").click()
@@ -51,7 +37,7 @@ def test_it_runs_from_a_comment_to_progress_on_the_dashboard(page, live_server) 
     contribution = Contribution.objects.get()
 
     # 2. The city cannot adopt yet; it responds with reasons, then adopts.
-    _log_in(page, live_server, admin)
+    sign_in_browser(page.context, live_server.url, admin)
     page.goto(f"{base}/en/ogp/plans/{plan.code}/")
     page.get_by_label("Move the plan to").select_option("adopted")
     page.get_by_role("button", name="Change status").click()
@@ -68,7 +54,7 @@ def test_it_runs_from_a_comment_to_progress_on_the_dashboard(page, live_server) 
     assert page.get_by_test_id("plan-status").inner_text() == "adopted"
 
     # 3. Staff of the responsible agency report progress.
-    _log_in(page, live_server, official)
+    sign_in_browser(page.context, live_server.url, official)
     page.goto(f"{base}/en/ogp/commitments/{commitment.code}/")
     page.get_by_role("link", name="Report progress").click()
     page.get_by_label("What was done").fill("District hearings held in Leninsky and Sverdlovsky.")

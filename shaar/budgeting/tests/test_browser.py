@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from shaar.accounts.models import Role
-from shaar.testing import make_city, make_district, make_resident, make_staff
+from shaar.testing import make_city, make_district, make_resident, make_staff, sign_in_browser
 
 from ..models import Phase
 from .factories import make_cycle, make_pool
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-
-def log_in_as(page, live_server, user) -> None:
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                               "url": live_server.url}])
 
 
 def test_it_runs_a_whole_cycle_in_kyrgyz_on_a_phone(page, live_server) -> None:
@@ -33,7 +25,7 @@ def test_it_runs_a_whole_cycle_in_kyrgyz_on_a_phone(page, live_server) -> None:
     page.set_viewport_size({"width": 390, "height": 844})
 
     # A resident proposes a project.
-    log_in_as(page, live_server, resident)
+    sign_in_browser(page.context, live_server.url, resident)
     page.goto(f"{base}/propose/")
     assert page.locator("h1").inner_text() == "Долбоор сунуштоо"
     page.fill("#id_title", "Токтогул көчөсүндөгү оюн аянтчасы")
@@ -47,7 +39,7 @@ def test_it_runs_a_whole_cycle_in_kyrgyz_on_a_phone(page, live_server) -> None:
     proposal_url = page.url
 
     # The city reviews it: feasible, at a revised cost.
-    log_in_as(page, live_server, admin)
+    sign_in_browser(page.context, live_server.url, admin)
     page.goto(proposal_url)
     page.get_by_role("link", name="Кароо", exact=True).click()
     page.check("#id_legal_ok")
@@ -65,7 +57,7 @@ def test_it_runs_a_whole_cycle_in_kyrgyz_on_a_phone(page, live_server) -> None:
         page.wait_for_selector(f"text=Цикл азыр бул этапта: {_phase}.")
 
     # The resident votes, watching the running total.
-    log_in_as(page, live_server, resident)
+    sign_in_browser(page.context, live_server.url, resident)
     page.goto(f"{base}/")
     page.get_by_role("link", name="Добуш берүү").first.click()
     assert page.locator("h1").inner_text().startswith("Бюллетень")
@@ -81,7 +73,7 @@ def test_it_runs_a_whole_cycle_in_kyrgyz_on_a_phone(page, live_server) -> None:
     page.wait_for_function("() => document.querySelector('.qr img').naturalWidth > 0")
 
     # Counting at close, then publication.
-    log_in_as(page, live_server, admin)
+    sign_in_browser(page.context, live_server.url, admin)
     for _phase in ("эсептөө", "жыйынтыктар"):
         page.goto(f"{base}/manage/")
         page.get_by_role("button", name="Кийинки этапка өтүү").click()

@@ -7,7 +7,6 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
-from django.test import Client
 
 from shaar.accounts.models import Role
 from shaar.budgeting.models import Phase, Proposal
@@ -16,7 +15,7 @@ from shaar.city import demo
 from shaar.city.models import District
 from shaar.feedback.tests.factories import make_category, make_report
 from shaar.providers.tests.factories import make_provider
-from shaar.testing import make_city, make_resident, make_staff
+from shaar.testing import make_city, make_resident, make_staff, sign_in_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -59,12 +58,6 @@ def network(page, live_server):
     return {"requests": requests, "refused": refused}
 
 
-def log_in(page, live_server, user) -> None:
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                               "url": live_server.url}])
-
 
 def assert_base_map_from_our_origin(page, network, live_server) -> None:
     page.wait_for_function(DRAWN, timeout=15_000)
@@ -95,12 +88,12 @@ def test_every_page_with_a_map_draws_the_base_map_from_our_own_origin(page, live
         page.goto(live_server.url + path)
         assert_base_map_from_our_origin(page, network, live_server)
 
-    log_in(page, live_server, resident)
+    sign_in_browser(page.context, live_server.url, resident)
     network["requests"].clear()
     page.goto(f"{live_server.url}/en/budget/{cycle.slug}/propose/")
     assert_base_map_from_our_origin(page, network, live_server)
 
-    log_in(page, live_server, make_staff(Role.CITY_ADMIN, "adil"))
+    sign_in_browser(page.context, live_server.url, make_staff(Role.CITY_ADMIN, "adil"))
     for path in ["/en/feedback/staff/appeal/?category=pothole",
                  f"/en/feedback/staff/{report.pk}/", "/en/feedback/staff/systemic/"]:
         network["requests"].clear()

@@ -9,12 +9,6 @@ import datetime
 import re
 
 import pytest
-from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import (
-    format_hotp_value,
-    hotp_value,
-    yield_hotp_counters_from_time,
-)
 from django.utils import timezone
 
 from shaar.accounts import demo as accounts_demo
@@ -23,19 +17,12 @@ from shaar.budgeting.models import Cycle, Phase
 from shaar.city import demo as city_demo
 from shaar.grants.models import Call
 from shaar.openbudget.models import AdminUnit
-from shaar.testing import give_totp, make_user
+from shaar.testing import current_totp, give_totp, make_user
 
 from .test_views import BUDGET_CSV
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-
-def _current_totp(user: User) -> str:
-    from allauth.mfa.utils import decrypt
-
-    secret = decrypt(Authenticator.objects.get(user=user, type="totp").data["secret"])
-    counter = next(iter(yield_hotp_counters_from_time()))
-    return format_hotp_value(hotp_value(secret, counter))
 
 
 # The service worker's install (offline pages, the map's low zooms) races the sign-in's new
@@ -59,7 +46,7 @@ def test_the_city_administrator_sets_up_the_city_in_the_console(page, live_serve
     page.fill("input[name=login]", admin.email)
     page.fill("input[name=password]", accounts_demo.DEMO_PASSWORD)
     page.click("main form button[type=submit]")
-    page.fill("input[name=code]", _current_totp(admin))
+    page.fill("input[name=code]", current_totp(admin))
     page.click("main form button[type=submit]")
     page.wait_for_url(re.compile(r"/ru/$"))
     # The signed-in session is settled (the service worker and the page's own requests

@@ -6,11 +6,10 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from shaar.grants.models import Application, Award, Call, CommitteeMember
-from shaar.testing import make_city, make_district, make_resident, make_user
+from shaar.testing import make_city, make_district, make_resident, make_user, sign_in_browser
 
 from .factories import PDF, make_call, make_profile, seat
 
@@ -18,11 +17,8 @@ PHONE = {"width": 390, "height": 844}
 
 
 def _logged_in(browser, live_server, user):
-    client = Client()
-    client.force_login(user)
     context = browser.new_context(viewport=PHONE)
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                          "url": live_server.url}])
+    sign_in_browser(context, live_server.url, user)
     return context.new_page()
 
 

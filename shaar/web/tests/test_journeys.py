@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 
 from shaar.feedback.models import Category, Report
-from shaar.testing import first, search
+from shaar.testing import first, search, sign_in_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -136,7 +136,6 @@ def test_it_reads_each_public_section_on_a_phone(browser, live_server, demo) -> 
 
 def test_it_votes_with_review_and_confirm_and_the_cycle_page_shows_it(browser, live_server,
                                                                       demo) -> None:
-    from django.test import Client
 
     from shaar.budgeting.models import Phase, Pool
     from shaar.testing import make_resident
@@ -144,13 +143,8 @@ def test_it_votes_with_review_and_confirm_and_the_cycle_page_shows_it(browser, l
     pool = first(Pool.objects.filter(cycle__phase=Phase.VOTING, district__isnull=False)
                  .select_related("cycle").order_by("pk"))
     voter = make_resident("journey-voter", district=pool.district)
-    client = Client()
-    client.force_login(voter)
     journey = Journey(browser, live_server, "vote")
-    host = live_server.url.split("//")[1].split(":")[0]
-    journey.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "domain": host,
-                                  "path": "/",
-                                  "value": client.cookies[settings.SESSION_COOKIE_NAME].value}])
+    sign_in_browser(journey.context, live_server.url, voter)
     page = journey.page
     journey.goto(f"/ky/budget/{pool.cycle.slug}/")
     # The pool's card: its ballot link before the vote, its receipt link after.
