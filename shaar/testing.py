@@ -141,6 +141,20 @@ def sign_in_browser(context: Any, live_server_url: str, user: User) -> None:
                           "value": client.cookies[settings.SESSION_COOKIE_NAME].value}])
 
 
+def sign_in_with_totp(page: Any, site_url: str, user: User, password: str = PASSWORD) -> None:
+    """Sign staff in through the forms in a browser, password then the authenticator's code,
+    and wait until the home page (`site_url`, e.g. the live server's /en) has settled: its
+    service worker and its own requests done before the test asks for the next page."""
+    page.goto(f"{site_url}/accounts/login/")
+    page.fill("input[name=login]", user.email)
+    page.fill("input[name=password]", password)
+    page.click("main form button[type=submit]")
+    page.fill("input[name=code]", current_totp(user))
+    page.click("main form button[type=submit]")
+    page.wait_for_url(f"{site_url}/")
+    page.wait_for_load_state("networkidle")
+
+
 def make_staff(role: Role, name: str | None = None, *, department: Department | None = None,
                organisation: Organisation | None = None, district: District | None = None,
                totp: bool = True) -> User:

@@ -12,7 +12,7 @@ from shaar.accounts.models import Role, User, Verification
 from shaar.accounts.register import read_rows
 from shaar.accounts.sms import locmem
 from shaar.city.demo import seed as seed_city
-from shaar.testing import PASSWORD, current_totp, make_staff, make_user, search
+from shaar.testing import PASSWORD, make_staff, make_user, search, sign_in_with_totp
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE_VIEWPORT = {"width": 390, "height": 844}
@@ -70,13 +70,6 @@ def test_staff_log_in_with_a_totp_code(page, live_server) -> None:
     from shaar.city.models import District
 
     staff = make_staff(Role.DISTRICT_OFFICE, "nurlan", district=District.objects.first())
-    log_in(page, live_server, staff.email)
-    page.wait_for_selector("input[name=code]")
-    page.fill("input[name=code]", current_totp(staff))
-    page.click("main form button[type=submit]")
-    page.wait_for_url(re.compile(r"/en/$"))
-    # The signed-in session is settled (the service worker and the page's own requests
-    # done) before the next page is asked for.
-    page.wait_for_load_state("networkidle")
+    sign_in_with_totp(page, f"{live_server.url}/en", staff)
     page.goto(f"{live_server.url}/en/me/staff/verify-in-person/")
     assert page.locator("h1").inner_text() == "Verify a resident in person"

@@ -17,7 +17,7 @@ from shaar.budgeting.models import Cycle, Phase
 from shaar.city import demo as city_demo
 from shaar.grants.models import Call
 from shaar.openbudget.models import AdminUnit
-from shaar.testing import current_totp, give_totp, make_user
+from shaar.testing import give_totp, make_user, sign_in_with_totp
 
 from .test_views import BUDGET_CSV
 
@@ -42,16 +42,7 @@ def test_the_city_administrator_sets_up_the_city_in_the_console(page, live_serve
     base = f"{live_server.url}/ru"
 
     # Sign in with the password and the authenticator's code.
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=login]", admin.email)
-    page.fill("input[name=password]", accounts_demo.DEMO_PASSWORD)
-    page.click("main form button[type=submit]")
-    page.fill("input[name=code]", current_totp(admin))
-    page.click("main form button[type=submit]")
-    page.wait_for_url(re.compile(r"/ru/$"))
-    # The signed-in session is settled (the service worker and the page's own requests
-    # done) before the next page is asked for.
-    page.wait_for_load_state("networkidle")
+    sign_in_with_totp(page, base, admin, accounts_demo.DEMO_PASSWORD)
 
     page.goto(f"{base}/manage/")
     assert page.locator("h1").inner_text() == "Панель сотрудников"
