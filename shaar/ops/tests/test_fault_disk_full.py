@@ -113,25 +113,25 @@ def assert_refused(response, text: str, *, json_body: bool = False) -> None:
         assert text in response.content.decode()
 
 
-def test_it_refuses_a_feedback_photo_on_the_form_with_a_503_and_keeps_no_report(
-        client, full_disk, district) -> None:
+def report_a_pothole_with_a_photo(client, district, url: str, description: str, **headers):
     make_category("pothole")
     lat, lon = centre(district)
-    response = client.post("/ky/feedback/new/", {
-        "category": "pothole", "lat": lat, "lon": lon, "description": "Чуңкур",
-        "photos": [SimpleUploadedFile("p.jpg", image_bytes(), "image/jpeg")]})
+    return client.post(url, {
+        "category": "pothole", "lat": lat, "lon": lon, "description": description,
+        "photos": [SimpleUploadedFile("p.jpg", image_bytes(), "image/jpeg")]}, **headers)
+
+
+def test_it_refuses_a_feedback_photo_on_the_form_with_a_503_and_keeps_no_report(
+        client, full_disk, district) -> None:
+    response = report_a_pothole_with_a_photo(client, district, "/ky/feedback/new/", "Чуңкур")
     assert_refused(response, KYRGYZ)
     assert not Report.objects.exists()
 
 
 def test_it_refuses_a_feedback_photo_through_the_api_with_a_json_503(
         client, full_disk, district) -> None:
-    make_category("pothole")
-    lat, lon = centre(district)
-    response = client.post("/api/v1/feedback/reports", {
-        "category": "pothole", "lat": lat, "lon": lon, "description": "Яма",
-        "photos": [SimpleUploadedFile("p.jpg", image_bytes(), "image/jpeg")]},
-        HTTP_ACCEPT_LANGUAGE="ru")
+    response = report_a_pothole_with_a_photo(client, district, "/api/v1/feedback/reports", "Яма",
+                                             HTTP_ACCEPT_LANGUAGE="ru")
     assert_refused(response, RUSSIAN, json_body=True)
     assert not Report.objects.exists()
 
