@@ -13,9 +13,9 @@ import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
+from django.test import TransactionTestCase
 from django.utils import translation
 
 from shaar.accounts.models import voter_key_for_pin
@@ -75,44 +75,48 @@ def threads_share_a_real_database():
             connections.settings["default"] = original
 
 
-@pytest.mark.django_db(transaction=True)
-def test_it_accepts_exactly_one_of_fifty_parallel_ballots_for_one_voter_key():
-    make_city()
-    rounds = repeats()
-    _cycle, pool, _local, projects, _lp = make_voting_cycle()
-    project_ids = [projects[1].pk]
-    with threads_share_a_real_database(), ThreadPoolExecutor(max_workers=ATTEMPTS) as ex:
-        try:
-            for n in range(rounds):
-                voter = actions.Voter(key=voter_key_for_pin(make_pin(900_000 + n)),
-                                      district_id=None, method="in_person")
+class ParallelBallotsTests(TransactionTestCase):
+    """The attempts run in threads, each with its own connection: they must see committed
+    rows."""
+
+    def test_it_accepts_exactly_one_of_fifty_parallel_ballots_for_one_voter_key(self) -> None:
+        make_city()
+        rounds = repeats()
+        _cycle, pool, _local, projects, _lp = make_voting_cycle()
+        project_ids = [projects[1].pk]
+        with threads_share_a_real_database(), ThreadPoolExecutor(max_workers=ATTEMPTS) as ex:
+            try:
+                for n in range(rounds):
+                    voter = actions.Voter(key=voter_key_for_pin(make_pin(900_000 + n)),
+                                          district_id=None, method="in_person")
+                    barrier = threading.Barrier(ATTEMPTS)
+                    outcomes = list(ex.map(
+                        lambda _i, v=voter, b=barrier: _attempt(pool, v, project_ids, b),
+                        range(ATTEMPTS)))
+                    accepted = outcomes.count("accepted")
+                    refused = [o for o in outcomes if o.startswith("refused:")]
+                    self.assertEqual(accepted, 1, (n, outcomes[:3]))
+                    self.assertEqual(len(refused), ATTEMPTS - 1)
+                    self.assertTrue(all("already been cast" in o for o in refused), refused[:3])
+                    self.assertEqual(ex.submit(
+                        VoterMark.objects.filter(pool=pool, voter_key=voter.key).count
+                    ).result(), 1)
+                # Read the outcome through a worker: on SQLite only the workers see the file.
+                counts = ex.submit(lambda: (
+                    Ballot.objects.filter(pool=pool).count(),
+                    BallotRefusal.objects.filter(pool=pool).count(),
+                    VoterMark.objects.filter(pool=pool).count())).result()
+            finally:
                 barrier = threading.Barrier(ATTEMPTS)
-                outcomes = list(ex.map(
-                    lambda _i, v=voter, b=barrier: _attempt(pool, v, project_ids, b),
-                    range(ATTEMPTS)))
-                accepted = outcomes.count("accepted")
-                refused = [o for o in outcomes if o.startswith("refused:")]
-                assert accepted == 1, (n, outcomes[:3])
-                assert len(refused) == ATTEMPTS - 1
-                assert all("already been cast" in o for o in refused), refused[:3]
-                assert ex.submit(
-                    VoterMark.objects.filter(pool=pool, voter_key=voter.key).count
-                ).result() == 1
-            # Read the outcome through a worker: on SQLite only the workers see the file.
-            counts = ex.submit(lambda: (
-                Ballot.objects.filter(pool=pool).count(),
-                BallotRefusal.objects.filter(pool=pool).count(),
-                VoterMark.objects.filter(pool=pool).count())).result()
-        finally:
-            barrier = threading.Barrier(ATTEMPTS)
 
-            def wait_and_close(_i: int) -> None:
-                barrier.wait()
-                _close()
+                def wait_and_close(_i: int) -> None:
+                    barrier.wait()
+                    _close()
 
-            list(ex.map(wait_and_close, range(ATTEMPTS)))
-    ballots, refusals, marks = counts
-    # Every accepted voter has exactly one mark and one ballot; no refused attempt left
-    # either behind (the mark and the ballot are written in one transaction).
-    assert ballots == marks == rounds
-    assert refusals == rounds * (ATTEMPTS - 1)
+                list(ex.map(wait_and_close, range(ATTEMPTS)))
+        ballots, refusals, marks = counts
+        # Every accepted voter has exactly one mark and one ballot; no refused attempt left
+        # either behind (the mark and the ballot are written in one transaction).
+        self.assertEqual(ballots, rounds)
+        self.assertEqual(marks, rounds)
+        self.assertEqual(refusals, rounds * (ATTEMPTS - 1))

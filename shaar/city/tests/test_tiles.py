@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import gzip
+import tempfile
+from pathlib import Path
 
 import mapbox_vector_tile
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
+from django.test import TestCase
 from pmtiles.reader import MmapSource, Reader
 
 from shaar.city import demo, tiles
@@ -62,37 +66,42 @@ def test_it_never_overwrites_a_real_citys_file(tmp_path, settings) -> None:
     assert tiles.read_metadata(real)["name"] == "a real city"
 
 
-@pytest.mark.django_db
-def test_it_serves_byte_ranges_of_the_file(client, archive) -> None:
-    data = archive.read_bytes()
-    response = client.get("/tiles/city.pmtiles", HTTP_RANGE="bytes=0-16383")
-    assert response.status_code == 206
-    assert response.content == data[:16384]
-    assert response["Content-Range"] == f"bytes 0-16383/{len(data)}"
-    assert response["Accept-Ranges"] == "bytes" and response["ETag"]
+class ServingTests(TestCase):
+    """The view serves MAP_TILES_PATH: the demo build the test session makes first."""
 
-    suffix = client.get("/tiles/city.pmtiles", HTTP_RANGE="bytes=-100")
-    assert suffix.status_code == 206 and suffix.content == data[-100:]
-    open_ended = client.get("/tiles/city.pmtiles", HTTP_RANGE=f"bytes={len(data) - 10}-")
-    assert open_ended.content == data[-10:]
-    whole = client.get("/tiles/city.pmtiles")
-    assert whole.status_code == 200 and whole.getvalue() == data
+    def test_it_serves_byte_ranges_of_the_file(self) -> None:
+        data = Path(django_settings.MAP_TILES_PATH).read_bytes()
+        response = self.client.get("/tiles/city.pmtiles", HTTP_RANGE="bytes=0-16383")
+        self.assertEqual(response.status_code, 206)
+        self.assertEqual(response.content, data[:16384])
+        self.assertEqual(response["Content-Range"], f"bytes 0-16383/{len(data)}")
+        self.assertEqual(response["Accept-Ranges"], "bytes")
+        self.assertTrue(response["ETag"])
 
+        suffix = self.client.get("/tiles/city.pmtiles", HTTP_RANGE="bytes=-100")
+        self.assertEqual(suffix.status_code, 206)
+        self.assertEqual(suffix.content, data[-100:])
+        open_ended = self.client.get("/tiles/city.pmtiles",
+                                     HTTP_RANGE=f"bytes={len(data) - 10}-")
+        self.assertEqual(open_ended.content, data[-10:])
+        whole = self.client.get("/tiles/city.pmtiles")
+        self.assertEqual(whole.status_code, 200)
+        self.assertEqual(whole.getvalue(), data)
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("header", [f"bytes={10**9}-{10**9 + 5}", "bytes=5-1", "items=0-5",
-                                    "bytes=0-1,5-9", "bytes=-"])
-def test_it_refuses_ranges_it_cannot_satisfy(client, archive, header) -> None:
-    response = client.get("/tiles/city.pmtiles", HTTP_RANGE=header)
-    assert response.status_code == 416
-    assert response["Content-Range"] == f"bytes */{archive.stat().st_size}"
+    def test_it_refuses_ranges_it_cannot_satisfy(self) -> None:
+        size = Path(django_settings.MAP_TILES_PATH).stat().st_size
+        for header in [f"bytes={10**9}-{10**9 + 5}", "bytes=5-1", "items=0-5", "bytes=0-1,5-9",
+                       "bytes=-"]:
+            with self.subTest(header=header):
+                response = self.client.get("/tiles/city.pmtiles", HTTP_RANGE=header)
+                self.assertEqual(response.status_code, 416)
+                self.assertEqual(response["Content-Range"], f"bytes */{size}")
 
-
-@pytest.mark.django_db
-def test_it_answers_404_without_a_file_and_405_to_writes(client, settings, tmp_path) -> None:
-    settings.MAP_TILES_PATH = tmp_path / "missing.pmtiles"
-    assert client.get("/tiles/city.pmtiles").status_code == 404
-    assert client.post("/tiles/city.pmtiles").status_code == 405
+    def test_it_answers_404_without_a_file_and_405_to_writes(self) -> None:
+        with tempfile.TemporaryDirectory() as folder, \
+                self.settings(MAP_TILES_PATH=Path(folder) / "missing.pmtiles"):
+            self.assertEqual(self.client.get("/tiles/city.pmtiles").status_code, 404)
+            self.assertEqual(self.client.post("/tiles/city.pmtiles").status_code, 405)
 
 
 def test_it_extracts_the_city_from_a_bigger_build(archive, tmp_path) -> None:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import SimpleTestCase
 from django.urls import reverse
 from django.utils import timezone
 
@@ -276,8 +277,9 @@ class ProfileTests(GrantsTestCase):
                          403)
 
 
-def test_now_is_aware() -> None:
-    assert timezone.is_aware(timezone.now())
+class TimeTests(SimpleTestCase):
+    def test_now_is_aware(self) -> None:
+        self.assertTrue(timezone.is_aware(timezone.now()))
 
 
 class CitySettingsTests(ApplicationTestCase):
