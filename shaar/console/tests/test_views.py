@@ -7,7 +7,6 @@ import datetime
 from allauth.mfa.models import Authenticator
 from auditlog.models import LogEntry
 from django.conf import settings
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import SimpleTestCase
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -20,6 +19,7 @@ from shaar.openbudget.models import AdminUnit, BudgetLine
 from shaar.testing import BaseTestCase, make_pin, make_user
 
 from ..models import ImportJob
+from .factories import import_through_console, upload_import
 
 BUDGET_CSV = (
     "direction,cofog,economic_code,admin_unit,admin_unit_name_ky,admin_unit_name_ru,"
@@ -138,9 +138,8 @@ class RoleTests(ConsoleTestCase):
 
 
 class ImportTests(ConsoleTestCase):
-    def _upload(self, kind: str, data: bytes, name: str, **extra):
-        return self.client.post(reverse("console:import", args=[kind]),
-                                {"file": SimpleUploadedFile(name, data), **extra})
+    def _upload(self, kind: str, data: bytes, name: str, **fields):
+        return upload_import(self, kind, data, name, **fields)
 
     def test_it_offers_a_template_that_imports_cleanly(self) -> None:
         response = self.client.get(reverse("console:import-template", args=["budget"]))
@@ -206,13 +205,7 @@ class ImportTests(ConsoleTestCase):
 
         make_category("potholes")
         template = self.client.get(reverse("console:import-template", args=["appeals"]))
-        self._upload("appeals", template.content, "appeals.csv")
-        job = ImportJob.objects.get()
-        self.assertEqual(job.status, ImportJob.Status.PREVIEW, job.errors)
-        with self.captureOnCommitCallbacks(execute=True):
-            self.client.post(reverse("console:import-job", args=[job.pk]))
-        job.refresh_from_db()
-        self.assertEqual(job.status, ImportJob.Status.DONE, job.result)
+        import_through_console(self, "appeals", template.content, "appeals.csv")
         report = Report.objects.get()
         self.assertTrue(report.is_imported)
         self.assertEqual(report.district, self.district)

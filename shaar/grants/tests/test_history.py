@@ -74,6 +74,7 @@ class PastGrantTests(GrantsTestCase):
         from django.urls import reverse
 
         from shaar.console.models import ImportJob
+        from shaar.console.tests.factories import import_through_console, upload_import
 
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "grants.csv"
@@ -87,18 +88,8 @@ class PastGrantTests(GrantsTestCase):
         self.assertEqual(Award.objects.count(), 1)
         self.client.force_login(self.admin)
         template = self.client.get(reverse("console:import-template", args=["grants"]))
-        from django.core.files.uploadedfile import SimpleUploadedFile
-
-        self.client.post(reverse("console:import", args=["grants"]),
-                         {"file": SimpleUploadedFile("grants.csv", template.content)})
-        job = ImportJob.objects.get()
-        self.assertEqual(job.status, ImportJob.Status.PREVIEW, job.errors)
-        with self.captureOnCommitCallbacks(execute=True):
-            self.client.post(reverse("console:import-job", args=[job.pk]))
-        job.refresh_from_db()
-        self.assertEqual(job.status, ImportJob.Status.DONE, job.result)
+        import_through_console(self, "grants", template.content, "grants.csv")
         self.assertEqual(Award.objects.count(), 2)
         # The same file again is refused row by row, not imported twice.
-        self.client.post(reverse("console:import", args=["grants"]),
-                         {"file": SimpleUploadedFile("grants.csv", template.content)})
+        upload_import(self, "grants", template.content, "grants.csv")
         self.assertEqual(ImportJob.objects.latest("pk").status, ImportJob.Status.REFUSED)
