@@ -19,7 +19,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Model, QuerySet
 from django.test import Client, TestCase
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from shaar.accounts.models import Role, RoleAssignment, User, Verification, voter_key_for_pin
 from shaar.city.models import City, Department, District, Organisation
@@ -240,6 +240,15 @@ def load_demo() -> None:
     clear_all()
 
 
+class EnglishTestCase(TestCase):
+    """Messages and URLs in English whatever ran before, so that assertions read the
+    interface text."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.enterContext(translation.override("en"))
+
+
 class BaseTestCase(TestCase):
     """Personas: a verified resident, a moderator, department staff, an outsider.
 
@@ -272,3 +281,7 @@ class BaseTestCase(TestCase):
         # A test may change the city (its country, its language): the next one starts from
         # the row in the database, not from the copy the cache kept.
         cache.delete(City.CACHE_KEY)
+
+
+class EnglishBaseTestCase(EnglishTestCase, BaseTestCase):
+    """The personas, in English."""

@@ -11,14 +11,13 @@ import requests
 from allauth.socialaccount.models import SocialAccount
 from django.test import override_settings
 from django.urls import reverse
-from django.utils import translation
 from oidc_provider_mock import User as IdentityUser
 from oidc_provider_mock import run_server_in_thread
 
 from shaar.accounts import actions
 from shaar.accounts.models import Role, RoleAssignment, User, Verification
 from shaar.accounts.register import read_rows
-from shaar.testing import BaseTestCase, current_totp, make_pin, make_staff
+from shaar.testing import EnglishBaseTestCase, current_totp, make_pin, make_staff
 
 PIN = make_pin(424242)
 
@@ -30,7 +29,7 @@ def _app(provider_id: str, server_url: str, **extra) -> dict:
                          "token_auth_method": "client_secret_basic", **extra}}
 
 
-class OidcTestCase(BaseTestCase):
+class OidcTestCase(EnglishBaseTestCase):
     server: Any  # the OpenID Connect provider, running for the class
 
     @classmethod
@@ -50,10 +49,6 @@ class OidcTestCase(BaseTestCase):
         cls.enterClassContext(override_settings(SOCIALACCOUNT_PROVIDERS={"openid_connect": {
             "APPS": [_app("staff", base, email_authentication=True, trust_email=True),
                      _app("eid", base, email_authentication=False, trust_email=False)]}}))
-
-    def setUp(self) -> None:
-        super().setUp()
-        self.enterContext(translation.override("en"))
 
     def sign_in(self, provider_id: str, subject: str):
         """Walk the authorization code flow: Shaar → provider → Shaar's callback."""

@@ -12,7 +12,13 @@ from django.utils import translation
 from PIL import Image
 
 from shaar.accounts.models import Role
-from shaar.testing import BaseTestCase, give_totp, make_department, make_staff, make_user
+from shaar.testing import (
+    EnglishBaseTestCase,
+    give_totp,
+    make_department,
+    make_staff,
+    make_user,
+)
 
 from .. import actions
 from ..models import ActionPlan, Contribution, Evidence, ProgressUpdate
@@ -21,13 +27,6 @@ from .factories import make_commitment, make_member, make_milestone, make_plan
 S = ActionPlan.Status
 
 
-class EnglishTestCase(BaseTestCase):
-    """Pages are asserted in English: reverse() gives /en/ URLs whatever ran before."""
-
-    def setUp(self) -> None:
-        super().setUp()
-        translation.activate("en")
-        self.addCleanup(translation.deactivate)
 
 
 def _jpeg() -> bytes:
@@ -36,7 +35,7 @@ def _jpeg() -> bytes:
     return out.getvalue()
 
 
-class PublicPagesTests(EnglishTestCase):
+class PublicPagesTests(EnglishBaseTestCase):
     def setUp(self) -> None:
         super().setUp()
         self.plan = make_plan(status=S.IMPLEMENTATION)
@@ -157,7 +156,7 @@ class PublicPagesTests(EnglishTestCase):
             self.assertEqual(self.client.get(url).status_code, 404, url)
 
 
-class PermissionMatrixTests(EnglishTestCase):
+class PermissionMatrixTests(EnglishBaseTestCase):
     def setUp(self) -> None:
         super().setUp()
         self.plan = make_plan(status=S.CONSULTATION)
@@ -259,7 +258,7 @@ class PermissionMatrixTests(EnglishTestCase):
         self.assertEqual(Contribution.objects.count(), 2)
 
 
-class ProgressUploadTests(EnglishTestCase):
+class ProgressUploadTests(EnglishBaseTestCase):
     def setUp(self) -> None:
         super().setUp()
         self.plan = make_plan(status=S.IMPLEMENTATION)
@@ -305,7 +304,7 @@ class ProgressUploadTests(EnglishTestCase):
         self.assertFalse(ProgressUpdate.objects.exists())
 
 
-class ApiTests(EnglishTestCase):
+class ApiTests(EnglishBaseTestCase):
     def setUp(self) -> None:
         super().setUp()
         self.plan = make_plan(status=S.ADOPTED)
@@ -340,7 +339,7 @@ class ApiTests(EnglishTestCase):
             self.assertEqual(response.status_code, 404)
 
 
-class BoardManagementTests(EnglishTestCase):
+class BoardManagementTests(EnglishBaseTestCase):
     def setUp(self) -> None:
         super().setUp()
         make_member("non_government", email="ngo@example.org", language="en")
@@ -426,7 +425,7 @@ class BoardManagementTests(EnglishTestCase):
                 self.assertEqual(self.client.post(url, {}).status_code, 403, (user, name))
 
 
-class StaleReminderTests(EnglishTestCase):
+class StaleReminderTests(EnglishBaseTestCase):
     def test_it_emails_city_administrators_only_when_the_section_is_stale(self) -> None:
         from django.core import mail
 
@@ -439,7 +438,7 @@ class StaleReminderTests(EnglishTestCase):
         self.assertEqual(mail.outbox[0].to, [self.admin.email])
 
 
-class HomeCardTests(EnglishTestCase):
+class HomeCardTests(EnglishBaseTestCase):
     def test_it_shows_an_open_consultation_on_the_site_home(self) -> None:
         plan = make_plan(status=S.CONSULTATION, title_en="Consultation plan")
         response = self.client.get("/en/")
@@ -447,7 +446,7 @@ class HomeCardTests(EnglishTestCase):
         self.assertContains(response, reverse("actionplan:plan", args=[plan.code]))
 
 
-class ContentEditingTests(EnglishTestCase):
+class ContentEditingTests(EnglishBaseTestCase):
     def setUp(self) -> None:
         super().setUp()
         self.plan = make_plan(status=S.DRAFTING)
@@ -496,7 +495,7 @@ class ContentEditingTests(EnglishTestCase):
         self.assertFalse(self.plan.commitments.exists())
 
 
-class ModerationTests(EnglishTestCase):
+class ModerationTests(EnglishBaseTestCase):
     def setUp(self) -> None:
         super().setUp()
         self.plan = make_plan(status=S.CONSULTATION)
@@ -530,7 +529,7 @@ class ModerationTests(EnglishTestCase):
         self.assertEqual(plan.status, S.ADOPTED)
 
 
-class DocumentsAndDecisionsTests(EnglishTestCase):
+class DocumentsAndDecisionsTests(EnglishBaseTestCase):
     def setUp(self) -> None:
         super().setUp()
         from django.utils import timezone
@@ -584,7 +583,7 @@ class DocumentsAndDecisionsTests(EnglishTestCase):
             self.client.get(url)
 
 
-class PlanSetupTests(EnglishTestCase):
+class PlanSetupTests(EnglishBaseTestCase):
     def test_it_lets_city_administrators_create_a_plan_in_drafting(self) -> None:
         url = reverse("actionplan:plan-new")
         data = {"code": "bishkek-2027", "title_ky": "План 2027", "title_ru": "План 2027",

@@ -5,15 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.http import HttpResponse
 from django.test import TestCase
 from django.urls import reverse
 
 from ..models import ImportJob
 
 
-def upload_import(test: TestCase, kind: str, data: bytes, name: str,
-                  **fields: Any) -> HttpResponse:
+def upload_import(test: TestCase, kind: str, data: bytes, name: str, **fields: Any):
     """Upload a file to the console's import of `kind` as the test's signed-in user."""
     return test.client.post(reverse("console:import", args=[kind]),
                             {"file": SimpleUploadedFile(name, data), **fields})

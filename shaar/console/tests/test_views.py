@@ -16,7 +16,7 @@ from shaar.budgeting.models import Cycle, Phase, Pool
 from shaar.budgeting.tests.factories import make_cycle, make_pool
 from shaar.grants.models import Call
 from shaar.openbudget.models import AdminUnit, BudgetLine
-from shaar.testing import BaseTestCase, make_pin, make_user
+from shaar.testing import EnglishBaseTestCase, make_pin, make_user
 
 from ..models import ImportJob
 from .factories import import_through_console, upload_import
@@ -29,10 +29,9 @@ BUDGET_CSV = (
     "revenue,,11111100,,,,,,Салык,Налог,Tax,5000.00,,\n").encode()
 
 
-class ConsoleTestCase(BaseTestCase):
+class ConsoleTestCase(EnglishBaseTestCase):
     def setUp(self) -> None:
         super().setUp()
-        self.enterContext(translation.override("en"))
         self.client.force_login(self.admin)
 
 

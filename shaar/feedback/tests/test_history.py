@@ -7,11 +7,11 @@ import datetime
 import io
 
 from django.core.management import CommandError, call_command
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from shaar.city.models import Organisation
 from shaar.lib.tabular import RowsRefused, read_file
-from shaar.testing import BaseTestCase, csv_upload, make_organisation
+from shaar.testing import EnglishBaseTestCase, csv_upload, make_organisation
 
 from .. import actions
 from ..history import COLUMNS
@@ -19,10 +19,9 @@ from ..models import Report, ReportEvent, Status
 from .factories import centre, make_category, make_rule
 
 
-class PastAppealTests(BaseTestCase):
+class PastAppealTests(EnglishBaseTestCase):
     def setUp(self) -> None:
         super().setUp()
-        self.enterContext(translation.override("en"))
         self.category = make_category("potholes")
         self.provider = make_organisation("roads", kind=Organisation.Kind.PROVIDER)
         make_rule(self.category, organisation=self.provider)

@@ -9,10 +9,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
-from django.utils import translation
 from PIL import Image
 
-from shaar.testing import BaseTestCase
+from shaar.testing import BaseTestCase, EnglishBaseTestCase
 
 from ..actions import report_create, report_moderate
 from ..photos import clean_image, read_upload
@@ -32,12 +31,7 @@ def png_bomb(width: int = 20_000, height: int = 20_000) -> bytes:
         b"IEND", b"")
 
 
-class PhotoCheckTests(BaseTestCase):
-    def setUp(self) -> None:
-        super().setUp()
-        translation.activate("en")
-        self.addCleanup(translation.deactivate)
-
+class PhotoCheckTests(EnglishBaseTestCase):
     def test_it_refuses_a_text_file_renamed_jpg(self):
         upload = SimpleUploadedFile("photo.jpg", b"hello, I am not a photo\n" * 10,
                                     content_type="image/jpeg")

@@ -8,7 +8,7 @@ from decimal import Decimal
 from unittest import mock
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from shaar.city.models import Organisation
 from shaar.grants.models import (
@@ -24,7 +24,7 @@ from shaar.grants.models import (
     RequiredDocument,
     Score,
 )
-from shaar.testing import BaseTestCase, give_totp
+from shaar.testing import EnglishBaseTestCase, give_totp
 
 _n = itertools.count(1)
 
@@ -139,9 +139,5 @@ def score(application: Application, evaluator, values: list[int]) -> Evaluation:
     return evaluation
 
 
-class GrantsTestCase(BaseTestCase):
+class GrantsTestCase(EnglishBaseTestCase):
     """Personas from BaseTestCase; messages and URLs in English so tests read plainly."""
-
-    def setUp(self) -> None:
-        super().setUp()
-        self.enterContext(translation.override("en"))

@@ -6,8 +6,6 @@ import csv
 import io
 from typing import Any
 
-from django.test import TestCase
-from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -19,12 +17,6 @@ from shaar.openbudget.models import AdminUnit, BudgetVersion
 HEADER = [*COLUMNS, *OPTIONAL_COLUMNS]
 
 
-class EnglishTestCase(TestCase):
-    """Messages outside a request are in the city's default language; read them in English."""
-
-    def setUp(self) -> None:
-        super().setUp()
-        self.enterContext(translation.override("en"))
 
 
 def make_unit(code: str = "education", **fields: Any) -> AdminUnit:

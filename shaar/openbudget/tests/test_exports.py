@@ -16,9 +16,9 @@ from shaar.openbudget import actions
 from shaar.openbudget.exports import line_row, version_csv, version_fdp_zip, version_json
 from shaar.openbudget.loaders import load_bytes, load_path
 from shaar.openbudget.models import BudgetVersion
-from shaar.testing import make_city
+from shaar.testing import EnglishTestCase, make_city
 
-from .factories import EnglishTestCase, import_rows, line, make_unit, revenue, seed_sample_budget
+from .factories import import_rows, line, make_unit, revenue, seed_sample_budget
 
 
 def reimport(data: bytes, name: str, year: int) -> BudgetVersion:

@@ -14,10 +14,10 @@ from shaar.openbudget import actions
 from shaar.openbudget.exports import line_row
 from shaar.openbudget.loaders import load_bytes
 from shaar.openbudget.models import AdminUnit, BudgetLine, BudgetVersion, FiscalYear
+from shaar.testing import EnglishTestCase
 
 from .factories import (
     HEADER,
-    EnglishTestCase,
     csv_bytes,
     import_rows,
     line,

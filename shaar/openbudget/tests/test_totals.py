@@ -4,8 +4,9 @@ from decimal import Decimal
 
 from shaar.openbudget.models import BudgetVersion, Direction, Phase
 from shaar.openbudget.selectors import plan_of, version_summary
+from shaar.testing import EnglishTestCase
 
-from .factories import EnglishTestCase, import_rows, line, make_unit, revenue, seed_sample_budget
+from .factories import import_rows, line, make_unit, revenue, seed_sample_budget
 
 
 class SummaryTests(EnglishTestCase):

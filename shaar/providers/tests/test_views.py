@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from shaar.accounts.models import Role
-from shaar.testing import PASSWORD, BaseTestCase, make_resident, make_staff
+from shaar.testing import PASSWORD, BaseTestCase, EnglishBaseTestCase, make_resident, make_staff
 
 from .. import actions, metrics, sources
 from ..metrics import ReportRecord
@@ -27,16 +27,9 @@ def _month(offset: int = 1) -> date:
     return month
 
 
-class EnglishTestCase(BaseTestCase):
-    """Pages in English, so that assertions can read the interface text."""
-
-    def setUp(self) -> None:
-        super().setUp()
-        translation.activate("en")
-        self.addCleanup(translation.deactivate)
 
 
-class ProviderPagesTest(EnglishTestCase):
+class ProviderPagesTest(EnglishBaseTestCase):
     """Two providers with stored scorecards for last month and the month before."""
 
     def setUp(self) -> None:
@@ -260,7 +253,7 @@ class ProviderPagesTest(EnglishTestCase):
         self.assertEqual(list(response.context["profiles"]), [self.good])
 
 
-class SurveyPagesTest(EnglishTestCase):
+class SurveyPagesTest(EnglishBaseTestCase):
     def setUp(self) -> None:
         super().setUp()
         self.survey = make_survey([self.district])
