@@ -269,6 +269,14 @@ def message(page) -> str:
     return messages.first.inner_text()
 
 
+def from_account_menu(page, item: str, lands_on: str) -> None:
+    """Open the phone's menu, choose `item` (a selector in the account menu) and wait until
+    the browser is at a URL that matches `lands_on`."""
+    page.locator(".menu-button").click()
+    page.locator(f"#account-nav {item}").click()
+    page.wait_for_url(re.compile(lands_on))
+
+
 def test_it_signs_up_by_phone_and_signs_in_again(browser, live_server, demo) -> None:
     from shaar.accounts.models import User
     from shaar.accounts.sms import locmem
@@ -277,9 +285,7 @@ def test_it_signs_up_by_phone_and_signs_in_again(browser, live_server, demo) -> 
     journey = Journey(browser, live_server, "sign-up-by-phone")
     page = journey.page
     journey.goto("/ky/")
-    page.locator(".menu-button").click()
-    page.locator("#account-nav a[href='/ky/accounts/signup/']").click()
-    page.wait_for_url(re.compile(r"/ky/accounts/signup/$"))
+    from_account_menu(page, "a[href='/ky/accounts/signup/']", r"/ky/accounts/signup/$")
     check_page(page, "sign-up")
     page.fill("input[name=phone]", "0700 123 456")
     page.fill("input[name=password1]", "бийик тоолор жана көк асман")
@@ -302,12 +308,8 @@ def test_it_signs_up_by_phone_and_signs_in_again(browser, live_server, demo) -> 
     journey.shot("signed-up")
 
     # Log out, then in again with the number typed another way.
-    page.locator(".menu-button").click()
-    page.locator("#account-nav form[action$='/accounts/logout/'] button").click()
-    page.wait_for_url(re.compile(r"/ky/"))
-    page.locator(".menu-button").click()
-    page.locator("#account-nav a[href^='/ky/accounts/login/']").click()
-    page.wait_for_url(re.compile(r"/ky/accounts/login/"))
+    from_account_menu(page, "form[action$='/accounts/logout/'] button", r"/ky/")
+    from_account_menu(page, "a[href^='/ky/accounts/login/']", r"/ky/accounts/login/")
     check_page(page, "log-in")
     page.fill("input[name=login]", "996700123456")
     page.fill("input[name=password]", "бийик тоолор жана көк асман")
