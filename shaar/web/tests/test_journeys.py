@@ -47,6 +47,11 @@ class Journey:
         self.step += 1
         self.page.screenshot(path=str(self.folder / f"{self.step:02d}-{what}.png"))
 
+    def check(self, where: str, shot: str | None = None) -> None:
+        """check_page, then a screenshot of the page checked (named `shot`, or `where`)."""
+        check_page(self.page, where)
+        self.shot(shot or where)
+
     def close(self) -> None:
         self.context.close()
 
@@ -258,8 +263,7 @@ def follow(journey: Journey, href: str, where: str) -> None:
     page = journey.page
     page.locator(f"main a[href='{href}']").first.click()
     page.wait_for_url(re.compile(re.escape(href) + "$"))
-    check_page(page, where)
-    journey.shot(where)
+    journey.check(where)
 
 
 def message(page) -> str:
@@ -295,8 +299,7 @@ def test_it_signs_up_by_phone_and_signs_in_again(browser, live_server, demo) -> 
 
     # The code comes by SMS, to the number in its international form.
     page.locator("input[name=code]").wait_for()
-    check_page(page, "code")
-    journey.shot("code")
+    journey.check("code")
     assert locmem.outbox[-1]["to"] == "+996700123456"
     code = search(r"\b(\d{6})\b", locmem.outbox[-1]["text"]).group(1)
     page.fill("input[name=code]", code)
@@ -304,8 +307,7 @@ def test_it_signs_up_by_phone_and_signs_in_again(browser, live_server, demo) -> 
     page.wait_for_url(re.compile(r"/ky/$"))
     user = User.objects.get(phone="+996700123456")
     assert user.phone_verified
-    check_page(page, "home")
-    journey.shot("signed-up")
+    journey.check("home", "signed-up")
 
     # Log out, then in again with the number typed another way.
     from_account_menu(page, "form[action$='/accounts/logout/'] button", r"/ky/")
@@ -359,12 +361,10 @@ def test_it_verifies_by_the_register_and_returns_to_the_proposal_form(browser, l
     page.locator(f"main a[href='/ky/budget/{cycle.slug}/propose/']").click()
     page.wait_for_url(re.compile(rf"/ky/budget/{cycle.slug}/propose/$"))
     assert page.locator("#proposal-form").count() == 0
-    check_page(page, "propose-unverified")
-    journey.shot("propose-unverified")
+    journey.check("propose-unverified")
     page.get_by_role("link", name=ky("Verify now")).click()
     page.wait_for_url(re.compile(r"/ky/me/verify/\?next="))
-    check_page(page, "verify")
-    journey.shot("verify")
+    journey.check("verify")
 
     page.fill("input[name=register-pin]", "21203199000123")
     page.fill("input[name=register-birth_year]", "1990")
@@ -372,8 +372,7 @@ def test_it_verifies_by_the_register_and_returns_to_the_proposal_form(browser, l
     page.wait_for_url(re.compile(rf"/ky/budget/{cycle.slug}/propose/$"))
     assert message(page) == ky("You are verified as a resident.")
     page.locator("#proposal-form").wait_for()
-    check_page(page, "propose-verified")
-    journey.shot("back-on-the-form")
+    journey.check("propose-verified", "back-on-the-form")
     district = Verification.objects.get(user=user).district
     assert district is not None and district.code == "sverdlovsky"
     journey.close()
@@ -392,8 +391,7 @@ def test_it_proposes_a_project_and_supports_a_report(browser, live_server, demo)
     follow(journey, f"/ky/budget/{cycle.slug}/", "cycle")
     page.get_by_role("link", name=ky("Propose a project")).click()
     page.wait_for_url(re.compile(r"/propose/$"))
-    check_page(page, "propose")
-    journey.shot("form")
+    journey.check("propose", "form")
 
     page.fill("input[name=title]", "Ататүрк паркына отургучтар")
     page.fill("textarea[name=description]", "Парктагы эски отургучтардын ордуна 20 жаңы "
@@ -405,8 +403,7 @@ def test_it_proposes_a_project_and_supports_a_report(browser, live_server, demo)
     page.locator("button[name=submit]").click()
     page.wait_for_url(re.compile(r"/ky/budget/proposals/\d+/$"))
     assert message(page) == ky("Your proposal has been sent for review.")
-    check_page(page, "proposal")
-    journey.shot("sent")
+    journey.check("proposal", "sent")
     proposal = Proposal.objects.get(title="Ататүрк паркына отургучтар")
     assert proposal.status == Proposal.Status.SUBMITTED
     assert proposal.author is not None and proposal.author.username == "demo-resident"
@@ -420,8 +417,7 @@ def test_it_proposes_a_project_and_supports_a_report(browser, live_server, demo)
     check_page(page, "report")
     page.get_by_role("button", name=ky("Me too: I have this problem too")).click()
     assert message(page) == ky("Thank you: your “me too” was added.")
-    check_page(page, "report-supported")
-    journey.shot("me-too")
+    journey.check("report-supported", "me-too")
     report.refresh_from_db()
     assert report.supporter_count == before + 1
     journey.close()
@@ -445,8 +441,7 @@ def test_it_comments_on_a_proposal(browser, live_server, demo) -> None:
     page.get_by_role("button", name=ky("Comment"), exact=True).click()
     page.wait_for_url(re.compile(rf"/ky/budget/proposals/{proposal.pk}/$"))
     assert message(page) == ky("Your comment is published.")
-    check_page(page, "commented")
-    journey.shot("published")
+    journey.check("commented", "published")
     mine = page.locator(".comments li", has_text=text)
     mine.scroll_into_view_if_needed()
     journey.shot("commented")
@@ -472,8 +467,7 @@ def test_it_follows_a_report_and_answers_was_it_fixed(browser, live_server, demo
     page = journey.page
     sign_in(journey, "demo-resident@example.org", DEMO_PASSWORD)
     journey.goto("/ky/feedback/mine/")
-    check_page(page, "my-reports")
-    journey.shot("my-reports")
+    journey.check("my-reports")
     page.locator(f"main a[href='/ky/feedback/follow/{report.token}/']").click()
     page.wait_for_url(re.compile(rf"/ky/feedback/follow/{report.token}/$"))
     check_page(page, "follow")
@@ -488,8 +482,7 @@ def test_it_follows_a_report_and_answers_was_it_fixed(browser, live_server, demo
     assert message(page) == ky("Thank you for your answer.")
     # Answered once: the question is not asked again.
     assert page.get_by_role("heading", name=ky("Was it fixed?")).count() == 0
-    check_page(page, "follow-after")
-    journey.shot("thanked")
+    journey.check("follow-after", "thanked")
     rating = report.ratings.get()
     assert rating.fixed and rating.score == 5
     journey.close()
@@ -515,8 +508,7 @@ def test_it_applies_for_a_grant_as_an_organisation(browser, live_server, demo) -
     journey.shot("apply")
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(re.compile(r"/ky/grants/applications/\d+/$"))
-    check_page(page, "draft")
-    journey.shot("draft")
+    journey.check("draft")
 
     page.fill("input[name=title]", "Короодогу жашыл бурч")
     page.fill("textarea[name=summary]", "Короого 30 дарак жана 6 отургуч.")
@@ -540,12 +532,10 @@ def test_it_applies_for_a_grant_as_an_organisation(browser, live_server, demo) -
         form.locator("button[type=submit]").click()
         assert message(page) == ky("The file is attached.")
     page.locator("#eligible").wait_for()
-    check_page(page, "eligible")
-    journey.shot("eligible")
+    journey.check("eligible")
     page.get_by_role("button", name=ky("Submit the application")).click()
     assert message(page) == ky("Your application is submitted.")
-    check_page(page, "submitted")
-    journey.shot("submitted")
+    journey.check("submitted")
     application = Application.objects.get(call=call, title="Короодогу жашыл бурч")
     assert application.status == Application.Status.SUBMITTED
     assert application.profile.legal_name == "ОФ «Жашыл короо»"
@@ -562,12 +552,10 @@ def test_it_comments_on_the_action_plan_in_consultation(browser, live_server, de
     page = journey.page
     sign_in(journey, "demo-resident@example.org", DEMO_PASSWORD)
     journey.goto("/ky/ogp/")
-    check_page(page, "home")
-    journey.shot("home")
+    journey.check("home")
     page.get_by_role("link", name=ky("Take part")).click()
     page.wait_for_url(re.compile(rf"/ky/ogp/plans/{plan.code}/"))
-    check_page(page, "plan")
-    journey.shot("plan")
+    journey.check("plan")
     page.locator(f"main a[href='/ky/ogp/commitments/{commitment.code}/']").first.click()
     page.wait_for_url(re.compile(rf"/ky/ogp/commitments/{commitment.code}/$"))
     check_page(page, "commitment")
@@ -579,8 +567,7 @@ def test_it_comments_on_the_action_plan_in_consultation(browser, live_server, de
     assert message(page) == ky("Thank you. The city will publish a response to your "
                                "contribution.")
     page.locator("[data-testid=contribution]", has_text=text).wait_for()
-    check_page(page, "commented")
-    journey.shot("commented")
+    journey.check("commented")
     contribution = Contribution.objects.get(text=text)
     assert contribution.commitment == commitment
     assert contribution.author is not None and contribution.author.username == "demo-resident"
