@@ -545,14 +545,14 @@ def equal_shares(
     # Adding 1 unit per voter adds `engine.scale` scaled money per voter. Between two runs the
     # selection stays as it was up to the run's horizon, so the units in between, which +1
     # stepping would try one by one, are skipped: they give the same selection and stop test.
-    # The float run knows no horizon: after `patience` units it proved one by one, an exact
-    # run measures the span ahead (a small city's pool may hold one selection for thousands of
-    # units). A span shorter than the patience doubles it, so where selections change often
-    # the exact runs stay a small share of the work.
+    # The float run knows no horizon: once it has proven the same selection `patience` units
+    # in a row, an exact run measures the span ahead (a small city's pool may hold one
+    # selection for thousands of units). A span no longer than the patience doubles it, so
+    # the exact runs stay a small share of the work where selections change often.
     previous, extra = MESRun(selected=[]), 0
-    patience, proven_in_a_row = 8, 0
+    patience, unchanged = 32, 0
     while True:
-        proven = fast.run(engine.start_budget(extra)) if proven_in_a_row < patience else None
+        proven = fast.run(engine.start_budget(extra)) if unchanged < patience else None
         if proven is None:
             selected, horizon = engine.run_with_horizon(extra)
         else:
@@ -565,11 +565,11 @@ def equal_shares(
             fast.merge()  # later steps buy (nearly) only what the first one priced
         step = 1 if horizon is None else max(1, -(-horizon // engine.scale))
         if proven is None:
-            if proven_in_a_row >= patience and step <= patience:
+            if unchanged >= patience and step <= patience:
                 patience *= 2
-            proven_in_a_row = 0
+            unchanged = 0
         else:
-            proven_in_a_row += 1
+            unchanged = unchanged + 1 if selected == previous.selected else 0
         previous, extra = MESRun(selected=selected), extra + int(step)
 
 
