@@ -69,8 +69,14 @@ class RegisterImportTests(BaseTestCase):
             bad.write_text(register_csv("nope,1990,pervomaisky"))
             err = io.StringIO()
             with self.assertRaises(CommandError):
-                call_command("import_register", str(bad), stderr=err, verbosity=0)
+                call_command("import_register", str(bad), stderr=err, verbosity=0,
+                             language="en")
             self.assertIn("Row 2, column “pin”", err.getvalue())
+            err = io.StringIO()
+            with self.assertRaises(CommandError):
+                call_command("import_register", str(bad), stderr=err, verbosity=0,
+                             language="ru")
+            self.assertIn("Строка 2, столбец «pin»", err.getvalue())
             good = Path(tmp) / "good.csv"
             good.write_text(register_csv(f"{PIN_A},1990,pervomaisky"))
             out = io.StringIO()
