@@ -1,4 +1,5 @@
-"""Test helpers: typed make_* factories and a base test case with personas."""
+"""Test helpers: typed make_* factories, base test cases (personas, English), helpers for
+import commands and CSV files, and for signing a browser in."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from allauth.mfa.models import Authenticator
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Model, QuerySet
@@ -56,6 +57,15 @@ def csv_upload(columns: Sequence[str], rows: list[dict[str, str]]) -> bytes:
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue().encode()
+
+
+def refused_command(test: TestCase, *args: Any, message: str = "", **options: Any) -> str:
+    """Run a management command that must fail, with a CommandError that matches `message`;
+    what it wrote on stderr (an import command lists each problem there)."""
+    stderr = io.StringIO()
+    with test.assertRaisesRegex(CommandError, message):
+        call_command(*args, stderr=stderr, **options)
+    return stderr.getvalue()
 
 
 def make_city() -> City:

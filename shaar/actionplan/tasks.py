@@ -8,7 +8,7 @@ import logging
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db.models import QuerySet
+from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -50,10 +50,11 @@ def _notify_members(subject_and_text) -> int:
     return sent
 
 
-def _claim(rows: QuerySet, pk: int) -> bool:
+def _claim(model: type[Model], pk: int) -> bool:
     """Mark the row as notified; False when a run of the task before this one already did
     (the filtered update is atomic, so only one run ever claims it)."""
-    return bool(rows.filter(id=pk, notified_at__isnull=True).update(notified_at=timezone.now()))
+    return bool(model._default_manager.filter(id=pk, notified_at__isnull=True)
+                .update(notified_at=timezone.now()))
 
 
 @shared_task(bind=True, max_retries=3, default_retry_delay=60)
@@ -62,7 +63,7 @@ def notify_board_meeting(self, meeting_id: int) -> int:
 
     from .models import Meeting
 
-    if not _claim(Meeting.objects.all(), meeting_id):
+    if not _claim(Meeting, meeting_id):
         return 0
     meeting = Meeting.objects.get(id=meeting_id)
 
@@ -83,7 +84,7 @@ def notify_board_document(self, document_id: int) -> int:
 
     from .models import MeetingDocument
 
-    if not _claim(MeetingDocument.objects.all(), document_id):
+    if not _claim(MeetingDocument, document_id):
         return 0
     document = MeetingDocument.objects.select_related("meeting").get(id=document_id)
 

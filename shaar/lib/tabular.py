@@ -138,12 +138,11 @@ class RowsRefused(Exception):
         self.errors = list(errors)
 
 
-def add_language_argument(parser: ArgumentParser,
-                          help: str = "Language of the problem report (default: the city's).",
-                          ) -> None:
+def add_language_argument(parser: ArgumentParser) -> None:
     """An import command's --language: the language it reports problems in."""
     parser.add_argument("--language", choices=[code for code, _name in settings.LANGUAGES],
-                        default=settings.LANGUAGE_CODE, help=help)
+                        default=settings.LANGUAGE_CODE,
+                        help="Language of the problem report (default: the city's).")
 
 
 def problems_error(command: BaseCommand, errors: Sequence[object]) -> CommandError:
@@ -152,11 +151,6 @@ def problems_error(command: BaseCommand, errors: Sequence[object]) -> CommandErr
     for error in errors:
         command.stderr.write(str(error))
     return CommandError(f"{len(errors)} problem(s) found; nothing was imported.")
-
-
-def refused_rows_error(command: BaseCommand, exc: RowsRefused) -> CommandError:
-    """The same, for the rows an import action refused."""
-    return problems_error(command, exc.errors)
 
 
 def import_file_rows(command: BaseCommand, file: Path, verbosity: int,
@@ -173,6 +167,6 @@ def import_file_rows(command: BaseCommand, file: Path, verbosity: int,
         try:
             return run(header=header, rows=rows, progress=bar.update)
         except RowsRefused as exc:
-            raise refused_rows_error(command, exc) from exc
+            raise problems_error(command, exc.errors) from exc
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc

@@ -6,14 +6,14 @@ from tempfile import TemporaryDirectory
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from django.db import connection, models
 
 from shaar.accounts import actions
 from shaar.accounts.models import RegisterEntry, Verification
 from shaar.accounts.register import read_rows
 from shaar.lib.tabular import RowsRefused
-from shaar.testing import BaseTestCase, make_pin, make_user
+from shaar.testing import BaseTestCase, make_pin, make_user, refused_command
 
 PIN_A = "21203199000123"
 PIN_B = "11507198500456"
@@ -67,16 +67,10 @@ class RegisterImportTests(BaseTestCase):
         with TemporaryDirectory() as tmp:
             bad = Path(tmp) / "bad.csv"
             bad.write_text(register_csv("nope,1990,pervomaisky"))
-            err = io.StringIO()
-            with self.assertRaises(CommandError):
-                call_command("import_register", str(bad), stderr=err, verbosity=0,
-                             language="en")
-            self.assertIn("Row 2, column “pin”", err.getvalue())
-            err = io.StringIO()
-            with self.assertRaises(CommandError):
-                call_command("import_register", str(bad), stderr=err, verbosity=0,
-                             language="ru")
-            self.assertIn("Строка 2, столбец «pin»", err.getvalue())
+            err = refused_command(self, "import_register", str(bad), verbosity=0, language="en")
+            self.assertIn("Row 2, column “pin”", err)
+            err = refused_command(self, "import_register", str(bad), verbosity=0, language="ru")
+            self.assertIn("Строка 2, столбец «pin»", err)
             good = Path(tmp) / "good.csv"
             good.write_text(register_csv(f"{PIN_A},1990,pervomaisky"))
             out = io.StringIO()

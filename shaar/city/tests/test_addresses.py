@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import io
 import json
 import tempfile
 from pathlib import Path
 
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from django.test import SimpleTestCase, TestCase
 
 from shaar.city import demo, selectors
 from shaar.city.addresses import fold, parse_query, transliterate
 from shaar.city.models import Address, District
+from shaar.testing import refused_command
 
 
 def labels(query: str) -> list[str]:
@@ -123,10 +123,8 @@ class RefusedImportTests(TestCase):
                         "улица Киевская,3,north,74.61\n"
                         "улица Киевская,4,95,74.61\n"
                         "улица Киевская,1,42.87,74.61\n", encoding="utf-8")
-        stderr = io.StringIO()
-        with self.assertRaisesRegex(CommandError, "4 problem"):
-            call_command("import_addresses", str(path), language="en", stderr=stderr)
-        err = stderr.getvalue()
+        err = refused_command(self, "import_addresses", str(path), language="en",
+                              message="4 problem")
         self.assertIn("Row 3, column “street_ru”: empty", err)
         self.assertIn("Row 4, column “lat”: not a number", err)
         self.assertIn("Row 5, column “lat”: outside -90…90", err)
@@ -142,15 +140,12 @@ class RefusedImportTests(TestCase):
             {"type": "Feature", "geometry": {"type": "LineString", "coordinates": []},
              "properties": {"street_ru": "улица Киевская", "house_number": "5"}},
         ]}), encoding="utf-8")
-        stderr = io.StringIO()
-        with self.assertRaises(CommandError):
-            call_command("import_addresses", str(path), language="en", stderr=stderr)
-        self.assertIn("Row 2, column “lat”: empty", stderr.getvalue())
+        err = refused_command(self, "import_addresses", str(path), language="en")
+        self.assertIn("Row 2, column “lat”: empty", err)
         self.assertEqual(Address.objects.count(), 0)
 
         bad = self.folder / "b.csv"
         bad.write_text("street,house\nx,1\n", encoding="utf-8")
-        stderr = io.StringIO()
-        with self.assertRaisesRegex(CommandError, "problem"):
-            call_command("import_addresses", str(bad), language="en", stderr=stderr)
-        self.assertIn("missing column", stderr.getvalue())
+        err = refused_command(self, "import_addresses", str(bad), language="en",
+                              message="problem")
+        self.assertIn("missing column", err)

@@ -13,6 +13,7 @@ from django.test import SimpleTestCase, TestCase
 from shaar.city import demo, selectors
 from shaar.city.importing import CleanDistrict, overlaps
 from shaar.city.models import Address, District
+from shaar.testing import refused_command
 
 
 def square(west, south, size=0.1):
@@ -77,10 +78,8 @@ class ImportDistrictsTests(TestCase):
                                    ({"code": "twisted", **NAMES}, bowtie),
                                    ({"code": "ok", **NAMES}, square(75, 43)),
                                    ({"code": "line", **NAMES}, line)])
-        stderr = io.StringIO()
-        with self.assertRaisesRegex(CommandError, "3 problem"):
-            call_command("import_districts", str(path), language="en", stderr=stderr)
-        err = stderr.getvalue()
+        err = refused_command(self, "import_districts", str(path), language="en",
+                              message="3 problem")
         self.assertIn("Row 2, column “geometry”: invalid polygon: Self-intersection", err)
         self.assertIn("Row 3, column “code”: the same code is already on feature 1", err)
         self.assertIn("Row 4, column “geometry”: not a Polygon or MultiPolygon", err)
@@ -90,10 +89,8 @@ class ImportDistrictsTests(TestCase):
         path = write(self.folder, [({"code": "a", **NAMES}, square(74, 43)),
                                    ({"code": "b", **NAMES}, square(74.05, 43)),
                                    ({"code": "c", **NAMES}, square(74.3, 43))])
-        stderr = io.StringIO()
-        with self.assertRaisesRegex(CommandError, "1 overlap"):
-            call_command("import_districts", str(path), stderr=stderr)
-        self.assertIn("Overlap: a and b", stderr.getvalue())
+        err = refused_command(self, "import_districts", str(path), message="1 overlap")
+        self.assertIn("Overlap: a and b", err)
         self.assertFalse(District.objects.exists())
         call_command("import_districts", str(path), allow_overlaps=True, stderr=io.StringIO())
         self.assertEqual(District.objects.count(), 3)

@@ -137,18 +137,15 @@ class RoleTests(ConsoleTestCase):
 
 
 class ImportTests(ConsoleTestCase):
-    def _upload(self, kind: str, data: bytes, name: str, **fields):
-        return upload_import(self, kind, data, name, **fields)
-
     def test_it_offers_a_template_that_imports_cleanly(self) -> None:
         response = self.client.get(reverse("console:import-template", args=["budget"]))
         self.assertEqual(response["Content-Type"], "text/csv; charset=utf-8")
-        response = self._upload("budget", response.content, "template.csv", year=2027)
+        response = upload_import(self, "budget", response.content, "template.csv", year=2027)
         job = ImportJob.objects.get()
         self.assertEqual(job.status, ImportJob.Status.PREVIEW, job.errors)
 
     def test_it_previews_then_imports_a_budget_with_new_units(self) -> None:
-        response = self._upload("budget", BUDGET_CSV, "budget.csv", year=2027)
+        response = upload_import(self, "budget", BUDGET_CSV, "budget.csv", year=2027)
         job = ImportJob.objects.get()
         self.assertRedirects(response, reverse("console:import-job", args=[job.pk]))
         page = self.client.get(reverse("console:import-job", args=[job.pk]))
@@ -170,7 +167,7 @@ class ImportTests(ConsoleTestCase):
         self.assertNotContains(page, "<html")
 
     def test_a_running_import_polls_its_progress(self) -> None:
-        self._upload("budget", BUDGET_CSV, "budget.csv", year=2027)
+        upload_import(self, "budget", BUDGET_CSV, "budget.csv", year=2027)
         job = ImportJob.objects.get()
         with self.captureOnCommitCallbacks(execute=False):  # the worker has not started
             self.client.post(reverse("console:import-job", args=[job.pk]))
@@ -181,7 +178,7 @@ class ImportTests(ConsoleTestCase):
     def test_it_lists_every_bad_row_in_the_users_language_and_writes_nothing(self) -> None:
         bad = BUDGET_CSV.replace(b"1000.00", b"lots").replace(b"7092", b"9999")
         with translation.override("ru"):
-            self._upload("budget", bad, "budget.csv", year=2027)
+            upload_import(self, "budget", bad, "budget.csv", year=2027)
         job = ImportJob.objects.get()
         self.assertEqual(job.status, ImportJob.Status.REFUSED)
         self.assertEqual({(e["row"], e["column"]) for e in job.errors},
@@ -193,8 +190,8 @@ class ImportTests(ConsoleTestCase):
 
     def test_it_refuses_a_file_over_the_import_limit_and_keeps_nothing(self) -> None:
         with self.settings(UPLOAD_MAX_MB={**settings.UPLOAD_MAX_MB, "imports": 1}):
-            response = self._upload("budget", BUDGET_CSV + b" " * 1024 * 1024, "budget.csv",
-                                    year=2027)
+            response = upload_import(self, "budget", BUDGET_CSV + b" " * 1024 * 1024,
+                                     "budget.csv", year=2027)
         self.assertContains(response, "The file is larger than 1 MB.", status_code=400)
         self.assertFalse(ImportJob.objects.exists())
 
@@ -212,7 +209,7 @@ class ImportTests(ConsoleTestCase):
     def test_it_imports_the_residency_register(self) -> None:
         data = (f"pin,birth_year,district\n{make_pin()},1980,{self.district.name_ru}\n"
                 f"{make_pin()},1990,{self.district.code}\n").encode()
-        self._upload("register", data, "register.csv")
+        upload_import(self, "register", data, "register.csv")
         job = ImportJob.objects.get()
         self.assertEqual(job.preview["rows"], 2)
         with self.captureOnCommitCallbacks(execute=True):

@@ -14,7 +14,7 @@ from shaar.openbudget import actions
 from shaar.openbudget.exports import line_row
 from shaar.openbudget.loaders import load_bytes
 from shaar.openbudget.models import AdminUnit, BudgetLine, BudgetVersion, FiscalYear
-from shaar.testing import EnglishTestCase
+from shaar.testing import EnglishTestCase, refused_command
 
 from .factories import (
     HEADER,
@@ -137,11 +137,9 @@ class BadRowTests(EnglishTestCase):
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "budget.csv"
             path.write_bytes(csv_bytes([line(name_ky="")]))
-            err = io.StringIO()
-            with self.assertRaises(CommandError):
-                call_command("import_budget", str(path), "--year", "2025", "--language", "ru",
-                             stderr=err, verbosity=0)
-        self.assertIn("Строка 2, столбец «name_ky»: нет названия", err.getvalue())
+            err = refused_command(self, "import_budget", str(path), "--year", "2025",
+                                  "--language", "ru", verbosity=0)
+        self.assertIn("Строка 2, столбец «name_ky»: нет названия", err)
 
 
 class FormatTests(EnglishTestCase):

@@ -10,7 +10,7 @@ from tqdm import tqdm
 from shaar.accounts import actions
 from shaar.accounts.models import RegisterImport
 from shaar.accounts.register import read_rows
-from shaar.lib.tabular import RowsRefused, add_language_argument, refused_rows_error
+from shaar.lib.tabular import RowsRefused, add_language_argument, problems_error
 
 
 class Command(BaseCommand):
@@ -41,4 +41,4 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         except RowsRefused as exc:
-            raise refused_rows_error(self, exc) from exc
+            raise problems_error(self, exc.errors) from exc

@@ -29,7 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
         parser.add_argument("--by", required=True,
                             help="E-mail or mobile number of the grants manager importing.")
-        add_language_argument(parser, help="Language of the error messages (default: the city's).")
+        add_language_argument(parser)
 
     def handle(self, *args, file: Path, **options) -> None:
         by = user_by_contact(options["by"])

@@ -20,7 +20,7 @@ from shaar.lib.tabular import (
     FileFormatError,
     RowsRefused,
     add_language_argument,
-    refused_rows_error,
+    problems_error,
 )
 from shaar.openbudget import actions
 from shaar.openbudget.loaders import load_path
@@ -83,7 +83,7 @@ class Command(BaseCommand):
                     is_sample=options["sample"], extra_units=loaded.extra_units,
                     progress=bar.update)
             except RowsRefused as exc:
-                raise refused_rows_error(self, exc) from exc
+                raise problems_error(self, exc.errors) from exc
             except ValidationError as exc:
                 raise CommandError("; ".join(exc.messages)) from exc
         self.stdout.write(self.style.SUCCESS(
